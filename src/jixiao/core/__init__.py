@@ -1,0 +1,1 @@
+"""The domain: document model, target grammar, scoring and review. Standard library only."""

@@ -1,0 +1,162 @@
+"""The performance document model: ``jixiao.document/1`` as frozen dataclasses.
+
+One :class:`Document` holds the projects of one published form collection
+(a declaration 汇总表, a set of self-evaluation forms, a transfer-payment
+self-evaluation). Field names follow ``document-schema.md``; money, weights,
+scores and rates are :class:`~decimal.Decimal` and keep the precision with
+which they were printed (``445000.00`` stays ``445000.00``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from enum import StrEnum
+
+SCHEMA = "jixiao.document/1"
+
+
+class Kind(StrEnum):
+    """Which official form a document is."""
+
+    TARGET_DECLARATION = "target_declaration"
+    SELF_EVALUATION = "self_evaluation"
+    TRANSFER_SELF_EVALUATION = "transfer_self_evaluation"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name of the form."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    Kind.TARGET_DECLARATION: "财政项目支出绩效目标申报表",
+    Kind.SELF_EVALUATION: "财政项目支出绩效自评表",
+    Kind.TRANSFER_SELF_EVALUATION: "中央对地方转移支付区域绩效目标自评表",
+}
+
+GRADES = ("优", "良", "中", "差")
+MONEY_UNITS = ("元", "万元")
+
+# Keys of the funding block, in the order the forms print them.
+FUND_ROWS = ("total", "current_appropriation", "carryover", "other", "central", "local")
+FUND_ROW_LABELS = {
+    "total": "年度资金总额",
+    "current_appropriation": "其中：当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+    "central": "其中：中央财政资金",
+    "local": "地方资金",
+}
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """One row of the funding block; each column is present only where printed."""
+
+    initial: Decimal | None = None
+    adjusted: Decimal | None = None
+    executed: Decimal | None = None
+    requested: Decimal | None = None
+    rate_pct: Decimal | None = None
+
+    def is_empty(self) -> bool:
+        """True when the row prints no figure at all."""
+        return all(v is None for v in (self.initial, self.adjusted, self.executed, self.requested, self.rate_pct))
+
+
+@dataclass(frozen=True)
+class Funds:
+    """The funding block (项目资金 / 资金投入情况)."""
+
+    total: FundRow | None = None
+    current_appropriation: FundRow | None = None
+    carryover: FundRow | None = None
+    other: FundRow | None = None
+    central: FundRow | None = None
+    local: FundRow | None = None
+
+    def rows(self) -> list[tuple[str, FundRow]]:
+        """The printed rows as (key, row), in form order."""
+        out: list[tuple[str, FundRow]] = []
+        for key in FUND_ROWS:
+            row = getattr(self, key)
+            if row is not None:
+                out.append((key, row))
+        return out
+
+
+@dataclass(frozen=True)
+class Execution:
+    """The 预算执行率 scoring row of a self-evaluation: 分值, 执行率, 得分."""
+
+    weight: Decimal | None = None
+    rate_pct: Decimal | None = None
+    score: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class FundManagementRow:
+    """One of the seven 资金管理情况 checks of a transfer-payment form."""
+
+    item: str
+    description: str | None = None
+    remedy: str | None = None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One row of the indicator table (三级指标 with its two parent levels)."""
+
+    level1: str
+    level2: str | None
+    name: str
+    target: str | None = None
+    actual: str | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    deviation: str | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    """One form: a budget project with its money, goals and indicators."""
+
+    name: str
+    department: str | None = None
+    unit: str | None = None
+    central_department: str | None = None
+    nature: str | None = None
+    category: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    money_unit: str | None = None
+    funds: Funds = field(default_factory=Funds)
+    execution: Execution | None = None
+    goal: str | None = None
+    overall_goal: str | None = None
+    outcome: str | None = None
+    fund_management: tuple[FundManagementRow, ...] | None = None
+    indicators: tuple[Indicator, ...] = ()
+    total_score: Decimal | None = None
+    grade: str | None = None
+
+    def with_indicators(self, indicators: tuple[Indicator, ...]) -> Project:
+        """A copy of this project with other indicators."""
+        return replace(self, indicators=indicators)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A performance document: its kind, its year and its projects."""
+
+    kind: Kind
+    year: int | None
+    projects: tuple[Project, ...] = ()
+    notes: tuple[str, ...] = ()
+    schema: str = SCHEMA
+
+    @property
+    def indicator_count(self) -> int:
+        """How many indicator rows all projects hold together."""
+        return sum(len(p.indicators) for p in self.projects)

@@ -1,0 +1,340 @@
+"""Lossless JSON in and out for ``jixiao.document/1``.
+
+Numbers are read as :class:`~decimal.Decimal` and written back with the
+digits they were read with, so ``445000.00`` survives a round trip and no
+amount ever passes through a float. ``dumps(loads(text))`` is stable:
+writing what was read gives the same text again.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from jixiao.core.errors import DocumentError, Location
+from jixiao.core.model import (
+    FUND_ROWS,
+    GRADES,
+    SCHEMA,
+    Document,
+    Execution,
+    FundManagementRow,
+    FundRow,
+    Funds,
+    Indicator,
+    Kind,
+    Project,
+)
+
+PROJECT_TEXT_FIELDS = (
+    "name",
+    "department",
+    "unit",
+    "central_department",
+    "nature",
+    "category",
+    "start_date",
+    "end_date",
+    "money_unit",
+)
+ROW_FIELDS = ("initial", "adjusted", "executed", "requested", "rate_pct")
+EXECUTION_FIELDS = ("weight", "rate_pct", "score")
+
+JsonValue = Any
+
+
+# -- out -------------------------------------------------------------------
+
+
+def _row_to_dict(row: FundRow) -> dict[str, JsonValue]:
+    return {k: getattr(row, k) for k in ROW_FIELDS if getattr(row, k) is not None}
+
+
+def project_to_dict(p: Project) -> dict[str, JsonValue]:
+    """The JSON object of one project, keys in schema order."""
+    out: dict[str, JsonValue] = {k: getattr(p, k) for k in PROJECT_TEXT_FIELDS}
+    out["funds"] = {key: _row_to_dict(row) for key, row in p.funds.rows()}
+    out["execution"] = None if p.execution is None else {k: getattr(p.execution, k) for k in EXECUTION_FIELDS}
+    out["goal"] = p.goal
+    out["overall_goal"] = p.overall_goal
+    out["outcome"] = p.outcome
+    out["fund_management"] = (
+        None
+        if p.fund_management is None
+        else [{"item": r.item, "description": r.description, "remedy": r.remedy} for r in p.fund_management]
+    )
+    out["indicators"] = [
+        {
+            "level1": i.level1,
+            "level2": i.level2,
+            "name": i.name,
+            "target": i.target,
+            "actual": i.actual,
+            "weight": i.weight,
+            "score": i.score,
+            "deviation": i.deviation,
+        }
+        for i in p.indicators
+    ]
+    out["total_score"] = p.total_score
+    out["grade"] = p.grade
+    return out
+
+
+def document_to_dict(doc: Document) -> dict[str, JsonValue]:
+    """The JSON object of a document (numbers stay ``Decimal``)."""
+    out: dict[str, JsonValue] = {
+        "schema": doc.schema,
+        "kind": doc.kind.value,
+        "year": doc.year,
+        "projects": [project_to_dict(p) for p in doc.projects],
+    }
+    if doc.notes:
+        out["notes"] = list(doc.notes)
+    return out
+
+
+def _encode(value: JsonValue, indent: int, level: int) -> str:
+    """JSON text for a tree of dict, list, str, Decimal, int, bool and None."""
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, Decimal):
+        # str() of a finite Decimal is valid JSON number syntax and keeps its digits.
+        if not value.is_finite():
+            raise DocumentError(f"不能写出非有限数值 {value}")
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise DocumentError(f"不能写出非有限数值 {value}")
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    pad = "\n" + " " * (indent * (level + 1))
+    end = "\n" + " " * (indent * level)
+    if isinstance(value, Mapping):
+        if not value:
+            return "{}"
+        items = [f"{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, indent, level + 1)}" for k, v in value.items()]
+        return "{" + pad + ("," + pad).join(items) + end + "}"
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return "[]"
+        return "[" + pad + ("," + pad).join(_encode(v, indent, level + 1) for v in value) + end + "]"
+    raise DocumentError(f"不能写出类型为 {type(value).__name__} 的值")
+
+
+def dumps(doc: Document, indent: int = 2) -> str:
+    """The document as JSON text (UTF-8 safe, Chinese kept readable)."""
+    return _encode(document_to_dict(doc), indent, 0) + "\n"
+
+
+# -- in --------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads a parsed JSON tree into the model, naming the JSON path of any problem."""
+
+    def __init__(self, source: str | None) -> None:
+        self.source = source
+
+    def fail(self, path: str, message: str) -> DocumentError:
+        return DocumentError(message, Location(file=self.source, path=path))
+
+    def obj(self, value: JsonValue, path: str) -> Mapping[str, JsonValue]:
+        if not isinstance(value, Mapping):
+            raise self.fail(path, "应为 JSON 对象")
+        return value
+
+    def text(self, data: Mapping[str, JsonValue], key: str, path: str, required: bool = False) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"{path}.{key}", "缺少必填的文字")
+            return None
+        if not isinstance(value, str):
+            raise self.fail(f"{path}.{key}", f"应为文字，实为 {_json_type(value)}")
+        return value
+
+    def number(self, data: Mapping[str, JsonValue], key: str, path: str) -> Decimal | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (Decimal, int)):
+            raise self.fail(f"{path}.{key}", f"应为数字，实为 {_json_type(value)}")
+        number = Decimal(value)
+        if not number.is_finite():
+            raise self.fail(f"{path}.{key}", "数字必须是有限值")
+        return number
+
+    def row(self, value: JsonValue, path: str) -> FundRow:
+        data = self.obj(value, path)
+        self.no_extra(data, ROW_FIELDS, path)
+        return FundRow(**{k: self.number(data, k, path) for k in ROW_FIELDS})
+
+    def no_extra(self, data: Mapping[str, JsonValue], allowed: tuple[str, ...], path: str) -> None:
+        extra = sorted(set(data) - set(allowed))
+        if extra:
+            raise self.fail(f"{path}.{extra[0]}", f"未知字段 {extra[0]!r}（允许：{', '.join(allowed)}）")
+
+    def funds(self, value: JsonValue, path: str) -> Funds:
+        if value is None:
+            return Funds()
+        data = self.obj(value, path)
+        self.no_extra(data, FUND_ROWS, path)
+        rows = {k: self.row(v, f"{path}.{k}") for k, v in data.items() if v is not None}
+        return Funds(**rows)
+
+    def indicator(self, value: JsonValue, path: str) -> Indicator:
+        data = self.obj(value, path)
+        self.no_extra(data, _INDICATOR_FIELDS, path)
+        return Indicator(
+            level1=self.text(data, "level1", path, required=True) or "",
+            level2=self.text(data, "level2", path),
+            name=self.text(data, "name", path, required=True) or "",
+            target=self.text(data, "target", path),
+            actual=self.text(data, "actual", path),
+            weight=self.number(data, "weight", path),
+            score=self.number(data, "score", path),
+            deviation=self.text(data, "deviation", path),
+        )
+
+    def project(self, value: JsonValue, path: str) -> Project:
+        data = self.obj(value, path)
+        self.no_extra(data, _PROJECT_FIELDS, path)
+        texts = {k: self.text(data, k, path) for k in PROJECT_TEXT_FIELDS}
+        name = texts.pop("name")
+        if name is None:
+            raise self.fail(f"{path}.name", "缺少项目名称")
+        grade = self.text(data, "grade", path)
+        if grade is not None and grade not in GRADES:
+            raise self.fail(f"{path}.grade", f"评分等级应为 优/良/中/差 之一，实为 {grade!r}")
+        execution = None
+        if data.get("execution") is not None:
+            ex = self.obj(data["execution"], f"{path}.execution")
+            self.no_extra(ex, EXECUTION_FIELDS, f"{path}.execution")
+            execution = Execution(**{k: self.number(ex, k, f"{path}.execution") for k in EXECUTION_FIELDS})
+        fund_management = None
+        if data.get("fund_management") is not None:
+            items = data["fund_management"]
+            if not isinstance(items, list):
+                raise self.fail(f"{path}.fund_management", "应为列表")
+            rows = []
+            for n, item in enumerate(items):
+                rp = f"{path}.fund_management[{n}]"
+                r = self.obj(item, rp)
+                self.no_extra(r, ("item", "description", "remedy"), rp)
+                rows.append(
+                    FundManagementRow(
+                        item=self.text(r, "item", rp, required=True) or "",
+                        description=self.text(r, "description", rp),
+                        remedy=self.text(r, "remedy", rp),
+                    )
+                )
+            fund_management = tuple(rows)
+        indicators = data.get("indicators")
+        indicators = [] if indicators is None else indicators
+        if not isinstance(indicators, list):
+            raise self.fail(f"{path}.indicators", "应为列表")
+        return Project(
+            name=name,
+            **texts,
+            funds=self.funds(data.get("funds"), f"{path}.funds"),
+            execution=execution,
+            goal=self.text(data, "goal", path),
+            overall_goal=self.text(data, "overall_goal", path),
+            outcome=self.text(data, "outcome", path),
+            fund_management=fund_management,
+            indicators=tuple(self.indicator(v, f"{path}.indicators[{n}]") for n, v in enumerate(indicators)),
+            total_score=self.number(data, "total_score", path),
+            grade=grade,
+        )
+
+    def document(self, value: JsonValue) -> Document:
+        data = self.obj(value, "$")
+        schema = data.get("schema")
+        if schema != SCHEMA:
+            raise self.fail("$.schema", f"schema 应为 {SCHEMA!r}，实为 {schema!r}")
+        kind_text = data.get("kind")
+        try:
+            kind = Kind(str(kind_text))
+        except ValueError:
+            allowed = ", ".join(k.value for k in Kind)
+            raise self.fail("$.kind", f"未知的表格种类 {kind_text!r}（允许：{allowed}）") from None
+        year = data.get("year")
+        if year is not None and (isinstance(year, bool) or not isinstance(year, (int, Decimal))):
+            raise self.fail("$.year", f"年度应为整数，实为 {_json_type(year)}")
+        if isinstance(year, Decimal):
+            if year != year.to_integral_value():
+                raise self.fail("$.year", f"年度应为整数，实为 {year}")
+            year = int(year)
+        projects = data.get("projects")
+        if not isinstance(projects, list):
+            raise self.fail("$.projects", "应为项目列表")
+        notes = data.get("notes")
+        notes = [] if notes is None else notes
+        if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+            raise self.fail("$.notes", "应为文字列表")
+        return Document(
+            kind=kind,
+            year=year,
+            projects=tuple(self.project(p, f"$.projects[{n}]") for n, p in enumerate(projects)),
+            notes=tuple(notes),
+        )
+
+
+_INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
+_PROJECT_FIELDS = (
+    *PROJECT_TEXT_FIELDS,
+    "funds",
+    "execution",
+    "goal",
+    "overall_goal",
+    "outcome",
+    "fund_management",
+    "indicators",
+    "total_score",
+    "grade",
+)
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, bool):
+        return "真假值"
+    if isinstance(value, (int, float, Decimal)):
+        return "数字"
+    if isinstance(value, list):
+        return "列表"
+    if isinstance(value, Mapping):
+        return "对象"
+    return "空值" if value is None else type(value).__name__
+
+
+def _parse_int(text: str) -> int | Decimal:
+    # Integers stay int so that a year reads as a year; money becomes Decimal later.
+    return int(text)
+
+
+def loads(text: str, source: str | None = None) -> Document:
+    """Read a document from JSON text; a malformed one raises :class:`DocumentError` with its place."""
+    try:
+        tree = json.loads(text, parse_float=Decimal, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        raise DocumentError(
+            f"不是有效的 JSON：{exc.msg}", Location(file=source, line=exc.lineno, path=f"第{exc.colno}列")
+        ) from None
+    return _Reader(source).document(tree)
+
+
+def from_dict(data: Mapping[str, JsonValue], source: str | None = None) -> Document:
+    """Read a document from an already parsed JSON object (floats are read via their text)."""
+    return loads(_encode(data, 0, 0), source)

@@ -1,0 +1,1 @@
+"""Readers: published performance documents in, :class:`jixiao.core.model.Document` out."""

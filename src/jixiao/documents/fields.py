@@ -1,0 +1,351 @@
+"""The blocks around the indicator table: identity, funding, goals, totals, fund management."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.core.model import FundManagementRow, FundRow, Funds, Kind
+from jixiao.documents.forms import is_boilerplate, is_grade, is_total
+from jixiao.documents.result import Problems
+from jixiao.documents.rows import Row, cell_text, is_dash, is_number, number, width
+from jixiao.documents.vocab import FIELD_LABELS, FUND_COLUMNS, GRADE_LABELS, fund_row_key, squeeze
+
+_MONEY_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
+_GRADE = re.compile(r"[优良中差]")
+
+
+@dataclass
+class Used:
+    """Line numbers a reader has placed; what is left over becomes a warning."""
+
+    lines: set[int] = field(default_factory=set)
+
+    def rows(self, rows: list[Row]) -> None:
+        """Mark every row in ``rows`` as placed."""
+        self.lines.update(r.number for r in rows)
+
+    def row(self, row: Row) -> None:
+        """Mark one row as placed."""
+        self.lines.add(row.number)
+
+
+# -- identity ----------------------------------------------------------------
+
+
+def _split_label(cell: str) -> tuple[str, str] | None:
+    """``项目名称：X`` -> (``name``, ``X``) when a label and its value share a cell."""
+    for sep in ("：", ":"):
+        if sep in cell:
+            head, _, tail = cell.partition(sep)
+            key = FIELD_LABELS.get(squeeze(head))
+            if key:
+                return key, tail.strip()
+    return None
+
+
+def read_identity(rows: list[Row], used: Used) -> dict[str, str]:
+    """Project fields from label/value pairs; a value may wrap onto the following lines."""
+    values: dict[str, list[str]] = {}
+    current: str | None = None
+    for row in rows:
+        if is_boilerplate(row) and current is not None and values.get(current):
+            used.row(row)
+            continue
+        for cell in row.filled:
+            key = FIELD_LABELS.get(squeeze(cell).rstrip(":"))
+            if key is not None:
+                current = key
+                values.setdefault(key, [])
+                continue
+            split = _split_label(cell)
+            if split is not None:
+                current = split[0]
+                values.setdefault(current, []).append(split[1])
+                continue
+            if current is not None:
+                values[current].append(cell)
+        used.row(row)
+    out: dict[str, str] = {}
+    for key, parts in values.items():
+        if key.startswith("_"):
+            continue  # contact persons and phone numbers are not kept
+        text = cell_text(" ".join(parts))
+        if text:
+            out[key] = text
+    return out
+
+
+# -- funds -------------------------------------------------------------------
+
+
+@dataclass
+class FundsResult:
+    """The funding block read from a form."""
+
+    funds: Funds
+    money_unit: str | None
+    execution: tuple[Decimal | None, Decimal | None, Decimal | None] | None
+
+
+_DEFAULT_COLUMNS = {
+    Kind.SELF_EVALUATION: ["initial", "adjusted", "executed", "weight", "rate_pct", "score"],
+    Kind.TARGET_DECLARATION: ["requested"],
+    Kind.TRANSFER_SELF_EVALUATION: ["adjusted", "executed", "rate_pct"],
+}
+
+
+def _fund_columns(rows: list[Row]) -> list[str] | None:
+    for row in rows:
+        cols = [FUND_COLUMNS[squeeze(c)] for c in row.filled if squeeze(c) in FUND_COLUMNS]
+        if len(cols) >= 2:
+            return cols
+    return None
+
+
+def _labels_in(row: Row) -> list[tuple[int, str]]:
+    """(cell index, row key) of every funding-row label in ``row``."""
+    found = []
+    for i, cell in enumerate(row.cells):
+        key = fund_row_key(cell)
+        if key is not None:
+            found.append((i, key))
+    return found
+
+
+def read_funds(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> FundsResult:
+    """The funding rows, the money unit and the 预算执行率 scoring row."""
+    unit = None
+    for row in rows:
+        m = _MONEY_UNIT.search(row.text)
+        if m:
+            unit = m.group(1)
+            break
+    columns = _fund_columns(rows) or _DEFAULT_COLUMNS[kind]
+    if kind is Kind.TARGET_DECLARATION:
+        columns = ["requested"]
+    rows_out: dict[str, FundRow] = {}
+    execution = None
+    pending_key: str | None = None
+    carry = ""
+    for row in rows:
+        if row.blank:
+            continue
+        labels = _labels_in(row)
+        cells = list(row.cells)
+        if not labels and carry:
+            # A label broken over lines: 其中：当年财政 / 拨款.
+            joined = carry + squeeze(row.filled[0]) if row.filled else carry
+            key = fund_row_key(joined)
+            if key is not None:
+                labels = [(row.cells.index(row.filled[0]), key)]
+        carry = ""
+        if labels:
+            index, key = labels[-1]
+            values = [c for c in cells[index + 1 :] if c.strip()]
+        elif pending_key is not None and row.filled and all(is_number(c) or is_dash(c) for c in row.filled):
+            key, values = pending_key, row.filled
+        else:
+            first = row.filled[0] if row.filled else ""
+            if (
+                first
+                and not is_number(first)
+                and any(k.startswith(squeeze(first).rstrip(":")) for k in ("其中:当年财政拨款", "其中:中央财政资金"))
+            ):
+                carry = squeeze(first)
+                used.row(row)
+            elif (
+                _MONEY_UNIT.search(row.text)
+                or any(squeeze(c) in FUND_COLUMNS for c in row.filled)
+                or is_boilerplate(row)
+            ):
+                used.row(row)
+            continue
+        used.row(row)
+        if key.startswith("_"):
+            continue
+        numbers = [v for v in values if is_number(v) or is_dash(v)]
+        if not numbers:
+            pending_key = key
+            continue
+        pending_key = None
+        data: dict[str, Decimal | None] = {}
+        for col, raw in zip(columns, numbers, strict=False):
+            data[col] = None if is_dash(raw) else number(raw)
+        if len(numbers) > len(columns):
+            problems.warn(row.number, "资金行的数字多于表头的列数，多出的数字未读取", row.text.strip())
+        if key == "total" and kind is Kind.SELF_EVALUATION and ("weight" in data or "score" in data):
+            execution = (data.get("weight"), data.get("rate_pct"), data.get("score"))
+        row_fields = {
+            k: v for k, v in data.items() if k in ("initial", "adjusted", "executed", "requested", "rate_pct")
+        }
+        if key in rows_out:
+            continue  # a row repeated over a page break is kept once
+        rows_out[key] = FundRow(**row_fields)
+    return FundsResult(Funds(**rows_out), unit, execution)
+
+
+# -- goals -------------------------------------------------------------------
+
+_GOAL_HEADS = {
+    "预期目标": "goal",
+    "年度目标": "goal",
+    "总体目标": "goal",
+    "年度总体目标": "goal",
+    "项目总目标": "overall_goal",
+    "实际完成情况": "outcome",
+    "全年实际完成情况": "outcome",
+    "年度实际完成情况": "outcome",
+}
+
+
+def _goal_columns(row: Row) -> list[str]:
+    heads = [_GOAL_HEADS[squeeze(c)] for c in row.filled if squeeze(c) in _GOAL_HEADS]
+    # A vertical row label (年度 总体 目标) may precede the real headings: keep the last of each.
+    return [h for n, h in enumerate(heads) if h not in heads[n + 1 :]]
+
+
+def _split_flowing(lines: list[str]) -> tuple[str, str]:
+    """Two wrapped columns printed one after the other: find where the first ends.
+
+    Each column wraps at its own width, so every line of a column but its
+    last is about as wide as the column's widest line. The split chosen is
+    the one that breaks that pattern least, preferring a split after 。.
+    """
+    widths = [width(s) for s in lines]
+    best: tuple[float, int] | None = None
+    for k in range(len(lines) - 1):
+        score = 0.0
+        for group in (range(0, k + 1), range(k + 1, len(lines))):
+            idx = list(group)
+            top = max(widths[i] for i in idx)
+            score += sum(1 for i in idx[:-1] if widths[i] < top - 4)
+        if not lines[k].rstrip().endswith(("。", "；", ";", ".")):
+            score += 0.5
+        if best is None or score < best[0]:
+            best = (score, k)
+    k = best[1] if best else len(lines) - 1
+    return "".join(lines[: k + 1]), "".join(lines[k + 1 :])
+
+
+def read_goals(rows: list[Row], kind: Kind, used: Used) -> dict[str, str]:
+    """Goal, overall goal and outcome texts, from cells or from two wrapped columns."""
+    heads: list[str] = []
+    texts: list[tuple[Row, list[str]]] = []
+    for row in rows:
+        cols = _goal_columns(row)
+        if cols and not heads:
+            heads = cols
+            used.row(row)
+            continue
+        if is_boilerplate(row):
+            used.row(row)
+            continue
+        cells = [c for c in row.filled if squeeze(c) not in ("项目绩效目标", "年度总体目标", "总体目标完成情况")]
+        if cells:
+            texts.append((row, cells))
+        used.row(row)
+    if not heads:
+        heads = ["goal", "outcome"] if kind is not Kind.TARGET_DECLARATION else ["goal"]
+    out: dict[str, list[str]] = {}
+    if not texts:
+        return {}
+    tabbed = any(row.tabbed for row, _ in texts)
+    if kind is Kind.TARGET_DECLARATION:
+        # A declaration's one text is its 年度总体目标 (gold 001, P19).
+        if all(len(cells) == 1 for _, cells in texts) or len(heads) == 1:
+            return {"goal": cell_text(" ".join(c for _, cells in texts for c in cells))}
+        for _, cells in texts:
+            for head, cell in zip(heads, cells, strict=False):
+                out.setdefault(head, []).append(cell)
+        return {k: cell_text(" ".join(v)) for k, v in out.items()}
+    if tabbed or (len(texts) == 1 and len(texts[0][1]) >= len(heads)):
+        for _, cells in texts:
+            if len(cells) > len(heads) and not tabbed:
+                cells = [cells[0], " ".join(cells[1:])]
+            for head, cell in zip(heads, cells, strict=False):
+                out.setdefault(head, []).append(cell)
+        return {k: cell_text(" ".join(v)) for k, v in out.items()}
+    lines = [cell_text(" ".join(cells)) for _, cells in texts]
+    if len(heads) < 2 or len(lines) < 2:
+        return {heads[0]: "".join(lines)}
+    first, second = _split_flowing(lines)
+    return {heads[0]: first, heads[1]: second}
+
+
+# -- after the table ------------------------------------------------------------
+
+
+def read_total(row: Row) -> Decimal | None:
+    """The 总分 row's score: the last number printed on it."""
+    numbers = [number(c) for c in row.filled if is_number(c)]
+    return numbers[-1] if numbers else None
+
+
+def read_grade(row: Row) -> str | None:
+    """The 评分等级 printed after its label (优, 良, 中 or 差)."""
+    text = row.text
+    for label in GRADE_LABELS:
+        text = text.replace(label, "")
+    m = _GRADE.search(text)
+    return m.group(0) if m else None
+
+
+def read_after(rows: list[Row], used: Used) -> tuple[Decimal | None, str | None, list[Row]]:
+    """Total and grade rows after the table; the rows left over are returned for the caller."""
+    total = None
+    grade = None
+    rest: list[Row] = []
+    in_notes = False
+    for row in rows:
+        first = squeeze(row.filled[0]) if row.filled else ""
+        if first.startswith(("注:", "注：", "注1", "备注")) or (in_notes and re.match(r"^\d+[.、．]", first)):
+            # the form's printed footnotes (注：1 …, 2. …): part of the form, not data
+            in_notes = True
+            used.row(row)
+            continue
+        if is_total(row):
+            total = read_total(row)
+            if is_grade_inline(row):
+                grade = read_grade(row)
+            used.row(row)
+        elif is_grade(row):
+            grade = read_grade(row)
+            used.row(row)
+        elif (
+            squeeze(row.text) in ("说明", "说明无")
+            or (row.filled and squeeze(row.filled[0]) == "说明")
+            or is_boilerplate(row)
+        ):
+            used.row(row)
+        else:
+            rest.append(row)
+    return total, grade, rest
+
+
+def is_grade_inline(row: Row) -> bool:
+    """True when a 总分 row also prints the grade."""
+    return any(label in row.text for label in GRADE_LABELS)
+
+
+# -- fund management (transfer payments) -------------------------------------------
+
+
+def read_fund_management(rows: list[Row], used: Used) -> tuple[FundManagementRow, ...]:
+    """The 资金管理情况 rows: item, 情况说明, 存在问题和改进措施."""
+    out: list[FundManagementRow] = []
+    for row in rows:
+        cells = [c for c in row.filled if squeeze(c) not in ("资金管理情况",)]
+        used.row(row)
+        if not cells or squeeze(cells[0]) in ("情况说明",) or "存在问题" in squeeze("".join(cells)):
+            continue
+        item = cell_text(cells[0])
+        description = cell_text(cells[1]) if len(cells) > 1 else None
+        remedy = cell_text(" ".join(cells[2:])) if len(cells) > 2 else None
+        if out and len(cells) == 1 and not row.tabbed:
+            prev = out[-1]
+            out[-1] = FundManagementRow(prev.item, (prev.description or "") + item, prev.remedy)
+            continue
+        out.append(FundManagementRow(item, description or None, remedy or None))
+    return tuple(out)

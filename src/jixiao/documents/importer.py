@@ -1,0 +1,56 @@
+"""Reading files and folders: the entry points the CLI and the web use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from jixiao.core.errors import Location, SourceError
+from jixiao.core.serialize import loads
+from jixiao.documents.reader import read_text
+from jixiao.documents.result import ImportResult
+from jixiao.documents.text import MAX_BYTES, TEXT_SUFFIXES, read_bytes
+
+READABLE_SUFFIXES = (*TEXT_SUFFIXES, ".json")
+
+
+def import_bytes(data: bytes, name: str) -> ImportResult:
+    """Read one source given as bytes; ``name`` (a file name) decides the format and names the source."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".json":
+        if len(data) > MAX_BYTES:
+            raise SourceError("文件过大", Location(file=name))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise SourceError(
+                f"JSON 文件必须是 UTF-8 编码（第 {exc.start} 字节处无法解码）", Location(file=name)
+            ) from None
+        return ImportResult(source=name, document=loads(text, source=name), layout="json")
+    if suffix not in TEXT_SUFFIXES:
+        allowed = "、".join(READABLE_SUFFIXES)
+        raise SourceError(f"不支持的文件类型 {suffix or '(无扩展名)'}；可读取：{allowed}", Location(file=name))
+    return read_text(read_bytes(data, name))
+
+
+def import_path(path: Path) -> ImportResult:
+    """Read one file."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError(f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）", Location(file=str(path)))
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"无法读取文件：{exc.strerror or exc}", Location(file=str(path))) from None
+    return import_bytes(data, str(path))
+
+
+def expand(paths: list[Path]) -> Iterator[Path]:
+    """The readable files named by ``paths``; a folder is searched recursively, in name order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() in READABLE_SUFFIXES and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path

@@ -1,0 +1,70 @@
+"""What an import returns: the document, where each project came from, and every problem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jixiao.core.errors import Location
+from jixiao.core.model import Document
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    """A line or value the reader could not place, or a call it had to make, with its place."""
+
+    location: Location
+    message: str
+    text: str = ""
+    # "warning": something was not placed or is doubtful; "note": a call the reader made and reports.
+    level: str = "warning"
+
+    def __str__(self) -> str:
+        quoted = f"：「{self.text}」" if self.text else ""
+        return f"{self.location}: {self.message}{quoted}"
+
+
+@dataclass(frozen=True)
+class ProjectSource:
+    """Where one project of the document was printed: its first and last line."""
+
+    first_line: int
+    last_line: int
+    indicator_lines: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """One source read: the document, the source lines of each project, and the warnings."""
+
+    source: str
+    document: Document
+    warnings: tuple[ImportWarning, ...] = ()
+    projects: tuple[ProjectSource, ...] = ()
+    encoding: str = "utf-8"
+    layout: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the whole source was placed without a warning (notes are fine)."""
+        return not self.problems
+
+    @property
+    def problems(self) -> tuple[ImportWarning, ...]:
+        """The warnings proper, without the notes."""
+        return tuple(w for w in self.warnings if w.level == "warning")
+
+
+@dataclass
+class Problems:
+    """Collects warnings while a reader works; one per source."""
+
+    source: str
+    items: list[ImportWarning] = field(default_factory=list)
+
+    def warn(self, line: int | None, message: str, text: str = "") -> None:
+        """Record a warning at ``line`` of this source."""
+        self.items.append(ImportWarning(Location(file=self.source, line=line), message, text))
+
+    def note(self, line: int | None, message: str, text: str = "") -> None:
+        """Record a note: a reading decision worth telling the user, not a problem."""
+        self.items.append(ImportWarning(Location(file=self.source, line=line), message, text, level="note"))

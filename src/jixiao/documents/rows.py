@@ -1,0 +1,99 @@
+"""Rows: cleaned source lines split into cells, and the small readers of cell text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from jixiao.documents.markup import clean_line, is_rule, join_cell
+from jixiao.documents.text import SourceLine
+from jixiao.documents.vocab import squeeze
+
+
+@dataclass(frozen=True)
+class Row:
+    """One cleaned line: its source line number, text, and cells.
+
+    ``tabbed`` rows keep empty cells (they carry column positions); flowing
+    rows are split on runs of spaces and have no empty cells.
+    """
+
+    number: int
+    text: str
+    cells: tuple[str, ...]
+    tabbed: bool
+    indent: int
+
+    @property
+    def filled(self) -> list[str]:
+        """The non-empty cells, stripped."""
+        return [c.strip() for c in self.cells if c.strip()]
+
+    @property
+    def squeezed(self) -> str:
+        """The whole row folded and without spaces, for matching labels."""
+        return squeeze(self.text)
+
+    @property
+    def blank(self) -> bool:
+        """True for a line with nothing on it."""
+        return not self.text.strip()
+
+
+def make_rows(lines: tuple[SourceLine, ...]) -> list[Row]:
+    """Clean every source line into a :class:`Row`; rule lines become blank rows."""
+    rows: list[Row] = []
+    for line in lines:
+        text = clean_line(line.text)
+        if is_rule(text):
+            text = ""
+        tabbed = "\t" in text.strip("\n")
+        indent = len(text) - len(text.lstrip(" "))
+        cells = tuple(c.strip() for c in text.split("\t")) if tabbed else tuple(text.split())
+        rows.append(Row(line.number, text, cells, tabbed, indent))
+    return rows
+
+
+_NUMBER = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?$")
+_DASHES = frozenset({"—", "-", "－", "–", "─", "/", "——", "--", "无数据"})
+
+
+def fold(text: str) -> str:
+    """NFKC-folded text (full-width digits and signs become ASCII)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def is_number(cell: str) -> bool:
+    """True for a printed amount or rate such as ``216,212``, ``84.99%`` or ``10``."""
+    return bool(_NUMBER.match(fold(cell).strip()))
+
+
+def is_dash(cell: str) -> bool:
+    """True for a cell printed as a dash (a value that does not apply)."""
+    return fold(cell).strip() in _DASHES or cell.strip() in _DASHES
+
+
+def number(cell: str) -> Decimal | None:
+    """The Decimal of a printed number (commas and a trailing % dropped), or None."""
+    text = fold(cell).strip().replace(",", "").rstrip("%")
+    if not text or not _NUMBER.match(text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def cell_text(text: str) -> str:
+    """Printed cell text joined as the schema wants it (no line breaks, no spaces)."""
+    return join_cell(text)
+
+
+def width(text: str) -> int:
+    """Display width in half-width units: CJK and full-width characters count 2."""
+    total = 0
+    for ch in text:
+        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return total

@@ -1,0 +1,280 @@
+"""Indicator tables whose cells survived extraction (tab-separated or pipe rows).
+
+Each row's leading level labels are peeled off; the remaining cells are the
+三级指标 and its values, mapped to the columns the table heading names, in
+order (so a table with 分值 before 年度指标值 reads right). Merged label
+cells are carried down by :class:`~jixiao.documents.levels.LevelTracker`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.core.model import Indicator, Kind
+from jixiao.documents.fields import Used
+from jixiao.documents.forms import is_boilerplate
+from jixiao.documents.levels import LevelTracker, class_of_level1, clean_label
+from jixiao.documents.result import Problems
+from jixiao.documents.rows import Row, cell_text, is_number, number
+from jixiao.documents.vocab import level_of, squeeze, table_column
+
+_PREFIX = re.compile(r"^(?:指标\s*\d+|\d+)\s*[:：、.．]\s*")
+_TABLE_FRAME = frozenset({"绩效指标", "绩效", "指标", "项目绩效指标"})
+
+
+@dataclass
+class Draft:
+    """An indicator row being read; becomes an :class:`Indicator` when the table is done."""
+
+    level1: str
+    level2: str | None
+    name: str
+    target: str | None = None
+    actual: str | None = None
+    weight: Decimal | None = None
+    score: Decimal | None = None
+    deviation: str | None = None
+    lines: list[int] = field(default_factory=list)
+    labelled: bool = False
+    printed_level1: bool = False
+    after_break: bool = False
+
+    def key(self) -> tuple[str, str | None, str | None]:
+        """What makes two printed rows the same row (for page-break repeats)."""
+        return (squeeze(self.name), squeeze(self.target or ""), squeeze(self.actual or ""))
+
+    def indicator(self) -> Indicator:
+        """The finished, immutable indicator."""
+        return Indicator(
+            level1=self.level1,
+            level2=self.level2,
+            name=self.name,
+            target=self.target or None,
+            actual=self.actual or None,
+            weight=self.weight,
+            score=self.score,
+            deviation=self.deviation or None,
+        )
+
+
+def strip_prefix(name: str) -> str:
+    """``指标1：培训次数`` -> ``培训次数``; the numbering is not part of the name."""
+    return _PREFIX.sub("", name, count=1)
+
+
+def header_columns(row: Row) -> list[str]:
+    """The fields named by a table heading row, in printed order."""
+    return [col for col in (table_column(c) for c in row.filled) if col is not None]
+
+
+def _is_header(row: Row) -> bool:
+    cols = header_columns(row)
+    return (len(cols) >= 2 and "name" in cols) or cols.count("level1") + cols.count("level2") >= 2
+
+
+def _peel_labels(cells: list[str]) -> tuple[list[str], list[str]]:
+    """Split leading label cells from the content cells of a row."""
+    labels: list[str] = []
+    i = 0
+    while i < len(cells):
+        cell = cells[i]
+        if squeeze(cell) in _TABLE_FRAME:
+            i += 1
+            continue
+        if level_of(cell) is not None:
+            labels.append(cell)
+            i += 1
+            continue
+        # An unknown X指标 immediately before a known label is a (misread) label too.
+        nxt = cells[i + 1] if i + 1 < len(cells) else ""
+        if squeeze(cell).endswith("指标") and len(squeeze(cell)) <= 8 and nxt and level_of(nxt) is not None:
+            labels.append(cell)
+            i += 1
+            continue
+        break
+    return labels, cells[i:]
+
+
+def apply_labels(labels: list[str], tracker: LevelTracker, drafts: list[Draft], has_content: bool) -> None:
+    """Update the tracker with a row's labels; rename a group when its level 1 prints late."""
+    for n, label in enumerate(labels):
+        found = level_of(label)
+        nxt = labels[n + 1] if n + 1 < len(labels) else None
+        if found is None:
+            tracker.set_unknown_level1(label, nxt or "")
+            continue
+        level = found[0]
+        name = clean_label(label)
+        if level == 1 and name == "成本指标" and nxt is None and n > 0:
+            tracker.set_level2(label)  # 成本指标 in the level-2 position
+        elif level == 1 and name == "成本指标" and nxt is None and has_content and tracker.level1 == "产出指标":
+            tracker.set_level2(label)
+        elif level == 1:
+            rename = tracker.set_level1(label)
+            if rename is not None:
+                for index in tracker.group:
+                    drafts[index].level1 = rename
+        else:
+            tracker.set_level2(label)
+
+
+def _assign(draft: Draft, columns: list[str], values: list[str]) -> None:
+    """Map value cells onto the heading's value columns, in order."""
+    target_parts: list[str] = []
+    for col, raw in zip(columns, values, strict=False):
+        if col in ("target_op", "target", "target_unit"):
+            target_parts.append(raw)
+        elif col == "actual":
+            draft.actual = cell_text(raw)
+        elif col == "weight":
+            draft.weight = number(raw) if is_number(raw) else None
+        elif col == "score":
+            draft.score = number(raw) if is_number(raw) else None
+        elif col == "deviation":
+            draft.deviation = cell_text(raw)
+    if target_parts:
+        draft.target = cell_text("".join(target_parts))
+
+
+def _value_columns(columns: list[str], kind: Kind) -> list[str]:
+    if "name" in columns:
+        after = columns[columns.index("name") + 1 :]
+        if after:
+            return after
+    if kind is Kind.TARGET_DECLARATION:
+        return ["target"]
+    if kind is Kind.TRANSFER_SELF_EVALUATION:
+        return ["target", "actual", "deviation"]
+    return ["target", "actual", "weight", "score", "deviation"]
+
+
+def _realign(values: list[str], columns: list[str]) -> tuple[list[str], list[str]]:
+    """When a row has fewer value cells than columns, keep the numbers under 分值 and 得分.
+
+    A missing 实际完成值 would otherwise shift 分值 into it; the two
+    numeric cells found are matched to the weight and score columns.
+    """
+    if "weight" not in columns or "score" not in columns or len(values) >= len(columns) - 1:
+        return values, columns
+    w, s = columns.index("weight"), columns.index("score")
+    numeric = [i for i, v in enumerate(values) if is_number(v)]
+    if len(numeric) < 2 or abs(w - s) != 1:
+        return values, columns
+    i = numeric[-2]
+    before, after = values[:i], values[i + 2 :]
+    lead = [c for c in columns[: min(w, s)]][-len(before) :] if before else []
+    tail = columns[max(w, s) + 1 :][: len(after)]
+    return [*before, values[i], values[i + 1], *after], [*lead, columns[w], columns[s], *tail]
+
+
+def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> list[Draft]:
+    """Indicator rows from a table whose cells are separated."""
+    columns: list[str] = []
+    tracker = LevelTracker()
+    drafts: list[Draft] = []
+    after_break = False
+    for row in rows:
+        if row.blank:
+            after_break = True
+            continue
+        if _is_header(row):
+            if not columns:
+                columns = header_columns(row)
+            used.row(row)
+            after_break = True  # a repeated heading means a new page
+            continue
+        if is_boilerplate(row):
+            used.row(row)
+            continue
+        labels, content = _peel_labels(row.filled)
+        apply_labels(labels, tracker, drafts, bool(content))
+        used.row(row)
+        if not content:
+            continue
+        level1, level2 = tracker.current()
+        draft = Draft(level1, level2, strip_prefix(cell_text(content[0])), lines=[row.number])
+        draft.labelled = bool(labels)
+        draft.printed_level1 = any(_is_level1_cell(c) for c in labels)
+        draft.after_break = after_break
+        after_break = False
+        value_cols = _value_columns(columns, kind)
+        values, cols = _realign(content[1:], value_cols)
+        _assign(draft, cols, values)
+        if len(values) > len(cols):
+            problems.warn(row.number, "指标行的单元格多于表头的列数，多出的内容未读取", row.text.strip())
+        tracker.group.append(len(drafts))
+        drafts.append(draft)
+    return drafts
+
+
+def _is_level1_cell(cell: str) -> bool:
+    found = level_of(cell)
+    return found is None or found[0] == 1  # an unknown label is a misread level 1
+
+
+# Words by which a 三级指标's name shows the group it belongs to.
+_GROUP_WORDS = {
+    "时效指标": ("及时", "时效", "时间", "时限", "按时", "响应", "天数", "期限", "进度"),
+    "满意度指标": ("满意",),
+    "服务对象满意度指标": ("满意",),
+    "经济成本指标": ("成本", "节约"),
+    "社会成本指标": ("成本", "节约"),
+    "成本指标": ("成本", "节约"),
+}
+
+
+def _fits(name: str, label: str | None) -> bool | None:
+    words = _GROUP_WORDS.get(label or "")
+    if words is None:
+        return None
+    return any(w in name for w in words)
+
+
+def adopt_labels_after_break(drafts: list[Draft]) -> None:
+    """A row left without labels at the foot of a page may belong to the group printed after the break.
+
+    A merged label cell that spans a page break prints on the next page, so
+    the row before the break can belong to the group whose labels open the
+    next page (gold 001, P7 and P33) or to the group above it (P30). Only
+    a new level 1 after the break raises the question; the row's own name
+    answers it: 及时性 is timeliness, 满意度 is satisfaction.
+    """
+    for i in range(len(drafts) - 1):
+        row, nxt = drafts[i], drafts[i + 1]
+        if row.labelled or not nxt.after_break or not nxt.printed_level1:
+            continue
+        if class_of_level1(nxt.level1) == class_of_level1(row.level1):
+            continue
+        ahead = _fits(row.name, nxt.level2) or _fits(row.name, nxt.level1)
+        here = _fits(row.name, row.level2)
+        if ahead or here is False:
+            row.level1, row.level2 = nxt.level1, nxt.level2
+
+
+def drop_page_repeats(drafts: list[Draft]) -> list[Draft]:
+    """Drop a block of rows that a page break printed twice (kept once)."""
+    out: list[Draft] = []
+    i = 0
+    while i < len(drafts):
+        row = drafts[i]
+        if row.after_break and out:
+            keys = [d.key() for d in out]
+            run = 0
+            # the longest tail of what was read that the rows from here repeat
+            for length in range(len(out), 0, -1):
+                if keys[-length:] == [d.key() for d in drafts[i : i + length]]:
+                    run = length
+                    break
+            if run:
+                i += run
+                continue
+        out.append(row)
+        i += 1
+    return out
+
+
+def finish(drafts: list[Draft]) -> tuple[Indicator, ...]:
+    """The finished indicators of a table."""
+    return tuple(d.indicator() for d in drafts)

@@ -1,0 +1,132 @@
+"""The import-direction contract of docs/architecture.md, checked on the source tree.
+
+core may import only the standard library; documents and exporters only core
+(plus their format libraries, imported lazily inside functions); cli only
+core, documents and exporters (Django only through call_command); web is the
+only package that imports Django; nothing under src imports tests,
+benchmarks or scripts.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "jixiao"
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+
+# Which jixiao rings each ring may import (itself always allowed).
+ALLOWED_RINGS = {
+    "core": set(),
+    "documents": {"core"},
+    "exporters": {"core"},
+    "cli": {"core", "documents", "exporters", ""},
+    "web": {"core", "documents", "exporters", "cli", ""},
+    "": {"core"},  # jixiao/__init__.py re-exports the core API only
+}
+# Third-party libraries a ring may import, and whether only lazily (inside a function).
+THIRD_PARTY = {
+    "core": {},
+    "documents": {"openpyxl": True, "pdfplumber": True, "docx": True, "defusedxml": True},
+    "exporters": {"openpyxl": True, "reportlab": True, "docx": True},
+    "cli": {"rich": False, "django": True},
+    "web": None,  # anything
+    "": {},
+}
+FORBIDDEN_EVERYWHERE = {"tests", "benchmarks", "scripts"}
+
+
+@dataclass(frozen=True)
+class Import:
+    module: str
+    line: int
+    lazy: bool
+
+
+def ring_of(path: Path) -> str:
+    rel = path.relative_to(SRC)
+    if len(rel.parts) == 1:
+        return rel.stem if rel.stem != "__init__" else ""
+    return rel.parts[0]
+
+
+def imports_of(path: Path) -> list[Import]:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found: list[Import] = []
+
+    def visit(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            lazy = in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef))
+            if isinstance(child, ast.Import):
+                found.extend(Import(a.name, child.lineno, in_function) for a in child.names)
+            elif isinstance(child, ast.ImportFrom):
+                if child.level:  # relative import: stays inside its own package
+                    continue
+                found.append(Import(child.module or "", child.lineno, in_function))
+            visit(child, lazy)
+
+    visit(tree, False)
+    return found
+
+
+def sources() -> list[Path]:
+    return sorted(p for p in SRC.rglob("*.py") if "migrations" not in p.parts)
+
+
+def violations(path: Path, ring: str | None = None) -> list[str]:
+    ring = ring_of(path) if ring is None else ring
+    allowed = ALLOWED_RINGS.get(ring, set()) | {ring}
+    third = THIRD_PARTY.get(ring, {})
+    out: list[str] = []
+    for imp in imports_of(path):
+        top = imp.module.split(".")[0]
+        where = f"{path.name}:{imp.line} imports {imp.module}"
+        if top in FORBIDDEN_EVERYWHERE:
+            out.append(f"{where}: src must not import {top}")
+        elif top == "jixiao":
+            parts = imp.module.split(".")
+            target = parts[1] if len(parts) > 1 else ""
+            if target not in allowed:
+                out.append(f"{where}: ring {ring or 'jixiao'} may import only {sorted(allowed)}")
+        elif top in STDLIB or third is None:
+            continue
+        elif top not in third:
+            out.append(f"{where}: third-party {top} not allowed in ring {ring or 'jixiao'}")
+        elif third[top] and not imp.lazy:
+            out.append(f"{where}: {top} must be imported lazily inside a function")
+        elif top == "django" and ring == "cli" and not imp.module.startswith("django.core.management"):
+            out.append(f"{where}: cli reaches Django only through call_command")
+    return out
+
+
+@pytest.mark.parametrize("path", sources(), ids=lambda p: str(p.relative_to(SRC)))
+def test_imports_follow_the_ring_contract(path: Path) -> None:
+    """Every module imports only what its ring may import."""
+    assert violations(path) == []
+
+
+def test_contract_catches_a_forbidden_import(tmp_path: Path) -> None:
+    """The checker itself flags core importing a third-party or outer-ring module."""
+    bad = tmp_path / "probe.py"
+    bad.write_text("import rich\nfrom jixiao.documents import text\nimport tests\nimport json\n", encoding="utf-8")
+    found = violations(bad, ring="core")
+    assert len(found) == 3
+    assert any("third-party rich" in v for v in found)
+    assert any("may import only" in v for v in found)
+    assert any("must not import tests" in v for v in found)
+
+
+def test_only_web_imports_django() -> None:
+    """No module outside jixiao.web imports Django at module level."""
+    offenders = [
+        f"{p.relative_to(SRC)}:{i.line}"
+        for p in sources()
+        if ring_of(p) != "web"
+        for i in imports_of(p)
+        if i.module.split(".")[0] == "django" and not i.lazy
+    ]
+    assert offenders == []

@@ -1,0 +1,31 @@
+"""The README's first two lines are the commands CI and a new user run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_commands() -> list[str]:
+    lines = ROOT.joinpath("README.md").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "```sh", "the README must open with the two commands"
+    return lines[1:3]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """.ci/run runs the README's second command verbatim, then make check."""
+    ci = ROOT.joinpath(".ci", "run").read_text(encoding="utf-8").splitlines()
+    test_command = _readme_commands()[1]
+    assert test_command in ci
+    assert "make check" in ci
+    assert test_command.endswith("pytest")
+
+
+def test_first_command_sets_up_and_runs_the_examples() -> None:
+    """The first command makes its own virtual environment and reads the project's examples."""
+    first = _readme_commands()[0]
+    assert first.startswith("python3 -m venv .venv && .venv/bin/pip install")
+    assert "examples" in first
+    shown = first.split("jixiao show ")[-1].split()[0]
+    assert (ROOT / shown).is_file(), f"the README shows {shown}, which does not exist"
