@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def _find_shared() -> Path:
+    """../shared next to the checkout; JIXIAO_SHARED or /work/shared when the checkout is elsewhere."""
+    candidates = [Path(__file__).resolve().parents[2] / "shared"]
+    if os.environ.get("JIXIAO_SHARED"):
+        candidates.insert(0, Path(os.environ["JIXIAO_SHARED"]))
+    candidates.append(Path("/work/shared"))
+    for candidate in candidates:
+        if (candidate / "gold").is_dir():
+            return candidate
+    return candidates[0]
+
+
+SHARED = _find_shared()
 SEEDS = SHARED / "seeds"
 GOLD = SHARED / "gold"
 
