@@ -99,7 +99,8 @@ def main() -> int:
         print(
             f"from {min(results)} to {max(results)} forms: speed ×{large['forms_per_s'] / small['forms_per_s']:.2f}, "
             f"peak memory ×{large['rss_peak_kib'] / small['rss_peak_kib']:.2f}, "
-            f"memory added by importing {small['import_rss_kib'] / 1024:.1f} -> {large['import_rss_kib'] / 1024:.1f} MiB"
+            f"memory added by importing {small['import_rss_kib'] / 1024:.1f}"
+            f" -> {large['import_rss_kib'] / 1024:.1f} MiB"
         )
     out = HERE / "results"
     out.mkdir(exist_ok=True)

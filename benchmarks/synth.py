@@ -34,7 +34,7 @@ def seed_forms(seeds: Path | None = None) -> list[str]:
             end = starts[n + 1] if n + 1 < len(starts) else len(lines)
             body = lines[start:end]
             # a form's own title lines sit at the end of the previous chunk; drop them there
-            while body and ("绩效" in body[-1] and "表" in body[-1] or "年度" in body[-1] or not body[-1].strip()):
+            while body and (("绩效" in body[-1] and "表" in body[-1]) or "年度" in body[-1] or not body[-1].strip()):
                 body.pop()
             forms.append(head + "\n".join(body) + "\n")
     return forms

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 
-
 def _find_shared() -> Path:
     """../shared next to the checkout; JIXIAO_SHARED or /work/shared when the checkout is elsewhere."""
     candidates = [Path(__file__).resolve().parents[2] / "shared"]
