@@ -9,7 +9,7 @@ from decimal import Decimal
 from jixiao.core.model import FundManagementRow, FundRow, Funds, Kind
 from jixiao.documents.forms import is_boilerplate, is_grade, is_total
 from jixiao.documents.result import Problems
-from jixiao.documents.rows import Row, cell_text, is_dash, is_number, number, width
+from jixiao.documents.rows import Row, cell_text, fold, is_dash, is_number, number, width
 from jixiao.documents.vocab import FIELD_LABELS, FUND_COLUMNS, GRADE_LABELS, fund_row_key, squeeze
 
 _MONEY_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
@@ -69,12 +69,42 @@ def read_identity(rows: list[Row], used: Used) -> dict[str, str]:
         used.row(row)
     out: dict[str, str] = {}
     for key, parts in values.items():
+        text = cell_text(" ".join(parts))
+        if key == "_period":
+            dates = _DATE.findall(fold(text))
+            if len(dates) == 2:
+                out.setdefault("start_date", _iso(dates[0]))
+                out.setdefault("end_date", _iso(dates[1]))
+            continue
         if key.startswith("_"):
             continue  # contact persons and phone numbers are not kept
-        text = cell_text(" ".join(parts))
+        if key in ("start_date", "end_date"):
+            found = _DATE.findall(fold(text))
+            text = _iso(found[0]) if len(found) == 1 else text
         if text:
             out[key] = text
     return out
+
+
+_DATE = re.compile(r"(20\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?")
+
+
+def _iso(parts: tuple[str, str, str]) -> str:
+    """``('2024', '1', '1')`` -> ``2024-01-01``."""
+    year, month, day = parts
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+_HEADER_UNIT = re.compile(r"单位\s*[:：]\s*(万元|元)")
+
+
+def money_unit_in(rows: list[Row]) -> str | None:
+    """The money unit a form states in its header (``单位：万元``), if any."""
+    for row in rows:
+        m = _HEADER_UNIT.search(row.text) or _MONEY_UNIT.search(row.text)
+        if m:
+            return m.group(1)
+    return None
 
 
 # -- funds -------------------------------------------------------------------
@@ -193,17 +223,24 @@ _GOAL_HEADS = {
     "年度目标": "goal",
     "总体目标": "goal",
     "年度总体目标": "goal",
+    "年度绩效目标": "goal",
     "项目总目标": "overall_goal",
+    "项目中长期目标": "overall_goal",
+    "中长期目标": "overall_goal",
     "实际完成情况": "outcome",
     "全年实际完成情况": "outcome",
     "年度实际完成情况": "outcome",
+    "年度总体目标完成情况": "outcome",
 }
+# Cells that frame the goal block without naming a column.
+_GOAL_FRAME = frozenset({"项目绩效目标", "总体目标完成情况", "绩效目标"})
+_PARENS = re.compile(r"\([^()]*\)")
 
 
-def _goal_columns(row: Row) -> list[str]:
-    heads = [_GOAL_HEADS[squeeze(c)] for c in row.filled if squeeze(c) in _GOAL_HEADS]
-    # A vertical row label (年度 总体 目标) may precede the real headings: keep the last of each.
-    return [h for n, h in enumerate(heads) if h not in heads[n + 1 :]]
+def goal_head(cell: str) -> str | None:
+    """The field a goal heading names (``项目总目标（中长期）`` -> ``overall_goal``), or None."""
+    key = _PARENS.sub("", squeeze(cell)).rstrip(":")
+    return _GOAL_HEADS.get(key)
 
 
 def _split_flowing(lines: list[str]) -> tuple[str, str]:
@@ -229,49 +266,80 @@ def _split_flowing(lines: list[str]) -> tuple[str, str]:
     return "".join(lines[: k + 1]), "".join(lines[k + 1 :])
 
 
+def _goal_cells(row: Row) -> list[tuple[str | None, str]]:
+    """Each cell as (heading field or None, text); ``预期目标：…`` gives both at once."""
+    out: list[tuple[str | None, str]] = []
+    for cell in row.filled:
+        if squeeze(cell) in _GOAL_FRAME:
+            continue
+        head = goal_head(cell)
+        if head is not None:
+            out.append((head, ""))
+            continue
+        for sep in ("：", ":"):
+            label, found, rest = cell.partition(sep)
+            if found and goal_head(label) is not None and rest.strip():
+                out.append((goal_head(label), rest.strip()))
+                break
+        else:
+            out.append((None, cell))
+    return out
+
+
 def read_goals(rows: list[Row], kind: Kind, used: Used) -> dict[str, str]:
-    """Goal, overall goal and outcome texts, from cells or from two wrapped columns."""
+    """Goal, overall goal and outcome: from labelled cells, heading columns, or two wrapped columns."""
     heads: list[str] = []
+    direct: dict[str, list[str]] = {}
     texts: list[tuple[Row, list[str]]] = []
     for row in rows:
-        cols = _goal_columns(row)
-        if cols and not heads:
-            heads = cols
-            used.row(row)
-            continue
-        if is_boilerplate(row):
-            used.row(row)
-            continue
-        cells = [c for c in row.filled if squeeze(c) not in ("项目绩效目标", "年度总体目标", "总体目标完成情况")]
-        if cells:
-            texts.append((row, cells))
         used.row(row)
+        if is_boilerplate(row):
+            continue
+        cells = _goal_cells(row)
+        if not cells:
+            continue
+        if all(head is not None and not text for head, text in cells):
+            found = [h for h, _ in cells if h is not None]
+            # a row label (年度 总体 目标) may precede the real headings: keep the last of each
+            heads = [h for n, h in enumerate(found) if h not in found[n + 1 :]]
+            continue
+        if any(head is not None for head, _ in cells):
+            # 预期目标 | text, or 预期目标：text: each heading owns the texts after it
+            current: str | None = None
+            for head, text in cells:
+                if head is not None:
+                    current = head
+                if text and current is not None:
+                    direct.setdefault(current, []).append(text)
+            continue
+        texts.append((row, [text for _, text in cells]))
+    out = {k: cell_text(" ".join(v)) for k, v in direct.items()}
+    if not texts:
+        return out
     if not heads:
         heads = ["goal", "outcome"] if kind is not Kind.TARGET_DECLARATION else ["goal"]
-    out: dict[str, list[str]] = {}
-    if not texts:
-        return {}
+    heads = [h for h in heads if h not in out] or heads
     tabbed = any(row.tabbed for row, _ in texts)
-    if kind is Kind.TARGET_DECLARATION:
+    columns: dict[str, list[str]] = {}
+    if kind is Kind.TARGET_DECLARATION and (all(len(c) == 1 for _, c in texts) or len(heads) == 1):
         # A declaration's one text is its 年度总体目标 (gold 001, P19).
-        if all(len(cells) == 1 for _, cells in texts) or len(heads) == 1:
-            return {"goal": cell_text(" ".join(c for _, cells in texts for c in cells))}
-        for _, cells in texts:
-            for head, cell in zip(heads, cells, strict=False):
-                out.setdefault(head, []).append(cell)
-        return {k: cell_text(" ".join(v)) for k, v in out.items()}
-    if tabbed or (len(texts) == 1 and len(texts[0][1]) >= len(heads)):
+        columns["goal"] = [c for _, cells in texts for c in cells]
+    elif tabbed or (len(texts) == 1 and len(texts[0][1]) >= len(heads)):
         for _, cells in texts:
             if len(cells) > len(heads) and not tabbed:
                 cells = [cells[0], " ".join(cells[1:])]
             for head, cell in zip(heads, cells, strict=False):
-                out.setdefault(head, []).append(cell)
-        return {k: cell_text(" ".join(v)) for k, v in out.items()}
-    lines = [cell_text(" ".join(cells)) for _, cells in texts]
-    if len(heads) < 2 or len(lines) < 2:
-        return {heads[0]: "".join(lines)}
-    first, second = _split_flowing(lines)
-    return {heads[0]: first, heads[1]: second}
+                columns.setdefault(head, []).append(cell)
+    else:
+        lines = [cell_text(" ".join(cells)) for _, cells in texts]
+        if len(heads) < 2 or len(lines) < 2:
+            columns[heads[0]] = lines
+        else:
+            first, second = _split_flowing(lines)
+            columns = {heads[0]: [first], heads[1]: [second]}
+    for key, parts in columns.items():
+        out.setdefault(key, cell_text(" ".join(parts)))
+    return out
 
 
 # -- after the table ------------------------------------------------------------
@@ -300,7 +368,8 @@ def read_after(rows: list[Row], used: Used) -> tuple[Decimal | None, str | None,
     in_notes = False
     for row in rows:
         first = squeeze(row.filled[0]) if row.filled else ""
-        if first.startswith(("注:", "注：", "注1", "备注")) or (in_notes and re.match(r"^\d+[.、．]", first)):
+        numbered = in_notes and re.match(r"^\d+[.、．]", first)
+        if first.startswith(("注:", "注1", "备注", "填报说明", "说明:")) or numbered:
             # the form's printed footnotes (注：1 …, 2. …): part of the form, not data
             in_notes = True
             used.row(row)

@@ -181,10 +181,13 @@ def measure(rows: list[Row]) -> Widths:
     whole_names = [width("".join(i.before[:-2])) for i in items if isinstance(i, Tail) and len(i.before) >= 3]
     dev_widths = [width(i.deviation.replace(" ", "")) for i in items if isinstance(i, Tail) and i.deviation]
     widths = Widths()
+    wrapped = 0
     if frag_widths:
         # the widest name lines; a stray long line must not set the width alone
         widths.name = frag_widths[max(0, int(len(frag_widths) * 0.97) - 1)]
-    if whole_names:
+        wrapped = sum(1 for w in frag_widths if w >= widths.name - 2)
+    if whole_names and wrapped < 5:
+        # few wrapped lines to learn from: a name printed whole shows the width too
         widths.name = max(widths.name, max(whole_names))
     if dev_widths:
         widths.deviation = max(dev_widths)

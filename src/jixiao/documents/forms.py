@@ -44,6 +44,29 @@ BOILERPLATE = frozenset(
 )
 
 
+_PAGE_HEAD = re.compile(r"20\d{2}年.*(?:决算|预算|公开|报告)$|(?:局|委员会|政府|中心|办公室)$")
+
+
+def _is_page_head(s: str) -> bool:
+    return len(s) >= 8 and not any(p in s for p in "，、；,") and bool(_PAGE_HEAD.search(s))
+
+
+def running_heads(rows: list[Row]) -> set[str]:
+    """Page headers repeated on every page (``某某局2023年度部门决算``): lone lines printed twice or more.
+
+    A lone line repeated is a running header only if it names a year, a
+    publication or an office; a repeated name fragment such as ``管理人员满意度``
+    must stay data.
+    """
+    seen: dict[str, int] = {}
+    for row in rows:
+        if len(row.filled) == 1:
+            s = row.squeezed
+            if _is_page_head(s):
+                seen[s] = seen.get(s, 0) + 1
+    return {s for s, n in seen.items() if n >= 2 and title_kind(s) is None}
+
+
 def title_kind(text: str) -> Kind | None:
     """The kind of form a title line names, or None when the line is not a form title."""
     s = squeeze(text)
@@ -63,12 +86,15 @@ def is_footer(row: Row) -> bool:
     return bool(_FOOTER.match(row.text.strip()))
 
 
+_SIGNATURE = re.compile(r"^(?:填表人|填报人|联系人|联系电话|填报日期|审核人|单位负责人|财务负责人|项目负责人)[:：(（]")
+
+
 def is_boilerplate(row: Row) -> bool:
-    """True for lines that belong to the form's frame: vertical headings, page numbers, year lines."""
+    """True for lines that belong to the form's frame: vertical headings, page numbers, year lines, signatures."""
     s = row.squeezed
     if not s:
         return True
-    if s in BOILERPLATE or is_footer(row):
+    if s in BOILERPLATE or is_footer(row) or _SIGNATURE.match(s):
         return True
     if title_kind(row.text) is not None and len(s) <= 60:
         return True
@@ -110,9 +136,30 @@ def year_of(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_FORM_HEAD = re.compile(r"^(?:填报单位|单位[:：]|金额单位|\(?单位[:：]|表\d+$|附表\d*$)")
+
+
+def _is_form_head(row: Row) -> bool:
+    """A line printed above a form's 项目名称: its title, year, filing unit or money unit."""
+    s = row.squeezed
+    return bool(title_kind(row.text) or _YEAR_IN_PARENS.fullmatch(s) or _FORM_HEAD.match(s))
+
+
 def split_projects(rows: list[Row]) -> tuple[list[Row], list[FormRegion]]:
-    """Split rows into the preamble and one region per project, each from its 项目名称 row."""
+    """Split rows into the preamble and one region per project.
+
+    A region runs from the lines printed above its 项目名称 (title, year,
+    filing unit, money unit) to the line before the next region.
+    """
     starts = [i for i, row in enumerate(rows) if is_project_start(row)]
+    for n, start in enumerate(starts):
+        floor = starts[n - 1] + 1 if n else 0
+        i = start
+        while i - 1 >= floor and (rows[i - 1].blank or _is_form_head(rows[i - 1])):
+            i -= 1
+        while i < start and rows[i].blank:
+            i += 1
+        starts[n] = i
     if not starts:
         return rows, []
     preamble = rows[: starts[0]]
@@ -123,7 +170,8 @@ def split_projects(rows: list[Row]) -> tuple[list[Row], list[FormRegion]]:
     for pos, start in enumerate(starts):
         end = starts[pos + 1] if pos + 1 < len(starts) else len(rows)
         look_from = starts[pos - 1] if pos else 0
-        titles = [r for r in rows[look_from:start] if title_kind(r.text) or year_of(r.text)]
+        head_end = next((i for i in range(start, end) if is_project_start(rows[i])), start)
+        titles = [r for r in rows[look_from:head_end] if title_kind(r.text) or year_of(r.text)]
         for r in titles:
             k = title_kind(r.text)
             if k is not None:
@@ -192,7 +240,11 @@ def _is_funds_start(row: Row) -> bool:
 
 def _is_goals_start(row: Row) -> bool:
     s = row.squeezed
-    return any(k in s for k in ("预期目标", "项目总目标", "年度总体目标", "总体目标")) and len(s) < 40
+    if any(k in s for k in ("预期目标", "项目总目标", "年度总体目标", "总体目标")) and len(s) < 40:
+        return True
+    # 年度总体目标 | 预期目标 | the goal text itself, in one row
+    heads = [squeeze(c).rstrip(":").split(":")[0] for c in row.filled[:2]]
+    return any(h in ("年度总体目标", "预期目标", "总体目标", "项目总目标", "年度目标") for h in heads)
 
 
 def _is_table_start(row: Row) -> bool:

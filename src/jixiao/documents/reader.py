@@ -7,6 +7,7 @@ from jixiao.core.model import Document, Execution, Kind, Project
 from jixiao.documents import flow, tables
 from jixiao.documents.fields import (
     Used,
+    money_unit_in,
     read_after,
     read_fund_management,
     read_funds,
@@ -18,6 +19,7 @@ from jixiao.documents.forms import (
     document_kind,
     document_year,
     is_boilerplate,
+    running_heads,
     split_projects,
     split_sections,
     title_kind,
@@ -72,7 +74,7 @@ def read_project(
         category=identity.get("category"),
         start_date=identity.get("start_date"),
         end_date=identity.get("end_date"),
-        money_unit=funds.money_unit,
+        money_unit=funds.money_unit or money_unit_in(parts["identity"]),
         funds=funds.funds,
         execution=execution,
         goal=goals.get("goal"),
@@ -96,6 +98,11 @@ def read_text(source: TextSource) -> ImportResult:
     rows = make_rows(source.lines)
     problems = Problems(source.name)
     used = Used()
+    heads = running_heads(rows)
+    if heads:
+        # a page header marks a page break, like a blank line; it is placed, not read
+        used.rows([r for r in rows if r.squeezed in heads])
+        rows = [Row(r.number, "", (), False, 0) if r.squeezed in heads else r for r in rows]
     preamble, regions = split_projects(rows)
     if not regions:
         raise SourceError(
@@ -118,7 +125,7 @@ def read_text(source: TextSource) -> ImportResult:
         project, where = read_project(region, kind, problems, used, widths)
         projects.append(project)
         sources.append(where)
-    _account_for_preamble(preamble, kind, used)
+    _account_for_preamble(preamble, kind, used, problems)
     for row in rows:
         if row.number not in used.lines and not row.blank and not is_boilerplate(row) and not title_kind(row.text):
             problems.warn(row.number, "未能归入任何字段的内容", row.text.strip())
@@ -134,15 +141,16 @@ def read_text(source: TextSource) -> ImportResult:
     )
 
 
-def _account_for_preamble(preamble: list[Row], kind: Kind, used: Used) -> None:
-    """Lines before the first form: titles, and a transfer-payment report's narrative.
+def _account_for_preamble(preamble: list[Row], kind: Kind, used: Used, problems: Problems) -> None:
+    """Lines before the first form: titles, and a report's narrative.
 
-    The narrative of a 绩效自评报告 restates the attached form in prose; the
-    form is what is read, so the narrative is placed as read-and-skipped.
+    A 绩效自评报告 or a department's cover text restates or frames the forms
+    in prose; the forms are what is read. The narrative is reported once,
+    as a note with its line range, not line by line.
     """
-    if kind is Kind.TRANSFER_SELF_EVALUATION:
-        used.rows(preamble)
-        return
-    for row in preamble:
-        if title_kind(row.text) or is_boilerplate(row) or "汇总表" in row.squeezed:
-            used.row(row)
+    text_rows = [r for r in preamble if not r.blank]
+    narrative = [r for r in text_rows if not (title_kind(r.text) or is_boilerplate(r) or "汇总表" in r.squeezed)]
+    used.rows(text_rows)
+    if narrative and kind is not Kind.TRANSFER_SELF_EVALUATION:
+        first, last = narrative[0].number, narrative[-1].number
+        problems.note(first, f"第{first}至{last}行是表格之前的说明文字，未作为项目读取", narrative[0].text.strip())

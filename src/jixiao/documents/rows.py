@@ -42,15 +42,39 @@ class Row:
         return not self.text.strip()
 
 
+_COLUMN_GAP = re.compile(r"\S {3,}\S")
+_CELL_GAP = re.compile(r" {2,}")
+
+
+def is_space_aligned(texts: list[str]) -> bool:
+    """True for ``pdftotext -layout`` output: columns aligned with runs of spaces.
+
+    Such text separates cells by two or more spaces; plain reading-order
+    text uses single spaces, with wider gaps only here and there.
+    """
+    lines = [t for t in texts if t.strip() and "\t" not in t]
+    if len(lines) < 5:
+        return False
+    wide = sum(1 for t in lines if _COLUMN_GAP.search(t.strip()))
+    return wide >= 0.3 * len(lines)
+
+
 def make_rows(lines: tuple[SourceLine, ...]) -> list[Row]:
-    """Clean every source line into a :class:`Row`; rule lines become blank rows."""
+    """Clean every source line into a :class:`Row`; rule lines become blank rows.
+
+    Tab-separated lines keep their cells; in space-aligned text runs of two
+    or more spaces separate cells; otherwise a line splits at every space.
+    """
+    texts = [clean_line(line.text) for line in lines]
+    aligned = is_space_aligned(texts)
     rows: list[Row] = []
-    for line in lines:
-        text = clean_line(line.text)
+    for line, text in zip(lines, texts, strict=True):
         if is_rule(text):
             text = ""
-        tabbed = "\t" in text.strip("\n")
         indent = len(text) - len(text.lstrip(" "))
+        if aligned and "\t" not in text and _CELL_GAP.search(text.strip()):
+            text = _CELL_GAP.sub("\t", text.strip())
+        tabbed = "\t" in text.strip("\n")
         cells = tuple(c.strip() for c in text.split("\t")) if tabbed else tuple(text.split())
         rows.append(Row(line.number, text, cells, tabbed, indent))
     return rows

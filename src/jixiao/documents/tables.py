@@ -193,6 +193,10 @@ def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> l
         used.row(row)
         if not content:
             continue
+        if len(content) == 1 and not labels:
+            # one lone cell with no level and no value is no indicator row
+            problems.warn(row.number, "表格中的单独一段文字未能归入任何指标", row.text.strip())
+            continue
         level1, level2 = tracker.current()
         draft = Draft(level1, level2, strip_prefix(cell_text(content[0])), lines=[row.number])
         draft.labelled = bool(labels)

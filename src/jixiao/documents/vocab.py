@@ -119,6 +119,10 @@ FIELD_LABELS = {
     "项目类型": "category",
     "计划开始日期": "start_date",
     "计划完成日期": "end_date",
+    "项目期限": "_period",
+    "实施期限": "_period",
+    "项目实施期限": "_period",
+    "起止日期": "_period",
     "项目负责人": "_person",
     "联系电话": "_person",
 }
