@@ -323,15 +323,15 @@ def read_goals(rows: list[Row], kind: Kind, used: Used) -> dict[str, str]:
     columns: dict[str, list[str]] = {}
     if kind is Kind.TARGET_DECLARATION and (all(len(c) == 1 for _, c in texts) or len(heads) == 1):
         # A declaration's one text is its 年度总体目标 (gold 001, P19).
-        columns["goal"] = [c for _, cells in texts for c in cells]
+        columns["goal"] = [c for _, row_texts in texts for c in row_texts]
     elif tabbed or (len(texts) == 1 and len(texts[0][1]) >= len(heads)):
-        for _, cells in texts:
-            if len(cells) > len(heads) and not tabbed:
-                cells = [cells[0], " ".join(cells[1:])]
-            for head, cell in zip(heads, cells, strict=False):
-                columns.setdefault(head, []).append(cell)
+        for _, row_texts in texts:
+            if len(row_texts) > len(heads) and not tabbed:
+                row_texts = [row_texts[0], " ".join(row_texts[1:])]
+            for head, text in zip(heads, row_texts, strict=False):
+                columns.setdefault(head, []).append(text)
     else:
-        lines = [cell_text(" ".join(cells)) for _, cells in texts]
+        lines = [cell_text(" ".join(row_texts)) for _, row_texts in texts]
         if len(heads) < 2 or len(lines) < 2:
             columns[heads[0]] = lines
         else:
