@@ -62,10 +62,13 @@ class _Tally:
     projects: int = 0
     indicators: int = 0
     warnings: int = 0
+    notes: int = 0
     failed: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         text = f"共 {self.files} 个文件：{self.projects} 个项目，{self.indicators} 个指标，{self.warnings} 条警告"
+        if self.notes:
+            text += f"，{self.notes} 条提示"
         if self.failed:
             text += f"；{len(self.failed)} 个文件无法读取"
         return text
@@ -114,7 +117,7 @@ def cmd_import(args: argparse.Namespace, out: Console, err: Console) -> int:
                 result = import_path(f)
             except JixiaoError as exc:
                 tally.failed.append(str(f))
-                err.print(f"[red]错误[/] {exc}", markup=True, highlight=False)
+                err.print(f"[red]错误[/] {exc}", highlight=False, soft_wrap=True)
             else:
                 target = _out_name(f, roots, taken, args.out_dir)
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -142,12 +145,13 @@ def _count(result: ImportResult, tally: _Tally) -> None:
     tally.projects += len(result.document.projects)
     tally.indicators += result.document.indicator_count
     tally.warnings += len(result.problems)
+    tally.notes += len(result.warnings) - len(result.problems)
 
 
 def _print_warnings(result: ImportResult, err: Console) -> None:
     for w in result.warnings:
         tag = "[yellow]警告[/]" if w.level == "warning" else "[cyan]提示[/]"
-        err.print(f"{tag} {w}", highlight=False)
+        err.print(f"{tag} {w}", highlight=False, soft_wrap=True)
 
 
 def _fmt(value: Decimal | str | None) -> str:
@@ -237,7 +241,7 @@ def cmd_show(args: argparse.Namespace, out: Console, err: Console) -> int:
     try:
         result = import_path(args.path)
     except JixiaoError as exc:
-        err.print(f"[red]错误[/] {exc}", highlight=False)
+        err.print(f"[red]错误[/] {exc}", highlight=False, soft_wrap=True)
         return EXIT_UNUSABLE
     doc = result.document
     out.print(

@@ -119,6 +119,7 @@ class FundsResult:
     execution: tuple[Decimal | None, Decimal | None, Decimal | None] | None
 
 
+_ROW_COLUMNS = ("initial", "adjusted", "executed", "requested", "rate_pct")
 _DEFAULT_COLUMNS = {
     Kind.SELF_EVALUATION: ["initial", "adjusted", "executed", "weight", "rate_pct", "score"],
     Kind.TARGET_DECLARATION: ["requested"],
@@ -144,6 +145,49 @@ def _labels_in(row: Row) -> list[tuple[int, str]]:
     return found
 
 
+_PROSE_COLUMNS = {
+    "年初预算数": "initial",
+    "年初预算": "initial",
+    "全年预算数": "adjusted",
+    "调整后预算数": "adjusted",
+    "全年执行数": "executed",
+    "实际执行数": "executed",
+    "分值": "weight",
+    "执行率": "rate_pct",
+    "预算执行率": "rate_pct",
+    "得分": "score",
+    "年度资金申请总额": "requested",
+    "申请总额": "requested",
+}
+_PROSE_VALUE = re.compile(
+    r"(" + "|".join(sorted(_PROSE_COLUMNS, key=len, reverse=True)) + r")\s*[:：为]?\s*([-+]?[\d,]+(?:\.\d+)?%?)"
+)
+
+
+def prose_figures(text: str) -> dict[str, Decimal | None]:
+    """``年初预算数82.00，全年预算数82.00，执行率98.00%`` -> the figures by column."""
+    out: dict[str, Decimal | None] = {}
+    for key, value in _PROSE_VALUE.findall(fold(text)):
+        out.setdefault(_PROSE_COLUMNS[key], number(value))
+    return out
+
+
+def _prose_rows(text: str) -> list[tuple[str, dict[str, Decimal | None]]]:
+    """Funding rows written as prose: ``其中：当年财政拨款：年初预算数82.00，…；上年结转资金：无``."""
+    out: list[tuple[str, dict[str, Decimal | None]]] = []
+    for segment in re.split(r"[；;。]", fold(text)):
+        figures = prose_figures(segment)
+        head = _PROSE_VALUE.split(segment)[0] if figures else segment
+        label = squeeze(head).rstrip(":，,")
+        label = re.sub(r"\((?:万元|元)\)", "", label).rstrip(":")
+        key = "total" if label.startswith("项目资金") else fund_row_key(label)
+        if key is None and ":" in label:
+            key = fund_row_key(label.rsplit(":", 1)[0])
+        if key is not None and figures:
+            out.append((key, figures))
+    return out
+
+
 def read_funds(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> FundsResult:
     """The funding rows, the money unit and the 预算执行率 scoring row."""
     unit = None
@@ -162,14 +206,23 @@ def read_funds(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> F
     for row in rows:
         if row.blank:
             continue
+        prose = [] if row.tabbed else _prose_rows(row.text)
+        if prose:
+            used.row(row)
+            for key, figures in prose:
+                if key == "total" and kind is Kind.SELF_EVALUATION and ("weight" in figures or "score" in figures):
+                    execution = (figures.get("weight"), figures.get("rate_pct"), figures.get("score"))
+                row_fields = {k: v for k, v in figures.items() if k in _ROW_COLUMNS}
+                rows_out.setdefault(key, FundRow(**row_fields))
+            continue
         labels = _labels_in(row)
         cells = list(row.cells)
         if not labels and carry:
             # A label broken over lines: 其中：当年财政 / 拨款.
             joined = carry + squeeze(row.filled[0]) if row.filled else carry
-            key = fund_row_key(joined)
-            if key is not None:
-                labels = [(row.cells.index(row.filled[0]), key)]
+            broken = fund_row_key(joined)
+            if broken is not None:
+                labels = [(row.cells.index(row.filled[0]), broken)]
         carry = ""
         if labels:
             index, key = labels[-1]
@@ -207,9 +260,7 @@ def read_funds(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> F
             problems.warn(row.number, "资金行的数字多于表头的列数，多出的数字未读取", row.text.strip())
         if key == "total" and kind is Kind.SELF_EVALUATION and ("weight" in data or "score" in data):
             execution = (data.get("weight"), data.get("rate_pct"), data.get("score"))
-        row_fields = {
-            k: v for k, v in data.items() if k in ("initial", "adjusted", "executed", "requested", "rate_pct")
-        }
+        row_fields = {k: v for k, v in data.items() if k in _ROW_COLUMNS}
         if key in rows_out:
             continue  # a row repeated over a page break is kept once
         rows_out[key] = FundRow(**row_fields)
@@ -346,8 +397,13 @@ def read_goals(rows: list[Row], kind: Kind, used: Used) -> dict[str, str]:
 
 
 def read_total(row: Row) -> Decimal | None:
-    """The 总分 row's score: the last number printed on it."""
+    """The 总分 row's score: the 得分 it names, else the last number printed on it."""
+    named = re.search(r"得分\s*[:：]?\s*(\d+(?:\.\d+)?)", fold(row.text))
+    if named:
+        return number(named.group(1))
     numbers = [number(c) for c in row.filled if is_number(c)]
+    if not numbers:
+        numbers = [number(n) for n in re.findall(r"\d+(?:\.\d+)?", fold(row.text))]
     return numbers[-1] if numbers else None
 
 

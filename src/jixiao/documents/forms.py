@@ -107,10 +107,13 @@ def is_project_start(row: Row) -> bool:
     return bool(cells) and bool(_NAME_LABEL.match(squeeze(cells[0])))
 
 
+_TOTAL = re.compile(r"^(?:" + "|".join(TOTAL_LABELS) + r")(?::|$|\d)")
+
+
 def is_total(row: Row) -> bool:
-    """True for the 总分 row that closes an indicator table."""
+    """True for the 总分 row that closes an indicator table (``总分``, ``总分：100 得分：99.36``)."""
     cells = row.filled
-    return bool(cells) and squeeze(cells[0]).rstrip(":") in TOTAL_LABELS
+    return bool(cells) and bool(_TOTAL.match(squeeze(cells[0])))
 
 
 def is_grade(row: Row) -> bool:
@@ -249,7 +252,10 @@ def _is_goals_start(row: Row) -> bool:
 
 def _is_table_start(row: Row) -> bool:
     s = row.squeezed
-    return "一级指标" in s or "三级指标" in s or "指标名称" in s or s == "一级"
+    if "一级指标" in s or "三级指标" in s or "指标名称" in s or s == "一级":
+        return True
+    # a keyed form: 绩效指标完成情况：, or its first level heading (（一）产出指标, 一、产出指标)
+    return bool(re.match(r"^(?:绩效指标(?:完成情况)?:?$|[(（]?[一1][)）、.．]?(?:产出|成本)指标)", s))
 
 
 def _is_identity_label(row: Row) -> bool:

@@ -46,11 +46,20 @@ def import_path(path: Path) -> ImportResult:
 
 
 def expand(paths: list[Path]) -> Iterator[Path]:
-    """The readable files named by ``paths``; a folder is searched recursively, in name order."""
+    """The readable files named by ``paths``; a folder is searched recursively, in name order.
+
+    In a folder, hidden files and README files (a folder's own description)
+    are passed over; a file named explicitly is always read.
+    """
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() in READABLE_SUFFIXES and not child.name.startswith("."):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() in READABLE_SUFFIXES
+                    and not child.name.startswith(".")
+                    and child.stem.lower() != "readme"
+                ):
                     yield child
         else:
             yield path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.model import Document, Execution, Kind, Project
-from jixiao.documents import flow, tables
+from jixiao.documents import flow, keyed, tables
 from jixiao.documents.fields import (
     Used,
     money_unit_in,
@@ -46,14 +46,15 @@ def read_project(
     if kind is Kind.TRANSFER_SELF_EVALUATION:
         fund_management = read_fund_management(parts["fund_management"], used)
     table_rows = parts["table"]
-    if _is_tabbed(table_rows):
+    total, grade, leftovers = read_after(parts["after"], used)
+    if keyed.is_keyed(table_rows):
+        drafts = keyed.read_keyed(table_rows, problems, used)
+    elif _is_tabbed(table_rows):
         drafts = tables.read_table(table_rows, kind, problems, used)
         tables.adopt_labels_after_break(drafts)
         drafts = tables.drop_page_repeats(drafts)
-        leftovers: list[Row] = []
-        total, grade, leftovers = read_after(parts["after"], used)
     else:
-        total, grade, leftovers = read_after(parts["after"], used)
+        # a flowing table may find its displaced values after the 总分 line
         drafts, leftovers = flow.read_table(table_rows, leftovers, kind, problems, used, widths)
     for row in leftovers:
         if not row.blank and not is_boilerplate(row) and not title_kind(row.text):

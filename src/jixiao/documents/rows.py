@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from jixiao.documents import fused
 from jixiao.documents.markup import clean_line, is_rule, join_cell
 from jixiao.documents.text import SourceLine
 from jixiao.documents.vocab import squeeze
@@ -66,6 +67,8 @@ def make_rows(lines: tuple[SourceLine, ...]) -> list[Row]:
     or more spaces separate cells; otherwise a line splits at every space.
     """
     texts = [clean_line(line.text) for line in lines]
+    if fused.is_fused(texts):
+        texts = fused.unfuse(texts)
     aligned = is_space_aligned(texts)
     rows: list[Row] = []
     for line, text in zip(lines, texts, strict=True):
