@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,7 +16,14 @@ from jixiao.documents.importer import import_bytes
 from jixiao.documents.result import ImportResult
 from tests.shared import SEED_FILES
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in SEED_FILES]
+# the project's own examples cover layouts the seeds do not (fused cells, key：value forms, aligned columns)
+SOURCE_TEXTS = SEED_TEXTS + [
+    p.read_text(encoding="utf-8")
+    for p in sorted(EXAMPLES.glob("*"))
+    if p.suffix in (".txt", ".md") and p.stem != "README"
+]
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -36,8 +44,8 @@ def _outcome(data: bytes, name: str = "damaged.txt") -> ImportResult | JixiaoErr
 
 @st.composite
 def damaged_seed(draw: st.DrawFn) -> str:
-    """A seed with lines dropped, duplicated, moved and characters replaced."""
-    lines = draw(st.sampled_from(SEED_TEXTS)).split("\n")
+    """A seed or example with lines dropped, duplicated, moved and characters replaced."""
+    lines = draw(st.sampled_from(SOURCE_TEXTS)).split("\n")
     rnd = random.Random(draw(st.integers(0, 2**32 - 1)))
     ops = draw(st.lists(st.sampled_from(["drop", "dup", "move", "char", "shuffle_block"]), min_size=1, max_size=25))
     alphabet = "0123456789.%≥≤=<>—-\t 　：（）()指标产出效益满意度数量质量总分项目名称年度得分分值"
