@@ -23,9 +23,10 @@ from jixiao.core.targets import (
     Tier,
     parse_target,
 )
+from tests.shared import GOLD
 
 CORPUS_FILE = Path(__file__).with_name("targets_corpus.toml")
-GOLD_DIR = Path(__file__).resolve().parents[3] / "shared" / "gold"
+GOLD_DIR = GOLD
 CASES: list[dict[str, Any]] = tomllib.loads(CORPUS_FILE.read_text(encoding="utf-8"))["case"]
 
 # Gold values that really are free text, each with the reason a reviewer should see it flagged.
