@@ -1,0 +1,52 @@
+"""The ``jixiao`` command.
+
+File-only verbs need no database: ``import`` turns published forms into the
+document JSON, ``show`` prints what was read. Exit status: 0 when every input
+was read cleanly, 1 when some were read with warnings, 2 for unusable input
+or wrong usage; every message names the file and the place. Each verb is a
+module of this package with ``register(subparsers)`` and ``run(args, out, err)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+
+from jixiao import __version__
+from jixiao.cli import importing, showing
+from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, Parser
+
+__all__ = ["EXIT_OK", "EXIT_UNUSABLE", "EXIT_WARNINGS", "build_parser", "main"]
+
+VERBS = (importing, showing)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``jixiao`` command, one sub-command per verb module."""
+    parser = Parser(prog="jixiao", description="jixiao 绩效：财政项目绩效管理的开放工具。")
+    parser.add_argument("--version", action="version", version=f"jixiao {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
+    sub.required = True
+    for verb in VERBS:
+        verb.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``jixiao`` console script."""
+    args = build_parser().parse_args(argv)
+    out = Console()
+    err = Console(stderr=True)
+    try:
+        code: int = args.handler(args, out, err)
+    except KeyboardInterrupt:
+        err.print("已中断")
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
