@@ -85,6 +85,7 @@ def test_from_dict_accepts_floats_without_binary_noise() -> None:
         (lambda d: d["projects"][0]["indicators"][0].pop("name"), "$.projects[0].indicators[0].name", "缺少"),
         (lambda d: d["projects"][0]["funds"].update(bonus={}), "$.projects[0].funds.bonus", "未知字段"),
         (lambda d: d["projects"][0].update(indicators={}), "$.projects[0].indicators", "列表"),
+        (lambda d: d["projects"][0].update(start_date="2024年3月"), "$.projects[0].start_date", "YYYY-MM-DD"),
     ],
 )
 def test_bad_documents_name_the_place(mutate, path: str, words: str) -> None:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ writing what was read gives the same text again.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -43,6 +44,7 @@ ROW_FIELDS = ("initial", "adjusted", "executed", "requested", "rate_pct")
 EXECUTION_FIELDS = ("weight", "rate_pct", "score")
 
 JsonValue = Any
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # -- out -------------------------------------------------------------------
@@ -210,6 +212,10 @@ class _Reader:
         data = self.obj(value, path)
         self.no_extra(data, _PROJECT_FIELDS, path)
         texts = {k: self.text(data, k, path) for k in PROJECT_TEXT_FIELDS}
+        for key in ("start_date", "end_date"):
+            value = texts[key]
+            if value is not None and not _ISO_DATE.fullmatch(value):
+                raise self.fail(f"{path}.{key}", f"日期应写作 YYYY-MM-DD，实为 {value!r}")
         name = texts.pop("name")
         if name is None:
             raise self.fail(f"{path}.name", "缺少项目名称")

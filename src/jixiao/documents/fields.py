@@ -45,7 +45,7 @@ def _split_label(cell: str) -> tuple[str, str] | None:
     return None
 
 
-def read_identity(rows: list[Row], used: Used) -> dict[str, str]:
+def read_identity(rows: list[Row], used: Used, problems: Problems | None = None) -> dict[str, str]:
     """Project fields from label/value pairs; a value may wrap onto the following lines."""
     values: dict[str, list[str]] = {}
     current: str | None = None
@@ -80,7 +80,13 @@ def read_identity(rows: list[Row], used: Used) -> dict[str, str]:
             continue  # contact persons and phone numbers are not kept
         if key in ("start_date", "end_date"):
             found = _DATE.findall(fold(text))
-            text = _iso(found[0]) if len(found) == 1 else text
+            if len(found) != 1:
+                # the schema holds dates as YYYY-MM-DD only; say what was printed instead of storing it
+                if problems is not None and text:
+                    label = "计划开始日期" if key == "start_date" else "计划完成日期"
+                    problems.warn(rows[0].number if rows else None, f"{label}不是日期，未读取", text)
+                continue
+            text = _iso(found[0])
         if text:
             out[key] = text
     return out
@@ -127,12 +133,26 @@ _DEFAULT_COLUMNS = {
 }
 
 
-def _fund_columns(rows: list[Row]) -> list[str] | None:
+def _fund_heading(rows: list[Row]) -> Row | None:
     for row in rows:
-        cols = [FUND_COLUMNS[squeeze(c)] for c in row.filled if squeeze(c) in FUND_COLUMNS]
-        if len(cols) >= 2:
-            return cols
+        if sum(1 for c in row.filled if squeeze(c) in FUND_COLUMNS) >= 2:
+            return row
     return None
+
+
+def _fund_columns(rows: list[Row]) -> list[str] | None:
+    heading = _fund_heading(rows)
+    if heading is None:
+        return None
+    return [FUND_COLUMNS[squeeze(c)] for c in heading.filled if squeeze(c) in FUND_COLUMNS]
+
+
+def _fund_positions(rows: list[Row]) -> list[int] | None:
+    """The cell index of each funding column in a tab-separated heading row."""
+    heading = _fund_heading(rows)
+    if heading is None or not heading.tabbed:
+        return None
+    return [i for i, c in enumerate(heading.cells) if squeeze(c) in FUND_COLUMNS]
 
 
 def _labels_in(row: Row) -> list[tuple[int, str]]:
@@ -160,7 +180,9 @@ _PROSE_COLUMNS = {
     "申请总额": "requested",
 }
 _PROSE_VALUE = re.compile(
-    r"(" + "|".join(sorted(_PROSE_COLUMNS, key=len, reverse=True)) + r")\s*[:：为]?\s*([-+]?[\d,]+(?:\.\d+)?%?)"
+    r"("
+    + "|".join(sorted(_PROSE_COLUMNS, key=len, reverse=True))
+    + r")\s*[:：为]?\s*([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?%?)"
 )
 
 
@@ -197,8 +219,9 @@ def read_funds(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> F
             unit = m.group(1)
             break
     columns = _fund_columns(rows) or _DEFAULT_COLUMNS[kind]
+    positions = _fund_positions(rows)
     if kind is Kind.TARGET_DECLARATION:
-        columns = ["requested"]
+        columns, positions = ["requested"], None
     rows_out: dict[str, FundRow] = {}
     execution = None
     pending_key: str | None = None
@@ -252,10 +275,13 @@ def read_funds(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> F
         if not numbers:
             pending_key = key
             continue
+        if labels and row.tabbed and positions and len(numbers) < len(columns) and positions[0] > labels[-1][0]:
+            # an empty cell is a column left blank: read this row by the heading's positions
+            numbers = [row.cells[i] if i < len(row.cells) else "" for i in positions]
         pending_key = None
         data: dict[str, Decimal | None] = {}
         for col, raw in zip(columns, numbers, strict=False):
-            data[col] = None if is_dash(raw) else number(raw)
+            data[col] = None if is_dash(raw) or not raw.strip() else number(raw)
         if len(numbers) > len(columns):
             problems.warn(row.number, "资金行的数字多于表头的列数，多出的数字未读取", row.text.strip())
         if key == "total" and kind is Kind.SELF_EVALUATION and ("weight" in data or "score" in data):
@@ -412,6 +438,8 @@ def read_grade(row: Row) -> str | None:
     text = row.text
     for label in GRADE_LABELS:
         text = text.replace(label, "")
+    # a printed list of the possible grades, 评分等级（优/良/中/差）, is not the grade
+    text = re.sub(r"[(（][^)）]*[)）]", "", text)
     m = _GRADE.search(text)
     return m.group(0) if m else None
 

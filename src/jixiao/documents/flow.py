@@ -307,6 +307,17 @@ class FlowReader:
             cut = max(1, len(rest) // 2)
         return name, [rest[:cut], rest[cut:]]
 
+    def _name_alone(self, token: str, frags: list[Frag]) -> bool:
+        """A value line with one word before 分值: is it the name (its values printed elsewhere)?
+
+        It is, when the word does not look like a value (no sign, digit or
+        tier, and longer than a short phrase such as 达成指标 or 合格) and the
+        fragments before it read as the previous row's deviation note.
+        """
+        if _VALUE_START.match(token) or width(token) <= 12:
+            return False
+        return self._deviation_cost(frags) < 2.0
+
     # -- events ---------------------------------------------------------------
 
     def label(self, label: Label) -> None:
@@ -330,7 +341,7 @@ class FlowReader:
         elif k == 2:
             target, actual = before
             need = 0
-        elif k == 1 and frags:
+        elif k == 1 and frags and not self._name_alone(before[0], frags):
             actual = before[0]
             need = 1
         elif k == 1:

@@ -132,6 +132,12 @@ class FormRegion:
     titles: list[Row] = field(default_factory=list)
 
 
+def _is_year_line(row: Row) -> bool:
+    """A line that only states the year, such as ``(2022 年度)`` or ``2023年度``; never a sentence."""
+    s = row.squeezed
+    return len(s) <= 12 and year_of(s) is not None
+
+
 def year_of(text: str) -> int | None:
     """The 年度 a title or year line prints, e.g. ``(2022 年度)`` -> 2022."""
     s = squeeze(text)
@@ -174,7 +180,7 @@ def split_projects(rows: list[Row]) -> tuple[list[Row], list[FormRegion]]:
         end = starts[pos + 1] if pos + 1 < len(starts) else len(rows)
         look_from = starts[pos - 1] if pos else 0
         head_end = next((i for i in range(start, end) if is_project_start(rows[i])), start)
-        titles = [r for r in rows[look_from:head_end] if title_kind(r.text) or year_of(r.text)]
+        titles = [r for r in rows[look_from:head_end] if title_kind(r.text) or _is_year_line(r)]
         for r in titles:
             k = title_kind(r.text)
             if k is not None:

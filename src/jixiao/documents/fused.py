@@ -44,6 +44,7 @@ _AMOUNT = re.compile(r"-?\d[\d,]*\.\d{2}%?|[—－-]")
 _PAIR = re.compile(r"(\d+(?:\.\d+)?) (\d+(?:\.\d+)?)")
 _OPERATOR = re.compile(r"[≥≤=<>＞＜]|大于等于|小于等于|不低于|不少于|不高于|不超过")
 _DEADLINE_END = "前后内底止"
+_NUMBER_TOKEN = re.compile(r"\d+(?:\.\d+)?")
 
 
 def is_fused(texts: list[str]) -> bool:
@@ -85,6 +86,9 @@ def _peel_levels(text: str) -> tuple[list[str], str]:
     return labels, text
 
 
+_DECIMAL_PAIR = re.compile(r"(\d{1,3}\.\d{2})(\d{1,3}\.\d{2})(?=\D*$)")
+
+
 def _weight_score(text: str) -> tuple[str, str, str, str] | None:
     """(name+target+actual, weight, score, deviation) of an indicator line, or None."""
     pair = None
@@ -92,6 +96,10 @@ def _weight_score(text: str) -> tuple[str, str, str, str] | None:
         pair = m  # the last "W S" pair: weight and score one space apart
     if pair is not None:
         return text[: pair.start()], pair.group(1), pair.group(2), text[pair.end() :]
+    fused = _DECIMAL_PAIR.search(text)
+    if fused is not None:
+        # two-decimal numbers fuse unambiguously: 10.0010.00 is 10.00 | 10.00
+        return text[: fused.start()], fused.group(1), fused.group(2), text[fused.end() :]
     end = re.search(r"(\d+)$", text)
     if end:
         digits = end.group(1)
@@ -123,12 +131,15 @@ def _split_values(text: str) -> tuple[str, str, str]:
     if doubled is not None:
         half = (len(text) - doubled) // 2
         return text[:doubled], text[doubled : doubled + half], text[doubled + half :]
-    first_digit = re.search(r"\d", text)
+    # the target is the first number after the name's words (a name may start with digits: 2型糖尿病…)
+    first_digit = next(
+        (m for m in _NUMBER_TOKEN.finditer(text) if m.start() > 0 and not text[m.start() - 1].isascii()), None
+    )
     if first_digit is None:
         return text, "", ""
     name, rest = text[: first_digit.start()], text[first_digit.start() :]
-    # a date target ends with 前/内/底: the actual is the date after it
-    starts = [i for i in range(1, len(rest)) if rest[i].isdigit() and not rest[i - 1].isdigit()]
+    # a date target ends with 前/内/底: the actual is the date after it; else the actual is the next number
+    starts = [m.start() for m in _NUMBER_TOKEN.finditer(rest) if m.start() > 0]
     cut = next((i for i in starts if rest[i - 1] in _DEADLINE_END), starts[len(starts) // 2] if starts else len(rest))
     return name, rest[:cut], rest[cut:]
 
@@ -157,8 +168,13 @@ def unfuse(texts: list[str]) -> list[str]:
         if line.startswith(TOTAL_LABELS):
             label = next(t for t in TOTAL_LABELS if line.startswith(t))
             rest = line[len(label) :].replace(" ", "")
-            # 总分 10098.51: the weight 100 fused with the score
-            cells = [label, "100", rest[3:]] if rest.startswith("100") and len(rest) > 3 else [label, rest]
+            amounts = _split_amounts(rest)
+            if amounts is not None and len(amounts) == 2:
+                cells = [label, *amounts]  # 总分100.0098.51
+            elif rest.startswith("100") and len(rest) > 3:
+                cells = [label, "100", rest[3:]]  # 总分10098.51: the weight 100 fused with the score
+            else:
+                cells = [label, rest]
             out.append("\t".join(c for c in cells if c))
             in_table = False
             continue

@@ -54,10 +54,11 @@ def expand(paths: list[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
                 if (
                     child.is_file()
                     and child.suffix.lower() in READABLE_SUFFIXES
-                    and not child.name.startswith(".")
+                    and not hidden
                     and child.stem.lower() != "readme"
                 ):
                     yield child

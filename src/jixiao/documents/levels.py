@@ -57,7 +57,8 @@ class LevelTracker:
         if cls is None:
             return
         current = class_of_level1(self.level1)
-        if self.level1 is None or (current is not None and current != cls and not _cost_under_output(label, current)):
+        # 成本指标 is an output-class level 2 in LEVEL2, so under 产出 it keeps 产出 (the older tree)
+        if self.level1 is None or (current is not None and current != cls):
             self.level1 = CLASS_NAMES[cls]
             self.inferred = True
             self.group = []
@@ -75,8 +76,3 @@ class LevelTracker:
     def current(self) -> tuple[str, str | None]:
         """(level1, level2) for the next indicator row."""
         return self.level1 or "", self.level2
-
-
-def _cost_under_output(label: str, current: str) -> bool:
-    # 成本指标 as a level-2 item stays under 产出 in the older (2023) tree.
-    return label == "成本指标" and current == "output"

@@ -55,7 +55,7 @@ def clean_line(raw: str) -> str:
     text = _latex(text)
     text = text.replace("**", "").replace("__", "")
     stripped = text.strip()
-    if stripped.startswith("#"):
+    if re.match(r"#{1,6}\s", stripped):  # a Markdown heading needs its space: #3机组 is text
         text = stripped.lstrip("#").strip()
     # A Markdown pipe row becomes a tab row; pipes inside ordinary text stay.
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:

@@ -39,7 +39,7 @@ def read_project(
 ) -> tuple[Project, ProjectSource]:
     """One project from the rows of its form."""
     parts = split_sections(region.rows)
-    identity = read_identity(parts["identity"], used)
+    identity = read_identity(parts["identity"], used, problems)
     funds = read_funds(parts["funds"], kind, problems, used)
     goals = read_goals(parts["goals"], kind, used)
     fund_management = None

@@ -104,9 +104,10 @@ def is_dash(cell: str) -> bool:
 
 def number(cell: str) -> Decimal | None:
     """The Decimal of a printed number (commas and a trailing % dropped), or None."""
-    text = fold(cell).strip().replace(",", "").rstrip("%")
+    text = fold(cell).strip()
     if not text or not _NUMBER.match(text):
-        return None
+        return None  # 1,2345 is no number: the commas must group thousands
+    text = text.replace(",", "").rstrip("%")
     try:
         return Decimal(text)
     except InvalidOperation:

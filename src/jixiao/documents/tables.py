@@ -20,7 +20,8 @@ from jixiao.documents.result import Problems
 from jixiao.documents.rows import Row, cell_text, is_number, number
 from jixiao.documents.vocab import level_of, squeeze, table_column
 
-_PREFIX = re.compile(r"^(?:指标\s*\d+|\d+)\s*[:：、.．]\s*")
+# 指标1： / 1、 / 1. numbering; never the digits of a name such as 2.5G网络 or 10：00前开门率
+_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：、.．]|\d+\s*[:：、.．](?![\d.]))\s*")
 _TABLE_FRAME = frozenset({"绩效指标", "绩效", "指标", "项目绩效指标"})
 
 
@@ -127,13 +128,13 @@ def _assign(draft: Draft, columns: list[str], values: list[str]) -> None:
         if col in ("target_op", "target", "target_unit"):
             target_parts.append(raw)
         elif col == "actual":
-            draft.actual = cell_text(raw)
+            draft.actual = cell_text(raw) or None
         elif col == "weight":
             draft.weight = number(raw) if is_number(raw) else None
         elif col == "score":
             draft.score = number(raw) if is_number(raw) else None
         elif col == "deviation":
-            draft.deviation = cell_text(raw)
+            draft.deviation = cell_text(raw) or None
     if target_parts:
         draft.target = cell_text("".join(target_parts))
 
@@ -151,10 +152,12 @@ def _value_columns(columns: list[str], kind: Kind) -> list[str]:
 
 
 def _realign(values: list[str], columns: list[str]) -> tuple[list[str], list[str]]:
-    """When a row has fewer value cells than columns, keep the numbers under 分值 and 得分.
+    """When a shifted row has fewer value cells than columns, keep the numbers under 分值 and 得分.
 
-    A missing 实际完成值 would otherwise shift 分值 into it; the two
-    numeric cells found are matched to the weight and score columns.
+    A missing cell before 分值 would otherwise shift 分值 into it; the two
+    numeric cells found are matched to the weight and score columns, and
+    the cells before them to the columns just before 分值 (so a single one
+    is read as the 实际完成值, the column nearest to 分值).
     """
     if "weight" not in columns or "score" not in columns or len(values) >= len(columns) - 1:
         return values, columns
@@ -169,9 +172,37 @@ def _realign(values: list[str], columns: list[str]) -> tuple[list[str], list[str
     return [*before, values[i], values[i + 1], *after], [*lead, columns[w], columns[s], *tail]
 
 
+def _positions(row: Row) -> dict[str, int]:
+    """The cell index of each column a heading row names."""
+    out: dict[str, int] = {}
+    for index, cell in enumerate(row.cells):
+        column = table_column(cell)
+        if column is not None and column not in out:
+            out[column] = index
+    return out
+
+
+def _by_position(row: Row, name_index: int, positions: dict[str, int], columns: list[str]) -> list[str] | None:
+    """The value cells of ``row`` read under the heading's columns, empty cells kept, when the row lines up."""
+    if positions.get("name") != name_index or any(c not in positions for c in columns):
+        return None
+    # a row cut short before its last number column did not keep its cells: not aligned
+    needed = max((positions[c] for c in columns if c != "deviation"), default=0)
+    if len(row.cells) <= needed:
+        return None
+    return [row.cells[positions[c]] if positions[c] < len(row.cells) else "" for c in columns]
+
+
 def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> list[Draft]:
-    """Indicator rows from a table whose cells are separated."""
+    """Indicator rows from a table whose cells are separated.
+
+    A row whose cells all carry text is read in order under the heading's
+    columns (rows shifted by merged cells read right). A row with empty
+    value cells is read by position when its name sits under 三级指标, so an
+    empty 实际完成值 stays empty instead of pulling 分值 into its place.
+    """
     columns: list[str] = []
+    positions: dict[str, int] = {}
     tracker = LevelTracker()
     drafts: list[Draft] = []
     after_break = False
@@ -182,6 +213,7 @@ def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> l
         if _is_header(row):
             if not columns:
                 columns = header_columns(row)
+                positions = _positions(row)
             used.row(row)
             after_break = True  # a repeated heading means a new page
             continue
@@ -204,7 +236,13 @@ def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> l
         draft.after_break = after_break
         after_break = False
         value_cols = _value_columns(columns, kind)
-        values, cols = _realign(content[1:], value_cols)
+        filled_at = [i for i, c in enumerate(row.cells) if c.strip()]
+        name_index = filled_at[len(filled_at) - len(content)]
+        aligned = _by_position(row, name_index, positions, value_cols) if len(content) - 1 < len(value_cols) else None
+        if aligned is not None:
+            values, cols = aligned, value_cols
+        else:
+            values, cols = _realign(content[1:], value_cols)
         _assign(draft, cols, values)
         if len(values) > len(cols):
             problems.warn(row.number, "指标行的单元格多于表头的列数，多出的内容未读取", row.text.strip())

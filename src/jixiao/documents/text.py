@@ -48,11 +48,15 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     else:
         encoding, body = "", data
     if encoding:
+        codec = "utf-8" if encoding == "utf-8-sig" else encoding
         try:
-            return body.decode(encoding.replace("-sig", "") if encoding == "utf-8-sig" else encoding), encoding
+            return body.decode(codec), encoding
         except UnicodeDecodeError as exc:
+            # offsets count from the start of the file, BOM included
+            offset = exc.start + (len(data) - len(body))
+            line = _line_of(data, offset) if codec == "utf-8" else None
             raise EncodingError(
-                f"文件声明为 {encoding} 编码，但第 {exc.start} 字节处无法解码", Location(file=name)
+                f"文件声明为 {encoding} 编码，但第 {offset} 字节处无法解码", Location(file=name, line=line)
             ) from None
     try:
         return data.decode("utf-8"), "utf-8"
