@@ -1,0 +1,431 @@
+"""Findings and the registry of every check a reviewer's run performs.
+
+A :class:`Finding` is one thing a careful finance-bureau reviewer would
+raise: a stable code, a severity, the place it points at (project,
+indicator, field) and a sentence in Chinese with the numbers. The
+registry :data:`CHECKS` is data, so documentation (``docs/rules.md``) and
+tests can list every check without reading the code that runs it.
+
+Severities: ``error`` when the form contradicts itself or lacks what the
+rules require (``jixiao check`` exits 1); ``warning`` for what a reviewer
+would send back or ask about; ``info`` for what a reviewer should see but
+may accept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+__all__ = ["CHECKS", "REGISTRY", "SCOPES", "Check", "Finding", "Severity"]
+
+
+class Severity(StrEnum):
+    """How serious a finding is."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        """The Chinese word for the severity."""
+        return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
+
+    @property
+    def rank(self) -> int:
+        """0 for errors, 1 for warnings, 2 for information: sorts the most serious first."""
+        return {"error": 0, "warning": 1, "info": 2}[self.value]
+
+
+# Where a check applies: targets (declarations and every form with targets), evaluations, or across documents.
+SCOPES = {
+    "targets": "申报表及一切带指标值的表（自评表同样适用）",
+    "evaluation": "自评表（含转移支付区域自评表中适用的部分）",
+    "across": "跨文档：同年申报与自评、同一项目的不同年度",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One registered check: its code, severity, Chinese title, what it checks and on what basis."""
+
+    code: str
+    severity: Severity
+    scope: str
+    title: str
+    checks: str
+    basis: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One finding: what, how serious, where, and the two numbers or texts compared.
+
+    ``indicator_index`` counts from 0 in the project's printed order;
+    ``source`` is the name the document was given (a file name) and
+    ``year`` its 年度.
+    """
+
+    code: str
+    severity: Severity
+    project: str
+    unit: str | None
+    indicator: str | None
+    indicator_index: int | None
+    field: str | None
+    message: str
+    expected: str | None
+    found: str | None
+    source: str | None
+    year: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of the finding (the shape ``jixiao check --format json`` prints)."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "project": self.project,
+            "unit": self.unit,
+            "indicator": self.indicator,
+            "indicator_index": self.indicator_index,
+            "field": self.field,
+            "message": self.message,
+            "expected": self.expected,
+            "found": self.found,
+            "source": self.source,
+            "year": self.year,
+        }
+
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: notice (info)
+_R5 = "domain.md §5"
+
+CHECKS: tuple[Check, ...] = (
+    # --- targets: declarations and every form that prints targets ------------------------------
+    Check("no-indicators", E, "targets", "没有绩效指标", "项目没有任何三级指标。", f"{_R5}：必填内容齐全"),
+    Check(
+        "required-field-missing",
+        W,
+        "targets",
+        "必填内容缺失",
+        "实施单位、年度目标、资金，以及自评表的实际完成情况、分值、得分、预算执行率行、总分是否填写。",
+        f"{_R5}：必填内容齐全",
+    ),
+    Check(
+        "missing-level1",
+        W,
+        "targets",
+        "缺少产出或效益指标",
+        "指标体系中应同时有产出指标和效益指标。",
+        f"{_R5}；财预〔2020〕10号 指标体系",
+    ),
+    Check("missing-output-quantity", W, "targets", "产出指标缺少数量指标", "产出指标下应有数量指标。", _R5),
+    Check("missing-output-quality", W, "targets", "产出指标缺少质量指标", "产出指标下应有质量指标。", _R5),
+    Check("target-missing", E, "targets", "指标值未填写", "每个指标都应有指标值。", f"{_R5}：必填内容齐全"),
+    Check(
+        "target-unparsable",
+        W,
+        "targets",
+        "指标值无法识别",
+        "指标值应是“比较符号+数字+单位”或简短的定性表述；一段说明文字或写法不规范的数值无法核对。",
+        f"{_R5}：定量指标值应可解析",
+    ),
+    Check(
+        "target-trivial",
+        W,
+        "targets",
+        "指标值没有约束力",
+        "如“≥0”“≤100%”：任何结果都能达到，等于没有设定目标。",
+        f"{_R5}：no trivial target",
+    ),
+    Check(
+        "target-vague",
+        W,
+        "targets",
+        "指标值模糊、不可衡量",
+        "如“有所提升”“逐步提高”：只说方向，没有可以核对的终点。",
+        f"{_R5}：no vague target",
+    ),
+    Check(
+        "rate-target-over-100",
+        W,
+        "targets",
+        "比率指标值超过 100%",
+        "完成率、合格率等比率不可能超过 100%（增长率等除外）。",
+        f"{_R5}：rate targets not above 100%",
+    ),
+    Check(
+        "unit-mismatch",
+        W,
+        "targets",
+        "计量单位与指标名称不符",
+        "名称是“率”却以“次”“人次”等计量，或名称是“数量”“人数”却以“%”计量。",
+        f"{_R5}：unit fits the name",
+    ),
+    Check(
+        "cost-not-reverse",
+        W,
+        "targets",
+        "成本指标未用“≤”",
+        "以金额计量的成本指标应设上限（≤），不应设下限（≥、>）；“=”按标准执行（如补助标准）不提示。",
+        f"{_R5}：cost targets use ≤",
+    ),
+    Check(
+        "duplicate-indicator",
+        W,
+        "targets",
+        "指标重复",
+        "同一项目中同名指标出现两次以上。",
+        f"{_R5}：duplicate indicators",
+    ),
+    Check(
+        "funds-do-not-add-up",
+        E,
+        "targets",
+        "资金来源合计不等于总额",
+        "当年财政拨款 + 上年结转 + 其他资金（或中央 + 地方 + 其他）应等于年度资金总额，允许金额显示精度内的差异。",
+        f"{_R5}：the money rows add up",
+    ),
+    # --- self-evaluations ---------------------------------------------------------------------
+    Check(
+        "execution-rate-mismatch",
+        E,
+        "evaluation",
+        "执行率与金额不符",
+        "印出的执行率应等于全年执行数 ÷ 全年预算数，按四舍五入、向上取整或截断中任一种在显示精度内一致即可。",
+        f"{_R5}；规则包 display.rate_rounding",
+    ),
+    Check(
+        "execution-score-mismatch",
+        W,
+        "evaluation",
+        "预算执行率得分不符合规则",
+        "预算执行率得分应为 分值 × 全年执行数 ÷ 全年预算数（四舍五入保留两位，不超过分值）。",
+        "财预〔2020〕10号；规则包 execution",
+    ),
+    Check(
+        "execution-over-100",
+        N,
+        "evaluation",
+        "执行率超过 100%",
+        "执行数大于预算数，照实显示并提示核实。",
+        "domain.md §4 Decision",
+    ),
+    Check("score-out-of-range", E, "evaluation", "得分超出分值范围", "每项得分应在 0 到该项分值之间。", _R5),
+    Check(
+        "weights-do-not-add-up",
+        W,
+        "evaluation",
+        "分值合计不等于总分",
+        "各指标分值与预算执行率分值之和应为 100 分。",
+        "财预〔2020〕10号；规则包 weights",
+    ),
+    Check(
+        "total-mismatch",
+        E,
+        "evaluation",
+        "总分与各项得分之和不符",
+        "总分应等于预算执行率得分加各指标得分；差额超出取整误差。",
+        f"{_R5}：scores sum to the total",
+    ),
+    Check(
+        "total-rounding",
+        W,
+        "evaluation",
+        "总分与各项得分之和有取整差异",
+        "总分与各项得分之和相差很小（不超过各项得分取整误差之和），多为按未取整的得分合计所致，应使总分与表中各项一致。",
+        f"{_R5}：scores sum to the total",
+    ),
+    Check(
+        "grade-mismatch",
+        E,
+        "evaluation",
+        "评分等级与总分不符",
+        "等级应按总分分档（优≥90、良≥80、中≥60、差）。",
+        "规则包 grades",
+    ),
+    Check(
+        "score-differs-from-formula",
+        W,
+        "evaluation",
+        "自评分与计分规则不一致",
+        "自评分与按规则计算的建议分相差超过 0.01 分（定性指标在本档区间内即视为一致）；"
+        "自评人可以酌情打分，但审核人应当看到。",
+        "domain.md §4 Manual override",
+    ),
+    Check(
+        "deviation-missing",
+        W,
+        "evaluation",
+        "缺少偏差原因",
+        "得分低于分值（或未达成）、或大幅超额完成的指标，应填写偏差原因分析及改进措施。",
+        "财预〔2020〕10号 第十一条、第二十六条",
+    ),
+    Check("actual-missing", W, "evaluation", "实际完成值未填写", "自评表每个指标都应有实际完成值。", _R5),
+    Check(
+        "actual-unit-mismatch",
+        W,
+        "evaluation",
+        "实际完成值单位与指标值不同",
+        "单位不同的两个数无法比较，也无法计分。",
+        _R5,
+    ),
+    Check(
+        "actual-copies-target",
+        W,
+        "evaluation",
+        "实际完成值照抄指标值",
+        "实际完成值与指标值完全相同且带“≥”“≤”等比较符号：这是目标，不是实际完成的数值。",
+        f"{_R5}：actual values that only copy the targets",
+    ),
+    Check(
+        "actual-not-a-value",
+        N,
+        "evaluation",
+        "实际完成值是一个范围",
+        "实际完成值带比较符号（如“>150人次”），没有给出实际数值。",
+        _R5,
+    ),
+    Check(
+        "outcome-copies-goal",
+        W,
+        "evaluation",
+        "实际完成情况照抄年度目标",
+        "“实际完成情况”与“年度目标”相同或几乎相同，没有说明实际做了什么。",
+        f"{_R5}：outcome that only copies the goal",
+    ),
+    Check(
+        "full-marks-low-execution",
+        W,
+        "evaluation",
+        "执行率低而指标满分",
+        "预算执行率很低，但全部指标都得满分：可能目标偏低或自评偏高。",
+        f"{_R5}：grade inflation",
+    ),
+    Check(
+        "low-execution-unexplained",
+        N,
+        "evaluation",
+        "执行率偏低未作说明",
+        "预算执行率低于规则包阈值，而实际完成情况中没有说明执行率或结余的原因。",
+        "财预〔2020〕10号 第二十六条",
+    ),
+    Check(
+        "over-achieved",
+        N,
+        "evaluation",
+        "大幅超额完成",
+        "实际完成值超过指标值 30% 及以上：指标值可能设置偏低，应说明原因，必要时调整来年指标值。",
+        "domain.md §4 Decision（over_achievement_pct）",
+    ),
+    Check(
+        "equal-target-exceeded",
+        N,
+        "evaluation",
+        "“=”指标实际值高于指标值",
+        "指标值为“=”而实际完成值更高（未到大幅超额的程度）：按达成计分并提示。",
+        "domain.md §4 Decision",
+    ),
+    # --- across documents ---------------------------------------------------------------------
+    Check(
+        "indicator-added",
+        W,
+        "across",
+        "自评新增了批复外的指标",
+        "同一年度的自评表中出现了申报（批复）时没有的指标，且未见调整记录。",
+        f"{_R5}：the approved indicators",
+    ),
+    Check(
+        "indicator-dropped",
+        W,
+        "across",
+        "自评遗漏了批复的指标",
+        "同一年度申报（批复）的指标在自评表中没有出现。",
+        f"{_R5}：the approved indicators",
+    ),
+    Check(
+        "target-changed",
+        W,
+        "across",
+        "自评时指标值被改动",
+        "同一年度自评表中的指标值与申报（批复）时不同。",
+        f"{_R5}：re-targeted without an adjustment",
+    ),
+    Check(
+        "yoy-indicator-added",
+        N,
+        "across",
+        "较上年新增指标",
+        "同一项目本年度有、上一年度没有的指标。",
+        f"{_R5}：year over year",
+    ),
+    Check(
+        "yoy-indicator-dropped",
+        N,
+        "across",
+        "较上年减少指标",
+        "同一项目上一年度有、本年度不再设置的指标。",
+        f"{_R5}：year over year",
+    ),
+    Check(
+        "yoy-target-raised",
+        N,
+        "across",
+        "指标值较上年提高",
+        "同一指标本年度的要求比上一年度高。",
+        f"{_R5}：year over year",
+    ),
+    Check(
+        "yoy-target-lowered",
+        N,
+        "across",
+        "指标值较上年降低",
+        "同一指标本年度的要求比上一年度低。",
+        f"{_R5}：year over year",
+    ),
+    Check(
+        "yoy-target-changed",
+        N,
+        "across",
+        "指标值写法较上年改变",
+        "同一指标的计量单位、比较符号或表述与上一年度不同。",
+        f"{_R5}：year over year",
+    ),
+    Check(
+        "target-lowered-after-shortfall",
+        W,
+        "across",
+        "上年未完成、本年调低指标值",
+        "上一年度自评未完成的指标，本年度反而降低了指标值。",
+        f"{_R5}：lowered after a shortfall",
+    ),
+    Check(
+        "target-unchanged-after-shortfall",
+        N,
+        "across",
+        "上年未完成、本年指标值未变",
+        "上一年度自评未完成的指标，本年度沿用同一指标值：请确认其可行性。",
+        f"{_R5}：可行性",
+    ),
+    Check(
+        "target-unchanged-after-over-achievement",
+        N,
+        "across",
+        "上年大幅超额、本年指标值未提高",
+        "上一年度大幅超额完成（30% 及以上）的指标，本年度没有提高指标值：指标值可能偏低。",
+        f"{_R5}：适当性",
+    ),
+    Check(
+        "yoy-targets-unchanged",
+        N,
+        "across",
+        "指标体系照搬上年",
+        "同一项目本年度的全部指标与指标值都与上一年度相同。",
+        f"{_R5}：targets copied unchanged",
+    ),
+)
+
+# Codes are the stable interface (JSON output, suppressions, docs): never rename one, add a new code instead.
+REGISTRY: dict[str, Check] = {c.code: c for c in CHECKS}

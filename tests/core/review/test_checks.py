@@ -1,0 +1,295 @@
+"""Every registered check: one document set that triggers it and one that does not."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+
+from jixiao.core.model import Document, FundRow, Funds
+from jixiao.core.review import CHECKS, REGISTRY, review_document, review_documents
+from tests.core.review.builders import (
+    D,
+    decl_doc,
+    declaration,
+    eval_doc,
+    evaluation,
+    ind,
+    with_indicator,
+)
+
+Docs = list[tuple[str, Document]]
+
+
+def single(doc: Document) -> Callable[[], Docs]:
+    """A case of one document."""
+    return lambda: [("form.json", doc)]
+
+
+def pair(earlier: Document, later: Document) -> Callable[[], Docs]:
+    """A case of two documents, the earlier first."""
+    return lambda: [("earlier.json", earlier), ("later.json", later)]
+
+
+E = evaluation()
+P = declaration()
+SHORT = with_indicator(E, 0, actual="1次", score="10", deviation="受场地限制只举办 1 次。")
+OVER = with_indicator(E, 0, actual="3次", deviation="需求旺盛，增开一次。")
+
+# code -> (triggers, does not trigger); the second is a near miss wherever one exists.
+CASES: dict[str, tuple[Callable[[], Docs], Callable[[], Docs]]] = {
+    # --- targets -------------------------------------------------------------------------------
+    "no-indicators": (single(decl_doc(declaration(indicators=()))), single(decl_doc())),
+    "required-field-missing": (single(decl_doc(declaration(goal=None))), single(decl_doc())),
+    "missing-level1": (
+        single(decl_doc(declaration(indicators=P.indicators[:3]))),
+        single(decl_doc(declaration(indicators=P.indicators[:4]))),
+    ),
+    "missing-output-quantity": (
+        single(decl_doc(with_indicator(P, 0, level2="质量指标"))),
+        single(decl_doc(with_indicator(P, 2, level2="数量指标"))),
+    ),
+    "missing-output-quality": (
+        single(decl_doc(with_indicator(P, 1, level2="时效指标"))),
+        single(decl_doc(with_indicator(P, 2, level2="质量指标"))),
+    ),
+    "target-missing": (single(decl_doc(with_indicator(P, 0, target="—"))), single(decl_doc())),
+    "target-unparsable": (
+        single(decl_doc(with_indicator(P, 0, target="2篇《关于培训情况的报告》"))),
+        single(decl_doc(with_indicator(P, 0, target="=2(篇)"))),
+    ),
+    "target-trivial": (
+        single(decl_doc(with_indicator(P, 1, target="≥0.00(%)"))),
+        single(decl_doc(with_indicator(P, 1, target="≥0.5(%)"))),
+    ),
+    "target-vague": (
+        single(decl_doc(with_indicator(P, 3, target="有所提升"))),
+        single(decl_doc(with_indicator(P, 3, target="不增加"))),
+    ),
+    "rate-target-over-100": (
+        single(decl_doc(with_indicator(P, 1, target="≥105%"))),
+        single(decl_doc(with_indicator(P, 1, name="培训经费增长率", target="≥105%"))),
+    ),
+    "unit-mismatch": (
+        single(decl_doc(with_indicator(P, 1, name="培训投诉率", target="≤5次"))),
+        single(decl_doc(with_indicator(P, 1, name="培训通知更新频率", target="≥5次"))),
+    ),
+    "cost-not-reverse": (
+        single(decl_doc(with_indicator(P, 0, level1="成本指标", level2="经济成本指标", target="≥300元"))),
+        single(decl_doc(with_indicator(P, 0, level1="成本指标", level2="经济成本指标", target="=300元/人"))),
+    ),
+    "duplicate-indicator": (
+        single(decl_doc(replace(P, indicators=(*P.indicators, P.indicators[0])))),
+        single(decl_doc(replace(P, indicators=(*P.indicators, replace(P.indicators[0], name="专题培训次数"))))),
+    ),
+    "funds-do-not-add-up": (
+        single(decl_doc(replace(P, funds=replace(P.funds, other=FundRow(requested=D("10")))))),
+        single(
+            decl_doc(
+                replace(
+                    P,
+                    funds=Funds(
+                        total=FundRow(requested=D("1.01")),
+                        current_appropriation=FundRow(requested=D("0.50")),
+                        other=FundRow(requested=D("0.50")),
+                    ),
+                )
+            )
+        ),
+    ),
+    # --- self-evaluations ----------------------------------------------------------------------
+    "execution-rate-mismatch": (
+        single(eval_doc(evaluation(funds=replace(E.funds, total=replace(E.funds.total, rate_pct=D("95.10")))))),
+        single(eval_doc(evaluation(funds=replace(E.funds, total=replace(E.funds.total, rate_pct=D("95.0")))))),
+    ),
+    "execution-score-mismatch": (
+        single(eval_doc(evaluation(execution=replace(E.execution, score=D("9.4")), total_score=D("99.40")))),
+        single(eval_doc(evaluation(execution=replace(E.execution, score=D("9.5"))))),
+    ),
+    "execution-over-100": (
+        single(
+            eval_doc(
+                evaluation(
+                    funds=Funds(total=FundRow(D("100"), D("100"), D("110"), rate_pct=D("110.00"))),
+                    execution=replace(E.execution, rate_pct=D("110.00"), score=D("10")),
+                    total_score=D("100.00"),
+                )
+            )
+        ),
+        single(eval_doc()),
+    ),
+    "score-out-of-range": (
+        single(eval_doc(with_indicator(evaluation(total_score=D("104.50")), 0, score="25"))),
+        single(eval_doc()),
+    ),
+    "weights-do-not-add-up": (single(eval_doc(with_indicator(E, 0, weight="25"))), single(eval_doc())),
+    "total-mismatch": (single(eval_doc(evaluation(total_score=D("95.00")))), single(eval_doc())),
+    "total-rounding": (
+        single(eval_doc(evaluation(total_score=D("99.51")))),
+        single(eval_doc(evaluation(total_score=D("99.5")))),
+    ),
+    "grade-mismatch": (single(eval_doc(evaluation(grade="良"))), single(eval_doc())),
+    "score-differs-from-formula": (
+        single(eval_doc(with_indicator(SHORT, 0, score="20"))),
+        single(eval_doc(with_indicator(SHORT, 0, score="10.01"))),
+    ),
+    "deviation-missing": (single(eval_doc(with_indicator(SHORT, 0, deviation=None))), single(eval_doc(SHORT))),
+    "actual-missing": (single(eval_doc(with_indicator(E, 0, actual="/"))), single(eval_doc())),
+    "actual-unit-mismatch": (
+        single(eval_doc(with_indicator(E, 0, actual="2场"))),
+        single(eval_doc(with_indicator(E, 0, actual="2"))),
+    ),
+    "actual-copies-target": (
+        single(eval_doc(with_indicator(E, 1, actual="≥90%"))),
+        single(eval_doc(with_indicator(E, 1, actual="=90%"))),
+    ),
+    "actual-not-a-value": (
+        single(eval_doc(with_indicator(E, 1, actual=">92%"))),
+        single(eval_doc(with_indicator(E, 1, actual="92%"))),
+    ),
+    "outcome-copies-goal": (
+        single(eval_doc(evaluation(outcome="已完成。" + (E.goal or "")))),
+        single(eval_doc()),
+    ),
+    "full-marks-low-execution": (
+        single(
+            eval_doc(
+                evaluation(
+                    funds=Funds(total=FundRow(D("100"), D("100"), D("50"), rate_pct=D("50.00"))),
+                    execution=replace(E.execution, rate_pct=D("50.00"), score=D("5.00")),
+                    total_score=D("95.00"),
+                )
+            )
+        ),
+        single(
+            eval_doc(
+                with_indicator(
+                    evaluation(
+                        funds=Funds(total=FundRow(D("100"), D("100"), D("50"), rate_pct=D("50.00"))),
+                        execution=replace(E.execution, rate_pct=D("50.00"), score=D("5.00")),
+                        outcome="培训费结余 50%，原因是线上培训。",
+                        total_score=D("85.00"),
+                    ),
+                    0,
+                    actual="1次",
+                    score="10",
+                    deviation="只举办 1 次。",
+                )
+            )
+        ),
+    ),
+    "low-execution-unexplained": (
+        single(
+            eval_doc(
+                evaluation(
+                    funds=Funds(total=FundRow(D("100"), D("100"), D("70"), rate_pct=D("70.00"))),
+                    execution=replace(E.execution, rate_pct=D("70.00"), score=D("7.00")),
+                    outcome="全年组织业务培训 2 次，培训 55 人。",
+                    total_score=D("97.00"),
+                )
+            )
+        ),
+        single(
+            eval_doc(
+                evaluation(
+                    funds=Funds(total=FundRow(D("100"), D("100"), D("70"), rate_pct=D("70.00"))),
+                    execution=replace(E.execution, rate_pct=D("70.00"), score=D("7.00")),
+                    outcome="全年组织业务培训 2 次；执行率 70%，因第四季度培训顺延至次年。",
+                    total_score=D("97.00"),
+                )
+            )
+        ),
+    ),
+    "over-achieved": (single(eval_doc(OVER)), single(eval_doc(with_indicator(OVER, 0, actual="2次")))),
+    "equal-target-exceeded": (
+        single(eval_doc(with_indicator(E, 0, target="=10次", actual="11次"))),
+        single(eval_doc(with_indicator(E, 0, target="≥10次", actual="11次"))),
+    ),
+    # --- across documents: same-year approval ---------------------------------------------------
+    "indicator-added": (
+        pair(
+            decl_doc(),
+            eval_doc(replace(E, indicators=(*E.indicators, ind("培训教材印发数量", "≥100册", "120册", "0", "0")))),
+        ),
+        pair(decl_doc(), eval_doc()),
+    ),
+    "indicator-dropped": (
+        pair(decl_doc(), eval_doc(evaluation(indicators=E.indicators[:4], total_score=D("89.50")))),
+        pair(decl_doc(), eval_doc()),
+    ),
+    "target-changed": (
+        pair(decl_doc(with_indicator(P, 0, target="≥3次")), eval_doc()),
+        pair(decl_doc(with_indicator(P, 0, target="≥2.00(次)")), eval_doc()),
+    ),
+    # --- across documents: year over year ------------------------------------------------------
+    "yoy-indicator-added": (
+        pair(decl_doc(declaration(indicators=P.indicators[:4]), year=2023), decl_doc()),
+        pair(decl_doc(year=2023), decl_doc()),
+    ),
+    "yoy-indicator-dropped": (
+        pair(decl_doc(year=2023), decl_doc(declaration(indicators=P.indicators[:4]))),
+        pair(decl_doc(year=2023), decl_doc()),
+    ),
+    "yoy-target-raised": (
+        pair(decl_doc(year=2023), decl_doc(with_indicator(P, 0, target="≥3次"))),
+        pair(decl_doc(year=2023), decl_doc(with_indicator(P, 0, target="≥1次"))),
+    ),
+    "yoy-target-lowered": (
+        pair(decl_doc(year=2023), decl_doc(with_indicator(P, 0, target="≥1次"))),
+        pair(decl_doc(year=2023), decl_doc(with_indicator(P, 0, target="≥3次"))),
+    ),
+    "yoy-target-changed": (
+        pair(decl_doc(year=2023), decl_doc(with_indicator(P, 0, target="≥2场"))),
+        pair(decl_doc(year=2023), decl_doc(with_indicator(P, 0, target="≥2.00(次)"))),
+    ),
+    "target-lowered-after-shortfall": (
+        pair(eval_doc(SHORT, year=2023), decl_doc(with_indicator(P, 0, target="≥1次"))),
+        pair(eval_doc(year=2023), decl_doc(with_indicator(P, 0, target="≥1次"))),
+    ),
+    "target-unchanged-after-shortfall": (
+        pair(eval_doc(SHORT, year=2023), decl_doc()),
+        pair(eval_doc(SHORT, year=2023), decl_doc(with_indicator(P, 0, target="≥1次"))),
+    ),
+    "target-unchanged-after-over-achievement": (
+        pair(eval_doc(OVER, year=2023), decl_doc()),
+        pair(eval_doc(OVER, year=2023), decl_doc(with_indicator(P, 0, target="≥3次"))),
+    ),
+    "yoy-targets-unchanged": (
+        pair(decl_doc(year=2023), decl_doc()),
+        pair(decl_doc(year=2023), decl_doc(with_indicator(P, 0, target="≥3次"))),
+    ),
+}
+
+
+def codes(docs: Docs) -> list[str]:
+    """The codes found in a case (one document alone, or several with the cross-document checks)."""
+    if len(docs) == 1:
+        return [f.code for f in review_document(docs[0][1], source=docs[0][0])]
+    return [f.code for f in review_documents(docs)]
+
+
+def test_every_registered_check_has_a_case() -> None:
+    """The table covers the registry exactly: a new check cannot ship without its two tests."""
+    assert set(CASES) == set(REGISTRY)
+
+
+@pytest.mark.parametrize("code", [c.code for c in CHECKS])
+def test_check_triggers(code: str) -> None:
+    """The triggering case produces the check's finding."""
+    found = codes(CASES[code][0]())
+    assert code in found, found
+
+
+@pytest.mark.parametrize("code", [c.code for c in CHECKS])
+def test_check_does_not_trigger(code: str) -> None:
+    """The near-miss case does not produce the check's finding."""
+    found = codes(CASES[code][1]())
+    assert code not in found, found
+
+
+def test_clean_forms_have_no_findings() -> None:
+    """The clean declaration, self-evaluation and their same-year pair raise nothing at all."""
+    assert review_document(decl_doc()) == []
+    assert review_document(eval_doc()) == []
+    assert review_documents([("d", decl_doc()), ("e", eval_doc())]) == []
