@@ -12,15 +12,20 @@ from jixiao.documents.importer import import_path
 from tests.shared import score
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = sorted(p for p in (ROOT / "examples").iterdir() if p.suffix in (".txt", ".md") and p.name != "README.md")
+EXAMPLES = sorted(p for p in (ROOT / "examples").rglob("*") if p.suffix in (".txt", ".md") and p.stem != "README")
 EXPECTED = ROOT / "tests" / "documents" / "expected"
+
+
+def _expected(example: Path) -> Path:
+    """tests/documents/expected/<the example's path under examples/>.json"""
+    return EXPECTED / example.relative_to(ROOT / "examples").with_suffix(".json")
 
 
 def test_every_example_has_its_expected_reading() -> None:
     """Each example document comes with an expected JSON that is a valid document."""
-    assert len(EXAMPLES) >= 11
+    assert len(EXAMPLES) >= 13
     for example in EXAMPLES:
-        expected = EXPECTED / (example.stem + ".json")
+        expected = _expected(example)
         assert expected.is_file(), f"no expected reading for {example.name}"
         loads(expected.read_text(encoding="utf-8"), source=expected.name)
 
@@ -29,6 +34,6 @@ def test_every_example_has_its_expected_reading() -> None:
 def test_example_reads_exactly_as_expected(example: Path) -> None:
     """Every field of every example is read as its expected JSON says, with no warning."""
     result = import_path(example)
-    correct, counted, diffs = score(EXPECTED / (example.stem + ".json"), json.loads(dumps(result.document)))
+    correct, counted, diffs = score(_expected(example), json.loads(dumps(result.document)))
     assert correct == counted, "\n".join(diffs[:30])
     assert result.problems == (), [str(w) for w in result.problems]
