@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SRC := src tests benchmarks
 
-.PHONY: venv run test check lint format typecheck contracts bench clean
+.PHONY: venv run test check lint format typecheck contracts migrations bench clean
 
 $(BIN)/jixiao: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,7 +34,10 @@ typecheck: venv
 contracts: venv
 	$(BIN)/pytest -q tests/test_architecture.py
 
-check: lint typecheck contracts
+migrations: venv
+	$(BIN)/python -m jixiao.web.manage makemigrations --check --dry-run
+
+check: lint typecheck contracts migrations
 
 bench: venv
 	$(BIN)/python benchmarks/bench_import.py

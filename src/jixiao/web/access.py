@@ -1,0 +1,79 @@
+"""Who may see and do what: the access helpers every view and API uses.
+
+Every list is scoped by ``visible_to`` (a queryset method backed by the Q
+objects here); every object is fetched by a ``get_*_for`` helper that
+returns it or refuses. What a user may not see is a 404, so ids are not
+confirmed; what they may see but not do is a 403, and is audited.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q
+from django.http import Http404
+
+from jixiao.core.workflow import Action, Role, State, transition
+from jixiao.web.accounts.models import Account
+
+NOTHING = Q(pk__in=[])
+M = TypeVar("M", bound=models.Model)
+
+
+def account_of(user: object) -> Account | None:
+    """The account (role and organization) of a signed-in user, or None."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.account  # type: ignore[attr-defined, no-any-return]
+    except Account.DoesNotExist:
+        return None
+
+
+def role_of(user: object) -> Role | None:
+    """The user's role, or None for anonymous readers and accounts without one."""
+    account = account_of(user)
+    return account.role_enum if account is not None else None
+
+
+def project_scope(user: object, prefix: str = "") -> Q:
+    """The projects ``user`` may see: own unit, own department's units, or all for the finance bureau."""
+    account = account_of(user)
+    if account is None:
+        return NOTHING
+    role = account.role_enum
+    if role is Role.UNIT_STAFF:
+        return Q(**{f"{prefix}unit_id": account.organization_id})
+    if role is Role.DEPT_REVIEWER:
+        return Q(**{f"{prefix}department_id": account.organization_id})
+    if role is Role.FINANCE_REVIEWER:
+        return Q(**{f"{prefix}pk__isnull": False})
+    return NOTHING  # the three administrators see no business records
+
+
+def record_scope(user: object, model: type[models.Model]) -> Q:
+    """Declarations or self-evaluations ``user`` may see; reviewers do not see a unit's drafts."""
+    prefix = "project__" if model.__name__ == "Declaration" else "declaration__project__"
+    scope = project_scope(user, prefix)
+    if role_of(user) in (Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER):
+        scope &= ~Q(state=State.DRAFT.value)
+    return scope
+
+
+def get_for(user: object, queryset: models.QuerySet[M], pk: object) -> M:
+    """The object with ``pk`` among what ``user`` may see, else 404 (never confirming it exists)."""
+    try:
+        return queryset.visible_to(user).get(pk=pk)  # type: ignore[attr-defined, no-any-return]
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404("没有找到该记录，或您无权查看。") from None
+
+
+def require(user: object, record: models.Model, action: Action) -> Role:
+    """The user's role when it may take ``action`` on ``record`` in its current state, else 403."""
+    role = role_of(user)
+    state = State(record.state)  # type: ignore[attr-defined]
+    if role is None or transition(action, role, state) is None:
+        raise PermissionDenied(f"您的角色不能对处于「{state.label}」状态的记录执行「{action.label}」。")
+    return role

@@ -1,0 +1,14 @@
+"""Template context: the signed-in person's role and organization on every page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from jixiao.web.access import account_of
+
+
+def account(request: HttpRequest) -> dict[str, Any]:
+    """``account`` (or None) for the page header and the menus."""
+    return {"account": account_of(getattr(request, "user", None))}

@@ -1,0 +1,83 @@
+"""Writing the audit log: every service records its event in the same transaction as its change."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+from django.http import HttpRequest
+
+from jixiao.web.audit.models import AuditEvent
+
+_SECRET_WORDS = ("password", "passwd", "token", "secret", "密码")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who acts and from where: what every service receives and every audit event records."""
+
+    user: AbstractBaseUser | None
+    ip: str | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @classmethod
+    def of(cls, request: HttpRequest) -> Context:
+        """The context of a web request."""
+        current = getattr(request, "user", None)
+        user = current if current is not None and current.is_authenticated else None
+        return cls(
+            user=user,  # type: ignore[arg-type]
+            ip=getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR"),
+            request_id=getattr(request, "request_id", uuid.uuid4().hex),
+        )
+
+    @classmethod
+    def system(cls, user: AbstractBaseUser | None = None) -> Context:
+        """A context for command-line work (the demo loader, imports run by an operator)."""
+        return cls(user=user, ip=None)
+
+    @property
+    def username(self) -> str:
+        """The acting user's login name, or 系统 for command-line work."""
+        return self.user.get_username() if self.user is not None else "系统"
+
+
+def clean_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
+    """The detail with anything that looks like a secret removed (never a password or token)."""
+    if not detail:
+        return {}
+    out: dict[str, Any] = {}
+    for key, value in detail.items():
+        if any(word in str(key).lower() for word in _SECRET_WORDS):
+            continue
+        out[str(key)] = clean_detail(value) if isinstance(value, dict) else value
+    return out
+
+
+def record(
+    ctx: Context,
+    event: str,
+    *,
+    obj: models.Model | None = None,
+    success: bool = True,
+    organization: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+    username: str | None = None,
+) -> AuditEvent:
+    """Append one audit event; call it inside the transaction of the change it records."""
+    user = ctx.user if ctx.user is not None and not isinstance(ctx.user, AnonymousUser) else None
+    return AuditEvent.objects.create(
+        actor=user,
+        username=username if username is not None else ctx.username,
+        ip=ctx.ip,
+        event=event,
+        success=success,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        organization=organization,  # type: ignore[misc]
+        request_id=ctx.request_id,
+        detail=clean_detail(detail),
+    )

@@ -1,0 +1,132 @@
+"""Records as core documents: what scoring, review, export and publication work on.
+
+The web keeps forms in tables; ``jixiao.core`` knows them as
+``jixiao.document/1``. These functions turn one into the other, so every
+check, score and exported file comes from the one core implementation.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from jixiao.core.model import Document, Execution, FundManagementRow, FundRow, Funds, Indicator, Kind, Project
+from jixiao.web.cycle.models import Declaration, SelfEvaluation
+
+
+def _row(**values: Decimal | None) -> FundRow | None:
+    row = FundRow(**values)
+    return None if row.is_empty() else row
+
+
+def declaration_project(decl: Declaration) -> Project:
+    """A declaration as a core project (kind ``target_declaration``)."""
+    p = decl.project
+    indicators = tuple(
+        Indicator(
+            level1=i.level1,
+            level2=i.level2 or None,
+            name=i.name,
+            target=i.target or None,
+            weight=i.weight,
+        )
+        for i in decl.indicators.all()
+    )
+    return Project(
+        name=p.name,
+        department=p.department.name,
+        unit=p.unit.name,
+        nature=decl.nature or None,
+        category=decl.category or None,
+        start_date=decl.start_date.isoformat() if decl.start_date else None,
+        end_date=decl.end_date.isoformat() if decl.end_date else None,
+        money_unit=decl.money_unit,
+        funds=Funds(
+            total=_row(requested=decl.requested_total),
+            current_appropriation=_row(requested=decl.requested_current),
+            carryover=_row(requested=decl.requested_carryover),
+            other=_row(requested=decl.requested_other),
+        ),
+        goal=decl.goal or None,
+        overall_goal=decl.overall_goal or None,
+        indicators=indicators,
+    )
+
+
+def evaluation_project(ev: SelfEvaluation) -> Project:
+    """A self-evaluation as a core project (kind ``self_evaluation``), with the approved targets."""
+    decl = ev.declaration
+    p = decl.project
+    rows = {r.indicator_id: r for r in ev.indicators.all()}
+    indicators = []
+    for i in decl.indicators.all():
+        r = rows.get(i.pk)
+        indicators.append(
+            Indicator(
+                level1=i.level1,
+                level2=i.level2 or None,
+                name=i.name,
+                target=i.target or None,
+                actual=(r.actual or None) if r else None,
+                weight=i.weight,
+                score=r.score if r else None,
+                deviation=(r.deviation or None) if r else None,
+            )
+        )
+    transfer = decl.kind == Declaration.Kind.TRANSFER
+    fund_management = (
+        tuple(
+            FundManagementRow(item=r.item, description=r.description or None, remedy=r.remedy or None)
+            for r in ev.fund_management.all()
+        )
+        if transfer
+        else None
+    )
+    return Project(
+        name=p.name,
+        department=p.department.name,
+        unit=decl.fund_users or p.unit.name,
+        central_department=decl.central_department or None,
+        money_unit=ev.money_unit,
+        funds=Funds(
+            total=_row(
+                initial=ev.initial_total, adjusted=ev.adjusted_total, executed=ev.executed_total, rate_pct=ev.rate_pct
+            ),
+            current_appropriation=_row(
+                initial=ev.initial_current,
+                adjusted=ev.adjusted_current,
+                executed=ev.executed_current,
+                rate_pct=ev.rate_current,
+            ),
+            carryover=_row(
+                initial=ev.initial_carryover,
+                adjusted=ev.adjusted_carryover,
+                executed=ev.executed_carryover,
+                rate_pct=ev.rate_carryover,
+            ),
+            other=_row(
+                initial=ev.initial_other, adjusted=ev.adjusted_other, executed=ev.executed_other, rate_pct=ev.rate_other
+            ),
+            central=_row(adjusted=ev.adjusted_central, executed=ev.executed_central, rate_pct=ev.rate_central),
+            local=_row(adjusted=ev.adjusted_local, executed=ev.executed_local, rate_pct=ev.rate_local),
+        ),
+        execution=None
+        if transfer
+        else Execution(weight=ev.execution_weight, rate_pct=ev.rate_pct, score=ev.execution_score),
+        fund_management=fund_management,
+        goal=decl.goal or None,
+        outcome=ev.outcome or None,
+        indicators=tuple(indicators),
+        total_score=ev.total_score,
+        grade=ev.grade or None,
+    )
+
+
+def declaration_document(decl: Declaration) -> Document:
+    """A one-project declaration document."""
+    return Document(kind=Kind.TARGET_DECLARATION, year=decl.year, projects=(declaration_project(decl),))
+
+
+def evaluation_document(ev: SelfEvaluation) -> Document:
+    """A one-project self-evaluation document (a transfer-payment one for a transfer)."""
+    kind = Kind.TRANSFER_SELF_EVALUATION if ev.declaration.kind == Declaration.Kind.TRANSFER else Kind.SELF_EVALUATION
+    return Document(kind=kind, year=ev.declaration.year, projects=(evaluation_project(ev),))

@@ -1,0 +1,118 @@
+"""Forms of the yearly cycle. They carry only the fields a person may set; state, unit and approver never."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from jixiao.web.cycle.models import Declaration, SelfEvaluation
+from jixiao.web.cycle.services import DECLARATION_FIELDS, EVALUATION_FIELDS, EvaluationRowInput, IndicatorInput
+
+LEVEL1_CHOICES = [(v, v) for v in ("成本指标", "产出指标", "效益指标", "满意度指标")]
+
+
+class NewDeclarationForm(forms.Form):
+    """The two things that identify a new declaration: the project and the budget year."""
+
+    name = forms.CharField(label="项目名称", max_length=200)
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+
+
+class DeclarationForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The declaration's identity, money requested by source, and goals."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Declaration
+        fields = list(DECLARATION_FIELDS)
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "overall_goal": forms.Textarea(attrs={"rows": 3}),
+            "goal": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self) -> dict[str, object]:
+        """The money rows must add up: 当年财政拨款 + 上年结转 + 其他 = 总额."""
+        data = super().clean() or {}
+        total = data.get("requested_total")
+        parts = [data.get(k) for k in ("requested_current", "requested_carryover", "requested_other")]
+        if total is not None and any(p is not None for p in parts):
+            summed = sum((p for p in parts if p is not None), Decimal(0))
+            if summed != total:
+                self.add_error("requested_total", f"各来源合计 {summed} 与年度资金申请总额 {total} 不一致。")
+        return data
+
+
+class IndicatorForm(forms.Form):
+    """One indicator row of the tree editor."""
+
+    level1 = forms.ChoiceField(label="一级指标", choices=LEVEL1_CHOICES)
+    level2 = forms.CharField(label="二级指标", max_length=60)
+    name = forms.CharField(label="三级指标", max_length=300)
+    target = forms.CharField(label="年度指标值", max_length=300)
+    weight = forms.DecimalField(
+        label="分值", max_digits=7, decimal_places=2, min_value=0, max_value=100, required=False
+    )
+
+    def as_input(self) -> IndicatorInput:
+        """The row for the service."""
+        d = self.cleaned_data
+        return IndicatorInput(d["level1"], d["level2"], d["name"], d["target"], d.get("weight"))
+
+
+IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=0, can_delete=True, min_num=1, validate_min=True)
+
+
+class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The self-evaluation's money, execution and totals as recorded, and the outcome."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = SelfEvaluation
+        fields = list(EVALUATION_FIELDS)
+        widgets = {"outcome": forms.Textarea(attrs={"rows": 4})}
+
+
+class EvaluationRowForm(forms.Form):
+    """One approved indicator's actual value, recorded score and notes."""
+
+    indicator_id = forms.IntegerField(widget=forms.HiddenInput)
+    actual = forms.CharField(label="实际完成值", max_length=300, required=False)
+    score = forms.DecimalField(label="得分", max_digits=7, decimal_places=2, min_value=0, required=False)
+    deviation = forms.CharField(
+        label="偏差原因分析及改进措施", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    score_reason = forms.CharField(label="得分理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def as_input(self) -> EvaluationRowInput:
+        """The row for the service."""
+        d = self.cleaned_data
+        return EvaluationRowInput(
+            d["indicator_id"],
+            d.get("actual") or "",
+            d.get("score"),
+            d.get("deviation") or "",
+            d.get("score_reason") or "",
+        )
+
+
+EvaluationRowFormSet = forms.formset_factory(EvaluationRowForm, extra=0)
+
+
+class CommentForm(forms.Form):
+    """A reviewer's comment on return or approval."""
+
+    comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class AdjustForm(forms.Form):
+    """A recorded adjustment of an approved target or weight."""
+
+    indicator = forms.IntegerField(widget=forms.HiddenInput)
+    field = forms.ChoiceField(label="调整项", choices=[("target", "年度指标值"), ("weight", "分值")])
+    value = forms.CharField(label="调整后", max_length=300)
+    reason = forms.CharField(label="调整理由", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -1,0 +1,239 @@
+"""Loading documents (jixiao.document/1) as records: the one way files become rows.
+
+A declaration document becomes declarations; a self-evaluation document
+becomes, for each project, the approved declaration its targets and
+weights come from plus the self-evaluation itself. Units and departments
+are found by name in the organization tree, or created under the finance
+bureau when ``create_orgs`` allows it. Each load is one transaction with
+one audit event per record, so a failure leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from jixiao.core.model import Document, Kind, Project
+from jixiao.core.workflow import State
+from jixiao.web.audit.models import AuditEvent
+from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.models import (
+    Declaration,
+    DeclarationIndicator,
+    EvaluationIndicator,
+    FundManagementItem,
+    SelfEvaluation,
+    StateChange,
+)
+from jixiao.web.cycle.services import _publish, ensure_project
+from jixiao.web.orgs.models import Organization
+
+
+class LoadError(Exception):
+    """A document that cannot be loaded as it stands (the message says which project and why)."""
+
+
+@dataclass
+class LoadResult:
+    """What a load created."""
+
+    declarations: list[Declaration] = field(default_factory=list)
+    evaluations: list[SelfEvaluation] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+
+
+def _date(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _find_or_create(
+    name: str, kind: str, parent: Organization | None, create: bool, result: LoadResult
+) -> Organization:
+    found = Organization.objects.filter(name=name).order_by("pk").first()
+    if found is not None:
+        return found
+    if not create:
+        raise LoadError(f"组织机构中没有「{name}」，请先在组织机构中建立，或允许导入时新建。")
+    org = Organization.objects.create(name=name, kind=kind, parent=parent)
+    result.organizations.append(org)
+    return org
+
+
+def _unit_for(
+    project: Project, bureau: Organization, create: bool, result: LoadResult, transfer: bool = False
+) -> Organization:
+    if not project.department:
+        raise LoadError(f"项目「{project.name}」没有主管部门。")
+    department = _find_or_create(project.department, Organization.Kind.DEPARTMENT, bureau, create, result)
+    # a transfer payment is filed by its department for all the units that used the money
+    unit_name = project.department if transfer else (project.unit or project.department)
+    if unit_name == department.name:
+        return department  # a department that runs the project itself
+    return _find_or_create(unit_name, Organization.Kind.UNIT, department, create, result)
+
+
+def _declaration(
+    ctx: Context, project: Project, year: int, unit: Organization, state: State, source: tuple[str, str], transfer: bool
+) -> Declaration:
+    row = project.funds
+    decl = Declaration.objects.create(
+        project=ensure_project(ctx, unit, project.name),
+        year=year,
+        state=state.value,
+        kind=Declaration.Kind.TRANSFER if transfer else Declaration.Kind.PROJECT,
+        central_department=project.central_department or "",
+        fund_users=(project.unit or "") if transfer else "",
+        nature=project.nature or "",
+        category=project.category or "",
+        start_date=_date(project.start_date),
+        end_date=_date(project.end_date),
+        money_unit=project.money_unit or "元",
+        requested_total=row.total.requested if row.total else None,
+        requested_current=row.current_appropriation.requested if row.current_appropriation else None,
+        requested_carryover=row.carryover.requested if row.carryover else None,
+        requested_other=row.other.requested if row.other else None,
+        overall_goal=project.overall_goal or "",
+        goal=project.goal or "",
+        file_name=source[0],
+        sha256=source[1],
+    )
+    for position, indicator in enumerate(project.indicators, start=1):
+        DeclarationIndicator.objects.create(
+            declaration=decl,
+            position=position,
+            level1=indicator.level1,
+            level2=indicator.level2 or "",
+            name=indicator.name,
+            target=indicator.target or "",
+            weight=indicator.weight,
+        )
+    return decl
+
+
+def _evaluation(decl: Declaration, project: Project, state: State, source: tuple[str, str]) -> SelfEvaluation:
+    f = project.funds
+
+    def cell(key: str, column: str) -> Decimal | None:
+        row = getattr(f, key)
+        return getattr(row, column) if row is not None else None
+
+    execution = project.execution
+    ev = SelfEvaluation.objects.create(
+        declaration=decl,
+        state=state.value,
+        money_unit=project.money_unit or "元",
+        **{
+            f"{column}_{short}": cell(key, column)
+            for key, short in (
+                ("total", "total"),
+                ("current_appropriation", "current"),
+                ("carryover", "carryover"),
+                ("other", "other"),
+            )
+            for column in ("initial", "adjusted", "executed")
+        },
+        rate_pct=execution.rate_pct if execution and execution.rate_pct is not None else cell("total", "rate_pct"),
+        execution_weight=(execution.weight if execution and execution.weight is not None else Decimal(10)),
+        # the transfer form prints its total rate on the total row, not in an execution row
+        execution_score=execution.score if execution else None,
+        adjusted_central=cell("central", "adjusted"),
+        executed_central=cell("central", "executed"),
+        rate_central=cell("central", "rate_pct"),
+        adjusted_local=cell("local", "adjusted"),
+        executed_local=cell("local", "executed"),
+        rate_local=cell("local", "rate_pct"),
+        rate_current=cell("current_appropriation", "rate_pct"),
+        rate_carryover=cell("carryover", "rate_pct"),
+        rate_other=cell("other", "rate_pct"),
+        outcome=project.outcome or "",
+        total_score=project.total_score,
+        grade=project.grade or "",
+        file_name=source[0],
+        sha256=source[1],
+    )
+    for decl_indicator, indicator in zip(decl.indicators.all(), project.indicators, strict=True):
+        EvaluationIndicator.objects.create(
+            evaluation=ev,
+            indicator=decl_indicator,
+            actual=indicator.actual or "",
+            score=indicator.score,
+            deviation=indicator.deviation or "",
+        )
+    for position, row in enumerate(project.fund_management or (), start=1):
+        FundManagementItem.objects.create(
+            evaluation=ev, position=position, item=row.item, description=row.description or "", remedy=row.remedy or ""
+        )
+    return ev
+
+
+def load_document(
+    ctx: Context,
+    document: Document,
+    *,
+    bureau: Organization,
+    source: tuple[str, str] = ("", ""),
+    state_for: Callable[[int, Project], State] = lambda n, p: State.DRAFT,
+    create_orgs: bool = False,
+) -> LoadResult:
+    """Load every project of ``document`` in one transaction; ``state_for`` picks each record's state.
+
+    For a self-evaluation the declaration is loaded as approved (its
+    targets and weights are the ones the evaluation was scored against)
+    and the evaluation takes the chosen state.
+    """
+    if document.year is None:
+        raise LoadError("文档没有年度，无法建立年度记录。")
+    result = LoadResult()
+    with transaction.atomic():
+        transfer = document.kind is Kind.TRANSFER_SELF_EVALUATION
+        for n, project in enumerate(document.projects):
+            unit = _unit_for(project, bureau, create_orgs, result, transfer)
+            state = state_for(n, project)
+            existing = Declaration.objects.filter(project__unit=unit, project__name=project.name, year=document.year)
+            if existing.exists():
+                raise LoadError(f"「{unit.name}」的项目「{project.name}」已有{document.year}年度的记录，未重复导入。")
+            if document.kind is Kind.TARGET_DECLARATION:
+                decl = _declaration(ctx, project, document.year, unit, state, source, transfer)
+                result.declarations.append(decl)
+                _audit_import(ctx, decl, unit, source, state)
+            else:
+                decl_state = State.PUBLISHED if state is State.PUBLISHED else State.APPROVED
+                decl = _declaration(ctx, project, document.year, unit, decl_state, source, transfer)
+                ev = _evaluation(decl, project, state, source)
+                result.declarations.append(decl)
+                result.evaluations.append(ev)
+                _audit_import(ctx, decl, unit, source, decl_state)
+                _audit_import(ctx, ev, unit, source, state)
+        return result
+
+
+def _audit_import(
+    ctx: Context, obj: Declaration | SelfEvaluation, unit: Organization, source: tuple[str, str], state: State
+) -> None:
+    StateChange.objects.create(
+        declaration=obj if isinstance(obj, Declaration) else None,
+        evaluation=obj if isinstance(obj, SelfEvaluation) else None,
+        action="import",
+        old_state=State.DRAFT.value,
+        new_state=state.value,
+        comment=f"由文件 {source[0]} 导入" if source[0] else "导入",
+        by=ctx.user if ctx.user is not None else None,
+    )
+    if state is State.PUBLISHED:
+        _publish(ctx, obj)
+    record(
+        ctx,
+        AuditEvent.Type.IMPORT,
+        obj=obj,
+        organization=unit,
+        detail={"file": source[0], "sha256": source[1], "state": state.value},
+    )

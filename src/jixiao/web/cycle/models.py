@@ -1,0 +1,318 @@
+"""The yearly cycle's records: a project, its declaration per year, the self-evaluation, publications.
+
+Money is exact to the fen (``DecimalField`` with two places), never float.
+Every editable record carries a ``version`` for optimistic locking and a
+``state`` of :mod:`jixiao.core.workflow`; only the services in
+``services.py`` change them, each with its audit event.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from jixiao.core.workflow import STATE_LABELS, State
+from jixiao.web.orgs.models import Organization
+
+STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
+MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
+SCORE = {"max_digits": 7, "decimal_places": 2, "null": True, "blank": True}
+MONEY_UNITS = [("元", "元"), ("万元", "万元")]
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    """Projects; ``visible_to`` is the one place that scopes them by who is asking."""
+
+    def visible_to(self, user: object) -> ProjectQuerySet:
+        from jixiao.web.access import project_scope
+
+        return self.filter(project_scope(user))
+
+
+class Project(models.Model):
+    """A budget project of a unit: one identity across the years."""
+
+    unit = models.ForeignKey(Organization, verbose_name="实施单位", on_delete=models.PROTECT, related_name="projects")
+    # Denormalised from the unit for scoping: the department that answers for it.
+    department = models.ForeignKey(
+        Organization, verbose_name="主管部门", on_delete=models.PROTECT, related_name="department_projects"
+    )
+    name = models.CharField("项目名称", max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "项目"
+        verbose_name_plural = "项目"
+        ordering = ["department__name", "unit__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="project_unique_name_in_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecordQuerySet(models.QuerySet["Declaration"]):
+    """Declarations or self-evaluations, scoped by who is asking."""
+
+    def visible_to(self, user: object) -> RecordQuerySet:
+        from jixiao.web.access import record_scope
+
+        return self.filter(record_scope(user, self.model))
+
+
+class Source(models.Model):
+    """Where an imported record came from: the file, its hash, and the line."""
+
+    file_name = models.CharField("文件名", max_length=255, blank=True)
+    sha256 = models.CharField("文件摘要", max_length=64, blank=True)
+    first_line = models.PositiveIntegerField("起始行", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Declaration(Source):
+    """财政项目支出绩效目标申报表: one per project and budget year.
+
+    A transfer payment (转移支付) has the same cycle: its targets come from
+    the centre, and its self-evaluation is the 区域绩效目标自评表.
+    """
+
+    class Kind(models.TextChoices):
+        PROJECT = "project", "项目支出"
+        TRANSFER = "transfer", "转移支付"
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="declarations")
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.PROJECT)
+    central_department = models.CharField("中央主管部门", max_length=200, blank=True)
+    fund_users = models.CharField("资金使用单位", max_length=500, blank=True)
+    state = models.CharField("状态", max_length=20, choices=STATE_CHOICES, default=State.DRAFT.value)
+    version = models.PositiveIntegerField("版本", default=1)
+    nature = models.CharField("项目性质", max_length=60, blank=True)
+    category = models.CharField("项目类别", max_length=60, blank=True)
+    start_date = models.DateField("计划开始日期", null=True, blank=True)
+    end_date = models.DateField("计划完成日期", null=True, blank=True)
+    money_unit = models.CharField("金额单位", max_length=4, choices=MONEY_UNITS, default="元")
+    requested_total = models.DecimalField("年度资金申请总额", **MONEY)
+    requested_current = models.DecimalField("其中：当年财政拨款", **MONEY)
+    requested_carryover = models.DecimalField("上年结转资金", **MONEY)
+    requested_other = models.DecimalField("其他资金", **MONEY)
+    overall_goal = models.TextField("项目总目标", blank=True)
+    goal = models.TextField("年度总体目标", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "绩效目标申报表"
+        verbose_name_plural = "绩效目标申报表"
+        ordering = ["-year", "project__name"]
+        constraints = [models.UniqueConstraint(fields=["project", "year"], name="declaration_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.project.name}（{self.year}年度绩效目标）"
+
+    @property
+    def state_enum(self) -> State:
+        """The state as the workflow table knows it."""
+        return State(self.state)
+
+
+class DeclarationIndicator(models.Model):
+    """One row of the indicator tree of a declaration; its target and weight freeze on approval."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveIntegerField("顺序")
+    level1 = models.CharField("一级指标", max_length=40)
+    level2 = models.CharField("二级指标", max_length=60, blank=True)
+    name = models.CharField("三级指标", max_length=300)
+    target = models.CharField("年度指标值", max_length=300, blank=True)
+    weight = models.DecimalField("分值", **SCORE)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "绩效指标"
+        verbose_name_plural = "绩效指标"
+        ordering = ["declaration", "position"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SelfEvaluation(Source):
+    """财政项目支出绩效自评表: created from an approved declaration, never retyped."""
+
+    declaration = models.OneToOneField(
+        Declaration, verbose_name="绩效目标", on_delete=models.PROTECT, related_name="evaluation"
+    )
+    state = models.CharField("状态", max_length=20, choices=STATE_CHOICES, default=State.DRAFT.value)
+    version = models.PositiveIntegerField("版本", default=1)
+    money_unit = models.CharField("金额单位", max_length=4, choices=MONEY_UNITS, default="元")
+    initial_total = models.DecimalField("年初预算数", **MONEY)
+    adjusted_total = models.DecimalField("全年预算数", **MONEY)
+    executed_total = models.DecimalField("全年执行数", **MONEY)
+    initial_current = models.DecimalField("当年财政拨款·年初预算数", **MONEY)
+    adjusted_current = models.DecimalField("当年财政拨款·全年预算数", **MONEY)
+    executed_current = models.DecimalField("当年财政拨款·全年执行数", **MONEY)
+    initial_carryover = models.DecimalField("上年结转资金·年初预算数", **MONEY)
+    adjusted_carryover = models.DecimalField("上年结转资金·全年预算数", **MONEY)
+    executed_carryover = models.DecimalField("上年结转资金·全年执行数", **MONEY)
+    initial_other = models.DecimalField("其他资金·年初预算数", **MONEY)
+    adjusted_other = models.DecimalField("其他资金·全年预算数", **MONEY)
+    executed_other = models.DecimalField("其他资金·全年执行数", **MONEY)
+    # transfer payments print their money by source: central and local funds, each with its B/A
+    adjusted_central = models.DecimalField("中央财政资金·全年预算数", **MONEY)
+    executed_central = models.DecimalField("中央财政资金·全年执行数", **MONEY)
+    rate_central = models.DecimalField("中央财政资金·执行率", **SCORE)
+    adjusted_local = models.DecimalField("地方资金·全年预算数", **MONEY)
+    executed_local = models.DecimalField("地方资金·全年执行数", **MONEY)
+    rate_local = models.DecimalField("地方资金·执行率", **SCORE)
+    rate_current = models.DecimalField("当年财政拨款·执行率", **SCORE)
+    rate_carryover = models.DecimalField("上年结转资金·执行率", **SCORE)
+    rate_other = models.DecimalField("其他资金·执行率", **SCORE)
+    rate_pct = models.DecimalField("执行率（%）", **SCORE)
+    execution_weight = models.DecimalField("预算执行率分值", max_digits=7, decimal_places=2, default=10)
+    execution_score = models.DecimalField("预算执行率得分", **SCORE)
+    outcome = models.TextField("实际完成情况", blank=True)
+    total_score = models.DecimalField("总分", **SCORE)
+    grade = models.CharField("评分等级", max_length=2, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "绩效自评表"
+        verbose_name_plural = "绩效自评表"
+        ordering = ["-declaration__year", "declaration__project__name"]
+
+    def __str__(self) -> str:
+        return f"{self.declaration.project.name}（{self.declaration.year}年度绩效自评）"
+
+    @property
+    def state_enum(self) -> State:
+        """The state as the workflow table knows it."""
+        return State(self.state)
+
+
+class EvaluationIndicator(models.Model):
+    """The self-evaluation of one approved indicator: actual value, recorded score, note."""
+
+    evaluation = models.ForeignKey(SelfEvaluation, on_delete=models.CASCADE, related_name="indicators")
+    indicator = models.ForeignKey(DeclarationIndicator, on_delete=models.PROTECT, related_name="evaluations")
+    actual = models.CharField("实际完成值", max_length=300, blank=True)
+    score = models.DecimalField("得分", **SCORE)
+    deviation = models.TextField("偏差原因分析及改进措施", blank=True)
+    score_reason = models.TextField("得分与建议分不同的理由", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "指标自评"
+        verbose_name_plural = "指标自评"
+        ordering = ["evaluation", "indicator__position"]
+        constraints = [models.UniqueConstraint(fields=["evaluation", "indicator"], name="evaluation_row_once")]
+
+
+class FundManagementItem(models.Model):
+    """One of the seven 资金管理情况 checks of a transfer-payment self-evaluation."""
+
+    evaluation = models.ForeignKey(SelfEvaluation, on_delete=models.CASCADE, related_name="fund_management")
+    position = models.PositiveSmallIntegerField("顺序")
+    item = models.CharField("项目", max_length=60)
+    description = models.TextField("情况说明", blank=True)
+    remedy = models.TextField("存在问题和改进措施", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "资金管理情况"
+        verbose_name_plural = "资金管理情况"
+        ordering = ["evaluation", "position"]
+
+
+class StateChange(models.Model):
+    """A step of a record's review, with the reviewer's comment (退回意见)."""
+
+    declaration = models.ForeignKey(
+        Declaration, null=True, blank=True, on_delete=models.CASCADE, related_name="state_changes"
+    )
+    evaluation = models.ForeignKey(
+        SelfEvaluation, null=True, blank=True, on_delete=models.CASCADE, related_name="state_changes"
+    )
+    action = models.CharField("操作", max_length=30)
+    old_state = models.CharField("原状态", max_length=20, choices=STATE_CHOICES)
+    new_state = models.CharField("新状态", max_length=20, choices=STATE_CHOICES)
+    comment = models.TextField("意见", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def action_label(self) -> str:
+        """The action's Chinese name."""
+        from jixiao.core.workflow import Action
+
+        try:
+            return Action(self.action).label
+        except ValueError:
+            return self.action
+
+    class Meta:
+        verbose_name = "审核记录"
+        verbose_name_plural = "审核记录"
+        ordering = ["at", "id"]
+
+
+class Adjustment(models.Model):
+    """A change to an approved target or weight (调整), with its reason: never silent."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="adjustments")
+    indicator = models.ForeignKey(
+        DeclarationIndicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="adjustments"
+    )
+    field = models.CharField("调整项", max_length=40)
+    old_value = models.CharField("调整前", max_length=300, blank=True)
+    new_value = models.CharField("调整后", max_length=300, blank=True)
+    reason = models.TextField("调整理由")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "目标调整"
+        verbose_name_plural = "目标调整"
+        ordering = ["at", "id"]
+
+
+class Publication(models.Model):
+    """A frozen public version of a declaration or a self-evaluation (the document JSON)."""
+
+    class Kind(models.TextChoices):
+        DECLARATION = "declaration", "绩效目标"
+        EVALUATION = "evaluation", "绩效自评"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="publications")
+    evaluation = models.ForeignKey(
+        SelfEvaluation, null=True, blank=True, on_delete=models.PROTECT, related_name="publications"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    department_name = models.CharField("主管部门", max_length=200)
+    unit_name = models.CharField("实施单位", max_length=200)
+    project_name = models.CharField("项目名称", max_length=200)
+    # the document JSON as jixiao.core.serialize wrote it: exact digits, never floats
+    document = models.TextField("公开文本（文档 JSON）")
+    published_at = models.DateTimeField("公开时间", auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+
+    class Meta:
+        verbose_name = "公开版本"
+        verbose_name_plural = "公开版本"
+        ordering = ["-year", "department_name", "project_name", "-published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project_name}（{self.year}年度{self.get_kind_display()}）"

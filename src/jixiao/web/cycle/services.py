@@ -1,0 +1,469 @@
+"""Every write of the yearly cycle: one transaction each, with its audit event.
+
+Views and the importer call these functions and nothing else writes. Each
+locks the row it changes (``select_for_update``; SQLite serialises writers
+with IMMEDIATE transactions), refuses a stale edit with
+:class:`ConflictError` instead of overwriting it, moves states only as
+:mod:`jixiao.core.workflow` allows, and records who, when, from where,
+what, before and after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from jixiao.core.serialize import dumps
+from jixiao.core.workflow import Action, Role, State, transition
+from jixiao.web.access import account_of, require, role_of
+from jixiao.web.audit.models import AuditEvent
+from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.documents import declaration_document, evaluation_document, evaluation_project
+from jixiao.web.cycle.models import (
+    Adjustment,
+    Declaration,
+    DeclarationIndicator,
+    EvaluationIndicator,
+    Project,
+    Publication,
+    SelfEvaluation,
+    StateChange,
+)
+from jixiao.web.orgs.models import Organization
+
+DECLARATION_FIELDS = (
+    "nature",
+    "category",
+    "start_date",
+    "end_date",
+    "money_unit",
+    "requested_total",
+    "requested_current",
+    "requested_carryover",
+    "requested_other",
+    "overall_goal",
+    "goal",
+)
+EVALUATION_FIELDS = (
+    "money_unit",
+    "initial_total",
+    "adjusted_total",
+    "executed_total",
+    "initial_current",
+    "adjusted_current",
+    "executed_current",
+    "initial_carryover",
+    "adjusted_carryover",
+    "executed_carryover",
+    "initial_other",
+    "adjusted_other",
+    "executed_other",
+    "rate_pct",
+    "execution_weight",
+    "execution_score",
+    "outcome",
+    "total_score",
+    "grade",
+)
+INDICATOR_FIELDS = ("level1", "level2", "name", "target", "weight")
+EVALUATION_ROW_FIELDS = ("actual", "score", "deviation", "score_reason")
+_EVENTS = {
+    Action.SUBMIT: AuditEvent.Type.SUBMIT,
+    Action.RETURN: AuditEvent.Type.RETURN,
+    Action.DEPT_APPROVE: AuditEvent.Type.APPROVE,
+    Action.FINANCE_APPROVE: AuditEvent.Type.APPROVE,
+    Action.PUBLISH: AuditEvent.Type.PUBLISH,
+}
+
+Record = Declaration | SelfEvaluation
+
+
+class ConflictError(Exception):
+    """A save that did not start from the current version: both versions travel with it."""
+
+    def __init__(self, record: Record, submitted: dict[str, Any], current: dict[str, Any]) -> None:
+        super().__init__(f"记录已被他人修改（当前版本 {record.version}）")
+        self.record = record
+        self.submitted = submitted
+        self.current = current
+
+
+@dataclass(frozen=True)
+class IndicatorInput:
+    """One indicator row as the declaration form posts it."""
+
+    level1: str
+    level2: str
+    name: str
+    target: str
+    weight: Decimal | None
+
+
+@dataclass(frozen=True)
+class EvaluationRowInput:
+    """One self-evaluation row as the form posts it, by the approved indicator's id."""
+
+    indicator_id: int
+    actual: str
+    score: Decimal | None
+    deviation: str
+    score_reason: str
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj: Any, fields: Sequence[str]) -> dict[str, Any]:
+    """The named fields of ``obj`` as JSON-safe values (for audit detail and conflict pages)."""
+    return {f: _plain(getattr(obj, f)) for f in fields}
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {"before": {k: before.get(k) for k in keys}, "after": {k: after[k] for k in keys}}
+
+
+def _ensure_visible(ctx: Context, record: Record) -> None:
+    if not type(record).objects.visible_to(ctx.user).filter(pk=record.pk).exists():
+        raise PermissionDenied("您无权处理该记录。")
+
+
+def _unit_of(record: Record) -> Organization:
+    decl = record if isinstance(record, Declaration) else record.declaration
+    return decl.project.unit
+
+
+# -- projects and declarations --------------------------------------------------------------------
+
+
+def ensure_project(ctx: Context, unit: Organization, name: str) -> Project:
+    """The unit's project of this name, created (and audited) when new."""
+    with transaction.atomic():
+        project = Project.objects.filter(unit=unit, name=name).first()
+        if project is not None:
+            return project
+        department = unit.department_or_self
+        if department is None:
+            raise ValidationError("项目必须属于某个主管部门下的单位。")
+        project = Project.objects.create(unit=unit, department=department, name=name)
+        record(ctx, AuditEvent.Type.CREATE, obj=project, organization=unit, detail={"name": name})
+        return project
+
+
+def create_declaration(
+    ctx: Context, unit: Organization, name: str, year: int, data: dict[str, Any], indicators: Sequence[IndicatorInput]
+) -> Declaration:
+    """A new draft declaration of the unit's project for ``year``; only the unit's own staff may create it."""
+    account = account_of(ctx.user)
+    if account is None or account.role_enum is not Role.UNIT_STAFF or account.organization_id != unit.pk:
+        raise PermissionDenied("只有本单位的填报人员可以新建绩效目标申报表。")
+    with transaction.atomic():
+        project = ensure_project(ctx, unit, name)
+        if Declaration.objects.filter(project=project, year=year).exists():
+            raise ValidationError(f"「{name}」已有{year}年度的绩效目标申报表，请打开它继续填写。")
+        decl = Declaration(project=project, year=year, **{k: data.get(k) for k in DECLARATION_FIELDS if k in data})
+        decl.full_clean(exclude=["project"])
+        decl.save()
+        _replace_indicators(decl, indicators)
+        record(
+            ctx,
+            AuditEvent.Type.CREATE,
+            obj=decl,
+            organization=unit,
+            detail={"after": snapshot(decl, DECLARATION_FIELDS), "indicators": len(indicators)},
+        )
+        return decl
+
+
+def _replace_indicators(decl: Declaration, indicators: Sequence[IndicatorInput]) -> None:
+    # delete() and create() one by one so that history keeps every row
+    for old in decl.indicators.all():
+        old.delete()
+    for position, row in enumerate(indicators, start=1):
+        DeclarationIndicator.objects.create(
+            declaration=decl,
+            position=position,
+            level1=row.level1.strip(),
+            level2=row.level2.strip(),
+            name=row.name.strip(),
+            target=row.target.strip(),
+            weight=row.weight,
+        )
+
+
+def _indicator_rows(decl: Declaration) -> list[dict[str, Any]]:
+    return [snapshot(i, INDICATOR_FIELDS) for i in decl.indicators.all()]
+
+
+def update_declaration(
+    ctx: Context,
+    decl: Declaration,
+    expected_version: int,
+    data: dict[str, Any],
+    indicators: Sequence[IndicatorInput],
+) -> Declaration:
+    """Save an edit of a draft or returned declaration; a stale version raises :class:`ConflictError`."""
+    _ensure_visible(ctx, decl)
+    with transaction.atomic():
+        locked = Declaration.objects.select_for_update().get(pk=decl.pk)
+        require(ctx.user, locked, Action.EDIT)
+        before = snapshot(locked, DECLARATION_FIELDS) | {"indicators": _indicator_rows(locked)}
+        submitted = {k: _plain(data.get(k)) for k in DECLARATION_FIELDS if k in data} | {
+            "indicators": [{f: _plain(getattr(r, f)) for f in INDICATOR_FIELDS} for r in indicators]
+        }
+        if locked.version != expected_version:
+            record(ctx, AuditEvent.Type.CONFLICT, obj=locked, success=False, organization=_unit_of(locked))
+            raise ConflictError(locked, submitted, before)
+        for key in DECLARATION_FIELDS:
+            if key in data:
+                setattr(locked, key, data[key])
+        locked.full_clean(exclude=["project"])
+        locked.version += 1
+        locked.save()
+        _replace_indicators(locked, indicators)
+        after = snapshot(locked, DECLARATION_FIELDS) | {"indicators": _indicator_rows(locked)}
+        record(ctx, AuditEvent.Type.UPDATE, obj=locked, organization=_unit_of(locked), detail=_changes(before, after))
+        return locked
+
+
+def adjust_indicator(
+    ctx: Context, decl: Declaration, indicator: DeclarationIndicator, field: str, new_value: str, reason: str
+) -> Adjustment:
+    """Change an approved target or weight (调整) with its reason; the old value stays on record."""
+    if field not in ("target", "weight"):
+        raise ValidationError("只能调整指标值或分值。")
+    if not reason.strip():
+        raise ValidationError("调整必须说明理由。")
+    _ensure_visible(ctx, decl)
+    with transaction.atomic():
+        locked = Declaration.objects.select_for_update().get(pk=decl.pk)
+        require(ctx.user, locked, Action.ADJUST)
+        row = locked.indicators.get(pk=indicator.pk)
+        old = getattr(row, field)
+        value: object = new_value.strip()
+        if field == "weight":
+            try:
+                value = Decimal(new_value)
+            except ArithmeticError:
+                raise ValidationError("分值必须是数字。") from None
+        setattr(row, field, value)
+        row.save()
+        locked.version += 1
+        locked.save()
+        adjustment = Adjustment.objects.create(
+            declaration=locked,
+            indicator=row,
+            field=field,
+            old_value=str(old or ""),
+            new_value=str(value),
+            reason=reason.strip(),
+            by=ctx.user,
+        )
+        record(
+            ctx,
+            AuditEvent.Type.ADJUST,
+            obj=locked,
+            organization=_unit_of(locked),
+            detail={
+                "indicator": row.name,
+                "field": field,
+                "before": str(old or ""),
+                "after": str(value),
+                "reason": reason,
+            },
+        )
+        return adjustment
+
+
+# -- self-evaluations -----------------------------------------------------------------------------
+
+
+def create_evaluation(ctx: Context, decl: Declaration) -> SelfEvaluation:
+    """The self-evaluation of an approved declaration, with its indicators copied, never retyped."""
+    _ensure_visible(ctx, decl)
+    account = account_of(ctx.user)
+    if account is None or account.role_enum is not Role.UNIT_STAFF:
+        raise PermissionDenied("只有单位填报人员可以开始绩效自评。")
+    with transaction.atomic():
+        locked = Declaration.objects.select_for_update().get(pk=decl.pk)
+        if locked.state not in (State.APPROVED.value, State.PUBLISHED.value):
+            raise ValidationError("绩效目标经财政批复后才能开始自评。")
+        if SelfEvaluation.objects.filter(declaration=locked).exists():
+            return locked.evaluation
+        ev = SelfEvaluation.objects.create(declaration=locked, money_unit=locked.money_unit)
+        for indicator in locked.indicators.all():
+            EvaluationIndicator.objects.create(evaluation=ev, indicator=indicator)
+        record(ctx, AuditEvent.Type.CREATE, obj=ev, organization=_unit_of(ev), detail={"from_declaration": locked.pk})
+        return ev
+
+
+def _evaluation_rows(ev: SelfEvaluation) -> list[dict[str, Any]]:
+    return [{"indicator": r.indicator_id} | snapshot(r, EVALUATION_ROW_FIELDS) for r in ev.indicators.all()]
+
+
+def update_evaluation(
+    ctx: Context,
+    ev: SelfEvaluation,
+    expected_version: int,
+    data: dict[str, Any],
+    rows: Sequence[EvaluationRowInput],
+) -> SelfEvaluation:
+    """Save an edit of a draft or returned self-evaluation; a stale version raises :class:`ConflictError`."""
+    _ensure_visible(ctx, ev)
+    with transaction.atomic():
+        locked = SelfEvaluation.objects.select_for_update().get(pk=ev.pk)
+        require(ctx.user, locked, Action.EDIT)
+        before = snapshot(locked, EVALUATION_FIELDS) | {"rows": _evaluation_rows(locked)}
+        submitted = {k: _plain(data.get(k)) for k in EVALUATION_FIELDS if k in data} | {
+            "rows": [
+                {"indicator": r.indicator_id} | {f: _plain(getattr(r, f)) for f in EVALUATION_ROW_FIELDS} for r in rows
+            ]
+        }
+        if locked.version != expected_version:
+            record(ctx, AuditEvent.Type.CONFLICT, obj=locked, success=False, organization=_unit_of(locked))
+            raise ConflictError(locked, submitted, before)
+        for key in EVALUATION_FIELDS:
+            if key in data:
+                setattr(locked, key, data[key])
+        locked.full_clean(exclude=["declaration"])
+        locked.version += 1
+        locked.save()
+        existing = {r.indicator_id: r for r in locked.indicators.all()}
+        for row in rows:
+            target = existing.get(row.indicator_id)
+            if target is None:
+                raise ValidationError("自评表只能填写已批复的指标。")  # rows are never added here
+            for f in EVALUATION_ROW_FIELDS:
+                setattr(target, f, getattr(row, f))
+            target.save()
+        after = snapshot(locked, EVALUATION_FIELDS) | {"rows": _evaluation_rows(locked)}
+        record(ctx, AuditEvent.Type.UPDATE, obj=locked, organization=_unit_of(locked), detail=_changes(before, after))
+        return locked
+
+
+def evaluation_problems(ev: SelfEvaluation) -> list[str]:
+    """What must be fixed before a self-evaluation can be submitted, in words a filer understands."""
+    from jixiao.core.scoring import score_project
+
+    problems: list[str] = []
+    project = evaluation_project(ev)
+    scores = score_project(project)
+    rows = {r.indicator.position: r for r in ev.indicators.select_related("indicator")}
+    for n, (indicator, score) in enumerate(zip(project.indicators, scores.indicators, strict=True), start=1):
+        row = rows.get(n)
+        where = f"第{n}行「{indicator.name}」"
+        if not indicator.actual:
+            problems.append(f"{where}：请填写实际完成值。")
+        if indicator.score is None:
+            problems.append(f"{where}：请填写得分。")
+            continue
+        if indicator.weight is not None and not Decimal(0) <= indicator.score <= indicator.weight:
+            problems.append(f"{where}：得分 {indicator.score} 应在 0 到分值 {indicator.weight} 之间。")
+        if score.differs and row is not None and not row.score_reason.strip():
+            problems.append(f"{where}：填报得分 {indicator.score} 与建议得分 {score.suggested} 不同，请说明理由。")
+        short = indicator.weight is not None and indicator.score < indicator.weight
+        if short and not (indicator.deviation or "").strip():
+            problems.append(f"{where}：得分低于分值，请填写偏差原因分析及改进措施。")
+    if ev.executed_total is None or ev.adjusted_total is None:
+        problems.append("请填写全年预算数和全年执行数。")
+    if not ev.outcome.strip():
+        problems.append("请填写实际完成情况。")
+    return problems
+
+
+def declaration_problems(decl: Declaration) -> list[str]:
+    """What must be fixed before a declaration can be submitted."""
+    problems = []
+    if not decl.goal.strip():
+        problems.append("请填写年度总体目标。")
+    if decl.requested_total is None:
+        problems.append("请填写年度资金申请总额。")
+    indicators = list(decl.indicators.all())
+    if not indicators:
+        problems.append("请至少填写一个绩效指标。")
+    for n, i in enumerate(indicators, start=1):
+        if not i.target:
+            problems.append(f"第{n}行「{i.name}」：请填写年度指标值。")
+    return problems
+
+
+# -- review states ---------------------------------------------------------------------------------
+
+
+def act(ctx: Context, record_: Record, action: Action, comment: str = "") -> Record:
+    """Move a record by ``action`` (submit, return, approve, publish) as the workflow table allows.
+
+    The row is locked and its state read again inside the transaction, so
+    parallel clicks give exactly one transition and one audit event.
+    """
+    if action is Action.RETURN and not comment.strip():
+        raise ValidationError("退回时请填写退回意见，说明需要修改的地方。")
+    _ensure_visible(ctx, record_)
+    model = type(record_)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=record_.pk)
+        role = require(ctx.user, locked, action)
+        step = transition(action, role, State(locked.state))
+        assert step is not None  # require() checked it
+        if action is Action.SUBMIT:
+            problems = declaration_problems(locked) if isinstance(locked, Declaration) else evaluation_problems(locked)
+            if problems:
+                raise ValidationError(problems)
+        old = locked.state
+        locked.state = step.target.value
+        locked.version += 1
+        locked.save()
+        StateChange.objects.create(
+            declaration=locked if isinstance(locked, Declaration) else None,
+            evaluation=locked if isinstance(locked, SelfEvaluation) else None,
+            action=action.value,
+            old_state=old,
+            new_state=step.target.value,
+            comment=comment.strip(),
+            by=ctx.user,
+        )
+        if action is Action.PUBLISH:
+            _publish(ctx, locked)
+        record(
+            ctx,
+            _EVENTS[action],
+            obj=locked,
+            organization=_unit_of(locked),
+            detail={"from": old, "to": step.target.value, "comment": comment.strip(), "role": role.value},
+        )
+        return locked
+
+
+def _publish(ctx: Context, rec: Record) -> Publication:
+    if isinstance(rec, Declaration):
+        decl, ev, kind, doc = rec, None, Publication.Kind.DECLARATION, declaration_document(rec)
+    else:
+        decl, ev, kind, doc = rec.declaration, rec, Publication.Kind.EVALUATION, evaluation_document(rec)
+    return Publication.objects.create(
+        kind=kind,
+        declaration=decl,
+        evaluation=ev,
+        year=decl.year,
+        department_name=decl.project.department.name,
+        unit_name=decl.project.unit.name,
+        project_name=decl.project.name,
+        document=dumps(doc),
+        by=ctx.user,
+    )
+
+
+def role_may(user: object, record_: Record, action: Action) -> bool:
+    """True when ``user`` may take ``action`` on ``record_`` now (for showing buttons)."""
+    role = role_of(user)
+    return role is not None and transition(action, role, State(record_.state)) is not None

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from jixiao.web.cycle import views
+
+app_name = "cycle"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("declarations/", views.declaration_list, name="declaration_list"),
+    path("declarations/new/", views.declaration_new, name="declaration_new"),
+    path("declarations/<int:pk>/", views.declaration_detail, name="declaration_detail"),
+    path("declarations/<int:pk>/edit/", views.declaration_edit, name="declaration_edit"),
+    path("declarations/<int:pk>/act/<str:action>/", views.declaration_act, name="declaration_act"),
+    path("declarations/<int:pk>/adjust/", views.declaration_adjust, name="declaration_adjust"),
+    path("declarations/<int:pk>/evaluate/", views.evaluation_start, name="evaluation_start"),
+    path("evaluations/", views.evaluation_list, name="evaluation_list"),
+    path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
+    path("evaluations/<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
+    path("evaluations/<int:pk>/act/<str:action>/", views.evaluation_act, name="evaluation_act"),
+    path("evaluations/<int:pk>/preview/", views.evaluation_preview, name="evaluation_preview"),
+    path("targets/check/", views.target_check, name="target_check"),
+]

@@ -1,0 +1,561 @@
+"""Pages of the yearly cycle: lists, forms, review actions. Read through access helpers, write through services."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from jixiao.core.review import Finding, review_document
+from jixiao.core.scoring import score_project
+from jixiao.core.targets import parse_target
+from jixiao.core.workflow import Action, Role, State, allowed
+from jixiao.web.access import account_of, get_for, role_of
+from jixiao.web.audit.services import Context
+from jixiao.web.cycle import services
+from jixiao.web.cycle.documents import declaration_document, evaluation_document, evaluation_project
+from jixiao.web.cycle.forms import (
+    AdjustForm,
+    CommentForm,
+    DeclarationForm,
+    EvaluationForm,
+    EvaluationRowFormSet,
+    IndicatorFormSet,
+    NewDeclarationForm,
+)
+from jixiao.web.cycle.layout import tree_rows
+from jixiao.web.cycle.models import Declaration, SelfEvaluation
+from jixiao.web.orgs.models import Organization
+
+PAGE_SIZE = 50
+
+
+def _findings_by_row(findings: list[Finding]) -> tuple[dict[int, list[Finding]], list[Finding]]:
+    rows: dict[int, list[Finding]] = defaultdict(list)
+    general: list[Finding] = []
+    for f in findings:
+        if f.indicator_index is None:
+            general.append(f)
+        else:
+            rows[f.indicator_index].append(f)
+    return rows, general
+
+
+def _actions(user: object, state: str) -> list[Action]:
+    role = role_of(user)
+    if role is None:
+        return []
+    return [a for a in allowed(role, State(state)) if a not in (Action.EDIT, Action.ADJUST)]
+
+
+# -- home and lists -------------------------------------------------------------------------------
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """What this person has to do now, by role."""
+    account = account_of(request.user)
+    if account is not None and account.role_enum is Role.AUDIT_ADMIN:
+        return redirect("audit:list")
+    role = role_of(request.user)
+    waiting_states = (
+        {
+            Role.UNIT_STAFF: [State.DRAFT.value, State.RETURNED.value],
+            Role.DEPT_REVIEWER: [State.SUBMITTED.value],
+            Role.FINANCE_REVIEWER: [State.DEPT_APPROVED.value],
+        }.get(role, [])
+        if role
+        else []
+    )
+    declarations = Declaration.objects.visible_to(request.user).select_related("project__unit")
+    evaluations = SelfEvaluation.objects.visible_to(request.user).select_related("declaration__project__unit")
+    context = {
+        "todo_declarations": declarations.filter(state__in=waiting_states)[:20],
+        "todo_evaluations": evaluations.filter(state__in=waiting_states)[:20],
+        "to_evaluate": declarations.filter(state__in=[State.APPROVED.value, State.PUBLISHED.value], evaluation=None)[
+            :20
+        ]
+        if role is Role.UNIT_STAFF
+        else [],
+        "counts": {
+            "declarations": declarations.count(),
+            "evaluations": evaluations.count(),
+        },
+    }
+    return render(request, "cycle/home.html", context)
+
+
+def _filtered(request: HttpRequest, queryset: Any, year_field: str) -> tuple[Any, dict[str, str]]:
+    filters = {k: request.GET.get(k, "").strip() for k in ("year", "state", "q")}
+    if filters["year"].isdigit():
+        queryset = queryset.filter(**{year_field: int(filters["year"])})
+    if filters["state"] in {s.value for s in State}:
+        queryset = queryset.filter(state=filters["state"])
+    if filters["q"]:
+        prefix = "" if year_field == "year" else "declaration__"
+        queryset = queryset.filter(**{f"{prefix}project__name__icontains": filters["q"]})
+    return queryset, filters
+
+
+@login_required
+@require_GET
+def declaration_list(request: HttpRequest) -> HttpResponse:
+    """The declarations this person may see, filtered and paginated."""
+    qs = Declaration.objects.visible_to(request.user).select_related("project__unit", "project__department")
+    qs, filters = _filtered(request, qs, "year")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cycle/declaration_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "states": list(State),
+            "can_create": role_of(request.user) is Role.UNIT_STAFF,
+        },
+    )
+
+
+@login_required
+@require_GET
+def evaluation_list(request: HttpRequest) -> HttpResponse:
+    """The self-evaluations this person may see, filtered and paginated."""
+    qs = SelfEvaluation.objects.visible_to(request.user).select_related(
+        "declaration__project__unit", "declaration__project__department"
+    )
+    qs, filters = _filtered(request, qs, "declaration__year")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cycle/evaluation_list.html", {"page": page, "filters": filters, "states": list(State)})
+
+
+# -- declarations ---------------------------------------------------------------------------------
+
+
+def _indicator_initial(decl: Declaration) -> list[dict[str, Any]]:
+    return [
+        {"level1": i.level1, "level2": i.level2, "name": i.name, "target": i.target, "weight": i.weight}
+        for i in decl.indicators.all()
+    ]
+
+
+def _kept_rows(formset: Any) -> list[services.IndicatorInput]:
+    return [f.as_input() for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+@login_required
+def declaration_new(request: HttpRequest) -> HttpResponse:
+    """Start a declaration: the project name and year, then the full form."""
+    account = account_of(request.user)
+    if account is None or account.role_enum is not Role.UNIT_STAFF:
+        raise PermissionDenied("只有单位填报人员可以新建绩效目标申报表。")
+    form = NewDeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = Organization.objects.get(pk=account.organization_id)
+        try:
+            decl = services.create_declaration(
+                Context.of(request),
+                unit,
+                form.cleaned_data["name"].strip(),
+                form.cleaned_data["year"],
+                {},
+                [],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "已新建绩效目标申报表，请填写各栏和绩效指标。")
+            return redirect("cycle:declaration_edit", pk=decl.pk)
+    return render(request, "cycle/declaration_new.html", {"form": form})
+
+
+@login_required
+@require_GET
+def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A declaration as a reviewer reads it: the form, the findings beside each row, the history."""
+    decl = get_for(request.user, Declaration.objects.select_related("project__unit", "project__department"), pk)
+    findings = review_document(declaration_document(decl))
+    by_row, general = _findings_by_row(findings)
+    indicators = list(decl.indicators.all())
+    tree = tree_rows(indicators, extras=[by_row.get(n, []) for n in range(len(indicators))])
+    return render(
+        request,
+        "cycle/declaration_detail.html",
+        {
+            "decl": decl,
+            "tree": tree,
+            "general": general,
+            "actions": _actions(request.user, decl.state),
+            "can_edit": services.role_may(request.user, decl, Action.EDIT),
+            "can_adjust": services.role_may(request.user, decl, Action.ADJUST),
+            "can_evaluate": role_of(request.user) is Role.UNIT_STAFF
+            and decl.state in (State.APPROVED.value, State.PUBLISHED.value),
+            "comment_form": CommentForm(),
+            "adjust_form": AdjustForm(),
+            "changes": decl.state_changes.select_related("by"),
+            "adjustments": decl.adjustments.select_related("by", "indicator"),
+            "evaluation": getattr(decl, "evaluation", None),
+        },
+    )
+
+
+@login_required
+def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft or returned declaration: identity, money, goals and the indicator tree."""
+    decl = get_for(request.user, Declaration.objects.select_related("project__unit"), pk)
+    if not services.role_may(request.user, decl, Action.EDIT):
+        raise PermissionDenied(f"处于「{decl.state_enum.label}」状态的申报表不能由您修改。")
+    if request.method == "POST":
+        form = DeclarationForm(request.POST, instance=Declaration.objects.get(pk=decl.pk))
+        formset = IndicatorFormSet(request.POST, prefix="ind")
+        if form.is_valid() and formset.is_valid():
+            data = {k: form.cleaned_data[k] for k in services.DECLARATION_FIELDS}
+            try:
+                decl = services.update_declaration(
+                    Context.of(request), decl, form.cleaned_data["version"], data, _kept_rows(formset)
+                )
+            except services.ConflictError as conflict:
+                return _conflict(request, conflict, reverse("cycle:declaration_edit", args=[decl.pk]))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "已保存。")
+                if "submit" in request.POST:
+                    return _act(request, decl, Action.SUBMIT, "", "cycle:declaration_detail")
+                return redirect("cycle:declaration_edit", pk=decl.pk)
+    else:
+        form = DeclarationForm(instance=decl, initial={"version": decl.version})
+        formset = IndicatorFormSet(initial=_indicator_initial(decl) or [{}], prefix="ind")
+    findings = review_document(declaration_document(decl))
+    by_row, general = _findings_by_row(findings)
+    return render(
+        request,
+        "cycle/declaration_edit.html",
+        {
+            "decl": decl,
+            "form": form,
+            "formset": formset,
+            "rows": [(f, by_row.get(n, [])) for n, f in enumerate(formset.forms)],
+            "general": general,
+        },
+    )
+
+
+def _act(request: HttpRequest, record: services.Record, action: Action, comment: str, detail: str) -> HttpResponse:
+    try:
+        services.act(Context.of(request), record, action, comment)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已{action.label}。")
+    return redirect(detail, pk=record.pk)
+
+
+@login_required
+@require_POST
+def declaration_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit, return, approve or publish a declaration."""
+    decl = get_for(request.user, Declaration.objects.all(), pk)
+    try:
+        act = Action(action)
+    except ValueError:
+        raise Http404("没有这个操作。") from None
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    return _act(request, decl, act, comment, "cycle:declaration_detail")
+
+
+@login_required
+@require_POST
+def declaration_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record an adjustment of an approved target or weight."""
+    decl = get_for(request.user, Declaration.objects.all(), pk)
+    form = AdjustForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "调整未保存：请填写调整项、调整后的值和理由。")
+        return redirect("cycle:declaration_detail", pk=decl.pk)
+    indicator = decl.indicators.filter(pk=form.cleaned_data["indicator"]).first()
+    if indicator is None:
+        raise Http404("没有这个指标。")
+    try:
+        services.adjust_indicator(
+            Context.of(request),
+            decl,
+            indicator,
+            form.cleaned_data["field"],
+            form.cleaned_data["value"],
+            form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"已调整「{indicator.name}」，调整理由已记录。")
+    return redirect("cycle:declaration_detail", pk=decl.pk)
+
+
+@login_required
+@require_POST
+def evaluation_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Create the self-evaluation of an approved declaration."""
+    decl = get_for(request.user, Declaration.objects.all(), pk)
+    try:
+        ev = services.create_evaluation(Context.of(request), decl)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("cycle:declaration_detail", pk=decl.pk)
+    return redirect("cycle:evaluation_edit", pk=ev.pk)
+
+
+# -- self-evaluations -----------------------------------------------------------------------------
+
+
+def _evaluation_context(ev: SelfEvaluation) -> dict[str, Any]:
+    scores = score_project(evaluation_project(ev))
+    findings = review_document(evaluation_document(ev))
+    by_row, general = _findings_by_row(findings)
+    return {"scores": scores, "by_row": by_row, "general": general}
+
+
+@login_required
+@require_GET
+def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A self-evaluation with suggested scores, explanations and findings beside each row."""
+    ev = get_for(request.user, SelfEvaluation.objects.select_related("declaration__project__unit"), pk)
+    extra = _evaluation_context(ev)
+    rows = []
+    for n, (row, score) in enumerate(
+        zip(ev.indicators.select_related("indicator"), extra["scores"].indicators, strict=False)
+    ):
+        rows.append((row, score, extra["by_row"].get(n, [])))
+    return render(
+        request,
+        "cycle/evaluation_detail.html",
+        {
+            "ev": ev,
+            "decl": ev.declaration,
+            "tree": tree,
+            "scores": extra["scores"],
+            "general": extra["general"],
+            "actions": _actions(request.user, ev.state),
+            "can_edit": services.role_may(request.user, ev, Action.EDIT),
+            "comment_form": CommentForm(),
+            "changes": ev.state_changes.select_related("by"),
+        },
+    )
+
+
+@login_required
+def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fill in a self-evaluation: amounts, actual values, recorded scores; suggestions shown live."""
+    ev = get_for(request.user, SelfEvaluation.objects.select_related("declaration__project__unit"), pk)
+    if not services.role_may(request.user, ev, Action.EDIT):
+        raise PermissionDenied(f"处于「{ev.state_enum.label}」状态的自评表不能由您修改。")
+    rows = list(ev.indicators.select_related("indicator"))
+    if request.method == "POST":
+        form = EvaluationForm(request.POST, instance=SelfEvaluation.objects.get(pk=ev.pk))
+        formset = EvaluationRowFormSet(request.POST, prefix="row")
+        if form.is_valid() and formset.is_valid():
+            data = {k: form.cleaned_data[k] for k in services.EVALUATION_FIELDS}
+            inputs = [f.as_input() for f in formset.forms]
+            try:
+                ev = services.update_evaluation(Context.of(request), ev, form.cleaned_data["version"], data, inputs)
+            except services.ConflictError as conflict:
+                return _conflict(request, conflict, reverse("cycle:evaluation_edit", args=[ev.pk]))
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, "已保存。")
+                if "submit" in request.POST:
+                    return _act(request, ev, Action.SUBMIT, "", "cycle:evaluation_detail")
+                return redirect("cycle:evaluation_edit", pk=ev.pk)
+    else:
+        form = EvaluationForm(instance=ev, initial={"version": ev.version})
+        formset = EvaluationRowFormSet(
+            initial=[
+                {
+                    "indicator_id": r.indicator_id,
+                    "actual": r.actual,
+                    "score": r.score,
+                    "deviation": r.deviation,
+                    "score_reason": r.score_reason,
+                }
+                for r in rows
+            ],
+            prefix="row",
+        )
+    extra = _evaluation_context(ev)
+    table = []
+    for n, (row, f) in enumerate(zip(rows, formset.forms, strict=False)):
+        score = extra["scores"].indicators[n] if n < len(extra["scores"].indicators) else None
+        table.append((row, f, score, extra["by_row"].get(n, [])))
+    return render(
+        request,
+        "cycle/evaluation_edit.html",
+        {
+            "ev": ev,
+            "decl": ev.declaration,
+            "form": form,
+            "formset": formset,
+            "table": table,
+            "scores": extra["scores"],
+            "general": extra["general"],
+            "problems": services.evaluation_problems(ev),
+        },
+    )
+
+
+@login_required
+@require_POST
+def evaluation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Submit, return, approve or publish a self-evaluation."""
+    ev = get_for(request.user, SelfEvaluation.objects.all(), pk)
+    try:
+        act = Action(action)
+    except ValueError:
+        raise Http404("没有这个操作。") from None
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    return _act(request, ev, act, comment, "cycle:evaluation_detail")
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return Decimal(value.strip())
+    except InvalidOperation:
+        return None
+
+
+@login_required
+@require_POST
+def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
+    """Live scores for the form as typed (nothing is saved): suggested scores, execution, total, grade."""
+    from dataclasses import replace
+
+    ev = get_for(request.user, SelfEvaluation.objects.select_related("declaration__project__unit"), pk)
+    project = evaluation_project(ev)
+    post = request.POST
+    indicators = []
+    for n, indicator in enumerate(project.indicators):
+        indicators.append(
+            replace(
+                indicator,
+                actual=post.get(f"row-{n}-actual", indicator.actual or "") or None,
+                score=_decimal(post.get(f"row-{n}-score")),
+                deviation=post.get(f"row-{n}-deviation") or None,
+            )
+        )
+    funds = project.funds
+    total = funds.total
+    if total is not None or post.get("executed_total"):
+        from jixiao.core.model import FundRow
+
+        total = FundRow(
+            initial=_decimal(post.get("initial_total")),
+            adjusted=_decimal(post.get("adjusted_total")),
+            executed=_decimal(post.get("executed_total")),
+            rate_pct=_decimal(post.get("rate_pct")),
+        )
+    from jixiao.core.model import Execution
+
+    project = replace(
+        project,
+        indicators=tuple(indicators),
+        funds=replace(funds, total=total),
+        execution=Execution(
+            weight=_decimal(post.get("execution_weight")) or Decimal(10),
+            rate_pct=_decimal(post.get("rate_pct")),
+            score=_decimal(post.get("execution_score")),
+        ),
+    )
+    scores = score_project(project)
+    return JsonResponse(scores.to_dict(), json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
+def target_check(request: HttpRequest) -> JsonResponse:
+    """How a typed 指标值 reads, and what a reviewer would say about it (for the indicator editor)."""
+    from jixiao.core.model import Document, Indicator, Kind, Project
+
+    text = request.GET.get("target", "")[:300]
+    name = request.GET.get("name", "")[:300]
+    value = parse_target(text)
+    doc = Document(
+        kind=Kind.TARGET_DECLARATION,
+        year=None,
+        projects=(
+            Project(
+                name="—",
+                indicators=(
+                    Indicator(
+                        level1=request.GET.get("level1", "产出指标")[:40],
+                        level2=request.GET.get("level2", "")[:60] or None,
+                        name=name or "—",
+                        target=text or None,
+                    ),
+                ),
+            ),
+        ),
+    )
+    findings = [f for f in review_document(doc) if f.indicator_index == 0]
+    return JsonResponse(
+        {
+            "kind": value.kind,
+            "reading": describe(value),
+            "findings": [{"severity": f.severity.value, "message": f.message} for f in findings],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def describe(value: Any) -> str:
+    """A short Chinese reading of a parsed 指标值, for the editor."""
+    kind = value.kind
+    if kind == "quantity":
+        op = value.operator.value if value.operator else "="
+        direction = "越大越好" if value.direction.value == "positive" else "越小越好"
+        return f"定量：{op} {value.number}{value.unit or ''}（{direction}）"
+    if kind == "compound":
+        return "复合指标：" + "；".join(
+            f"{p.label}{p.quantity.operator or ''}{p.quantity.number}{p.quantity.unit or ''}" for p in value.parts
+        )
+    if kind == "qualitative":
+        return f"定性：{value.phrase}"
+    return f"无法识别：{value.reason}"
+
+
+# -- conflicts ------------------------------------------------------------------------------------
+
+
+def _conflict(request: HttpRequest, conflict: services.ConflictError, retry: str) -> HttpResponse:
+    """409: the record changed since it was opened; show both versions, overwrite nothing."""
+    keys = sorted(set(conflict.current) | set(conflict.submitted))
+    rows = [
+        (
+            k,
+            json.dumps(conflict.current.get(k), ensure_ascii=False),
+            json.dumps(conflict.submitted.get(k), ensure_ascii=False),
+        )
+        for k in keys
+        if conflict.current.get(k) != conflict.submitted.get(k)
+    ]
+    return render(
+        request,
+        "cycle/conflict.html",
+        {"record": conflict.record, "rows": rows, "retry": retry, "version": conflict.record.version},
+        status=409,
+    )

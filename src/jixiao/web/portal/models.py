@@ -1,0 +1,1 @@
+"""The portal has no tables of its own: it reads cycle.Publication."""

@@ -1,0 +1,101 @@
+// Indicator tree editor: add, remove and reorder rows; read each target as it is typed.
+(function () {
+  "use strict";
+  const form = document.getElementById("declaration-form");
+  if (!form) return;
+  const table = document.getElementById("indicator-editor");
+  const body = table.querySelector("tbody");
+  const template = document.getElementById("indicator-template");
+  const total = form.querySelector("input[name='ind-TOTAL_FORMS']");
+  const checkUrl = form.dataset.checkUrl;
+
+  // Django formsets number their fields; after a move or an add the numbers follow the rows.
+  function renumber() {
+    const rows = body.querySelectorAll("tr.indicator-row");
+    rows.forEach(function (row, index) {
+      row.querySelectorAll("input, select, textarea").forEach(function (el) {
+        ["name", "id"].forEach(function (attr) {
+          const value = el.getAttribute(attr);
+          if (value) el.setAttribute(attr, value.replace(/ind-(\d+|__prefix__)-/, "ind-" + index + "-"));
+        });
+      });
+    });
+    total.value = rows.length;
+  }
+
+  function escapeHtml(text) {
+    const div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
+  }
+
+  let timer = null;
+  function check(row) {
+    const target = row.querySelector("[name$='-target']");
+    const cell = row.querySelector("td.check");
+    if (!target || !cell) return;
+    const params = new URLSearchParams({
+      target: target.value,
+      name: (row.querySelector("[name$='-name']") || {}).value || "",
+      level1: (row.querySelector("[name$='-level1']") || {}).value || "",
+      level2: (row.querySelector("[name$='-level2']") || {}).value || "",
+    });
+    fetch(checkUrl + "?" + params.toString(), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) {
+        if (!data) return;
+        const items = data.findings.map(function (f) {
+          const label = f.severity === "error" ? "错误" : f.severity === "warning" ? "提醒" : "提示";
+          return '<li class="finding sev-' + f.severity + '"><span class="sev">' + label + "</span> " + escapeHtml(f.message) + "</li>";
+        });
+        cell.innerHTML = '<div class="reading">' + escapeHtml(data.reading) + "</div>" +
+          (items.length ? '<ul class="findings">' + items.join("") + "</ul>" : "");
+      })
+      .catch(function () { /* offline: the server checks again on save */ });
+  }
+
+  body.addEventListener("input", function (event) {
+    const row = event.target.closest("tr.indicator-row");
+    if (!row || !/-(target|name|level1|level2)$/.test(event.target.name || "")) return;
+    clearTimeout(timer);
+    timer = setTimeout(function () { check(row); }, 350);
+  });
+  body.addEventListener("change", function (event) {
+    if (/-DELETE$/.test(event.target.name || "")) {
+      event.target.closest("tr").classList.toggle("deleted", event.target.checked);
+    }
+  });
+  body.addEventListener("click", function (event) {
+    const button = event.target.closest("button");
+    if (!button) return;
+    const row = button.closest("tr.indicator-row");
+    if (button.classList.contains("move-up") && row.previousElementSibling) {
+      body.insertBefore(row, row.previousElementSibling);
+      renumber();
+    } else if (button.classList.contains("move-down") && row.nextElementSibling) {
+      body.insertBefore(row.nextElementSibling, row);
+      renumber();
+    }
+  });
+  document.getElementById("add-indicator").addEventListener("click", function () {
+    const fragment = template.content.cloneNode(true);
+    const last = body.querySelector("tr.indicator-row:last-child");
+    body.appendChild(fragment);
+    const added = body.querySelector("tr.indicator-row:last-child");
+    // a new row starts under the same level 1 and level 2 as the row above it
+    if (last) {
+      ["level1", "level2"].forEach(function (key) {
+        const from = last.querySelector("[name$='-" + key + "']");
+        const to = added.querySelector("[name$='-" + key + "']");
+        if (from && to) to.value = from.value;
+      });
+    }
+    renumber();
+    const name = added.querySelector("[name$='-name']");
+    if (name) name.focus();
+  });
+  body.querySelectorAll("tr.indicator-row").forEach(function (row) {
+    const target = row.querySelector("[name$='-target']");
+    if (target && target.value) check(row);
+  });
+})();

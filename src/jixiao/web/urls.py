@@ -1,0 +1,13 @@
+"""URL map of the web application."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("jixiao.web.portal.urls")),
+    path("accounts/", include("jixiao.web.accounts.urls")),
+    path("work/", include("jixiao.web.cycle.urls")),
+    path("audit/", include("jixiao.web.audit.urls")),
+]
+
+handler403 = "jixiao.web.views.permission_denied"
+handler404 = "jixiao.web.views.page_not_found"
