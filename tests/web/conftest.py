@@ -161,7 +161,7 @@ def login() -> Callable[[Any], Client]:
 def _audit_purge_permit(request: pytest.FixtureRequest) -> Any:
     """Transactional tests empty their tables afterwards; the SQLite audit trigger must let that through."""
     yield
-    if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("INSERT INTO jixiao_audit_purge (allowed) VALUES (1)")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    if transactional and connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO jixiao_audit_purge (allowed) VALUES (1)")

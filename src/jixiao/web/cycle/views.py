@@ -334,11 +334,11 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A self-evaluation with suggested scores, explanations and findings beside each row."""
     ev = get_for(request.user, SelfEvaluation.objects.select_related("declaration__project__unit"), pk)
     extra = _evaluation_context(ev)
-    rows = []
-    for n, (row, score) in enumerate(
-        zip(ev.indicators.select_related("indicator"), extra["scores"].indicators, strict=False)
-    ):
-        rows.append((row, score, extra["by_row"].get(n, [])))
+    items = list(ev.indicators.select_related("indicator"))
+    scored = extra["scores"].indicators
+    tree = tree_rows(
+        items, extras=[(scored[n] if n < len(scored) else None, extra["by_row"].get(n, [])) for n in range(len(items))]
+    )
     return render(
         request,
         "cycle/evaluation_detail.html",
