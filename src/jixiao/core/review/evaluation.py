@@ -112,7 +112,8 @@ def check_indicator(r: Reporter, project: Project, ind: Indicator, s: IndicatorS
             )
     threshold = pack.over_achievement_pct / HUNDRED
     over = a.exceeded_by is not None and a.exceeded_by >= threshold
-    if over and a.exceeded_by is not None:
+    # Without a note the over-achievement is reported once, as the missing note (below).
+    if over and a.exceeded_by is not None and ind.deviation:
         r.add(
             "over-achieved",
             project,
@@ -165,11 +166,15 @@ def check_indicator(r: Reporter, project: Project, ind: Indicator, s: IndicatorS
     elif a.scorable and a.met is False:
         short = True  # no score printed (transfer forms): the reading of target and actual decides
     if not ind.deviation and (short or over):
-        why = (
-            f"得分 {s.recorded} 分低于分值 {s.weight} 分"
-            if short and s.recorded is not None
-            else ("未达成指标值" if short else "大幅超额完成")
-        )
+        if short:
+            why = f"得分 {s.recorded} 分低于分值 {s.weight} 分" if s.recorded is not None else "未达成指标值"
+        else:
+            why = (
+                f"超额完成 {_pct(a.exceeded_by)}（超过 {show_number(pack.over_achievement_pct)}% 须说明原因，"
+                "指标值可能设置偏低）"
+                if a.exceeded_by is not None
+                else "大幅超额完成"
+            )
         r.add(
             "deviation-missing",
             project,
