@@ -22,10 +22,9 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert test_command.endswith("pytest")
 
 
-def test_first_command_sets_up_and_runs_the_examples() -> None:
-    """The first command makes its own virtual environment and reads the project's examples."""
+def test_first_command_sets_up_and_starts_the_demo() -> None:
+    """The first command makes its own virtual environment and starts the product with demo data."""
     first = _readme_commands()[0]
     assert first.startswith("python3 -m venv .venv && .venv/bin/pip install")
-    assert "examples" in first
-    shown = first.split("jixiao show ")[-1].split()[0]
-    assert (ROOT / shown).is_file(), f"the README shows {shown}, which does not exist"
+    assert first.endswith(".venv/bin/jixiao demo")
+    assert (ROOT / "examples" / "demo").is_dir(), "the demo loads the project's own examples"

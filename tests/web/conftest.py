@@ -159,9 +159,17 @@ def login() -> Callable[[Any], Client]:
 
 @pytest.fixture(autouse=True)
 def _audit_purge_permit(request: pytest.FixtureRequest) -> Any:
-    """Transactional tests empty their tables afterwards; the SQLite audit trigger must let that through."""
+    """Transactional tests empty their tables afterwards; the SQLite audit trigger must let that through.
+
+    The permit row lives in a table Django does not manage, written only
+    here; the transactional database is set up inside this fixture so that
+    the permit is written before the tables are emptied.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "live_server" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
+    if transactional:
+        request.getfixturevalue("transactional_db")
     yield
-    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
     if transactional and connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO jixiao_audit_purge (allowed) VALUES (1)")

@@ -19,16 +19,14 @@ class TreeRow:
     extra: Any = None
 
 
-def tree_rows(
-    items: Sequence[Any], level1: str = "level1", level2: str = "level2", extras: Sequence[Any] = ()
-) -> list[TreeRow]:
+def _levels(item: Any) -> tuple[str, str]:
+    source = getattr(item, "indicator", item)  # an evaluation row takes its levels from its indicator
+    return getattr(source, "level1", "") or "", getattr(source, "level2", "") or ""
+
+
+def tree_rows(items: Sequence[Any], extras: Sequence[Any] = ()) -> list[TreeRow]:
     """``items`` with their merged-cell spans, as the printed form merges them."""
-    rows = [
-        TreeRow(
-            item, getattr(item, level1) or "", getattr(item, level2) or "", extra=extras[n] if n < len(extras) else None
-        )
-        for n, item in enumerate(items)
-    ]
+    rows = [TreeRow(item, *_levels(item), extra=extras[n] if n < len(extras) else None) for n, item in enumerate(items)]
     i = 0
     while i < len(rows):
         j = i

@@ -206,6 +206,30 @@ def _indicator_rows(decl: Declaration) -> list[dict[str, Any]]:
     return [snapshot(i, INDICATOR_FIELDS) for i in decl.indicators.all()]
 
 
+def _audited_conflicts(update: Any) -> Any:
+    """Record a refused stale save in its own transaction: the refused change itself rolled back."""
+    import functools
+
+    @functools.wraps(update)
+    def wrapper(ctx: Context, record_: Record, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return update(ctx, record_, *args, **kwargs)
+        except ConflictError as conflict:
+            with transaction.atomic():
+                record(
+                    ctx,
+                    AuditEvent.Type.CONFLICT,
+                    obj=conflict.record,
+                    success=False,
+                    organization=_unit_of(conflict.record),
+                    detail={"expected_version": args[0] if args else None, "current_version": conflict.record.version},
+                )
+            raise
+
+    return wrapper
+
+
+@_audited_conflicts
 def update_declaration(
     ctx: Context,
     decl: Declaration,
@@ -223,7 +247,6 @@ def update_declaration(
             "indicators": [{f: _plain(getattr(r, f)) for f in INDICATOR_FIELDS} for r in indicators]
         }
         if locked.version != expected_version:
-            record(ctx, AuditEvent.Type.CONFLICT, obj=locked, success=False, organization=_unit_of(locked))
             raise ConflictError(locked, submitted, before)
         for key in DECLARATION_FIELDS:
             if key in data:
@@ -312,6 +335,7 @@ def _evaluation_rows(ev: SelfEvaluation) -> list[dict[str, Any]]:
     return [{"indicator": r.indicator_id} | snapshot(r, EVALUATION_ROW_FIELDS) for r in ev.indicators.all()]
 
 
+@_audited_conflicts
 def update_evaluation(
     ctx: Context,
     ev: SelfEvaluation,
@@ -331,7 +355,6 @@ def update_evaluation(
             ]
         }
         if locked.version != expected_version:
-            record(ctx, AuditEvent.Type.CONFLICT, obj=locked, success=False, organization=_unit_of(locked))
             raise ConflictError(locked, submitted, before)
         for key in EVALUATION_FIELDS:
             if key in data:
@@ -354,14 +377,21 @@ def update_evaluation(
 
 def evaluation_problems(ev: SelfEvaluation) -> list[str]:
     """What must be fixed before a self-evaluation can be submitted, in words a filer understands."""
+    reasons = [r.score_reason for r in ev.indicators.select_related("indicator").order_by("indicator__position")]
+    return project_problems(evaluation_project(ev), reasons)
+
+
+def project_problems(project: Any, reasons: Sequence[str]) -> list[str]:
+    """The submission blockers of a self-evaluation given as a core project and its score reasons.
+
+    Shared by the save check and the live preview, so the page says before
+    submission exactly what the submission will refuse.
+    """
     from jixiao.core.scoring import score_project
 
     problems: list[str] = []
-    project = evaluation_project(ev)
     scores = score_project(project)
-    rows = {r.indicator.position: r for r in ev.indicators.select_related("indicator")}
     for n, (indicator, score) in enumerate(zip(project.indicators, scores.indicators, strict=True), start=1):
-        row = rows.get(n)
         where = f"第{n}行「{indicator.name}」"
         if not indicator.actual:
             problems.append(f"{where}：请填写实际完成值。")
@@ -370,14 +400,16 @@ def evaluation_problems(ev: SelfEvaluation) -> list[str]:
             continue
         if indicator.weight is not None and not Decimal(0) <= indicator.score <= indicator.weight:
             problems.append(f"{where}：得分 {indicator.score} 应在 0 到分值 {indicator.weight} 之间。")
-        if score.differs and row is not None and not row.score_reason.strip():
+        reason = reasons[n - 1] if n - 1 < len(reasons) else ""
+        if score.differs and not reason.strip():
             problems.append(f"{where}：填报得分 {indicator.score} 与建议得分 {score.suggested} 不同，请说明理由。")
         short = indicator.weight is not None and indicator.score < indicator.weight
         if short and not (indicator.deviation or "").strip():
             problems.append(f"{where}：得分低于分值，请填写偏差原因分析及改进措施。")
-    if ev.executed_total is None or ev.adjusted_total is None:
+    total = project.funds.total
+    if total is None or total.executed is None or total.adjusted is None:
         problems.append("请填写全年预算数和全年执行数。")
-    if not ev.outcome.strip():
+    if not (project.outcome or "").strip():
         problems.append("请填写实际完成情况。")
     return problems
 

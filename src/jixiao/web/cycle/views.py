@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from jixiao.core.model import Document, Execution, FundRow, Indicator, Kind, Project
 from jixiao.core.review import Finding, review_document
 from jixiao.core.scoring import score_project
 from jixiao.core.targets import parse_target
@@ -443,8 +445,6 @@ def _decimal(value: str | None) -> Decimal | None:
 @require_POST
 def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     """Live scores for the form as typed (nothing is saved): suggested scores, execution, total, grade."""
-    from dataclasses import replace
-
     ev = get_for(request.user, SelfEvaluation.objects.select_related("declaration__project__unit"), pk)
     project = evaluation_project(ev)
     post = request.POST
@@ -458,39 +458,45 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
                 deviation=post.get(f"row-{n}-deviation") or None,
             )
         )
-    funds = project.funds
-    total = funds.total
-    if total is not None or post.get("executed_total"):
-        from jixiao.core.model import FundRow
-
-        total = FundRow(
-            initial=_decimal(post.get("initial_total")),
-            adjusted=_decimal(post.get("adjusted_total")),
-            executed=_decimal(post.get("executed_total")),
-            rate_pct=_decimal(post.get("rate_pct")),
-        )
-    from jixiao.core.model import Execution
-
+    total = FundRow(
+        initial=_decimal(post.get("initial_total")),
+        adjusted=_decimal(post.get("adjusted_total")),
+        executed=_decimal(post.get("executed_total")),
+        rate_pct=_decimal(post.get("rate_pct")),
+    )
     project = replace(
         project,
         indicators=tuple(indicators),
-        funds=replace(funds, total=total),
+        funds=replace(project.funds, total=None if total.is_empty() else total),
+        outcome=post.get("outcome", project.outcome or "") or None,
         execution=Execution(
             weight=_decimal(post.get("execution_weight")) or Decimal(10),
             rate_pct=_decimal(post.get("rate_pct")),
             score=_decimal(post.get("execution_score")),
         ),
+        total_score=_decimal(post.get("total_score")),
+        grade=post.get("grade") or None,
     )
     scores = score_project(project)
-    return JsonResponse(scores.to_dict(), json_dumps_params={"ensure_ascii": False})
+    findings = review_document(Document(kind=Kind.SELF_EVALUATION, year=ev.declaration.year, projects=(project,)))
+    by_row, general = _findings_by_row(findings)
+    reasons = [post.get(f"row-{n}-score_reason", "") for n in range(len(indicators))]
+
+    def plain(items: list[Finding]) -> list[dict[str, str]]:
+        return [{"severity": f.severity.value, "message": f.message} for f in items]
+
+    data = scores.to_dict() | {
+        "problems": services.project_problems(project, reasons),
+        "row_findings": {str(n): plain(items) for n, items in by_row.items()},
+        "general_findings": plain(general),
+    }
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
 @login_required
 @require_GET
 def target_check(request: HttpRequest) -> JsonResponse:
     """How a typed 指标值 reads, and what a reviewer would say about it (for the indicator editor)."""
-    from jixiao.core.model import Document, Indicator, Kind, Project
-
     text = request.GET.get("target", "")[:300]
     name = request.GET.get("name", "")[:300]
     value = parse_target(text)

@@ -1,14 +1,31 @@
-// Self-evaluation form: suggested scores, execution score, total and grade follow what is typed.
+// Self-evaluation form: suggested scores, execution score, total, grade, findings and what still
+// blocks submission all follow what is typed (the server computes them; nothing is saved).
 (function () {
   "use strict";
   const form = document.getElementById("evaluation-form");
   if (!form) return;
   const url = form.dataset.previewUrl;
+  const SEVERITY = { error: "错误", warning: "提醒", info: "提示" };
   let timer = null;
 
   function show(id, value) {
     const el = document.getElementById(id);
     if (el) el.textContent = value === null || value === undefined ? "—" : value;
+  }
+
+  function findingList(items) {
+    const ul = document.createElement("ul");
+    ul.className = "findings";
+    items.forEach(function (f) {
+      const li = document.createElement("li");
+      li.className = "finding sev-" + f.severity;
+      const sev = document.createElement("span");
+      sev.className = "sev";
+      sev.textContent = SEVERITY[f.severity] || "";
+      li.append(sev, " " + f.message);
+      ul.append(li);
+    });
+    return ul;
   }
 
   function refresh() {
@@ -22,26 +39,36 @@
         data.indicators.forEach(function (score, index) {
           const row = form.querySelector("tr.evaluation-row[data-index='" + index + "']");
           if (!row) return;
-          const cell = row.querySelector("td.suggestion");
-          const strong = cell.querySelector(".suggested") || document.createElement("strong");
-          strong.className = "suggested" + (score.differs ? " differs" : "");
-          strong.textContent = score.suggested === null ? "—" : score.suggested;
-          let explain = cell.querySelector(".explain");
-          if (!explain) {
-            explain = document.createElement("div");
-            explain.className = "explain";
-            cell.prepend(explain);
+          const strong = row.querySelector(".suggested");
+          if (strong) {
+            strong.className = "suggested" + (score.differs ? " differs" : "");
+            strong.textContent = score.suggested === null ? "—" : score.suggested;
           }
-          explain.textContent = score.explanation;
-          cell.prepend(strong);
+          const explain = row.querySelector(".explain");
+          if (explain) explain.textContent = score.scorable ? score.explanation : "不能评分：" + (score.reason || "");
+          const holder = row.querySelector(".row-findings");
+          if (holder) holder.replaceChildren(findingList(data.row_findings[String(index)] || []));
           const reason = row.querySelector("[name$='-score_reason']");
           if (reason) {
             reason.required = !!score.differs;
             reason.placeholder = score.differs ? "填报得分与建议得分不同，请说明理由" : "得分理由（选填）";
           }
         });
+        const panel = form.querySelector(".problems");
+        const problems = document.getElementById("live-problems");
+        const general = document.getElementById("live-general");
+        if (panel && problems && general) {
+          problems.replaceChildren.apply(problems, data.problems.map(function (text) {
+            const li = document.createElement("li");
+            li.className = "finding sev-error";
+            li.textContent = text;
+            return li;
+          }));
+          general.replaceChildren(findingList(data.general_findings));
+          panel.hidden = data.problems.length === 0 && data.general_findings.length === 0;
+        }
       })
-      .catch(function () { /* the server recomputes on save */ });
+      .catch(function () { /* the server checks again on save */ });
   }
 
   form.addEventListener("input", function () {

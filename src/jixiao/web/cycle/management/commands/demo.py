@@ -106,15 +106,22 @@ class Command(BaseCommand):
 
     def _documents(self, source: Path, bureau: Organization) -> tuple[int, list[str]]:
         ctx = Context.system()
-        counter = 0
+        counters: dict[str, int] = {}
         loaded = 0
         failed: list[str] = []
 
-        def next_state(n: int, project: object) -> State:
-            nonlocal counter
-            state = STATES[counter % len(STATES)]
-            counter += 1
-            return state
+        demo_units = {name for department, units in TREE.items() for name in (department, *units)}
+        offsets: dict[str, int] = {}
+
+        def next_state(n: int, project: Any) -> State:
+            # each unit's records go round the states, so every login sees the whole cycle; units
+            # outside the demo tree start at different points, so every state appears among them too
+            key = project.unit or project.department or ""
+            if key not in offsets:
+                offsets[key] = 0 if key in demo_units else len(offsets)
+            count = counters.get(key, 0)
+            counters[key] = count + 1
+            return STATES[(offsets[key] + count) % len(STATES)]
 
         for path in expand([source]):
             try:

@@ -1,0 +1,74 @@
+"""Loading documents as records: the demo data, the seeds, all-or-nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from jixiao.core.model import Document
+from jixiao.core.workflow import State
+from jixiao.documents.importer import expand, import_path
+from jixiao.web.audit.services import Context
+from jixiao.web.cycle.loader import LoadError, load_document
+from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
+from jixiao.web.orgs.models import Organization
+from tests.shared import SEEDS
+
+pytestmark = pytest.mark.django_db
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def test_demo_loads_every_example_in_every_state(capsys: pytest.CaptureFixture[str]) -> None:
+    """The demo loads all example documents, puts records in every state, and prints one login per role."""
+    call_command("demo", no_serve=True)
+    out = capsys.readouterr().out
+    files = list(expand([ROOT / "examples"]))
+    assert f"{len(files)} 个文件已载入" in out
+    for role in ("单位填报人员", "主管部门审核人员", "财政审核人员", "系统管理员", "安全管理员", "审计管理员"):
+        assert role in out
+    states = set(SelfEvaluation.objects.values_list("state", flat=True)) | set(
+        Declaration.objects.values_list("state", flat=True)
+    )
+    assert {s.value for s in State} <= states
+    centre = Organization.objects.get(name="上海市医疗保险事业管理中心")
+    seen = set(Declaration.objects.filter(project__unit=centre).values_list("state", flat=True))
+    seen |= set(SelfEvaluation.objects.filter(declaration__project__unit=centre).values_list("state", flat=True))
+    assert seen >= {"draft", "submitted", "returned", "dept_approved", "approved"}  # the demo unit sees the cycle
+    assert Publication.objects.exists()
+
+
+def test_demo_from_the_seeds_loads_them_completely(capsys: pytest.CaptureFixture[str]) -> None:
+    """jixiao demo --from ../shared/seeds loads all five seeds, the transfer payment included."""
+    call_command("demo", no_serve=True, source=str(SEEDS))
+    assert "5 个文件已载入" in capsys.readouterr().out
+    assert SelfEvaluation.objects.filter(declaration__kind="transfer").count() == 1
+    projects = sum(len(import_path(p).document.projects) for p in expand([SEEDS]))
+    assert Declaration.objects.count() == projects
+
+
+def test_a_load_is_all_or_nothing(tree: Any) -> None:
+    """A document with one project that cannot be loaded leaves no record of the others."""
+    doc = import_path(ROOT / "examples" / "2024-self-evaluation-tabbed.txt").document
+    broken = doc.projects[-1].__class__(**{**doc.projects[-1].__dict__, "department": None})
+    bad = Document(kind=doc.kind, year=doc.year, projects=(*doc.projects[:-1], broken))
+    with pytest.raises(LoadError) as info:
+        load_document(Context.system(), bad, bureau=tree.bureau, create_orgs=True)
+    assert broken.name in str(info.value)
+    assert not Declaration.objects.exists() and not SelfEvaluation.objects.exists()
+
+
+def test_loading_twice_is_refused(tree: Any) -> None:
+    """The same project and year loaded again is refused, naming the project."""
+    doc = import_path(ROOT / "examples" / "2024-self-evaluation-tabbed.txt").document
+    load_document(Context.system(), doc, bureau=tree.bureau, create_orgs=True)
+    with pytest.raises(LoadError, match="已有2024年度的记录"):
+        load_document(Context.system(), doc, bureau=tree.bureau, create_orgs=True)
+
+
+def test_unknown_units_are_refused_unless_creation_is_allowed(tree: Any) -> None:
+    """Without create_orgs a department that is not in the tree stops the load with its name."""
+    doc = import_path(ROOT / "examples" / "2024-self-evaluation-tabbed.txt").document
+    with pytest.raises(LoadError, match="组织机构中没有"):
+        load_document(Context.system(), doc, bureau=tree.bureau)

@@ -1,0 +1,176 @@
+"""The security baseline: lockout, sessions, passwords, CSRF, headers, audit of logins and denials, append-only log."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.test import Client
+
+from jixiao.web.audit.models import AuditEvent
+from tests.web.conftest import PASSWORD, declare
+
+pytestmark = pytest.mark.django_db
+
+
+def _events(kind: str) -> list[AuditEvent]:
+    return list(AuditEvent.objects.filter(event=kind))
+
+
+def test_five_failures_lock_the_account(people: dict[str, Any]) -> None:
+    """After 5 wrong passwords even the right one is refused, and the lockout is audited."""
+    client = Client()
+    for _ in range(5):
+        response = client.post("/accounts/login/", {"username": "staff_a1", "password": "wrong"})
+        assert response.status_code in (200, 429)
+    locked = client.post("/accounts/login/", {"username": "staff_a1", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "账户已锁定" in locked.content.decode()
+    assert len(_events(AuditEvent.Type.LOGIN_FAILED)) >= 5
+    assert all(e.username == "staff_a1" and not e.success for e in _events(AuditEvent.Type.LOGIN_FAILED))
+    assert _events(AuditEvent.Type.LOCKOUT)
+    assert settings.AXES_COOLOFF_TIME == 0.25  # 15 minutes
+
+
+def test_login_and_logout_are_audited_with_address(people: dict[str, Any]) -> None:
+    """A login and a logout each leave an event with the user and the client address."""
+    client = Client(REMOTE_ADDR="10.1.2.3")
+    assert client.post("/accounts/login/", {"username": "dept_a", "password": PASSWORD}).status_code == 302
+    client.post("/accounts/logout/")
+    (login,) = _events(AuditEvent.Type.LOGIN)
+    (logout,) = _events(AuditEvent.Type.LOGOUT)
+    assert login.actor == people["dept_a"] and login.ip == "10.1.2.3"
+    assert logout.username == "dept_a"
+    assert "password" not in str(login.detail).lower()
+
+
+def test_sessions_end_after_thirty_idle_minutes() -> None:
+    """The session lives 30 minutes from the last request and ends with the browser."""
+    assert settings.SESSION_COOKIE_AGE == 1800
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_logout_flushes_the_session(people: dict[str, Any], login: Any) -> None:
+    """After logout the old session no longer reaches any work page."""
+    client = login(people["staff_a1"])
+    assert client.get("/work/").status_code == 200
+    client.post("/accounts/logout/")
+    assert client.get("/work/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "password", ["short1A!", "password1234", "1234567890123", "alllowercaseletters", "Abcdefghijk"]
+)
+def test_weak_passwords_are_refused(password: str) -> None:
+    """Length, common passwords, all-digit and fewer than three character classes are refused."""
+    with pytest.raises(ValidationError):
+        validate_password(password)
+
+
+def test_a_strong_password_passes() -> None:
+    """A long password mixing classes is accepted."""
+    validate_password("Zhang-san-2025")
+
+
+def test_csrf_is_enforced(people: dict[str, Any], tree: Any) -> None:
+    """A state-changing POST without the CSRF token is refused and changes nothing."""
+    decl = declare(people["staff_a1"], tree.unit_a1)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["staff_a1"])
+    response = client.post(f"/work/declarations/{decl.pk}/act/submit/")
+    assert response.status_code == 403
+    decl.refresh_from_db()
+    assert decl.state == "draft"
+
+
+def test_security_headers_on_every_page() -> None:
+    """nosniff, frame denial, a referrer policy and a content security policy on public pages."""
+    response = Client().get("/")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "X-Request-ID" in response
+
+
+def test_denials_are_audited(people: dict[str, Any], login: Any) -> None:
+    """A refused page is logged with who, where and why."""
+    login(people["staff_a1"]).get("/audit/")
+    (denied,) = _events(AuditEvent.Type.DENIED)
+    assert denied.actor == people["staff_a1"] and not denied.success
+    assert denied.detail["path"] == "/audit/"
+
+
+def test_audit_log_is_append_only(people: dict[str, Any], tree: Any) -> None:
+    """The database refuses to change or delete an audit event."""
+    declare(people["staff_a1"], tree.unit_a1)
+    event = AuditEvent.objects.first()
+    assert event is not None
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM jixiao_audit_purge")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(username="someone else")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    event.refresh_from_db()
+    assert event.username == "staff_a1"
+
+
+def test_a_failing_audit_write_rolls_the_change_back(people: dict[str, Any], tree: Any, monkeypatch: Any) -> None:
+    """If the audit event cannot be written, the change it records is not kept either."""
+    from jixiao.web.cycle import services
+    from jixiao.web.cycle.models import Declaration
+
+    decl = declare(people["staff_a1"], tree.unit_a1)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise DatabaseError("audit table unavailable")
+
+    monkeypatch.setattr(services, "record", broken)
+    from tests.web.conftest import ctx
+
+    with pytest.raises(DatabaseError):
+        services.act(ctx(people["staff_a1"]), decl, services.Action.SUBMIT)
+    assert Declaration.objects.get(pk=decl.pk).state == "draft"
+
+
+def test_deployment_check_passes_with_production_settings(tmp_path: Any) -> None:
+    """manage.py check --deploy --fail-level WARNING is clean under JIXIAO_ENV=production."""
+    env = dict(os.environ)
+    env.update(
+        JIXIAO_ENV="production",
+        JIXIAO_SECRET_KEY=secrets.token_urlsafe(60),
+        JIXIAO_ALLOWED_HOSTS="jixiao.example.gov.cn",
+        JIXIAO_DATA_DIR=str(tmp_path),
+    )
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "jixiao.web.manage", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path: Any) -> None:
+    """Production settings without JIXIAO_SECRET_KEY fail at start, naming the variable."""
+    env = dict(os.environ, JIXIAO_ENV="production", JIXIAO_DATA_DIR=str(tmp_path))
+    env.pop("JIXIAO_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "jixiao.web.manage", "check"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "JIXIAO_SECRET_KEY" in result.stderr
