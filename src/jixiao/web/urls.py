@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("jixiao.web.accounts.urls")),
     path("work/", include("jixiao.web.cycle.urls")),
     path("audit/", include("jixiao.web.audit.urls")),
+    path("orgs/", include("jixiao.web.orgs.urls")),
 ]
 
 handler403 = "jixiao.web.views.permission_denied"

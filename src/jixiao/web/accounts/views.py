@@ -1,11 +1,23 @@
-"""Login, logout and password change, in Chinese, audited by the signal receivers."""
+"""Login, logout and password change; the administrators' pages for people and roles. All in Chinese, all audited."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from jixiao.core.workflow import Role
+from jixiao.web.access import role_of
+from jixiao.web.accounts import services
+from jixiao.web.audit.services import Context
+from jixiao.web.orgs.models import Organization
 
 
 class LoginForm(AuthenticationForm):
@@ -34,3 +46,92 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         messages.success(self.request, "密码已修改。")
         return super().form_valid(form)
+
+
+# -- administrators ----------------------------------------------------------------------------
+
+
+def _admin(request: HttpRequest) -> Role:
+    role = role_of(request.user)
+    if role not in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
+        raise PermissionDenied("用户管理仅系统管理员和安全管理员可以使用。")
+    return role
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    """People and their roles: the system administrator adds people, the security administrator grants roles."""
+    role = _admin(request)
+    users = get_user_model().objects.select_related("account__organization").order_by("username")
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "users": users,
+            "is_system": role is Role.SYSTEM_ADMIN,
+            "is_security": role is Role.SECURITY_ADMIN,
+            "roles": list(Role),
+            "organizations": Organization.objects.order_by("kind", "name"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def user_create(request: HttpRequest) -> HttpResponse:
+    """Add a person (no role yet); the first password is shown once."""
+    try:
+        user, password = services.create_user(
+            Context.of(request), request.POST.get("username", ""), request.POST.get("display_name", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        name = user.get_username()
+        messages.success(request, f"已添加用户 {name}，初始密码：{password}（只显示这一次，请当面交给本人）。")
+    return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Disable or re-enable a login."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    try:
+        services.set_active(Context.of(request), user, request.POST.get("active") == "1")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已更新账户状态。")
+    return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_role(request: HttpRequest, pk: int) -> HttpResponse:
+    """Grant a person their one role."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    try:
+        role = Role(request.POST.get("role", ""))
+    except ValueError:
+        messages.error(request, "请选择角色。")
+        return redirect("accounts:users")
+    org_id = request.POST.get("organization") or None
+    organization = Organization.objects.filter(pk=org_id).first() if org_id else None
+    try:
+        services.grant_role(Context.of(request), user, role, organization)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已将 {user.get_username()} 设为{role.label}。")
+    return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a login lockout."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    services.unlock(Context.of(request), user)
+    messages.success(request, f"已解除 {user.get_username()} 的登录锁定。")
+    return redirect("accounts:users")

@@ -69,6 +69,8 @@ def home(request: HttpRequest) -> HttpResponse:
     account = account_of(request.user)
     if account is not None and account.role_enum is Role.AUDIT_ADMIN:
         return redirect("audit:list")
+    if account is not None and account.role_enum in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
+        return redirect("accounts:users")
     role = role_of(request.user)
     waiting_states = (
         {

@@ -1,0 +1,100 @@
+"""Accounts and roles: the system administrator creates people, the security administrator grants roles.
+
+三员分立: the system, security and audit administrators hold separate
+powers, and a person holds one role only. Every change is audited in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+from axes.utils import reset as axes_reset
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from jixiao.core.workflow import ADMIN_ROLES, Role
+from jixiao.web.access import role_of
+from jixiao.web.accounts.models import Account
+from jixiao.web.audit.models import AuditEvent
+from jixiao.web.audit.services import Context, record
+from jixiao.web.orgs.models import Organization
+
+
+def _require(ctx: Context, role: Role) -> None:
+    if role_of(ctx.user) is not role:
+        raise PermissionDenied(f"只有{role.label}可以执行该操作。")
+
+
+def temporary_password() -> str:
+    """A random first password that meets the password rules; shown once, changed at first use."""
+    alphabet = string.ascii_letters + string.digits
+    return "Jx-" + "".join(secrets.choice(alphabet) for _ in range(12)) + "7a"
+
+
+def create_user(ctx: Context, username: str, display_name: str) -> tuple[AbstractBaseUser, str]:
+    """A new person without a role (the security administrator grants it); returns the first password."""
+    _require(ctx, Role.SYSTEM_ADMIN)
+    username = username.strip()
+    if not username:
+        raise ValidationError("请填写用户名。")
+    User = get_user_model()
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise ValidationError(f"用户名「{username}」已被使用。")
+        password = temporary_password()
+        user = User.objects.create_user(username=username, password=password)
+        user.first_name = display_name.strip()[:150]
+        user.save()
+        record(ctx, AuditEvent.Type.CREATE, obj=user, detail={"username": username, "display_name": display_name})
+        return user, password
+
+
+def set_active(ctx: Context, user: AbstractBaseUser, active: bool) -> None:
+    """Disable or re-enable a person's login."""
+    _require(ctx, Role.SYSTEM_ADMIN)
+    if user.pk == getattr(ctx.user, "pk", None):
+        raise ValidationError("不能停用自己的账户。")
+    with transaction.atomic():
+        user.is_active = active  # type: ignore[attr-defined]
+        user.save()
+        record(ctx, AuditEvent.Type.SETTINGS_CHANGE, obj=user, detail={"is_active": active})
+
+
+def grant_role(ctx: Context, user: AbstractBaseUser, role: Role, organization: Organization | None) -> Account:
+    """Give a person their one role (and where); a security administrator never changes their own."""
+    _require(ctx, Role.SECURITY_ADMIN)
+    if user.pk == getattr(ctx.user, "pk", None):
+        raise ValidationError("安全管理员不能修改自己的角色。")
+    with transaction.atomic():
+        account = Account.objects.select_for_update().filter(user=user).first()
+        before = (account.role, account.organization_id) if account else (None, None)
+        if account is None:
+            account = Account(user=user)
+        account.role = role.value
+        account.organization = None if role in ADMIN_ROLES else organization
+        account.display_name = account.display_name or getattr(user, "first_name", "")
+        account.full_clean()
+        account.save()
+        record(
+            ctx,
+            AuditEvent.Type.ROLE_CHANGE,
+            obj=user,
+            organization=account.organization,
+            detail={
+                "before": {"role": before[0], "organization": before[1]},
+                "after": {"role": role.value, "organization": account.organization_id},
+            },
+        )
+        return account
+
+
+def unlock(ctx: Context, user: AbstractBaseUser) -> None:
+    """Lift a login lockout before its 15 minutes are over."""
+    _require(ctx, Role.SECURITY_ADMIN)
+    with transaction.atomic():
+        axes_reset(username=user.get_username())
+        record(ctx, AuditEvent.Type.SETTINGS_CHANGE, obj=user, detail={"unlocked": True})
