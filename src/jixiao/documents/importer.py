@@ -7,16 +7,37 @@ from pathlib import Path
 
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.serialize import loads
+from jixiao.documents import safety
 from jixiao.documents.reader import read_text
 from jixiao.documents.result import ImportResult
 from jixiao.documents.text import MAX_BYTES, TEXT_SUFFIXES, read_bytes
 
+# Folders are searched for text and JSON; the cell formats are read when named, or when a
+# caller asks for them (``expand(paths, ALL_SUFFIXES)``, as ``jixiao export`` does).
 READABLE_SUFFIXES = (*TEXT_SUFFIXES, ".json")
+CELL_SUFFIXES = (".xlsx", ".docx", ".pdf")
+ALL_SUFFIXES = (*READABLE_SUFFIXES, *CELL_SUFFIXES)
+
+
+def _read_cells(data: bytes, name: str, suffix: str) -> ImportResult:
+    """XLSX, DOCX and PDF: raw cells with their places, then the text pipeline (``tabular``)."""
+    from jixiao.documents import docx, pdf, tabular, xlsx
+
+    reader = {".xlsx": xlsx.read, ".docx": docx.read, ".pdf": pdf.read}[suffix]
+    return tabular.read_parts(reader(data, name), name, suffix.lstrip("."), separate=suffix == ".xlsx")
 
 
 def import_bytes(data: bytes, name: str) -> ImportResult:
-    """Read one source given as bytes; ``name`` (a file name) decides the format and names the source."""
+    """Read one source given as bytes; ``name`` (a file name) decides the format and names the source.
+
+    The content is checked against the extension first (:mod:`jixiao.documents.safety`), so a
+    renamed, oversized or old-format file is refused before any parser sees it.
+    """
     suffix = Path(name).suffix.lower()
+    if suffix in (*ALL_SUFFIXES, *safety.OLD_FORMATS):
+        safety.check_format(data, name, suffix, "、".join(ALL_SUFFIXES))
+    if suffix in CELL_SUFFIXES:
+        return _read_cells(data, name, suffix)
     if suffix == ".json":
         if len(data) > MAX_BYTES:
             raise SourceError("文件过大", Location(file=name))
@@ -28,7 +49,7 @@ def import_bytes(data: bytes, name: str) -> ImportResult:
             ) from None
         return ImportResult(source=name, document=loads(text, source=name), layout="json")
     if suffix not in TEXT_SUFFIXES:
-        allowed = "、".join(READABLE_SUFFIXES)
+        allowed = "、".join(ALL_SUFFIXES)
         raise SourceError(f"不支持的文件类型 {suffix or '(无扩展名)'}；可读取：{allowed}", Location(file=name))
     return read_text(read_bytes(data, name))
 
@@ -45,9 +66,10 @@ def import_path(path: Path) -> ImportResult:
     return import_bytes(data, str(path))
 
 
-def expand(paths: list[Path]) -> Iterator[Path]:
+def expand(paths: list[Path], suffixes: tuple[str, ...] = READABLE_SUFFIXES) -> Iterator[Path]:
     """The readable files named by ``paths``; a folder is searched recursively, in name order.
 
+    ``suffixes`` are the file types searched for in a folder (text and JSON by default).
     In a folder, hidden files and README files (a folder's own description)
     are passed over; a file named explicitly is always read.
     """
@@ -57,7 +79,7 @@ def expand(paths: list[Path]) -> Iterator[Path]:
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
                 if (
                     child.is_file()
-                    and child.suffix.lower() in READABLE_SUFFIXES
+                    and child.suffix.lower() in suffixes
                     and not hidden
                     and child.stem.lower() != "readme"
                 ):

@@ -42,6 +42,9 @@ class ImportResult:
     projects: tuple[ProjectSource, ...] = ()
     encoding: str = "utf-8"
     layout: str = ""
+    # For cell-based sources (XLSX, DOCX, PDF): where each value was printed, by JSON path
+    # such as ``projects[0].indicators[2].target``; text sources place values by line instead.
+    locations: dict[str, Location] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

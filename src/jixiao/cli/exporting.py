@@ -1,0 +1,114 @@
+"""``jixiao export``: any input jixiao reads, out as official forms (XLSX, PDF), a report (DOCX) or open data (CSV)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rich.console import Console
+
+from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, print_error, print_warnings
+from jixiao.cli.importing import out_name
+from jixiao.core.errors import JixiaoError
+from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
+from jixiao.exporters.report import Report, Style, build_report
+
+FORMATS = ("xlsx", "pdf", "docx", "csv")
+_WHAT = {"xlsx": "Excel 表格", "pdf": "PDF 表格", "docx": "Word 报告", "csv": "开放数据（CSV）"}
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the ``export`` verb."""
+    p = sub.add_parser("export", help="导出为官方格式的 Excel、PDF 表格，Word 自评报告，或 CSV 开放数据")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹（任何 jixiao 能读取的格式）")
+    p.add_argument("--to", required=True, choices=FORMATS, help="导出格式：xlsx、pdf、docx 或 csv")
+    p.add_argument("--out-dir", type=Path, default=Path("."), metavar="DIR", help="输出文件夹（默认当前文件夹）")
+    p.add_argument(
+        "--style",
+        choices=("auto", "2022", "2024"),
+        default="auto",
+        help="自评表样式：2022（元，无评分等级）或 2024（万元，成本指标在前，评分等级）；默认按数据判断",
+    )
+    p.add_argument("--quiet", "-q", action="store_true", help="只打印汇总行和错误")
+    p.set_defaults(handler=run)
+
+
+def collect(paths: list[Path], err: Console) -> tuple[list[Path], dict[Path, Path]] | None:
+    """The files named by ``paths``, folders searched for every format jixiao reads, with the folder of each."""
+    roots: dict[Path, Path] = {}
+    files: list[Path] = []
+    for given in paths:
+        if not given.exists():
+            err.print(f"[red]{given}: 文件或文件夹不存在[/]", highlight=False)
+            return None
+        for f in expand([given], ALL_SUFFIXES):
+            if given.is_dir():
+                roots[f] = given
+            files.append(f)
+    if not files:
+        err.print(f"[red]没有可读取的文件（可读取：{'、'.join(ALL_SUFFIXES)}）[/]")
+        return None
+    return files, roots
+
+
+def _write(report: Report, fmt: str, target: Path) -> Path:
+    """Render ``report`` in ``fmt`` to ``target`` (a folder for CSV); returns what was written."""
+    if fmt == "xlsx":
+        from jixiao.exporters import xlsx
+
+        xlsx.write(report, target)
+    elif fmt == "pdf":
+        from jixiao.exporters import pdf
+
+        pdf.write(report, target)
+    elif fmt == "docx":
+        from jixiao.exporters import docx
+
+        docx.write(report, target)
+    else:
+        from jixiao.exporters import csv
+
+        csv.write(report, target)
+    return target
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Read each input and write it in the chosen format; warnings and a summary as for ``import``."""
+    found = collect(args.paths, err)
+    if found is None:
+        return EXIT_UNUSABLE
+    files, roots = found
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    # "auto" lets the data decide (grades, 万元 or 成本指标 mean the 2024 layout)
+    style = None if args.style == "auto" else Style(args.style)
+    suffix = "" if args.to == "csv" else f".{args.to}"
+    taken: set[Path] = set()
+    written = warnings = 0
+    failed: list[Path] = []
+    for f in files:
+        try:
+            result = import_path(f)
+            report = build_report(result.document, style)
+            target = out_name(f, roots, taken, args.out_dir, suffix)
+            if target.resolve() == f.resolve():
+                # never write over the input (an XLSX exported to XLSX in its own folder)
+                target = target.with_name(f"{target.stem}-导出{target.suffix}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write(report, args.to, target)
+        except JixiaoError as exc:
+            # one unusable input does not stop the others; it is named and counted
+            failed.append(f)
+            print_error(err, exc)
+            continue
+        written += 1
+        warnings += len(result.problems)
+        if not args.quiet:
+            print_warnings(result, err)
+            out.print(f"{f} → {target}", highlight=False)
+    summary = f"共 {len(files)} 个文件：导出 {written} 个 {_WHAT[args.to]}，{warnings} 条警告"
+    if failed:
+        summary += f"；{len(failed)} 个文件无法读取"
+    out.print(summary, highlight=False)
+    if failed:
+        return EXIT_UNUSABLE
+    return EXIT_WARNINGS if warnings else EXIT_OK

@@ -1,0 +1,516 @@
+"""The official layouts: which cell holds which label or value, with its spans.
+
+One function per form. The rows, columns and labels follow the published Shanghai forms the seeds
+describe: the 2022 self-evaluation (元, 年初预算数/全年预算数/全年执行数/分值/执行率/得分, a 绩效指标
+side label, no grade), the 2024 one (万元, 分数 and 执行率(%), 成本指标 first, 评分等级), the
+绩效目标申报表 with its 项目资金 block and 年度(/项目)指标值, and the 转移支付区域绩效目标自评表 with
+全年预算数(A)/全年执行数(B)/预算执行率(B/A), the seven 资金管理情况 rows and 未完成原因和改进措施.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from jixiao.core.model import Document, FundManagementRow, FundRow, Indicator, Kind, Project
+from jixiao.exporters.report import Cell, Form, Grid, Role, Style, clean, figure, places_of
+
+# Fund rows each layout prints, always all of them, with their printed labels.
+SELF_FUND_ROWS = (
+    ("total", "年度资金总额"),
+    ("current_appropriation", "其中：当年财政拨款"),
+    ("carryover", "上年结转资金"),
+    ("other", "其他资金"),
+)
+TRANSFER_FUND_ROWS = (
+    ("total", "年度资金总额："),
+    ("central", "其中：中央财政资金"),
+    ("local", "地方资金"),
+    ("other", "其他资金"),
+)
+FUND_MANAGEMENT_ITEMS = (
+    "分配科学性",
+    "下达及时性",
+    "拨付合规性",
+    "使用规范性",
+    "执行准确性",
+    "预算绩效管理情况",
+    "支出责任履职情况",
+)
+TRANSFER_NOTES = (
+    "注：1.资金使用单位按项目绩效目标填报，主管部门汇总时按区域绩效目标填报。",
+    "2.其他资金包括与中央财政资金、地方财政资金共同投入到同一项目的自有资金、社会资金，以及以前年度的结转结余资金等。",
+    "3.全年执行数是指按照国库集中支付制度要求所形成的实际支出。",
+)
+DASH = "—"
+
+# Decimals printed for rates and points in each layout (more when the value carries more).
+_RATE_PLACES = {Style.SELF_2022: 2, Style.SELF_2024: 2, Style.TRANSFER: 1, Style.DECLARATION: 2}
+_POINT_PLACES = {Style.SELF_2022: 0, Style.SELF_2024: 2, Style.TRANSFER: 0, Style.DECLARATION: 0}
+
+
+def _label(col: int, text: str, colspan: int = 1, rowspan: int = 1, vertical: bool = False) -> Cell:
+    return Cell(col, text, Role.LABEL, colspan=colspan, rowspan=rowspan, vertical=vertical)
+
+
+def _text(col: int, text: str | None, colspan: int = 1, role: Role = Role.TEXT) -> Cell:
+    return Cell(col, clean(text), role, colspan=colspan)
+
+
+def _figure(
+    col: int,
+    value: Decimal | None,
+    places: int,
+    *,
+    grouping: bool = False,
+    percent: bool = False,
+    colspan: int = 1,
+    dash: bool = True,
+) -> Cell:
+    """A figure cell; a missing figure prints as a dash (or empty), as the forms do."""
+    if value is None:
+        return Cell(col, DASH if dash else "", Role.CODE, colspan=colspan)
+    places = max(places, places_of(value))
+    text = figure(value, places, grouping=grouping, percent=percent)
+    return Cell(
+        col, text, Role.FIGURE, number=value, places=places, percent=percent, grouping=grouping, colspan=colspan
+    )
+
+
+def money(col: int, value: Decimal | None, colspan: int = 1) -> Cell:
+    """A money cell: two decimals (more when printed with more), thousands grouped."""
+    return _figure(col, value, 2, grouping=True, colspan=colspan)
+
+
+def money_label(prefix: str, unit: str | None) -> str:
+    """``项目资金（元）`` on two lines, as the forms print it; without a known unit only the label."""
+    return f"{prefix}\n（{unit}）" if unit else prefix
+
+
+def _runs(values: list[str]) -> list[int]:
+    """For each position, the length of the run of equal values starting there (0 inside a run)."""
+    spans = [0] * len(values)
+    i = 0
+    while i < len(values):
+        j = i
+        while j + 1 < len(values) and values[j + 1] == values[i]:
+            j += 1
+        spans[i] = j - i + 1
+        i = j + 1
+    return spans
+
+
+def _level_cells(indicators: Iterable[Indicator], col1: int, col2: int) -> list[list[Cell]]:
+    """The level-1 and level-2 label cells of each indicator row, merged down over their runs."""
+    items = list(indicators)
+    level1 = [clean(i.level1) for i in items]
+    # a level-2 run never crosses a level-1 boundary, even when two groups share a level-2 name
+    level2 = [f"{clean(i.level1)}\x00{clean(i.level2)}" for i in items]
+    runs1, runs2 = _runs(level1), _runs(level2)
+    out: list[list[Cell]] = []
+    for n, ind in enumerate(items):
+        cells: list[Cell] = []
+        if runs1[n]:
+            cells.append(_label(col1, clean(ind.level1), rowspan=runs1[n]))
+        if runs2[n]:
+            cells.append(_label(col2, clean(ind.level2), rowspan=runs2[n]))
+        out.append(cells)
+    return out
+
+
+def _total_weight(p: Project) -> Decimal | None:
+    """分值 of the 总分 row: the indicator weights plus the execution weight, when all are printed."""
+    weights = [i.weight for i in p.indicators]
+    # A sum over missing weights would print a total the form never had: leave the cell empty.
+    if p.execution is None or p.execution.weight is None or not weights or any(w is None for w in weights):
+        return None
+    return sum((w for w in weights if w is not None), p.execution.weight)
+
+
+def year_line(year: int | None) -> str:
+    """The line under a form's title: ``（2024年度）``."""
+    return f"（{year}年度）" if year else ""
+
+
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(n: int, name: str, taken: set[str]) -> str:
+    """An Excel sheet name for form ``n``: numbered, at most 31 characters, unique, no forbidden characters."""
+    # numbered so that two projects of one name (seed 001 has such pairs) stay apart and in order
+    base = _SHEET_FORBIDDEN.sub("_", f"{n}.{clean(name)}".replace("\n", " ")).strip("'") or str(n)
+    candidate = base[:31]
+    k = 2
+    while candidate.lower() in taken:
+        suffix = f"~{k}"
+        candidate = base[: 31 - len(suffix)] + suffix
+        k += 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+# -- self-evaluation --------------------------------------------------------------
+
+
+def _ordered(p: Project, style: Style) -> tuple[Indicator, ...]:
+    """Indicators in print order; the 2024 forms print the 成本指标 group first."""
+    if style is Style.SELF_2024:
+        # a stable sort: within 成本 and within the rest, the printed order is kept
+        return tuple(sorted(p.indicators, key=lambda i: 0 if clean(i.level1) == "成本指标" else 1))
+    return p.indicators
+
+
+def _self_funds(p: Project, style: Style, first: int) -> list[tuple[Cell, ...]]:
+    """The 项目资金 block: heading row and four fund rows (columns start at ``first`` + 1)."""
+    rate_places = _RATE_PLACES[style]
+    points = _POINT_PLACES[style]
+    percent = style is Style.SELF_2022
+    heads = ("年初预算数", "全年预算数", "全年执行数", "分值" if style is Style.SELF_2022 else "分数")
+    rate_head = "执行率" if style is Style.SELF_2022 else "执行率(%)"
+    c = first + 1  # first value column
+    last_span = 2 if style is Style.SELF_2022 else 1
+    rows: list[tuple[Cell, ...]] = [
+        (
+            _label(0, money_label("项目资金", p.money_unit), rowspan=5),
+            _label(first, ""),
+            *(_label(c + k, h) for k, h in enumerate(heads)),
+            _label(c + 4, rate_head),
+            _label(c + 5, "得分", colspan=last_span),
+        )
+    ]
+    funds = p.funds
+    for key, label in SELF_FUND_ROWS:
+        row: FundRow = getattr(funds, key) or FundRow()
+        # 分值, 执行率 and 得分 of the total row are the 预算执行率 scoring row (Execution)
+        ex = p.execution if key == "total" else None
+        rate = ex.rate_pct if ex is not None and ex.rate_pct is not None else row.rate_pct
+        rows.append(
+            (
+                _label(first, label),
+                money(c, row.initial),
+                money(c + 1, row.adjusted),
+                money(c + 2, row.executed),
+                _figure(c + 3, ex.weight if ex else None, points),
+                _figure(c + 4, rate, rate_places, percent=percent),
+                _figure(c + 5, ex.score if ex else None, points, colspan=last_span),
+            )
+        )
+    return rows
+
+
+def self_evaluation(doc: Document, p: Project, style: Style, sheet: str) -> Form:
+    """财政项目支出绩效自评表 in the 2022 or the 2024 layout."""
+    old = style is Style.SELF_2022
+    points = _POINT_PLACES[style]
+    # 2022: a narrow side-label column A before the eight table columns; 2024: eight columns.
+    widths = (5, 12, 13, 22, 13, 13, 8, 8, 24) if old else (10, 14, 22, 14, 15, 9, 10, 24)
+    n = len(widths)
+    t = 1 if old else 0  # first column of the indicator table
+    rows: list[tuple[Cell, ...]] = [
+        (_label(0, "项目名称", colspan=2), _text(2, p.name, colspan=n - 2)),
+        (
+            _label(0, "主管部门", colspan=2),
+            _text(2, p.department, colspan=2),
+            _label(4, "实施单位"),
+            _text(5, p.unit, colspan=n - 5),
+        ),
+    ]
+    rows += _self_funds(p, style, 1)
+    goal_split = 5 if old else 4
+    rows += [
+        (
+            _label(0, "年度\n总体\n目标", rowspan=2),
+            _label(1, "预期目标", colspan=goal_split - 1),
+            _label(goal_split, "实际完成情况", colspan=n - goal_split),
+        ),
+        (_text(1, p.goal, colspan=goal_split - 1), _text(goal_split, p.outcome, colspan=n - goal_split)),
+    ]
+    indicators = _ordered(p, style)
+    heads = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+    head_row = [_label(t + k, h) for k, h in enumerate(heads)]
+    if old:
+        head_row.insert(0, _label(0, "绩效指标", rowspan=len(indicators) + 1, vertical=True))
+    rows.append(tuple(head_row))
+    for ind, levels in zip(indicators, _level_cells(indicators, t, t + 1), strict=True):
+        rows.append(
+            (
+                *levels,
+                _text(t + 2, ind.name),
+                _text(t + 3, ind.target, role=Role.CODE),
+                _text(t + 4, ind.actual, role=Role.CODE),
+                _figure(t + 5, ind.weight, points, dash=False),
+                _figure(t + 6, ind.score, points, dash=False),
+                _text(t + 7, ind.deviation),
+            )
+        )
+    rows.append(
+        (
+            _label(0, "总分", colspan=t + 5),
+            _figure(t + 5, _total_weight(p), points, dash=False),
+            _figure(t + 6, p.total_score, points, dash=False),
+            _text(t + 7, ""),
+        )
+    )
+    if not old:
+        rows.append((_label(0, "评分等级", colspan=2), _text(2, p.grade, colspan=n - 2, role=Role.CODE)))
+    return Form(Kind.SELF_EVALUATION.label, year_line(doc.year), sheet, Grid(widths, tuple(rows)))
+
+
+# -- declaration ------------------------------------------------------------------
+
+
+def declaration(doc: Document, p: Project, sheet: str) -> Form:
+    """财政项目支出绩效目标申报表."""
+    # six columns as seed 001 prints them: the label column also carries the side labels below
+    widths = (14, 16, 13, 25, 12, 14)
+    f = p.funds
+    requested = {key: (getattr(f, key) or FundRow()).requested for key, _ in SELF_FUND_ROWS}
+    rows: list[tuple[Cell, ...]] = [
+        (
+            _label(0, "项目名称"),
+            _text(1, p.name),
+            _label(2, "项目性质"),
+            _text(3, p.nature),
+            _label(4, "项目类别"),
+            _text(5, p.category),
+        ),
+        (_label(0, "主管部门"), _text(1, p.department), _label(2, "实施单位"), _text(3, p.unit, colspan=3)),
+        (
+            _label(0, "计划开始日期"),
+            _text(1, p.start_date, role=Role.CODE),
+            _label(2, "计划完成日期"),
+            _text(3, p.end_date, colspan=3, role=Role.CODE),
+        ),
+        # The left pair (项目资金总额 / 其中：财政资金 / 其他资金) is the whole-life money, which the
+        # document model does not hold; the forms print it, so the layout keeps its cells.
+        (
+            _label(0, money_label("项目资金", p.money_unit), rowspan=4),
+            _label(1, "项目资金总额"),
+            _text(2, ""),
+            _label(3, "年度资金申请总额"),
+            money(4, requested["total"], colspan=2),
+        ),
+        (
+            _label(1, "其中：财政资金"),
+            _text(2, ""),
+            _label(3, "其中：当年财政拨款"),
+            money(4, requested["current_appropriation"], colspan=2),
+        ),
+        (_label(1, ""), _text(2, ""), _label(3, "上年结转资金"), money(4, requested["carryover"], colspan=2)),
+        (_label(1, "其他资金"), _text(2, ""), _label(3, "其他资金"), money(4, requested["other"], colspan=2)),
+        (
+            _label(0, "项目\n绩效\n目标", rowspan=2),
+            _label(1, "项目总目标", colspan=2),
+            _label(3, "年度总体目标", colspan=3),
+        ),
+        (_text(1, p.overall_goal, colspan=2), _text(3, p.goal, colspan=3)),
+        (
+            _label(0, "绩效指标", rowspan=len(p.indicators) + 1, vertical=True),
+            _label(1, "一级指标"),
+            _label(2, "二级指标"),
+            _label(3, "三级指标"),
+            _label(4, "年度(/项目)指标值", colspan=2),
+        ),
+    ]
+    for ind, levels in zip(p.indicators, _level_cells(p.indicators, 1, 2), strict=True):
+        rows.append((*levels, _text(3, ind.name), _text(4, ind.target, colspan=2, role=Role.CODE)))
+    return Form(Kind.TARGET_DECLARATION.label, year_line(doc.year), sheet, Grid(widths, tuple(rows)))
+
+
+# -- transfer payment -------------------------------------------------------------
+
+
+def transfer(doc: Document, p: Project, sheet: str) -> Form:
+    """中央对地方转移支付区域绩效目标自评表."""
+    # seven columns, so that the indicator table (with its side label) lines up with the blocks above
+    widths = (8, 11, 13, 26, 13, 14, 22)
+    rate_places = _RATE_PLACES[Style.TRANSFER]
+    rows: list[tuple[Cell, ...]] = [
+        (_label(0, "转移支付(项目)名称", colspan=2), _text(2, p.name, colspan=5)),
+        (_label(0, "中央主管部门", colspan=2), _text(2, p.central_department, colspan=5)),
+        (
+            _label(0, "地方主管部门", colspan=2),
+            _text(2, p.department, colspan=2),
+            _label(4, "资金使用单位"),
+            _text(5, p.unit, colspan=2),
+        ),
+        (
+            _label(0, money_label("资金投入情况", p.money_unit), rowspan=5, vertical=True),
+            _label(1, "", colspan=2),
+            _label(3, "全年预算数(A)"),
+            _label(4, "全年执行数(B)"),
+            _label(5, "预算执行率(B/A)", colspan=2),
+        ),
+    ]
+    for key, label in TRANSFER_FUND_ROWS:
+        row: FundRow = getattr(p.funds, key) or FundRow()
+        rows.append(
+            (
+                _label(1, label, colspan=2),
+                money(3, row.adjusted),
+                money(4, row.executed),
+                _figure(5, row.rate_pct, rate_places, percent=True, colspan=2),
+            )
+        )
+    # The seven checks are printed even when the document has none, as on the blank form.
+    managed = p.fund_management or tuple(FundManagementRow(item) for item in FUND_MANAGEMENT_ITEMS)
+    rows.append(
+        (
+            _label(0, "资金管理情况", rowspan=len(managed) + 1, vertical=True),
+            _label(1, "", colspan=2),
+            _label(3, "情况说明", colspan=2),
+            _label(5, "存在问题和改进措施", colspan=2),
+        )
+    )
+    for r in managed:
+        rows.append(
+            (_label(1, clean(r.item), colspan=2), _text(3, r.description, colspan=2), _text(5, r.remedy, colspan=2))
+        )
+    rows += [
+        (
+            _label(0, "总体目标完成情况", rowspan=2, vertical=True),
+            _label(1, "总体目标", colspan=3),
+            _label(4, "全年实际完成情况", colspan=3),
+        ),
+        (_text(1, p.goal, colspan=3), _text(4, p.outcome, colspan=3)),
+        (
+            _label(0, "绩效指标", rowspan=len(p.indicators) + 1, vertical=True),
+            _label(1, "一级指标"),
+            _label(2, "二级指标"),
+            _label(3, "三级指标"),
+            _label(4, "指标值"),
+            _label(5, "全年实际完成值"),
+            _label(6, "未完成原因和改进措施"),
+        ),
+    ]
+    for ind, levels in zip(p.indicators, _level_cells(p.indicators, 1, 2), strict=True):
+        rows.append(
+            (
+                *levels,
+                _text(3, ind.name),
+                _text(4, ind.target, role=Role.CODE),
+                _text(5, ind.actual, role=Role.CODE),
+                _text(6, ind.deviation),
+            )
+        )
+    # 说明 has no field in the document; the row is kept empty, as on the blank form
+    rows.append((_label(0, "说明", colspan=2), _text(2, "", colspan=5)))
+    return Form(
+        Kind.TRANSFER_SELF_EVALUATION.label, year_line(doc.year), sheet, Grid(widths, tuple(rows)), TRANSFER_NOTES
+    )
+
+
+# -- the document -------------------------------------------------------------------
+
+
+def forms(doc: Document, style: Style) -> tuple[Form, ...]:
+    """One form per project, in document order, each with its own sheet name."""
+    taken = {"汇总表"}
+    out: list[Form] = []
+    for n, p in enumerate(doc.projects, start=1):
+        sheet = sheet_name(n, p.name, taken)
+        if style is Style.DECLARATION:
+            out.append(declaration(doc, p, sheet))
+        elif style is Style.TRANSFER:
+            out.append(transfer(doc, p, sheet))
+        else:
+            out.append(self_evaluation(doc, p, style, sheet))
+    return tuple(out)
+
+
+def _common(values: Iterable[str | None]) -> str | None:
+    found = {v for v in values if v}
+    return found.pop() if len(found) == 1 else None
+
+
+def summary(doc: Document, style: Style) -> Form:
+    """The 汇总表: one line per project with its identity, money and result."""
+    year = f"{doc.year}年度" if doc.year else ""
+    # a 汇总表 is titled by the one unit (or department) whose forms it collects, when there is one
+    owner = _common(p.unit for p in doc.projects) or _common(p.department for p in doc.projects) or ""
+    points = _POINT_PLACES[style]
+    if style is Style.DECLARATION:
+        title = f"{clean(owner)}{year}项目绩效目标汇总表"
+        heads: tuple[str, ...] = (
+            "序号",
+            "项目名称",
+            "主管部门",
+            "实施单位",
+            "项目性质",
+            "项目类别",
+            "年度资金申请总额",
+            "金额单位",
+            "指标个数",
+        )
+        widths: tuple[float, ...] = (6, 26, 18, 18, 14, 12, 16, 8, 8)
+    elif style is Style.TRANSFER:
+        title = f"{year}转移支付区域绩效目标自评汇总表"
+        heads = (
+            "序号",
+            "转移支付(项目)名称",
+            "资金使用单位",
+            "全年预算数(A)",
+            "全年执行数(B)",
+            "预算执行率(B/A)",
+            "金额单位",
+        )
+        widths = (6, 30, 30, 14, 14, 14, 8)
+    else:
+        title = f"{clean(owner)}{year}项目支出绩效自评汇总表"
+        heads = (
+            "序号",
+            "项目名称",
+            "实施单位",
+            "全年预算数",
+            "全年执行数",
+            "执行率(%)",
+            "总分",
+            "评分等级",
+            "金额单位",
+        )
+        widths = (6, 28, 24, 14, 14, 10, 9, 9, 8)
+        if style is Style.SELF_2022:
+            heads, widths = heads[:7] + heads[8:], widths[:7] + widths[8:]
+    rows: list[tuple[Cell, ...]] = [tuple(_label(k, h) for k, h in enumerate(heads))]
+    for n, p in enumerate(doc.projects, start=1):
+        total = p.funds.total or FundRow()
+        seq = _figure(0, Decimal(n), 0)
+        if style is Style.DECLARATION:
+            cells: tuple[Cell, ...] = (
+                seq,
+                _text(1, p.name),
+                _text(2, p.department),
+                _text(3, p.unit),
+                _text(4, p.nature),
+                _text(5, p.category),
+                money(6, total.requested),
+                _text(7, p.money_unit, role=Role.CODE),
+                _figure(8, Decimal(len(p.indicators)), 0),
+            )
+        elif style is Style.TRANSFER:
+            cells = (
+                seq,
+                _text(1, p.name),
+                _text(2, p.unit),
+                money(3, total.adjusted),
+                money(4, total.executed),
+                _figure(5, total.rate_pct, _RATE_PLACES[style], percent=True),
+                _text(6, p.money_unit, role=Role.CODE),
+            )
+        else:
+            rate = p.execution.rate_pct if p.execution and p.execution.rate_pct is not None else total.rate_pct
+            cells = (
+                seq,
+                _text(1, p.name),
+                _text(2, p.unit),
+                money(3, total.adjusted),
+                money(4, total.executed),
+                _figure(5, rate, _RATE_PLACES[style]),
+                _figure(6, p.total_score, points),
+            )
+            if style is Style.SELF_2024:
+                cells += (_text(7, p.grade, role=Role.CODE),)
+            cells += (_text(len(cells), p.money_unit, role=Role.CODE),)
+        rows.append(cells)
+    return Form(title, "", "汇总表", Grid(widths, tuple(rows)))

@@ -1,0 +1,265 @@
+"""The format-neutral report: what each form and report shows, in what order, with the official labels.
+
+:func:`build_report` turns a :class:`~jixiao.core.model.Document` into a :class:`Report` once; the
+XLSX, PDF, DOCX and CSV renderers only draw it. A form is a :class:`Grid` of :class:`Cell` s with
+their spans, so every renderer prints the same labels, the same merged cells and the same figures,
+and the narrative report quotes figures formatted by the same functions as the form: the text and
+the attached form cannot disagree.
+
+Figures stay :class:`~decimal.Decimal` to the end. A cell keeps its number, how many decimals to
+print and whether it is a percentage; the printed text is derived from those with :func:`figure`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from functools import cached_property
+
+from jixiao.core.model import Document, Kind
+
+
+class Style(StrEnum):
+    """Which official layout a document is printed in."""
+
+    DECLARATION = "declaration"
+    SELF_2022 = "2022"
+    SELF_2024 = "2024"
+    TRANSFER = "transfer"
+
+
+class Role(StrEnum):
+    """What a cell holds, which decides how it is printed (alignment, weight, wrapping)."""
+
+    LABEL = "label"  # a printed heading of the form (项目名称, 年初预算数): centred
+    TEXT = "text"  # text a person filled in: left-aligned, wrapped, always written as text
+    FIGURE = "figure"  # a number: right-aligned with a fixed number of decimals
+    CODE = "code"  # a short value filled in (a grade, a date, a 指标值): centred text
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One printed cell of a form: its text, its figure if it is one, and its place and spans."""
+
+    col: int
+    text: str = ""
+    role: Role = Role.TEXT
+    number: Decimal | None = None
+    places: int = 0
+    percent: bool = False
+    grouping: bool = False
+    colspan: int = 1
+    rowspan: int = 1
+    vertical: bool = False  # printed one character under the other (the narrow side labels)
+
+    @property
+    def last_col(self) -> int:
+        """The rightmost column this cell covers."""
+        return self.col + self.colspan - 1
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A form's table: column widths (in characters of the body font) and rows of placed cells."""
+
+    widths: tuple[float, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+    @property
+    def columns(self) -> int:
+        """How many columns the table has."""
+        return len(self.widths)
+
+
+@dataclass(frozen=True)
+class Form:
+    """One printed form: title, year line, table and footnotes."""
+
+    title: str
+    subtitle: str
+    sheet: str
+    grid: Grid
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph of the narrative report; ``level`` 1 to 3 is a heading, 0 is body text."""
+
+    text: str
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """The written report: title, paragraphs, and the heading above the attached forms."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    attachment: str
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an open-data table, with what a reader needs to use its figures."""
+
+    name: str
+    title: str
+    type: str  # "string", "number", "integer" or "date" (Frictionless table schema types)
+    description: str = ""
+    unit: str | None = None  # 元, 万元, %, 分
+    money_factor: int | None = None  # how many 元 one unit of this column is (1 or 10000)
+    phase: str | None = None  # budget phase of a money column: initial, adjusted, executed, requested
+    source: str | None = None  # the fund row a money column belongs to (total, central, ...)
+
+
+Value = str | Decimal | int | None
+
+
+@dataclass(frozen=True)
+class DataTable:
+    """A flat table for open data: one row per project or per indicator."""
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Value, ...], ...]
+    primary_key: tuple[str, ...] = ()
+    foreign_key: tuple[str, str, str] | None = None  # (field, table, field)
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the renderers print for one document, decided once.
+
+    The forms are built with the report; the narrative and the open-data tables when first asked
+    for, since a spreadsheet export needs neither.
+    """
+
+    document: Document
+    style: Style
+    title: str
+    summary: Form
+    forms: tuple[Form, ...]
+    money_unit: str | None
+
+    @property
+    def kind(self) -> Kind:
+        """The kind of the document."""
+        return self.document.kind
+
+    @property
+    def year(self) -> int | None:
+        """The year printed on the forms."""
+        return self.document.year
+
+    @cached_property
+    def narrative(self) -> Narrative:
+        """The written report (绩效自评报告 or 申报说明)."""
+        from jixiao.exporters import narrative
+
+        return narrative.narrative(self.document, self.style)
+
+    @cached_property
+    def tables(self) -> tuple[DataTable, ...]:
+        """The open-data tables."""
+        from jixiao.exporters import opendata
+
+        return opendata.tables(self.document, self.money_unit)
+
+
+# -- figures ---------------------------------------------------------------------
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean(text: str | None) -> str:
+    """User text as it may be printed anywhere: control characters (which XML forbids) removed."""
+    if not text:
+        return ""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
+
+
+def places_of(value: Decimal) -> int:
+    """How many decimals a figure was printed with (``445000.00`` -> 2, ``216212`` -> 0)."""
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def figure(value: Decimal, places: int, *, grouping: bool = False, percent: bool = False) -> str:
+    """The printed text of a figure: at least ``places`` decimals, never fewer than it carries."""
+    places = max(places, places_of(value))
+    quantum = Decimal(1).scaleb(-places)
+    shown = value.quantize(quantum) if value.is_finite() else value
+    text = f"{shown:,.{places}f}" if grouping else f"{shown:.{places}f}"
+    return text + "%" if percent else text
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 105 -> 一百零五: ordinals in the report carry no Arabic digits.
+
+    Every Arabic figure in a generated report comes from the document; numbering in Chinese keeps
+    that checkable.
+    """
+    digits = "零一二三四五六七八九"
+    if n <= 0:
+        return digits[0]
+    if n < 10:
+        return digits[n]
+    if n < 20:
+        return "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + digits[rest] if rest < 10 else chinese_number(rest))
+        if 10 <= rest < 20:
+            tail = "一" + chinese_number(rest)
+        return digits[n // 100] + "百" + tail
+    return "".join(digits[int(d)] for d in str(n))
+
+
+def auto_style(doc: Document) -> Style:
+    """The layout a document is printed in when none is asked for.
+
+    Declarations and transfer payments have one layout each. A self-evaluation is printed in the
+    2024 style (万元, 成本指标 first, 评分等级) when it has any of these, else in the 2022 style.
+    """
+    if doc.kind is Kind.TARGET_DECLARATION:
+        return Style.DECLARATION
+    if doc.kind is Kind.TRANSFER_SELF_EVALUATION:
+        return Style.TRANSFER
+    if (doc.year or 0) >= 2024:
+        return Style.SELF_2024
+    for p in doc.projects:
+        if p.grade or p.money_unit == "万元" or any(i.level1 == "成本指标" for i in p.indicators):
+            return Style.SELF_2024
+    return Style.SELF_2022
+
+
+def build_report(doc: Document, style: Style | None = None) -> Report:
+    """The report of a document: its forms, summary, narrative and open-data tables.
+
+    ``style`` chooses the self-evaluation layout; by default :func:`auto_style` decides. A style
+    that does not fit the document's kind (a 2022 self-evaluation layout for a declaration) is
+    replaced by the kind's own.
+    """
+    from jixiao.exporters import layouts
+
+    chosen = style or auto_style(doc)
+    if doc.kind is not Kind.SELF_EVALUATION or chosen not in (Style.SELF_2022, Style.SELF_2024):
+        chosen = auto_style(doc)
+    units = {p.money_unit for p in doc.projects if p.money_unit}
+    # one unit for the open-data money columns: the projects' own, else 元 (exact conversion)
+    money_unit = units.pop() if len(units) == 1 else ("元" if units else None)
+    year = f"{doc.year}年度" if doc.year else ""
+    return Report(
+        document=doc,
+        style=chosen,
+        title=f"{year}{doc.kind.label}",
+        summary=layouts.summary(doc, chosen),
+        forms=layouts.forms(doc, chosen),
+        money_unit=money_unit,
+    )
