@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +20,7 @@ from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.orgs.models import Organization
+from tests.web.browsing import ARGS, CHROMIUM
 
 PASSWORD = "Kx7!correct-horse"
 
@@ -173,3 +176,25 @@ def _audit_purge_permit(request: pytest.FixtureRequest) -> Any:
     if transactional and connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO jixiao_audit_purge (allowed) VALUES (1)")
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A headless chromium (the system's, never a downloaded one)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls stay synchronous.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    assert Path(CHROMIUM).exists(), "chromium is missing: install Debian's chromium (see .ci/run)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go."""
+    folder = Path(os.environ.get("JIXIAO_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

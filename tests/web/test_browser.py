@@ -6,9 +6,6 @@ ones in docs/screenshots/ were made that way), else to a temporary folder.
 
 from __future__ import annotations
 
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,71 +13,9 @@ import pytest
 
 from jixiao.core.workflow import State
 from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
-from tests.web.conftest import PASSWORD
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.web.browsing import Person, shot
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """A headless chromium (the system's, never a downloaded one)."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls stay synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    assert Path(CHROMIUM).exists(), "chromium is missing: install Debian's chromium (see .ci/run)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    """Where screenshots go."""
-    folder = Path(os.environ.get("JIXIAO_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-class Person:
-    """One browser context per person, signed in through the login page."""
-
-    def __init__(self, browser: Any, base: str, username: str) -> None:
-        self.base = base
-        self.context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        self.page = self.context.new_page()
-        self.page.goto(f"{base}/accounts/login/")
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", PASSWORD)
-        self.page.click("main button[type=submit]")
-        self.page.wait_for_url(f"{base}/work/")
-
-    def open(self, path: str) -> Any:
-        self.page.goto(self.base + path)
-        return self.page
-
-    def close(self) -> None:
-        self.context.close()
-
-
-def _shot(page: Any, path: Path) -> None:
-    """A full-page screenshot; the page is laid out again afterwards (sticky bars move during the capture)."""
-    page.screenshot(path=str(path), full_page=True)
-    # headless chromium keeps the capture's page size until the viewport really changes: change it twice
-    page.set_viewport_size({"width": 1366, "height": 901})
-    page.set_viewport_size({"width": 1366, "height": 900})
-    page.wait_for_timeout(200)
 
 
 def _fill_row(page: Any, n: int, level1: str, level2: str, name: str, target: str, weight: str) -> None:
@@ -123,7 +58,7 @@ def test_the_whole_cycle_in_a_browser(live_server: Any, people: dict[str, Any], 
     # the editor reads each target as it is typed; let the last reading arrive before leaving the page
     expect(page.locator("tr.indicator-row").nth(2).locator("td.check")).to_contain_text("定量", timeout=5000)
     page.wait_for_load_state("networkidle")
-    _shot(page, shots / "01-declaration-editor.png")
+    shot(page, shots / "01-declaration-editor.png")
     page.click("button[name=submit]")
     page.wait_for_url("**/declarations/*/")
     expect(page.locator(".titlebar .state")).to_contain_text("已提交")
@@ -132,7 +67,7 @@ def test_the_whole_cycle_in_a_browser(live_server: Any, people: dict[str, Any], 
 
     dept = Person(browser, base, "dept_a")
     page = dept.open(f"/work/declarations/{decl.pk}/")
-    _shot(page, shots / "02-department-review.png")
+    shot(page, shots / "02-department-review.png")
     page.fill("#id_comment", "“有所提升”无法核对，请改为可量化的指标值。")
     page.click("button:has-text('退回')")
     expect(page.locator(".messages")).to_contain_text("已退回")
@@ -169,7 +104,7 @@ def test_the_whole_cycle_in_a_browser(live_server: Any, people: dict[str, Any], 
     # 3 of 4 sessions: the rule suggests 30.00; the unit typed 35
     expect(page.locator("tr.evaluation-row").nth(0).locator(".suggested")).to_have_text("30.00", timeout=5000)
     expect(page.locator("#live-total")).to_have_text("89.50", timeout=5000)
-    _shot(page, shots / "03-self-evaluation-live-scores.png")
+    shot(page, shots / "03-self-evaluation-live-scores.png")
     # the browser will not submit a score off the rule without its reason ...
     page.click("button[name=submit]")
     reason = page.locator("[name=row-0-score_reason]")
@@ -189,7 +124,7 @@ def test_the_whole_cycle_in_a_browser(live_server: Any, people: dict[str, Any], 
     page = dept.open(f"/work/evaluations/{ev.pk}/")
     page.click("button:has-text('主管部门审核通过')")
     page = finance.open(f"/work/evaluations/{ev.pk}/")
-    _shot(page, shots / "04-finance-review-of-self-evaluation.png")
+    shot(page, shots / "04-finance-review-of-self-evaluation.png")
     page.click("button:has-text('财政批复')")
     page.click("button:has-text('公开')")
     expect(page.locator(".titlebar .state")).to_contain_text("已公开")
@@ -201,7 +136,7 @@ def test_the_whole_cycle_in_a_browser(live_server: Any, people: dict[str, Any], 
     reader.click("button:has-text('检索')")
     reader.click("text=医保经办人员业务培训经费 >> nth=0")
     expect(reader.locator(".sheet-title")).to_contain_text("绩效")
-    _shot(reader, shots / "05-public-disclosure.png")
+    shot(reader, shots / "05-public-disclosure.png")
     with reader.expect_download() as download:
         reader.click("text=下载数据（JSON）")
     saved = download.value.path()

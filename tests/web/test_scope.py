@@ -9,6 +9,7 @@ answers 403 and stays as it was; lists never show a foreign row.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,6 +112,7 @@ def test_role_against_every_record(role: str, records: list[Record], people: dic
     _reading_pages(role, records, client)
     _actions(role, records, client)
     _lists(role, records, client)
+    _summaries(role, records, client)
 
 
 def _reading_pages(role: str, records: list[Record], client: Client) -> None:
@@ -150,6 +152,31 @@ def _lists(role: str, records: list[Record], client: Client) -> None:
             # the evaluation of a record in the list needs its approved declaration; names are unique
             shown = rec.name in page
             assert shown == VISIBLE[role](rec.owner, rec.state), (role, rec)
+
+
+def _summaries(role: str, records: list[Record], client: Client) -> None:
+    """The 汇总表, its downloads and the dashboard hold exactly the rows and figures the role may see."""
+    urls = ("/work/summary/?year=2025", "/work/summary/download.csv?year=2025", "/work/summary/download.xlsx?year=2025")
+    if role in ("anonymous", "sysadmin", "secadmin", "auditor"):
+        for url in (*urls, "/work/summary/dashboard/?year=2025"):
+            assert client.get(url).status_code == (302 if role == "anonymous" else 403), (role, url)
+        return
+    table = client.get(urls[1]).content.decode("utf-8-sig")
+    rows = {line.split(",")[2]: line.split(",") for line in table.splitlines()[1:-1]}
+    for rec in records:
+        if rec.kind == "declaration":
+            assert (rec.name in rows) == VISIBLE[role](rec.owner, rec.state), (role, rec)
+        else:  # its declaration is approved; the self-evaluation's state shows only where the role sees it
+            shown = rec.name in rows and rows[rec.name][11] != ""
+            assert shown == VISIBLE[role](rec.owner, rec.state), (role, rec)
+    page = client.get(urls[0]).content.decode()
+    assert all(name in page for name in rows)
+    html = client.get("/work/summary/dashboard/?year=2025").content.decode()
+    data = json.loads(html.split('<script id="chart-data" type="application/json">')[1].split("</script>")[0])
+    visible = {rec.pk for rec in records if rec.kind == "evaluation" and VISIBLE[role](rec.owner, rec.state)}
+    assert {p["evaluation_id"] for p in data["points"]} <= visible, role
+    assert bool(data["points"]) == bool(visible), role  # each filled self-evaluation is a point
+    assert sum(p["projects"] for p in data["progress"]) == len(rows), role
 
 
 def test_portal_shows_only_published_records(records: list[Record]) -> None:

@@ -63,11 +63,15 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "jixiao.web.orgs",
     "jixiao.web.accounts",
     "jixiao.web.audit",
     "jixiao.web.cycle",
     "jixiao.web.portal",
+    "jixiao.web.imports",
+    "jixiao.web.summary",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +206,17 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = env_list("JIXIAO_CSRF_TRUSTED_ORIGINS", [])
+
+# Background work (imports): inline unless JIXIAO_TASKS=database, then `manage.py db_worker` runs it.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if os.environ.get("JIXIAO_TASKS") == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
+DATA_UPLOAD_MAX_NUMBER_FILES = 1000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 LOGGING = {
     "version": 1,

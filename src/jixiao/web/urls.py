@@ -5,6 +5,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("jixiao.web.portal.urls")),
     path("accounts/", include("jixiao.web.accounts.urls")),
+    path("work/imports/", include("jixiao.web.imports.urls")),
+    path("work/summary/", include("jixiao.web.summary.urls")),
     path("work/", include("jixiao.web.cycle.urls")),
     path("audit/", include("jixiao.web.audit.urls")),
     path("orgs/", include("jixiao.web.orgs.urls")),

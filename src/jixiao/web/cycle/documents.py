@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from jixiao.core.model import Document, Execution, FundManagementRow, FundRow, Funds, Indicator, Kind, Project
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
+from jixiao.web.cycle.printed import as_printed
 
 
 def _row(**values: Decimal | None) -> FundRow | None:
@@ -27,7 +28,7 @@ def declaration_project(decl: Declaration) -> Project:
             level2=i.level2 or None,
             name=i.name,
             target=i.target or None,
-            weight=i.weight,
+            weight=as_printed(i, "weight"),
         )
         for i in decl.indicators.all()
     )
@@ -41,15 +42,24 @@ def declaration_project(decl: Declaration) -> Project:
         end_date=decl.end_date.isoformat() if decl.end_date else None,
         money_unit=decl.money_unit,
         funds=Funds(
-            total=_row(requested=decl.requested_total),
-            current_appropriation=_row(requested=decl.requested_current),
-            carryover=_row(requested=decl.requested_carryover),
-            other=_row(requested=decl.requested_other),
+            total=_row(requested=as_printed(decl, "requested_total")),
+            current_appropriation=_row(requested=as_printed(decl, "requested_current")),
+            carryover=_row(requested=as_printed(decl, "requested_carryover")),
+            other=_row(requested=as_printed(decl, "requested_other")),
         ),
         goal=decl.goal or None,
         overall_goal=decl.overall_goal or None,
         indicators=indicators,
     )
+
+
+BY_PHASE = ("initial", "adjusted", "executed")
+BY_SOURCE = ("adjusted", "executed")  # the transfer form's central and local rows have no initial budget
+
+
+def _money_row(ev: SelfEvaluation, row: str, rate: str, phases: tuple[str, ...] = BY_PHASE) -> FundRow | None:
+    """One money row of a self-evaluation (``initial_total``, ``adjusted_total``, … and its rate), as printed."""
+    return _row(**{phase: as_printed(ev, f"{phase}_{row}") for phase in phases}, rate_pct=as_printed(ev, rate))
 
 
 def evaluation_project(ev: SelfEvaluation) -> Project:
@@ -67,8 +77,8 @@ def evaluation_project(ev: SelfEvaluation) -> Project:
                 name=i.name,
                 target=i.target or None,
                 actual=(r.actual or None) if r else None,
-                weight=i.weight,
-                score=r.score if r else None,
+                weight=as_printed(i, "weight"),
+                score=as_printed(r, "score") if r else None,
                 deviation=(r.deviation or None) if r else None,
             )
         )
@@ -88,35 +98,25 @@ def evaluation_project(ev: SelfEvaluation) -> Project:
         central_department=decl.central_department or None,
         money_unit=ev.money_unit,
         funds=Funds(
-            total=_row(
-                initial=ev.initial_total, adjusted=ev.adjusted_total, executed=ev.executed_total, rate_pct=ev.rate_pct
-            ),
-            current_appropriation=_row(
-                initial=ev.initial_current,
-                adjusted=ev.adjusted_current,
-                executed=ev.executed_current,
-                rate_pct=ev.rate_current,
-            ),
-            carryover=_row(
-                initial=ev.initial_carryover,
-                adjusted=ev.adjusted_carryover,
-                executed=ev.executed_carryover,
-                rate_pct=ev.rate_carryover,
-            ),
-            other=_row(
-                initial=ev.initial_other, adjusted=ev.adjusted_other, executed=ev.executed_other, rate_pct=ev.rate_other
-            ),
-            central=_row(adjusted=ev.adjusted_central, executed=ev.executed_central, rate_pct=ev.rate_central),
-            local=_row(adjusted=ev.adjusted_local, executed=ev.executed_local, rate_pct=ev.rate_local),
+            total=_money_row(ev, "total", "rate_pct"),
+            current_appropriation=_money_row(ev, "current", "rate_current"),
+            carryover=_money_row(ev, "carryover", "rate_carryover"),
+            other=_money_row(ev, "other", "rate_other"),
+            central=_money_row(ev, "central", "rate_central", BY_SOURCE),
+            local=_money_row(ev, "local", "rate_local", BY_SOURCE),
         ),
         execution=None
         if transfer
-        else Execution(weight=ev.execution_weight, rate_pct=ev.rate_pct, score=ev.execution_score),
+        else Execution(
+            weight=as_printed(ev, "execution_weight"),
+            rate_pct=as_printed(ev, "rate_pct"),
+            score=as_printed(ev, "execution_score"),
+        ),
         fund_management=fund_management,
         goal=decl.goal or None,
         outcome=ev.outcome or None,
         indicators=tuple(indicators),
-        total_score=ev.total_score,
+        total_score=as_printed(ev, "total_score"),
         grade=ev.grade or None,
     )
 

@@ -10,12 +10,13 @@ one audit event per record, so a failure leaves nothing behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 
 from jixiao.core.model import Document, Kind, Project
 from jixiao.core.workflow import State
@@ -27,10 +28,14 @@ from jixiao.web.cycle.models import (
     EvaluationIndicator,
     FundManagementItem,
     SelfEvaluation,
+    SourceFile,
     StateChange,
 )
-from jixiao.web.cycle.services import _publish, ensure_project
+from jixiao.web.cycle.printed import split_printed
+from jixiao.web.cycle.services import _publish, ensure_project, refresh_findings
 from jixiao.web.orgs.models import Organization
+
+M = TypeVar("M", bound=models.Model)
 
 
 class LoadError(Exception):
@@ -81,11 +86,36 @@ def _unit_for(
     return _find_or_create(unit_name, Organization.Kind.UNIT, department, create, result)
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Where a loaded record comes from: the file's name and hash, the kept file, the first line."""
+
+    source: tuple[str, str]
+    source_file: SourceFile | None = None
+    first_line: int | None = None
+
+    def fields(self) -> dict[str, object]:
+        """The Source fields of a record."""
+        return {
+            "file_name": self.source[0][:255],
+            "sha256": self.source[1],
+            "source_file": self.source_file,
+            "first_line": self.first_line,
+        }
+
+
+def _create(model: type[M], **values: Any) -> M:
+    """Create a record with its numbers in two-place columns and their printed text kept beside them."""
+    columns, printed = split_printed(values)
+    return model.objects.create(**columns, printed=printed)  # type: ignore[attr-defined, no-any-return]
+
+
 def _declaration(
-    ctx: Context, project: Project, year: int, unit: Organization, state: State, source: tuple[str, str], transfer: bool
+    ctx: Context, project: Project, year: int, unit: Organization, state: State, origin: Origin, transfer: bool
 ) -> Declaration:
     row = project.funds
-    decl = Declaration.objects.create(
+    decl = _create(
+        Declaration,
         project=ensure_project(ctx, unit, project.name),
         year=year,
         state=state.value,
@@ -103,11 +133,11 @@ def _declaration(
         requested_other=row.other.requested if row.other else None,
         overall_goal=project.overall_goal or "",
         goal=project.goal or "",
-        file_name=source[0],
-        sha256=source[1],
+        **origin.fields(),
     )
     for position, indicator in enumerate(project.indicators, start=1):
-        DeclarationIndicator.objects.create(
+        _create(
+            DeclarationIndicator,
             declaration=decl,
             position=position,
             level1=indicator.level1,
@@ -119,7 +149,7 @@ def _declaration(
     return decl
 
 
-def _evaluation(decl: Declaration, project: Project, state: State, source: tuple[str, str]) -> SelfEvaluation:
+def _evaluation(decl: Declaration, project: Project, state: State, origin: Origin) -> SelfEvaluation:
     f = project.funds
 
     def cell(key: str, column: str) -> Decimal | None:
@@ -127,7 +157,8 @@ def _evaluation(decl: Declaration, project: Project, state: State, source: tuple
         return getattr(row, column) if row is not None else None
 
     execution = project.execution
-    ev = SelfEvaluation.objects.create(
+    ev = _create(
+        SelfEvaluation,
         declaration=decl,
         state=state.value,
         money_unit=project.money_unit or "元",
@@ -157,11 +188,11 @@ def _evaluation(decl: Declaration, project: Project, state: State, source: tuple
         outcome=project.outcome or "",
         total_score=project.total_score,
         grade=project.grade or "",
-        file_name=source[0],
-        sha256=source[1],
+        **origin.fields(),
     )
     for decl_indicator, indicator in zip(decl.indicators.all(), project.indicators, strict=True):
-        EvaluationIndicator.objects.create(
+        _create(
+            EvaluationIndicator,
             evaluation=ev,
             indicator=decl_indicator,
             actual=indicator.actual or "",
@@ -183,6 +214,8 @@ def load_document(
     source: tuple[str, str] = ("", ""),
     state_for: Callable[[int, Project], State] = lambda n, p: State.DRAFT,
     create_orgs: bool = False,
+    source_file: SourceFile | None = None,
+    first_lines: Sequence[int | None] = (),
 ) -> LoadResult:
     """Load every project of ``document`` in one transaction; ``state_for`` picks each record's state.
 
@@ -198,17 +231,18 @@ def load_document(
         for n, project in enumerate(document.projects):
             unit = _unit_for(project, bureau, create_orgs, result, transfer)
             state = state_for(n, project)
+            origin = Origin(source, source_file, first_lines[n] if n < len(first_lines) else None)
             existing = Declaration.objects.filter(project__unit=unit, project__name=project.name, year=document.year)
             if existing.exists():
                 raise LoadError(f"「{unit.name}」的项目「{project.name}」已有{document.year}年度的记录，未重复导入。")
             if document.kind is Kind.TARGET_DECLARATION:
-                decl = _declaration(ctx, project, document.year, unit, state, source, transfer)
+                decl = _declaration(ctx, project, document.year, unit, state, origin, transfer)
                 result.declarations.append(decl)
                 _audit_import(ctx, decl, unit, source, state)
             else:
                 decl_state = State.PUBLISHED if state is State.PUBLISHED else State.APPROVED
-                decl = _declaration(ctx, project, document.year, unit, decl_state, source, transfer)
-                ev = _evaluation(decl, project, state, source)
+                decl = _declaration(ctx, project, document.year, unit, decl_state, origin, transfer)
+                ev = _evaluation(decl, project, state, origin)
                 result.declarations.append(decl)
                 result.evaluations.append(ev)
                 _audit_import(ctx, decl, unit, source, decl_state)
@@ -228,6 +262,7 @@ def _audit_import(
         comment=f"由文件 {source[0]} 导入" if source[0] else "导入",
         by=ctx.user if ctx.user is not None else None,
     )
+    refresh_findings(obj)
     if state is State.PUBLISHED:
         _publish(ctx, obj)
     record(

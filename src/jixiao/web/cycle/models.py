@@ -19,6 +19,8 @@ STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
 MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
 SCORE = {"max_digits": 7, "decimal_places": 2, "null": True, "blank": True}
 MONEY_UNITS = [("元", "元"), ("万元", "万元")]
+# Figures derived by the review on every write: not part of a record's history.
+DERIVED = ["errors", "warnings", "infos"]
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -63,12 +65,51 @@ class RecordQuerySet(models.QuerySet["Declaration"]):
         return self.filter(record_scope(user, self.model))
 
 
+def _source_path(instance: SourceFile, filename: str) -> str:
+    """Stored under a generated name: the uploaded name is kept in the database only."""
+    import uuid
+    from pathlib import PurePath
+
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"sources/{instance.sha256[:2]}/{uuid.uuid4().hex}{suffix}"
+
+
+class SourceFile(models.Model):
+    """A file records were imported from, kept with its SHA-256 so a second import of it is recognised."""
+
+    sha256 = models.CharField("文件摘要（SHA-256）", max_length=64, db_index=True)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    stored = models.FileField("存储位置", upload_to=_source_path, max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "来源文件"
+        verbose_name_plural = "来源文件"
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Source(models.Model):
     """Where an imported record came from: the file, its hash, and the line."""
 
     file_name = models.CharField("文件名", max_length=255, blank=True)
     sha256 = models.CharField("文件摘要", max_length=64, blank=True)
     first_line = models.PositiveIntegerField("起始行", null=True, blank=True)
+    source_file = models.ForeignKey(
+        SourceFile, verbose_name="来源文件", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # the printed text of numbers whose digits the two-place columns change (see printed.py)
+    printed = models.JSONField("原表数字写法", default=dict, blank=True)
+    # Review findings, counted when the record is written (lists sort and filter on them).
+    errors = models.PositiveIntegerField("错误数", default=0)
+    warnings = models.PositiveIntegerField("提醒数", default=0)
+    infos = models.PositiveIntegerField("提示数", default=0)
 
     class Meta:
         abstract = True
@@ -105,7 +146,7 @@ class Declaration(Source):
     goal = models.TextField("年度总体目标", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED)
 
     objects = RecordQuerySet.as_manager()
 
@@ -134,6 +175,7 @@ class DeclarationIndicator(models.Model):
     name = models.CharField("三级指标", max_length=300)
     target = models.CharField("年度指标值", max_length=300, blank=True)
     weight = models.DecimalField("分值", **SCORE)
+    printed = models.JSONField("原表数字写法", default=dict, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -177,6 +219,11 @@ class SelfEvaluation(Source):
     rate_carryover = models.DecimalField("上年结转资金·执行率", **SCORE)
     rate_other = models.DecimalField("其他资金·执行率", **SCORE)
     rate_pct = models.DecimalField("执行率（%）", **SCORE)
+    # executed ÷ adjusted from the amounts, and the total by the rules: kept for lists and charts
+    execution_rate = models.DecimalField("执行率（按金额计算）", max_digits=9, decimal_places=2, null=True, blank=True)
+    suggested_total = models.DecimalField("按规则计算的总分", **SCORE)
+    # the grade as recorded, else the grade of the recorded total by the rule pack: what summaries group by
+    summary_grade = models.CharField("汇总等级", max_length=2, blank=True, db_index=True)
     execution_weight = models.DecimalField("预算执行率分值", max_digits=7, decimal_places=2, default=10)
     execution_score = models.DecimalField("预算执行率得分", **SCORE)
     outcome = models.TextField("实际完成情况", blank=True)
@@ -184,7 +231,7 @@ class SelfEvaluation(Source):
     grade = models.CharField("评分等级", max_length=2, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=[*DERIVED, "execution_rate", "suggested_total", "summary_grade"])
 
     objects = RecordQuerySet.as_manager()
 
@@ -211,6 +258,7 @@ class EvaluationIndicator(models.Model):
     score = models.DecimalField("得分", **SCORE)
     deviation = models.TextField("偏差原因分析及改进措施", blank=True)
     score_reason = models.TextField("得分与建议分不同的理由", blank=True)
+    printed = models.JSONField("原表数字写法", default=dict, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -218,6 +266,30 @@ class EvaluationIndicator(models.Model):
         verbose_name_plural = "指标自评"
         ordering = ["evaluation", "indicator__position"]
         constraints = [models.UniqueConstraint(fields=["evaluation", "indicator"], name="evaluation_row_once")]
+
+
+class StoredFinding(models.Model):
+    """A review finding of a record, refreshed by the services on every write."""
+
+    declaration = models.ForeignKey(
+        Declaration, null=True, blank=True, on_delete=models.CASCADE, related_name="findings"
+    )
+    evaluation = models.ForeignKey(
+        SelfEvaluation, null=True, blank=True, on_delete=models.CASCADE, related_name="findings"
+    )
+    code = models.CharField("代码", max_length=60, db_index=True)
+    severity = models.CharField("级别", max_length=10)
+    indicator_index = models.PositiveIntegerField("指标序号", null=True, blank=True)
+    indicator = models.CharField("指标", max_length=300, blank=True)
+    field = models.CharField("栏目", max_length=40, blank=True)
+    message = models.TextField("说明")
+    expected = models.CharField("应为", max_length=300, blank=True)
+    found = models.CharField("实为", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "审核发现"
+        verbose_name_plural = "审核发现"
+        ordering = ["pk"]
 
 
 class FundManagementItem(models.Model):
@@ -306,6 +378,10 @@ class Publication(models.Model):
     project_name = models.CharField("项目名称", max_length=200)
     # the document JSON as jixiao.core.serialize wrote it: exact digits, never floats
     document = models.TextField("公开文本（文档 JSON）")
+    # what the portal's search reads: project name, unit, department and the goals, as published
+    search_text = models.TextField("检索文本", blank=True)
+    # a record published again supersedes its earlier version, whose page stays (stable URLs)
+    current = models.BooleanField("最新公开版本", default=True, db_index=True)
     published_at = models.DateTimeField("公开时间", auto_now_add=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
 

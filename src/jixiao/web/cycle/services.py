@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from jixiao.core.review import review_document
 from jixiao.core.serialize import dumps
 from jixiao.core.workflow import Action, Role, State, transition
 from jixiao.web.access import account_of, require, role_of
@@ -34,6 +35,7 @@ from jixiao.web.cycle.models import (
     Publication,
     SelfEvaluation,
     StateChange,
+    StoredFinding,
 )
 from jixiao.web.orgs.models import Organization
 
@@ -134,6 +136,53 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {"before": {k: before.get(k) for k in keys}, "after": {k: after[k] for k in keys}}
 
 
+def refresh_findings(record_: Record) -> None:
+    """Review the record again and store its findings, counts and computed figures.
+
+    Called by every write in the same transaction, so lists, summary tables
+    and charts read stored values instead of reviewing thousands of records
+    per page.
+    """
+    from jixiao.core.scoring import grade_for, load_pack, score_project
+
+    if isinstance(record_, Declaration):
+        document = declaration_document(record_)
+        owner = {"declaration": record_}
+    else:
+        document = evaluation_document(record_)
+        owner = {"evaluation": record_}
+    findings = review_document(document)
+    StoredFinding.objects.filter(**owner).delete()
+    StoredFinding.objects.bulk_create(
+        StoredFinding(
+            **owner,
+            code=f.code,
+            severity=f.severity.value,
+            indicator_index=f.indicator_index,
+            indicator=(f.indicator or "")[:300],
+            field=f.field or "",
+            message=f.message,
+            expected=(f.expected or "")[:300],
+            found=(f.found or "")[:300],
+        )
+        for f in findings
+    )
+    counts = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}
+    values: dict[str, Any] = {"errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
+    if isinstance(record_, SelfEvaluation):
+        executed, adjusted = record_.executed_total, record_.adjusted_total
+        values["execution_rate"] = (
+            (executed / adjusted * 100).quantize(Decimal("0.01")) if executed is not None and adjusted else None
+        )
+        values["suggested_total"] = score_project(document.projects[0]).total_suggested
+        total = record_.total_score
+        values["summary_grade"] = record_.grade or (grade_for(total, load_pack()) if total is not None else "")
+    # a plain update: these are derived figures, not a change of the record that history must keep
+    type(record_).objects.filter(pk=record_.pk).update(**values)
+    for key, value in values.items():
+        setattr(record_, key, value)
+
+
 def _ensure_visible(ctx: Context, record: Record) -> None:
     if not type(record).objects.visible_to(ctx.user).filter(pk=record.pk).exists():
         raise PermissionDenied("您无权处理该记录。")
@@ -176,6 +225,7 @@ def create_declaration(
         decl.full_clean(exclude=["project"])
         decl.save()
         _replace_indicators(decl, indicators)
+        refresh_findings(decl)
         record(
             ctx,
             AuditEvent.Type.CREATE,
@@ -255,6 +305,7 @@ def update_declaration(
         locked.version += 1
         locked.save()
         _replace_indicators(locked, indicators)
+        refresh_findings(locked)
         after = snapshot(locked, DECLARATION_FIELDS) | {"indicators": _indicator_rows(locked)}
         record(ctx, AuditEvent.Type.UPDATE, obj=locked, organization=_unit_of(locked), detail=_changes(before, after))
         return locked
@@ -284,6 +335,7 @@ def adjust_indicator(
         row.save()
         locked.version += 1
         locked.save()
+        refresh_findings(locked)
         adjustment = Adjustment.objects.create(
             declaration=locked,
             indicator=row,
@@ -327,6 +379,7 @@ def create_evaluation(ctx: Context, decl: Declaration) -> SelfEvaluation:
         ev = SelfEvaluation.objects.create(declaration=locked, money_unit=locked.money_unit)
         for indicator in locked.indicators.all():
             EvaluationIndicator.objects.create(evaluation=ev, indicator=indicator)
+        refresh_findings(ev)
         record(ctx, AuditEvent.Type.CREATE, obj=ev, organization=_unit_of(ev), detail={"from_declaration": locked.pk})
         return ev
 
@@ -370,6 +423,7 @@ def update_evaluation(
             for f in EVALUATION_ROW_FIELDS:
                 setattr(target, f, getattr(row, f))
             target.save()
+        refresh_findings(locked)
         after = snapshot(locked, EVALUATION_FIELDS) | {"rows": _evaluation_rows(locked)}
         record(ctx, AuditEvent.Type.UPDATE, obj=locked, organization=_unit_of(locked), detail=_changes(before, after))
         return locked
@@ -482,8 +536,12 @@ def _publish(ctx: Context, rec: Record) -> Publication:
         decl, ev, kind, doc = rec, None, Publication.Kind.DECLARATION, declaration_document(rec)
     else:
         decl, ev, kind, doc = rec.declaration, rec, Publication.Kind.EVALUATION, evaluation_document(rec)
+    Publication.objects.filter(kind=kind, declaration=decl, current=True).update(current=False)
+    project = doc.projects[0]
+    searched = (project.name, project.unit, project.department, project.overall_goal, project.goal, project.outcome)
     return Publication.objects.create(
         kind=kind,
+        search_text="\n".join(text for text in searched if text),
         declaration=decl,
         evaluation=ev,
         year=decl.year,

@@ -17,5 +17,6 @@ urlpatterns = [
     path("evaluations/<int:pk>/edit/", views.evaluation_edit, name="evaluation_edit"),
     path("evaluations/<int:pk>/act/<str:action>/", views.evaluation_act, name="evaluation_act"),
     path("evaluations/<int:pk>/preview/", views.evaluation_preview, name="evaluation_preview"),
+    path("<str:kind>/<int:pk>/source/", views.source_file, name="source_file"),
     path("targets/check/", views.target_check, name="target_check"),
 ]

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -205,8 +205,8 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and decl.state in (State.APPROVED.value, State.PUBLISHED.value),
             "comment_form": CommentForm(),
             "adjust_form": AdjustForm(),
-            "changes": decl.state_changes.select_related("by"),
-            "adjustments": decl.adjustments.select_related("by", "indicator"),
+            "changes": decl.state_changes.select_related("by__account"),
+            "adjustments": decl.adjustments.select_related("by__account", "indicator"),
             "evaluation": getattr(decl, "evaluation", None),
         },
     )
@@ -355,7 +355,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": _actions(request.user, ev.state),
             "can_edit": services.role_may(request.user, ev, Action.EDIT),
             "comment_form": CommentForm(),
-            "changes": ev.state_changes.select_related("by"),
+            "changes": ev.state_changes.select_related("by__account"),
         },
     )
 
@@ -493,6 +493,20 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
         "general_findings": plain(general),
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
+def source_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+    """The kept file a record was imported from, for whoever may see the record."""
+    model = {"declaration": Declaration, "evaluation": SelfEvaluation}.get(kind)
+    if model is None:
+        raise Http404("没有这种记录。")
+    record = get_for(request.user, model.objects.select_related("source_file"), pk)
+    if record.source_file is None:
+        raise Http404("该记录不是从文件导入的。")
+    kept = record.source_file
+    return FileResponse(kept.stored.open("rb"), as_attachment=True, filename=kept.original_name)
 
 
 @login_required

@@ -1,72 +1,138 @@
-"""Public disclosure pages: only published versions, no personal data, stable URLs."""
+"""Public disclosure pages: only published versions, no personal data, stable URLs.
+
+Everything here reads :class:`~jixiao.web.cycle.models.Publication`, the
+frozen document JSON of what a reviewer published, never the live
+records; so a draft, a return comment or a reviewer's name cannot reach
+an anonymous reader. Forms are drawn from the same format-neutral report
+as the XLSX, PDF and Word files, so the page and the downloads match the
+official layout and each other.
+"""
 
 from __future__ import annotations
 
 import json
+from urllib.parse import quote, urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from jixiao.core.model import FUND_ROW_LABELS
 from jixiao.core.serialize import loads
-from jixiao.web.cycle.layout import tree_rows
+from jixiao.exporters.report import Report, build_report
 from jixiao.web.cycle.models import Publication
+from jixiao.web.portal.sheets import html_grid
 
-
-def _latest() -> list[int]:
-    """The newest publication of each record (a republished record shows its latest version)."""
-    seen: dict[tuple[str, int], int] = {}
-    for pk, kind, decl in Publication.objects.order_by("published_at", "pk").values_list(
-        "pk", "kind", "declaration_id"
-    ):
-        seen[(kind, decl)] = pk
-    return list(seen.values())
+PAGE_SIZE = 50
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Published declarations and self-evaluations, by year and department, searchable by name and goal."""
-    qs = Publication.objects.filter(pk__in=_latest())
-    year = request.GET.get("year", "")
-    q = request.GET.get("q", "").strip()
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
-    if q:
-        qs = qs.filter(project_name__icontains=q) | qs.filter(document__icontains=q)
-    years = sorted(set(Publication.objects.values_list("year", flat=True)), reverse=True)
-    page = Paginator(qs.order_by("-year", "department_name", "project_name"), 50).get_page(request.GET.get("page"))
-    return render(request, "portal/home.html", {"page": page, "years": years, "year": year, "q": q})
+    """Published declarations and self-evaluations by year, department and kind; search names and goals."""
+    current = Publication.objects.filter(current=True)
+    filters = {k: request.GET.get(k, "").strip()[:100] for k in ("year", "department", "kind", "q")}
+    qs = current
+    if filters["year"].isdigit():
+        qs = qs.filter(year=int(filters["year"]))
+    if filters["department"]:
+        qs = qs.filter(department_name=filters["department"])
+    if filters["kind"] in Publication.Kind.values:
+        qs = qs.filter(kind=filters["kind"])
+    for word in filters["q"].split():  # every word must appear, in the name or the published goals
+        qs = qs.filter(search_text__icontains=word)
+    page = Paginator(
+        qs.order_by("-year", "department_name", "project_name", "kind", "pk").only(
+            "pk", "kind", "year", "department_name", "unit_name", "project_name", "published_at"
+        ),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": urlencode({k: v for k, v in filters.items() if v}),
+            "years": sorted(set(current.values_list("year", flat=True)), reverse=True),
+            "departments": sorted(set(current.values_list("department_name", flat=True))),
+            "kinds": Publication.Kind.choices,
+        },
+    )
+
+
+def _report(publication: Publication) -> Report:
+    document = loads(publication.document, source=f"公开版本 {publication.pk}")
+    if not document.projects:
+        raise Http404("没有找到该公开文本。")
+    return build_report(document)
 
 
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One published form in the official layout."""
+    """One published form in the official layout; an older version links to the newest."""
     publication = get_object_or_404(Publication, pk=pk)
-    document = loads(publication.document)
-    if not document.projects:
-        raise Http404("没有找到该公开文本。")
-    project = document.projects[0]
-    funds = [(FUND_ROW_LABELS[key], row) for key, row in project.funds.rows()]
+    report = _report(publication)
+    form = report.forms[0]
+    newest = (
+        None
+        if publication.current
+        else Publication.objects.filter(kind=publication.kind, declaration_id=publication.declaration_id, current=True)
+        .only("pk")
+        .first()
+    )
     return render(
         request,
         "portal/detail.html",
         {
             "publication": publication,
-            "document": document,
-            "project": project,
-            "funds": funds,
-            "tree": tree_rows(list(project.indicators)),
+            "form": form,
+            "grid": html_grid(form),
+            "newest": newest,
+            "formats": list(FORMATS),
         },
     )
+
+
+def _filename(publication: Publication, suffix: str) -> str:
+    """An ASCII name for old clients and the Chinese one (RFC 6266) for everyone else."""
+    title = f"{publication.year}年度{publication.get_kind_display()}-{publication.project_name}"
+    return f"attachment; filename=\"jixiao-{publication.pk}.{suffix}\"; filename*=UTF-8''{quote(title)}.{suffix}"
 
 
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     """The published document JSON (jixiao.document/1), exactly as frozen at publication."""
     publication = get_object_or_404(Publication, pk=pk)
-    response = HttpResponse(publication.document, content_type="application/json; charset=utf-8")
     json.loads(publication.document)  # a frozen version is valid JSON; never serve anything else
-    response["Content-Disposition"] = f'attachment; filename="jixiao-{publication.pk}.json"'
+    response = HttpResponse(publication.document, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = _filename(publication, "json")
+    return response
+
+
+@require_GET
+def download_form(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The published form as XLSX, PDF or Word, drawn from the frozen document."""
+    if fmt not in FORMATS:
+        raise Http404("没有这种格式。")
+    publication = get_object_or_404(Publication, pk=pk)
+    report = _report(publication)
+    if fmt == "xlsx":
+        from jixiao.exporters import xlsx
+
+        body = xlsx.render(report)
+    elif fmt == "pdf":
+        from jixiao.exporters import pdf
+
+        body = pdf.render(report, summary=False)
+    else:
+        from jixiao.exporters import docx
+
+        body = docx.render(report)
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = _filename(publication, fmt)
     return response

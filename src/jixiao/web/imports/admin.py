@@ -1,0 +1,1 @@
+"""Imports are managed through their own pages; the Django admin is not mounted."""

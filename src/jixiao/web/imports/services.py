@@ -1,0 +1,305 @@
+"""Importing files in the web: keep each upload with its hash, read it, preview it, load it all or nothing.
+
+Reading and loading run as tasks (django-tasks): inline in development and
+in the demo, in a worker process (``manage.py db_worker``) in production,
+so a large upload never holds a page. Every step is audited.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+
+from jixiao.core.errors import JixiaoError
+from jixiao.core.model import Document, Kind
+from jixiao.core.review import Severity, review_document
+from jixiao.core.serialize import dumps, loads
+from jixiao.core.workflow import Role, State
+from jixiao.documents.importer import ALL_SUFFIXES, import_bytes
+from jixiao.documents.text import MAX_BYTES
+from jixiao.web.access import account_of
+from jixiao.web.audit.models import AuditEvent
+from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.loader import LoadError, load_document
+from jixiao.web.cycle.models import Declaration, SourceFile
+from jixiao.web.imports.models import ImportFile, ImportJob
+from jixiao.web.orgs.models import Organization
+
+TARGET_STATES = {
+    State.DRAFT.value: "草稿",
+    State.APPROVED.value: "财政已批复",
+    State.PUBLISHED.value: "已公开",
+}
+MAX_FILES = 1000
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the browser sent it."""
+
+    name: str
+    data: bytes
+
+
+def importer_of(ctx: Context) -> Organization:
+    """The organization a reviewer imports for (their department, or the bureau); others may not import."""
+    account = account_of(ctx.user)
+    if account is None or account.role_enum not in (Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER):
+        raise PermissionDenied("只有主管部门审核人员和财政审核人员可以导入文件。")
+    assert account.organization is not None
+    return account.organization
+
+
+def jobs_visible_to(user: object) -> Any:
+    """Import jobs a person may see: their own; a department's for its reviewers; all for the finance bureau."""
+    account = account_of(user)
+    if account is None:
+        return ImportJob.objects.none()
+    if account.role_enum is Role.FINANCE_REVIEWER:
+        return ImportJob.objects.all()
+    if account.role_enum is Role.DEPT_REVIEWER:
+        return ImportJob.objects.filter(Q(organization=account.organization) | Q(created_by=user))
+    return ImportJob.objects.none()
+
+
+def create_job(ctx: Context, uploads: Iterable[Upload]) -> ImportJob:
+    """Keep every uploaded file (under a generated name, with its SHA-256) and open an import job."""
+    organization = importer_of(ctx)
+    files = list(uploads)
+    if not files:
+        raise ValidationError("请选择要导入的文件。")
+    if len(files) > MAX_FILES:
+        raise ValidationError(f"一次最多导入 {MAX_FILES} 个文件。")
+    for upload in files:
+        if len(upload.data) > MAX_BYTES:
+            raise ValidationError(f"{upload.name}：文件过大（上限 {MAX_BYTES // 1024 // 1024} MB）。")
+        if not upload.name.lower().endswith(ALL_SUFFIXES):
+            raise ValidationError(f"{upload.name}：不支持的文件类型，可导入：{'、'.join(ALL_SUFFIXES)}。")
+    with transaction.atomic():
+        job = ImportJob.objects.create(
+            created_by=ctx.user, organization=organization, ip=ctx.ip, total_files=len(files)
+        )
+        for position, upload in enumerate(files):
+            digest = hashlib.sha256(upload.data).hexdigest()
+            source = SourceFile.objects.filter(sha256=digest, size=len(upload.data)).first()
+            if source is None:
+                source = SourceFile(
+                    sha256=digest, original_name=upload.name[:255], size=len(upload.data), uploaded_by=ctx.user
+                )
+                source.stored.save(upload.name, ContentFile(upload.data), save=False)
+                source.save()
+            ImportFile.objects.create(job=job, source=source, position=position)
+        record(
+            ctx,
+            AuditEvent.Type.IMPORT,
+            obj=job,
+            organization=organization,
+            detail={"step": "upload", "files": [f.name for f in files]},
+        )
+    return job
+
+
+def _department_of(name: str | None) -> Organization | None:
+    if not name:
+        return None
+    return Organization.objects.filter(name=name, kind=Organization.Kind.DEPARTMENT).first()
+
+
+def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list[dict[str, Any]]:
+    """What loading would do with each project: its unit, whether that exists, what blocks it."""
+    out = []
+    transfer = document.kind is Kind.TRANSFER_SELF_EVALUATION
+    for n, project in enumerate(document.projects):
+        department = _department_of(project.department)
+        unit_name = project.department if transfer else (project.unit or project.department)
+        unit = Organization.objects.filter(name=unit_name).first() if unit_name else None
+        findings = review_document(Document(kind=document.kind, year=document.year, projects=(project,)))
+        exists = bool(
+            unit
+            and document.year
+            and Declaration.objects.filter(project__unit=unit, project__name=project.name, year=document.year).exists()
+        )
+        out.append(
+            {
+                "name": project.name,
+                "department": project.department or "",
+                "unit": unit_name or "",
+                "first_line": first_lines[n] if n < len(first_lines) else None,
+                "department_known": department is not None,
+                "unit_known": unit is not None,
+                "exists": exists,
+                "indicators": len(project.indicators),
+                "findings": [
+                    {"severity": f.severity.value, "label": f.severity.label, "code": f.code, "message": f.message}
+                    for f in sorted(findings, key=lambda f: f.severity.rank)
+                ],
+                "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
+                "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),
+                "infos": sum(1 for f in findings if f.severity is Severity.INFO),
+            }
+        )
+    return out
+
+
+def read_job(job_id: int) -> None:
+    """Read every file of the job and prepare its preview; the job is then waiting for confirmation."""
+    job = ImportJob.objects.get(pk=job_id)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.READING, done_files=0)
+    for count, item in enumerate(job.files.select_related("source"), start=1):
+        with item.source.stored.open("rb") as handle:
+            data = handle.read()
+        try:
+            result = import_bytes(data, item.source.original_name)
+        except JixiaoError as exc:
+            item.error = str(exc)
+        else:
+            item.document = dumps(result.document)
+            item.warnings = [str(w) for w in result.warnings]
+            item.projects = _preview(job, result.document, [p.first_line for p in result.projects])
+        seen = Declaration.objects.filter(sha256=item.source.sha256).order_by("created_at").first()
+        item.seen_before = (
+            {"year": seen.year, "project": seen.project.name, "at": seen.created_at.isoformat()} if seen else {}
+        )
+        item.save()
+        ImportJob.objects.filter(pk=job.pk).update(done_files=count)
+    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.READ)
+
+
+def problems_of(job: ImportJob, role: Role, department_id: int | None, create_units: bool | None = None) -> list[str]:
+    """Everything that stops the job from loading, each with its file and project; empty when it can load.
+
+    ``create_units`` says whether unregistered organizations will be created (the job's choice by default);
+    the preview asks with True to list only what the checkbox cannot solve.
+    """
+    create = job.create_units if create_units is None else create_units
+    problems = []
+    for item in job.files.select_related("source"):
+        name = item.source.original_name
+        if item.error:
+            problems.append(item.error)
+            continue
+        if item.seen_before:
+            seen = item.seen_before
+            when, what = seen["at"][:10], f"{seen['year']}年度「{seen['project']}」等"
+            problems.append(f"{name}：该文件已于 {when} 导入过（{what}），不再重复导入。")
+        for p in item.projects:
+            where = (
+                f"{name}（第{p['first_line']}行起）「{p['name']}」" if p.get("first_line") else f"{name}「{p['name']}」"
+            )
+            department = _department_of(p["department"])
+            if role is Role.DEPT_REVIEWER and (department is None or department.pk != department_id):
+                problems.append(
+                    f"{where}：主管部门为「{p['department'] or '未注明'}」，不属于本部门，不能由本部门导入。"
+                )
+                continue
+            if p["exists"]:
+                problems.append(f"{where}：「{p['unit']}」已有该项目本年度的记录。")
+            if not p["department_known"] and not (create and role is Role.FINANCE_REVIEWER):
+                problems.append(f"{where}：组织机构中没有主管部门「{p['department'] or '未注明'}」。")
+            elif not p["unit_known"] and not create:
+                problems.append(
+                    f"{where}：组织机构中没有单位「{p['unit']}」，请勾选“同时新建未登记的单位”或先建立该单位。"
+                )
+    return problems
+
+
+def new_organizations(job: ImportJob) -> dict[str, list[str]]:
+    """The departments and units the job would create when the reviewer allows it."""
+    departments: set[str] = set()
+    units: set[str] = set()
+    for item in job.files.all():
+        for p in item.projects:
+            if not p["department_known"] and p["department"]:
+                departments.add(p["department"])
+            if not p["unit_known"] and p["unit"] and p["unit"] != p["department"]:
+                units.add(p["unit"])
+    return {"departments": sorted(departments), "units": sorted(units)}
+
+
+def confirm(ctx: Context, job: ImportJob, target_state: str, create_units: bool) -> ImportJob:
+    """Record the choices and start loading (all files in one transaction, or nothing)."""
+    organization = importer_of(ctx)
+    if job.state not in (ImportJob.State.READ, ImportJob.State.FAILED):
+        raise ValidationError("该导入任务现在不能确认。")
+    if target_state not in TARGET_STATES:
+        raise ValidationError("请选择导入后的状态。")
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        locked.target_state = target_state
+        locked.create_units = create_units
+        locked.state = ImportJob.State.LOADING
+        locked.problems = []
+        locked.save()
+        record(
+            ctx,
+            AuditEvent.Type.IMPORT,
+            obj=locked,
+            organization=organization,
+            detail={"step": "confirm", "state": target_state, "create_units": create_units},
+        )
+    return locked
+
+
+def load_job(job_id: int, user_id: int) -> None:
+    """Load every project of every file of the job in one transaction, or nothing, with every problem listed."""
+    from django.contrib.auth import get_user_model
+
+    job = ImportJob.objects.get(pk=job_id)
+    user = get_user_model().objects.get(pk=user_id)
+    ctx = Context(user=user, ip=job.ip)
+    account = account_of(user)
+    role = account.role_enum if account else None
+    problems = problems_of(job, role, account.organization_id if account else None) if role else ["无权导入。"]
+    if problems:
+        _fail(ctx, job, problems)
+        return
+    bureau = Organization.objects.filter(kind=Organization.Kind.BUREAU).first()
+    if bureau is None:
+        _fail(ctx, job, ["组织机构中还没有财政部门。"])
+        return
+    state = State(job.target_state)
+    created = {"declarations": 0, "evaluations": 0, "organizations": 0}
+    try:
+        with transaction.atomic():
+            for count, item in enumerate(job.files.select_related("source"), start=1):
+                document = loads(item.document, source=item.source.original_name)
+                result = load_document(
+                    ctx,
+                    document,
+                    bureau=bureau,
+                    source=(item.source.original_name, item.source.sha256),
+                    source_file=item.source,
+                    first_lines=[p.get("first_line") for p in item.projects],
+                    state_for=lambda n, p: state,
+                    create_orgs=job.create_units,
+                )
+                created["declarations"] += len(result.declarations)
+                created["evaluations"] += len(result.evaluations)
+                created["organizations"] += len(result.organizations)
+                ImportJob.objects.filter(pk=job.pk).update(done_files=count)
+            ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.DONE, result=created, problems=[])
+            record(
+                ctx, AuditEvent.Type.IMPORT, obj=job, organization=job.organization, detail={"step": "load"} | created
+            )
+    except (LoadError, JixiaoError) as exc:
+        _fail(ctx, job, [str(exc)])
+
+
+def _fail(ctx: Context, job: ImportJob, problems: list[str]) -> None:
+    with transaction.atomic():
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, problems=problems)
+        record(
+            ctx,
+            AuditEvent.Type.IMPORT,
+            obj=job,
+            success=False,
+            organization=job.organization,
+            detail={"step": "load", "problems": problems[:50]},
+        )

@@ -1,0 +1,98 @@
+"""Import pages: upload, watch the progress, read the preview, confirm."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from jixiao.core.workflow import Role
+from jixiao.web.access import account_of, role_of
+from jixiao.web.audit.services import Context
+from jixiao.web.imports import services, tasks
+from jixiao.web.imports.models import ImportJob
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    try:
+        return services.jobs_visible_to(request.user).get(pk=pk)  # type: ignore[no-any-return]
+    except ImportJob.DoesNotExist:
+        raise Http404("没有找到该导入任务，或您无权查看。") from None
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    """The person's imports and the upload form."""
+    if role_of(request.user) not in (Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER):
+        raise PermissionDenied("只有主管部门审核人员和财政审核人员可以导入文件。")
+    if request.method == "POST":
+        uploads = [services.Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
+        try:
+            job = services.create_job(Context.of(request), uploads)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect("imports:list")
+        tasks.read_files.enqueue(job.pk)
+        return redirect("imports:detail", pk=job.pk)
+    jobs = services.jobs_visible_to(request.user).select_related("created_by")[:50]
+    return render(request, "imports/list.html", {"jobs": jobs})
+
+
+@login_required
+@require_GET
+def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """Progress, then the preview of every project found, then the result."""
+    job = _job(request, pk)
+    files = list(job.files.select_related("source"))
+    account = account_of(request.user)
+    role = account.role_enum if account else None
+    problems: list[str] = []
+    if job.state == ImportJob.State.READ and role is not None:
+        # what ticking "create units" cannot solve; the organizations it would create are listed apart
+        problems = services.problems_of(job, role, account.organization_id if account else None, create_units=True)
+    return render(
+        request,
+        "imports/detail.html",
+        {
+            "job": job,
+            "files": files,
+            "problems": problems,
+            "new_orgs": services.new_organizations(job) if job.state == ImportJob.State.READ else {},
+            "targets": services.TARGET_STATES,
+            "may_create_departments": role is Role.FINANCE_REVIEWER,
+            "busy": job.state in (ImportJob.State.UPLOADED, ImportJob.State.READING, ImportJob.State.LOADING),
+        },
+    )
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's state and progress, for the progress bar."""
+    job = _job(request, pk)
+    return JsonResponse(
+        {"state": job.state, "label": job.get_state_display(), "done": job.done_files, "total": job.total_files}
+    )
+
+
+@login_required
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm the import: load everything in one transaction, or nothing."""
+    job = _job(request, pk)
+    if job.created_by_id != request.user.pk:
+        raise PermissionDenied("只有上传文件的人可以确认导入。")
+    try:
+        job = services.confirm(
+            Context.of(request), job, request.POST.get("target_state", ""), request.POST.get("create_units") == "1"
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("imports:detail", pk=job.pk)
+    tasks.load_files.enqueue(job.pk, request.user.pk)
+    return redirect("imports:detail", pk=job.pk)

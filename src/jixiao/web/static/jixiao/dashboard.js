@@ -1,0 +1,137 @@
+// Dashboard: draw each chart from the JSON the server put in the page (the same data as the tables below them).
+(function () {
+  "use strict";
+  const source = document.getElementById("chart-data");
+  if (!source || typeof echarts === "undefined") return;
+  const data = JSON.parse(source.textContent);
+  const GRADE_COLORS = { "优": "#2f7d4a", "良": "#4f86c6", "中": "#d9a441", "差": "#c0504d", "未评": "#9aa4ae" };
+  const font = { fontFamily: "'Noto Sans CJK SC', 'WenQuanYi Zen Hei', sans-serif" };
+  const charts = [];
+
+  // SVG keeps the text sharp in print and screenshots, and makes every point an element one can click.
+  function chart(id, option) {
+    const el = document.getElementById(id);
+    if (!el) return null;
+    const c = echarts.init(el, null, { renderer: "svg" });
+    c.setOption(Object.assign({ textStyle: font, animation: false }, option));
+    charts.push(c);
+    return c;
+  }
+  function num(v) { return v === null || v === undefined ? null : Number(v); }
+  function summaryLink(params) {
+    const q = new URLSearchParams(window.location.search);
+    if (data.year) q.set("year", data.year);
+    Object.keys(params).forEach(function (k) { q.set(k, params[k]); });
+    return data.summary_url + "?" + q.toString();
+  }
+
+  const grades = chart("chart-grades", {
+    tooltip: { trigger: "item" },
+    grid: { left: 40, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: "category", data: data.grades.map(function (g) { return g.grade; }) },
+    yAxis: { type: "value", minInterval: 1, name: "项目数" },
+    series: [{
+      type: "bar", name: "项目数", barMaxWidth: 48,
+      data: data.grades.map(function (g) { return { value: g.count, itemStyle: { color: GRADE_COLORS[g.grade] } }; }),
+      label: { show: true, position: "top" },
+    }],
+  });
+  if (grades) grades.on("click", function (p) {
+    window.location.href = summaryLink({ grade: p.name === "未评" ? "none" : p.name });
+  });
+
+  const byGrade = {};
+  data.points.forEach(function (p) {
+    const g = p.grade || "未评";
+    (byGrade[g] = byGrade[g] || []).push({ value: [num(p.rate), num(p.score)], id: p.evaluation_id, name: p.project, unit: p.unit });
+  });
+  const scatter = chart("chart-scatter", {
+    legend: { top: 0 },
+    tooltip: {
+      trigger: "item",
+      formatter: function (p) { return p.data.name + "<br>" + p.data.unit + "<br>执行率 " + p.value[0] + "%，总分 " + p.value[1]; },
+    },
+    grid: { left: 50, right: 20, top: 40, bottom: 40 },
+    xAxis: { type: "value", name: "执行率（%）", nameLocation: "middle", nameGap: 26, scale: true },
+    yAxis: { type: "value", name: "总分", scale: true },
+    series: Object.keys(byGrade).map(function (g) {
+      return { type: "scatter", name: g, data: byGrade[g], symbolSize: 10, itemStyle: { color: GRADE_COLORS[g] || "#666" } };
+    }),
+  });
+  if (scatter) scatter.on("click", function (p) {
+    if (p.data && p.data.id) window.location.href = data.evaluation_url.replace("{id}", p.data.id);
+  });
+
+  const findings = data.findings.slice().reverse();
+  const top = chart("chart-findings", {
+    legend: { top: 0 },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    grid: { left: 8, right: 20, top: 30, bottom: 20, containLabel: true },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: findings.map(function (f) { return f.project.length > 14 ? f.project.slice(0, 14) + "…" : f.project; }) },
+    series: [
+      { type: "bar", stack: "n", name: "错误", data: findings.map(function (f) { return f.errors; }), itemStyle: { color: "#c0504d" } },
+      { type: "bar", stack: "n", name: "警告", data: findings.map(function (f) { return f.warnings; }), itemStyle: { color: "#d9a441" } },
+    ],
+  });
+  if (top) top.on("click", function (p) {
+    const f = findings[p.dataIndex];
+    if (f) window.location.href = data.declaration_url.replace("{id}", f.declaration);
+  });
+
+  const progress = data.progress;
+  chart("chart-progress", {
+    legend: { top: 0 },
+    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    grid: { left: 8, right: 20, top: 50, bottom: 20, containLabel: true },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: progress.map(function (p) { return p.name.length > 14 ? p.name.slice(0, 14) + "…" : p.name; }) },
+    series: [
+      ["projects", "项目数", "#c9d3dd"], ["declared_approved", "目标已批复", "#9dbbd8"], ["declared_published", "目标已公开", "#4f86c6"],
+      ["evaluated", "已报送自评", "#e0c079"], ["evaluation_published", "自评已公开", "#2f7d4a"],
+    ].map(function (s) {
+      return { type: "bar", name: s[1], data: progress.map(function (p) { return p[s[0]]; }), itemStyle: { color: s[2] } };
+    }),
+  });
+
+  const years = data.years;
+  chart("chart-years", {
+    legend: { top: 0 },
+    tooltip: { trigger: "axis" },
+    grid: { left: 8, right: 8, top: 40, bottom: 20, containLabel: true },
+    xAxis: { type: "category", data: years.map(function (y) { return String(y.year); }) },
+    yAxis: [{ type: "value", name: "万元" }, { type: "value", name: "分 / %", min: 0, max: 120 }],
+    series: [
+      { type: "bar", name: "申请金额", data: years.map(function (y) { return y.requested === null ? null : (num(y.requested) / 10000).toFixed(2); }) },
+      { type: "bar", name: "全年执行数", data: years.map(function (y) { return y.executed === null ? null : (num(y.executed) / 10000).toFixed(2); }) },
+      { type: "line", name: "执行率（%）", yAxisIndex: 1, data: years.map(function (y) { return num(y.rate); }) },
+      { type: "line", name: "平均总分", yAxisIndex: 1, data: years.map(function (y) { return num(y.mean_score); }) },
+    ],
+  });
+
+  // the scatter's full list, drawn only when asked for (a province has thousands of points)
+  const show = document.getElementById("show-points");
+  if (show) show.addEventListener("click", function () {
+    const table = document.getElementById("table-points");
+    const body = table.querySelector("tbody");
+    body.textContent = "";
+    data.points.forEach(function (p) {
+      const tr = document.createElement("tr");
+      const link = document.createElement("a");
+      link.href = data.evaluation_url.replace("{id}", p.evaluation_id);
+      link.textContent = p.project;
+      const cells = [link, p.unit, p.rate, p.score, p.grade];
+      cells.forEach(function (v, i) {
+        const td = document.createElement("td");
+        if (i === 2 || i === 3) td.className = "num";
+        if (v instanceof Node) td.appendChild(v); else td.textContent = v;
+        tr.appendChild(td);
+      });
+      body.appendChild(tr);
+    });
+    table.hidden = false;
+    show.hidden = true;
+  });
+
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+})();
