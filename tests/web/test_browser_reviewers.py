@@ -41,7 +41,7 @@ def test_a_reviewer_imports_a_seed_filters_the_summary_and_opens_a_chart_point(
     expected = [p.name for p in import_path(SEED).document.projects]
     for name in expected:
         expect(page.locator("table.list")).to_contain_text(name)
-    shot(page, shots / "web-import-preview.png")
+    shot(page, shots / "06-import-preview.png")
     page.check("input[name=create_units]")
     page.click("button:has-text('确认导入')")
     expect(page.locator("#job-state")).to_have_text("已导入")
@@ -57,12 +57,12 @@ def test_a_reviewer_imports_a_seed_filters_the_summary_and_opens_a_chart_point(
     expect(rows.first).to_contain_text(good.declaration.project.name)
     expect(rows.first.locator("td.grade")).to_have_text("良")
     expect(page.locator("#summary-table tfoot")).to_contain_text("合计：1 个项目")
-    shot(page, shots / "web-summary-good.png")
+    shot(page, shots / "07-summary-filtered-to-good.png")
 
     page.click("a:has-text('统计图')")
     page.wait_for_url("**/work/summary/dashboard/**")
     page.wait_for_function("window.echarts && echarts.getInstanceByDom(document.getElementById('chart-scatter'))")
-    shot(page, shots / "web-dashboard.png")
+    shot(page, shots / "08-dashboard.png")
     # where the 良 project's point is drawn, from the chart's own coordinate system
     x, y = page.evaluate(
         """([rate, score]) => echarts.getInstanceByDom(document.getElementById('chart-scatter'))
@@ -102,11 +102,11 @@ def test_an_anonymous_reader_searches_the_portal_and_downloads_a_form(
     rows = page.locator("#publications tbody tr")
     expect(rows).to_have_count(2)  # its declaration and its self-evaluation
     expect(rows.first).to_contain_text(target.name)
-    shot(page, shots / "web-portal-search.png")
+    shot(page, shots / "09-portal-search.png")
     page.click("#publications tbody tr:has-text('绩效自评') a:has-text('" + target.name + "')")
     expect(page.locator("#official-form")).to_contain_text("一级指标")
     expect(page.locator(".sheet-title")).to_contain_text("绩效自评表")
-    shot(page, shots / "web-portal-form.png")
+    shot(page, shots / "10-portal-official-form.png")
     with page.expect_download() as info:
         page.click("#download-json")
     saved = tmp_path / "form.json"

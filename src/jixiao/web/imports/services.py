@@ -152,7 +152,11 @@ def read_job(job_id: int) -> None:
     """Read every file of the job and prepare its preview; the job is then waiting for confirmation."""
     job = ImportJob.objects.get(pk=job_id)
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.READING, done_files=0)
-    for count, item in enumerate(job.files.select_related("source"), start=1):
+    # one file at a time, none kept: a 500-file job must not hold 500 documents in memory (and no cursor
+    # stays open on the table being written, which SQLite does not isolate)
+    ids = list(job.files.values_list("pk", flat=True))
+    for count, item_id in enumerate(ids, start=1):
+        item = ImportFile.objects.select_related("source").get(pk=item_id)
         with item.source.stored.open("rb") as handle:
             data = handle.read()
         try:
@@ -180,7 +184,7 @@ def problems_of(job: ImportJob, role: Role, department_id: int | None, create_un
     """
     create = job.create_units if create_units is None else create_units
     problems = []
-    for item in job.files.select_related("source"):
+    for item in job.files.select_related("source").defer("document").iterator(chunk_size=100):
         name = item.source.original_name
         if item.error:
             problems.append(item.error)
@@ -214,7 +218,7 @@ def new_organizations(job: ImportJob) -> dict[str, list[str]]:
     """The departments and units the job would create when the reviewer allows it."""
     departments: set[str] = set()
     units: set[str] = set()
-    for item in job.files.all():
+    for item in job.files.only("projects").iterator(chunk_size=100):
         for p in item.projects:
             if not p["department_known"] and p["department"]:
                 departments.add(p["department"])
@@ -268,7 +272,8 @@ def load_job(job_id: int, user_id: int) -> None:
     created = {"declarations": 0, "evaluations": 0, "organizations": 0}
     try:
         with transaction.atomic():
-            for count, item in enumerate(job.files.select_related("source"), start=1):
+            # no progress is written inside the transaction: nobody else could see it before the commit
+            for item in job.files.select_related("source").iterator(chunk_size=20):
                 document = loads(item.document, source=item.source.original_name)
                 result = load_document(
                     ctx,
@@ -283,8 +288,9 @@ def load_job(job_id: int, user_id: int) -> None:
                 created["declarations"] += len(result.declarations)
                 created["evaluations"] += len(result.evaluations)
                 created["organizations"] += len(result.organizations)
-                ImportJob.objects.filter(pk=job.pk).update(done_files=count)
-            ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.DONE, result=created, problems=[])
+            ImportJob.objects.filter(pk=job.pk).update(
+                state=ImportJob.State.DONE, result=created, problems=[], done_files=job.total_files
+            )
             record(
                 ctx, AuditEvent.Type.IMPORT, obj=job, organization=job.organization, detail={"step": "load"} | created
             )

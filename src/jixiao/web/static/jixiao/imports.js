@@ -9,9 +9,16 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
         if (!data) return;
-        document.getElementById("job-progress").max = data.total;
-        document.getElementById("job-progress").value = data.done;
-        document.getElementById("job-count").textContent = data.done + " / " + data.total;
+        const bar = document.getElementById("job-progress");
+        if (data.state === "loading") {
+          // loading is one transaction: there is no partial progress to show, only that it is under way
+          bar.removeAttribute("value");
+          document.getElementById("job-count").textContent = "正在写入 " + data.total + " 个文件的记录…";
+        } else {
+          bar.max = data.total;
+          bar.value = data.done;
+          document.getElementById("job-count").textContent = data.done + " / " + data.total;
+        }
         document.getElementById("job-state").textContent = data.label;
         if (["uploaded", "reading", "loading"].indexOf(data.state) >= 0) {
           setTimeout(poll, 1000);
