@@ -139,7 +139,7 @@ def test_a_file_with_broken_projects_imports_nothing_and_lists_every_problem(
 def test_a_department_cannot_import_another_departments_projects(people: dict[str, Any], login: Any) -> None:
     """Every project of another department is listed as not the reviewer's; nothing is created."""
     client = login(people["dept_a"])
-    job = confirm(client, upload(client, [SEED_FILES[1]]))
+    job = confirm(client, upload(client, [SEED_FILES[1]]), state="dept_approved")
     assert job.state == ImportJob.State.FAILED
     names = loads_projects(SEED_FILES[1])
     assert len(job.problems) == len(names)
@@ -201,3 +201,41 @@ def test_an_unreadable_file_is_shown_with_its_error(people: dict[str, Any], logi
     assert item.error and "空白.txt" in item.error
     assert item.error in client.get(f"/work/imports/{job.pk}/").content.decode()
     assert confirm(client, job).state == ImportJob.State.FAILED
+
+
+def test_a_department_imports_its_declarations_up_to_its_own_approval(
+    people: dict[str, Any], login: Any, tree: Any
+) -> None:
+    """A department imports as 主管部门已审核: never the bureau's approval, never self-evaluations."""
+    Organization.objects.filter(pk=tree.dept_a.pk).update(name="上海市医疗保障局")
+    client = login(people["dept_a"])
+    job = upload(client, [SEED_FILES[1]])  # 001: the department's 2023 declarations
+    page = client.get(f"/work/imports/{job.pk}/").content.decode()
+    assert '<option value="dept_approved"' in page and '<option value="approved"' not in page
+    response = client.post(f"/work/imports/{job.pk}/confirm/", {"target_state": "approved"}, follow=True)
+    assert "请选择您可以设定的导入后状态" in response.content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.READ and not Declaration.objects.exists()
+    job = confirm(client, job, state="dept_approved")
+    assert job.state == ImportJob.State.DONE, job.problems
+    assert set(Declaration.objects.values_list("state", flat=True)) == {"dept_approved"}
+    assert set(Declaration.objects.values_list("project__department__name", flat=True)) == {"上海市医疗保障局"}
+    evaluations = confirm(client, upload(client, [SEED_FILES[4]]), state="dept_approved")  # 004: self-evaluations
+    assert evaluations.state == ImportJob.State.FAILED
+    assert all("须由财政审核人员导入" in p for p in evaluations.problems)
+    assert not SelfEvaluation.objects.exists()
+
+
+def test_a_file_the_records_cannot_hold_is_refused_with_the_place(
+    people: dict[str, Any], login: Any, tmp_path: Path
+) -> None:
+    """A project name longer than its column is named with its JSON path; nothing is written, no server error."""
+    long_name = "超长项目名称" * 40  # 240 characters; the column holds 200
+    path = tmp_path / "long.txt"
+    path.write_text(EXAMPLE.read_text("utf-8").replace("社区老年人助餐服务点运营补贴", long_name), "utf-8")
+    client = login(people["finance"])
+    job = upload(client, [path])
+    item = job.files.get()
+    assert "long.txt：$.projects[0].name：文字过长：最多 200 个字符，实为 240 个" in item.error
+    assert confirm(client, job).state == ImportJob.State.FAILED
+    assert not Declaration.objects.exists()

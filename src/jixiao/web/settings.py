@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "jixiao.web.audit",
     "jixiao.web.cycle",
     "jixiao.web.portal",
+    "ninja",  # its templates and static files serve the API docs page without a CDN (CSP: self only)
+    "jixiao.web.api",
     "jixiao.web.imports",
     "jixiao.web.summary",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("work/", include("jixiao.web.cycle.urls")),
     path("audit/", include("jixiao.web.audit.urls")),
     path("orgs/", include("jixiao.web.orgs.urls")),
+    path("api/", include("jixiao.web.api.urls")),
 ]
 
 handler403 = "jixiao.web.views.permission_denied"

@@ -8,13 +8,14 @@ so a large upload never holds a page. Every step is audited.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 
 from jixiao.core.errors import JixiaoError
@@ -27,16 +28,31 @@ from jixiao.documents.text import MAX_BYTES
 from jixiao.web.access import account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.intake import document_problems
 from jixiao.web.cycle.loader import LoadError, load_document
 from jixiao.web.cycle.models import Declaration, SourceFile
 from jixiao.web.imports.models import ImportFile, ImportJob
 from jixiao.web.orgs.models import Organization
 
+logger = logging.getLogger(__name__)
 TARGET_STATES = {
     State.DRAFT.value: "草稿",
+    State.DEPT_APPROVED.value: "主管部门已审核",
     State.APPROVED.value: "财政已批复",
     State.PUBLISHED.value: "已公开",
 }
+# A department may bring in its forms as far as its own approval; the bureau's approval stays the bureau's.
+STATES_FOR = {
+    Role.DEPT_REVIEWER: (State.DEPT_APPROVED.value,),
+    Role.FINANCE_REVIEWER: (State.DRAFT.value, State.APPROVED.value, State.PUBLISHED.value),
+}
+
+
+def target_states(role: Role | None) -> dict[str, str]:
+    """The states an import by ``role`` may give its records, with their labels."""
+    return {s: TARGET_STATES[s] for s in STATES_FOR.get(role, ())} if role else {}
+
+
 MAX_FILES = 1000
 
 
@@ -129,6 +145,7 @@ def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list
         out.append(
             {
                 "name": project.name,
+                "kind": document.kind.value,
                 "department": project.department or "",
                 "unit": unit_name or "",
                 "first_line": first_lines[n] if n < len(first_lines) else None,
@@ -164,6 +181,9 @@ def read_job(job_id: int) -> None:
         except JixiaoError as exc:
             item.error = str(exc)
         else:
+            unfit = document_problems(result.document)
+            if unfit:  # read, but not something the records can hold: say where, as the API does
+                item.error = "\n".join(f"{item.source.original_name}：{p.path}：{p.message}" for p in unfit[:50])
             item.document = dumps(result.document)
             item.warnings = [str(w) for w in result.warnings]
             item.projects = _preview(job, result.document, [p.first_line for p in result.projects])
@@ -203,6 +223,9 @@ def problems_of(job: ImportJob, role: Role, department_id: int | None, create_un
                     f"{where}：主管部门为「{p['department'] or '未注明'}」，不属于本部门，不能由本部门导入。"
                 )
                 continue
+            if role is Role.DEPT_REVIEWER and p.get("kind") != Kind.TARGET_DECLARATION.value:
+                problems.append(f"{where}：导入自评表会同时批复其绩效目标，须由财政审核人员导入。")
+                continue
             if p["exists"]:
                 problems.append(f"{where}：「{p['unit']}」已有该项目本年度的记录。")
             if not p["department_known"] and not (create and role is Role.FINANCE_REVIEWER):
@@ -232,8 +255,9 @@ def confirm(ctx: Context, job: ImportJob, target_state: str, create_units: bool)
     organization = importer_of(ctx)
     if job.state not in (ImportJob.State.READ, ImportJob.State.FAILED):
         raise ValidationError("该导入任务现在不能确认。")
-    if target_state not in TARGET_STATES:
-        raise ValidationError("请选择导入后的状态。")
+    account = account_of(ctx.user)
+    if target_state not in target_states(account.role_enum if account else None):
+        raise ValidationError("请选择您可以设定的导入后状态。")
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         locked.target_state = target_state
@@ -296,6 +320,9 @@ def load_job(job_id: int, user_id: int) -> None:
             )
     except (LoadError, JixiaoError) as exc:
         _fail(ctx, job, [str(exc)])
+    except DatabaseError as exc:  # the transaction is rolled back; the job must not stay "loading"
+        logger.exception("import job %s failed in the database", job.pk)
+        _fail(ctx, job, [f"写入数据库时出错，没有写入任何记录：{exc}"])
 
 
 def _fail(ctx: Context, job: ImportJob, problems: list[str]) -> None:

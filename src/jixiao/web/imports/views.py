@@ -62,7 +62,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "files": files,
             "problems": problems,
             "new_orgs": services.new_organizations(job) if job.state == ImportJob.State.READ else {},
-            "targets": services.TARGET_STATES,
+            "targets": services.target_states(role),
             "may_create_departments": role is Role.FINANCE_REVIEWER,
             "busy": job.state in (ImportJob.State.UPLOADED, ImportJob.State.READING, ImportJob.State.LOADING),
         },

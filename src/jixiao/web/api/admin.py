@@ -1,0 +1,1 @@
+"""The Django admin is not mounted: administration goes through audited pages."""
