@@ -293,3 +293,11 @@ def test_clean_forms_have_no_findings() -> None:
     assert review_document(decl_doc()) == []
     assert review_document(eval_doc()) == []
     assert review_documents([("d", decl_doc()), ("e", eval_doc())]) == []
+
+
+def test_absurd_amounts_are_reviewed_not_crashed() -> None:
+    """1E+15 executed of a 0.01 budget (the API's schema test posted such a form): findings, never an exception."""
+    absurd = FundRow(D("0.01"), D("0.01"), D("1E+15"), rate_pct=D("15415.14"))
+    project = evaluation(funds=Funds(total=absurd, current_appropriation=absurd))
+    found = codes(single(eval_doc(project))())
+    assert "execution-rate-mismatch" in found and "execution-over-100" in found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import pytest
 
@@ -15,6 +15,7 @@ from jixiao.core.scoring.formulas import (
     rate_matches,
     reverse_completion,
     round_score,
+    round_to,
 )
 
 D = Decimal
@@ -212,3 +213,18 @@ def test_printed_rate_within_display_rounding(executed: str, adjusted: str, prin
     """A printed 执行率 matches when half-up, up or truncation of a rate the amounts allow gives it."""
     low, high = rate_interval(D(executed), D(adjusted))
     assert rate_matches(D(printed), low, high, MOF.rate_rounding) is ok
+
+
+@pytest.mark.parametrize("value", ["1.5E+40", "-7E+29", "98614.19867193421", "0E-30"])
+def test_absurd_figures_round_instead_of_raising(value: str) -> None:
+    """A figure with more digits than the decimal context holds (found by the API's schema test) still rounds."""
+    with localcontext() as context:
+        context.prec = 100
+        expected = D(value).quantize(D("0.01"), rounding=ROUND_HALF_UP)
+    assert round_to(D(value), 2, "ROUND_HALF_UP") == expected
+
+
+def test_a_rate_far_out_of_range_is_judged_not_crashed() -> None:
+    """Executed 1E+30 of a budget of 0.01: the printed rate is compared, and simply does not match."""
+    low, high = Decimal("1E+32"), Decimal("1E+32")
+    assert rate_matches(Decimal("15415.14"), low, high, ("ROUND_HALF_UP",)) is False

@@ -26,7 +26,7 @@ from difflib import SequenceMatcher
 from jixiao.core.model import Document, Indicator, Kind, Project
 from jixiao.core.review.context import Reporter, match_key, name_key, text_key
 from jixiao.core.scoring.assess import assess, read_value, same_unit
-from jixiao.core.scoring.formulas import HUNDRED
+from jixiao.core.scoring.formulas import HUNDRED, quantize
 from jixiao.core.scoring.packs import RulePack
 from jixiao.core.targets import Compound, Operator, Qualitative, Quantity
 
@@ -406,7 +406,7 @@ def check_links(
                 r.add(
                     "target-unchanged-after-over-achievement",
                     c,
-                    f"指标“{new.name}”上年超额 {(past.exceeded_by * HUNDRED).quantize(Decimal('0.01'))}%（{before}），"
+                    f"指标“{new.name}”上年超额 {quantize(past.exceeded_by * HUNDRED, Decimal('0.01'))}%（{before}），"
                     f"{tail}“{new.target}”，未据实提高。",
                     indicator=new,
                     index=ib,

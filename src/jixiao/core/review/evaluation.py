@@ -18,7 +18,7 @@ from jixiao.core.model import Indicator, Kind, Project
 from jixiao.core.review.context import Reporter, text_key
 from jixiao.core.scoring.assess import show_number
 from jixiao.core.scoring.engine import IndicatorScore, ProjectScore
-from jixiao.core.scoring.formulas import HUNDRED, grade_for
+from jixiao.core.scoring.formulas import HUNDRED, grade_for, quantize
 
 __all__ = ["check_evaluation", "check_indicator"]
 
@@ -31,7 +31,7 @@ _QUOTE = 40  # characters of a deviation note quoted in a message
 
 
 def _pct(value: Decimal) -> str:
-    return f"{(value * HUNDRED).quantize(Decimal('0.01'))}%"
+    return f"{quantize(value * HUNDRED, Decimal('0.01'))}%"
 
 
 def _note(deviation: str | None) -> str:

@@ -14,7 +14,15 @@ from jixiao.core.model import FUND_ROW_LABELS, FundRow, Project
 from jixiao.core.review.context import Reporter
 from jixiao.core.scoring.assess import show_amount, show_number
 from jixiao.core.scoring.engine import ExecutionScore, describe_rounding
-from jixiao.core.scoring.formulas import HUNDRED, half_unit, rate_interval, rate_matches, round_score, round_to
+from jixiao.core.scoring.formulas import (
+    HUNDRED,
+    half_unit,
+    quantize,
+    rate_interval,
+    rate_matches,
+    round_score,
+    round_to,
+)
 
 __all__ = ["check_execution", "check_funds"]
 
@@ -77,7 +85,7 @@ def _explain_rate(printed: Decimal, executed: Decimal, adjusted: Decimal) -> str
     places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
     pct = executed / adjusted * HUNDRED
     half = round_to(pct, places, "ROUND_HALF_UP")
-    raw = pct.quantize(Decimal("0.0001"), rounding="ROUND_DOWN")
+    raw = quantize(pct, Decimal("0.0001"), rounding="ROUND_DOWN")
     return f"{show_amount(executed)} ÷ {show_amount(adjusted)} = {raw}…%，保留 {places} 位小数应为 {half}%"
 
 
@@ -121,7 +129,7 @@ def check_execution(r: Reporter, project: Project, score: ExecutionScore | None)
             "execution-over-100",
             project,
             f"全年执行数 {show_amount(score.executed)} {unit} 大于全年预算数 {show_amount(score.adjusted)} {unit}，"
-            f"执行率 {(score.rate * HUNDRED).quantize(Decimal('0.01'))}%，请核实；"
+            f"执行率 {quantize(score.rate * HUNDRED, Decimal('0.01'))}%，请核实；"
             f"预算执行率得分以分值 {show_number(score.weight)} 分为上限。",
             field="funds.total.executed",
             found=score.executed,

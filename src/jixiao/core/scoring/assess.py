@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 
-from jixiao.core.scoring.formulas import HUNDRED, ONE, ZERO, positive_completion, reverse_completion
+from jixiao.core.scoring.formulas import HUNDRED, ONE, ZERO, positive_completion, quantize, reverse_completion
 from jixiao.core.targets import (
     Compound,
     Family,
@@ -88,7 +88,7 @@ def show_quantity(q: Quantity) -> str:
 
 def _pct(ratio: Decimal) -> str:
     """A ratio as a percentage with two decimals: ``18.67%``."""
-    return f"{(ratio * HUNDRED).quantize(Decimal('0.01'))}%"
+    return f"{quantize(ratio * HUNDRED, Decimal('0.01'))}%"
 
 
 def same_unit(a: str | None, b: str | None) -> bool:

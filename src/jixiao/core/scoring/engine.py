@@ -22,6 +22,7 @@ from jixiao.core.scoring.formulas import (
     execution_share,
     grade_for,
     indicator_share,
+    quantize,
     rate_interval,
     rate_matches,
     round_score,
@@ -75,7 +76,7 @@ def _cite(pack: RulePack, key: str) -> str:
 
 def _raw(value: Decimal) -> str:
     """An unrounded intermediate result: four decimals and an ellipsis when there are more."""
-    short = value.quantize(Decimal("0.0001"), rounding="ROUND_DOWN")
+    short = quantize(value, Decimal("0.0001"), rounding="ROUND_DOWN")
     return show_number(short) + ("…" if short != value else "")
 
 
@@ -89,7 +90,7 @@ def _quantity_formula(a: Assessment, weight: Decimal, share: Decimal, pack: Rule
             return f"{w} × {target} ÷ {actual} = {_raw(weight * share)}"
         if a.rule in ("positive", "equal"):
             return f"{w} × {actual} ÷ {target} = {_raw(weight * share)}"
-    return f"{w} × {show_number((share * HUNDRED).quantize(Decimal('0.0001')))}% = {_raw(weight * share)}"
+    return f"{w} × {show_number(quantize(share * HUNDRED, Decimal('0.0001')))}% = {_raw(weight * share)}"
 
 
 def score_indicator(indicator: Indicator, index: int, pack: RulePack) -> IndicatorScore:

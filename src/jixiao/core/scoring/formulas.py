@@ -9,7 +9,7 @@ named formulas a pack may choose (see ``packs.py`` for the names).
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from jixiao.core.scoring.packs import ROUNDING_MODES, RulePack, ShareBand
 
@@ -36,14 +36,24 @@ TWO = Decimal(2)
 HUNDRED = Decimal(100)
 
 
+def quantize(value: Decimal, quantum: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    """``value.quantize`` with room for every digit: an absurd figure (1E+30 %) must round, not raise."""
+    if not value.is_finite():
+        return value
+    needed = max(value.adjusted(), 0) - quantum.as_tuple().exponent + 2  # type: ignore[operator]
+    with localcontext() as context:
+        context.prec = max(context.prec, needed)
+        return value.quantize(quantum, rounding=rounding)
+
+
 def round_score(value: Decimal, pack: RulePack) -> Decimal:
     """A score rounded the pack's way (ROUND_HALF_UP to two places by default)."""
-    return value.quantize(pack.quantum, rounding=pack.rounding_mode)
+    return quantize(value, pack.quantum, pack.rounding_mode)
 
 
 def round_to(value: Decimal, places: int, mode: str) -> Decimal:
     """``value`` rounded to ``places`` decimals with a pack rounding name (``ROUND_UP`` …)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING_MODES[mode])
+    return quantize(value, Decimal(1).scaleb(-places), ROUNDING_MODES[mode])
 
 
 def positive_completion(actual: Decimal, target: Decimal) -> Decimal:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from jixiao.core.review import review_document
 from jixiao.core.serialize import dumps
@@ -136,6 +136,14 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     return {"before": {k: before.get(k) for k in keys}, "after": {k: after[k] for k in keys}}
 
 
+def _fitting(value: Decimal | None, model: type[models.Model], field: str) -> Decimal | None:
+    """``value`` when its column can hold it, else None."""
+    if value is None:
+        return None
+    column = model._meta.get_field(field)
+    return value if value.adjusted() < column.max_digits - column.decimal_places else None  # type: ignore[union-attr, operator]
+
+
 def refresh_findings(record_: Record) -> None:
     """Review the record again and store its findings, counts and computed figures.
 
@@ -144,6 +152,7 @@ def refresh_findings(record_: Record) -> None:
     per page.
     """
     from jixiao.core.scoring import grade_for, load_pack, score_project
+    from jixiao.core.scoring.formulas import quantize
 
     if isinstance(record_, Declaration):
         document = declaration_document(record_)
@@ -171,10 +180,12 @@ def refresh_findings(record_: Record) -> None:
     values: dict[str, Any] = {"errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
     if isinstance(record_, SelfEvaluation):
         executed, adjusted = record_.executed_total, record_.adjusted_total
-        values["execution_rate"] = (
-            (executed / adjusted * 100).quantize(Decimal("0.01")) if executed is not None and adjusted else None
+        rate = quantize(executed / adjusted * 100, Decimal("0.01")) if executed is not None and adjusted else None
+        # a figure too large for its column is an absurd form, not a reason to fail the write: keep it empty
+        values["execution_rate"] = _fitting(rate, SelfEvaluation, "execution_rate")
+        values["suggested_total"] = _fitting(
+            score_project(document.projects[0]).total_suggested, SelfEvaluation, "suggested_total"
         )
-        values["suggested_total"] = score_project(document.projects[0]).total_suggested
         total = record_.total_score
         values["summary_grade"] = record_.grade or (grade_for(total, load_pack()) if total is not None else "")
     # a plain update: these are derived figures, not a change of the record that history must keep

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Avg, Case, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from jixiao.core.scoring.formulas import quantize
 from jixiao.core.workflow import State
 from jixiao.web.cycle.models import Declaration
 from jixiao.web.summary.table import GRADES, fen
@@ -156,7 +157,7 @@ def year_on_year(qs: QuerySet[Declaration]) -> list[dict[str, Any]]:
                 "requested": fen(v["requested"]),
                 "budgeted": budgeted,
                 "executed": executed,
-                "rate": (executed / budgeted * 100).quantize(Decimal("0.01"))
+                "rate": quantize(executed / budgeted * 100, Decimal("0.01"))
                 if budgeted and executed is not None
                 else None,
                 "mean_score": fen(v["mean_score"]),

@@ -37,6 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from jixiao.core.review.findings import REGISTRY
+from jixiao.core.scoring.formulas import quantize
 from jixiao.core.workflow import Role, State
 from jixiao.web.access import account_of
 from jixiao.web.cycle.models import Declaration, StoredFinding
@@ -274,7 +275,7 @@ def fen(value: Any) -> Decimal | None:
     """A figure to two places (SQLite hands back what it added in floating point)."""
     if value is None:
         return None
-    return Decimal(str(value)).quantize(Decimal("0.01"))
+    return quantize(Decimal(str(value)), Decimal("0.01"))
 
 
 @dataclass(frozen=True)
@@ -305,7 +306,7 @@ def totals(queryset: QuerySet[Declaration]) -> Totals:
         infos=Coalesce(Sum("s_infos"), 0),
     )
     budgeted, executed = fen(sums["budgeted"]), fen(sums["executed"])
-    rate = (executed / budgeted * 100).quantize(Decimal("0.01")) if budgeted and executed is not None else None
+    rate = quantize(executed / budgeted * 100, Decimal("0.01")) if budgeted and executed is not None else None
     return Totals(
         projects=sums["projects"],
         evaluated=sums["evaluated"],
