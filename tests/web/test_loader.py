@@ -72,3 +72,18 @@ def test_unknown_units_are_refused_unless_creation_is_allowed(tree: Any) -> None
     doc = import_path(ROOT / "examples" / "2024-self-evaluation-tabbed.txt").document
     with pytest.raises(LoadError, match="组织机构中没有"):
         load_document(Context.system(), doc, bureau=tree.bureau)
+
+
+def test_a_unit_name_is_looked_up_within_its_department(tree: Any) -> None:
+    """Two departments each with a 办公室: a project lands in its own department's, never the other's."""
+    doc = import_path(ROOT / "examples" / "2024-self-evaluation-tabbed.txt").document
+    department = Organization.objects.create(
+        name=doc.projects[0].department, kind=Organization.Kind.DEPARTMENT, parent=tree.bureau
+    )
+    elsewhere = Organization.objects.create(name=doc.projects[0].unit, kind=Organization.Kind.UNIT, parent=tree.dept_b)
+    with pytest.raises(LoadError, match=f"「{department.name}」下没有「{elsewhere.name}」"):
+        load_document(Context.system(), doc, bureau=tree.bureau)
+    load_document(Context.system(), doc, bureau=tree.bureau, create_orgs=True)
+    units = {d.project.unit for d in Declaration.objects.select_related("project__unit")}
+    assert elsewhere not in units
+    assert {u.department for u in units} == {department}

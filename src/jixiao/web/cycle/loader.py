@@ -60,14 +60,25 @@ def _date(text: str | None) -> date | None:
         return None
 
 
-def _find_or_create(
-    name: str, kind: str, parent: Organization | None, create: bool, result: LoadResult
-) -> Organization:
-    found = Organization.objects.filter(name=name).order_by("pk").first()
+def find_department(name: str) -> Organization | None:
+    """The department of that name."""
+    return Organization.objects.filter(name=name, kind=Organization.Kind.DEPARTMENT).order_by("pk").first()
+
+
+def find_unit(department: Organization, name: str) -> Organization | None:
+    """The unit of that name within ``department`` (two departments may each have a 办公室), or the department."""
+    if name == department.name:
+        return department
+    return Organization.objects.filter(name=name, department=department).order_by("pk").first()
+
+
+def _find_or_create(name: str, kind: str, parent: Organization, create: bool, result: LoadResult) -> Organization:
+    found = find_department(name) if kind == Organization.Kind.DEPARTMENT else find_unit(parent, name)
     if found is not None:
         return found
     if not create:
-        raise LoadError(f"组织机构中没有「{name}」，请先在组织机构中建立，或允许导入时新建。")
+        where = "" if kind == Organization.Kind.DEPARTMENT else f"「{parent.name}」下"
+        raise LoadError(f"组织机构中{where}没有「{name}」，请先在组织机构中建立，或允许导入时新建。")
     org = Organization.objects.create(name=name, kind=kind, parent=parent)
     result.organizations.append(org)
     return org

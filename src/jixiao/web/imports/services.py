@@ -29,7 +29,7 @@ from jixiao.web.access import account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.intake import document_problems
-from jixiao.web.cycle.loader import LoadError, load_document
+from jixiao.web.cycle.loader import LoadError, find_department, find_unit, load_document
 from jixiao.web.cycle.models import Declaration, SourceFile
 from jixiao.web.imports.models import ImportFile, ImportJob
 from jixiao.web.orgs.models import Organization
@@ -123,9 +123,7 @@ def create_job(ctx: Context, uploads: Iterable[Upload]) -> ImportJob:
 
 
 def _department_of(name: str | None) -> Organization | None:
-    if not name:
-        return None
-    return Organization.objects.filter(name=name, kind=Organization.Kind.DEPARTMENT).first()
+    return find_department(name) if name else None
 
 
 def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list[dict[str, Any]]:
@@ -135,7 +133,7 @@ def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list
     for n, project in enumerate(document.projects):
         department = _department_of(project.department)
         unit_name = project.department if transfer else (project.unit or project.department)
-        unit = Organization.objects.filter(name=unit_name).first() if unit_name else None
+        unit = find_unit(department, unit_name) if department and unit_name else None
         findings = review_document(Document(kind=document.kind, year=document.year, projects=(project,)))
         exists = bool(
             unit
