@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -158,6 +159,12 @@ def login() -> Callable[[Any], Client]:
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (the summaries cache their figures by data version)."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html.parser import HTMLParser
 from typing import Any
 
 import pytest
@@ -190,6 +191,54 @@ def test_self_evaluation_needs_a_reason_for_a_score_off_the_rule(tree: Any, peop
     public = Client().get(f"/p/{publication.pk}/").content.decode()
     assert "业务培训经费" in public and "培训形式改为线上" not in public  # reasons are internal
     assert "25.00" in public
+
+
+class _Fields(HTMLParser):
+    """The name and value of every field of a page's forms, as a browser would post them unchanged."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._open: tuple[str, str] | None = None  # (kind, name) of the textarea or select being read
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit", "button", "checkbox"):
+            self.values[a["name"]] = a.get("value", "")
+        elif tag in ("textarea", "select") and a.get("name"):
+            self._open = (tag, a["name"])
+            self.values[a["name"]] = ""
+        elif tag == "option" and self._open and "selected" in a:
+            self.values[self._open[1]] = a.get("value", "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("textarea", "select"):
+            self._open = None
+
+    def handle_data(self, data: str) -> None:
+        if self._open and self._open[0] == "textarea":
+            self.values[self._open[1]] += data
+
+
+def test_the_evaluation_form_posts_back_what_it_shows(tree: Any, people: dict[str, Any], login: Any) -> None:
+    """Every row input of the form carries its stored value, escaped, so saving an untouched form changes nothing."""
+    decl = advance(declare(people["staff_a1"], tree.unit_a1), people, "staff_a1", "dept_a", State.APPROVED)
+    ev = evaluate(decl, people["staff_a1"])
+    staff = login(people["staff_a1"])
+    tricky = '“线上”<培训> & "集中" 授课'
+    form = _evaluation_form(ev, ["25.50", "20", "30", "10"], [tricky, "", "", ""]) | {"row-1-deviation": tricky}
+    assert staff.post(f"/work/evaluations/{ev.pk}/edit/", form).status_code == 302
+    stored = [(r.actual, r.score, r.deviation, r.score_reason) for r in ev.indicators.order_by("id")]
+
+    fields = _Fields()
+    fields.feed(staff.get(f"/work/evaluations/{ev.pk}/edit/").content.decode())
+    shown = fields.values
+    assert shown["row-0-score"] == "25.50" and shown["row-0-score_reason"].strip("\n") == tricky
+    assert shown["row-1-deviation"].strip("\n") == tricky and shown["row-2-actual"] == "达成指标"
+    assert staff.post(f"/work/evaluations/{ev.pk}/edit/", shown | {"save": "1"}).status_code == 302
+    assert [(r.actual, r.score, r.deviation, r.score_reason) for r in ev.indicators.order_by("id")] == stored
+    ev.refresh_from_db()
+    assert ev.version == int(shown["version"]) + 1
 
 
 def test_stale_edit_is_a_conflict_showing_both_versions(tree: Any, people: dict[str, Any], login: Any) -> None:

@@ -92,19 +92,15 @@ def test_every_chart_is_also_a_table_with_the_same_figures(demo: dict[str, Clien
     assert [int(row[0]) for row in years] == [y["year"] for y in data["years"]]
     assert [y["year"] for y in data["years"]] == sorted(set(Declaration.objects.values_list("year", flat=True)))
     assert [row[4].replace(",", "") for row in years] == [y["executed"] or "" for y in data["years"]]
-    # the scatter: every point a visible evaluation with its link target, the banded table counts them all
+    # the scatter: every point ([id, rate, score, grade, project, unit]) a visible evaluation; the bands count all
     points = data["points"]
     visible = SelfEvaluation.objects.filter(
         declaration__year=YEAR, execution_rate__isnull=False, total_score__isnull=False
     )
-    assert {p["evaluation_id"] for p in points} == set(
-        visible.exclude(state=State.DRAFT.value).values_list("pk", flat=True)
-    )
+    assert {p[0] for p in points} == set(visible.exclude(state=State.DRAFT.value).values_list("pk", flat=True))
     banded = sum(int(n) for row in table_cells(html, "table-bands") for n in row[1:])
-    assert banded == sum(1 for p in points if p["grade"] in "优良中差")
-    assert data["evaluation_url"].replace("{id}", str(points[0]["evaluation_id"])) == (
-        f"/work/evaluations/{points[0]['evaluation_id']}/"
-    )
+    assert banded == sum(1 for p in points if p[3] in "优良中差")
+    assert data["evaluation_url"].replace("{id}", str(points[0][0])) == (f"/work/evaluations/{points[0][0]}/")
 
 
 def test_a_department_dashboard_shows_its_units_only(demo: dict[str, Client]) -> None:
@@ -114,7 +110,7 @@ def test_a_department_dashboard_shows_its_units_only(demo: dict[str, Client]) ->
     own = set(Organization.objects.filter(department=dept).values_list("name", flat=True)) | {dept.name}
     assert data["progress"] and {p["name"] for p in data["progress"]} <= own
     unit_data = chart_data(demo["unit"].get(f"/work/summary/dashboard/?year={YEAR}").content.decode())
-    ids = {p["evaluation_id"] for p in unit_data["points"]}
+    ids = {p[0] for p in unit_data["points"]}
     assert ids and ids <= set(
         SelfEvaluation.objects.filter(declaration__project__unit__name="上海市医疗保险事业管理中心").values_list(
             "pk", flat=True

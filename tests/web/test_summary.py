@@ -163,3 +163,27 @@ def test_the_page_and_both_downloads_show_the_same_table(demo: dict[str, Client]
         assert (Decimal(str(cell)) if cell is not None else "") == (
             Decimal(csv_row["全年执行数（元）"]) if csv_row["全年执行数（元）"] else ""
         )
+
+
+def test_a_write_shows_at_once_though_the_figures_are_cached(demo: dict[str, Client]) -> None:
+    """The page caches its figures by data version: an approval made right after a view is on the next view."""
+    from jixiao.core.workflow import Action
+    from jixiao.web.audit.services import Context
+    from jixiao.web.cycle import services
+
+    waiting = SelfEvaluation.objects.filter(declaration__year=YEAR, state=State.DEPT_APPROVED.value).first()
+    assert waiting is not None
+    name = waiting.declaration.project.name
+    client = demo["finance"]
+
+    def state_shown() -> str:
+        page = client.get(f"/work/summary/?year={YEAR}&q={name}").content.decode()
+        row = page[page.index(f">{name}</a>") :]  # the row's link, not the search box
+        return row[: row.index("</tr>")]
+
+    assert "主管部门已审核" in state_shown()
+    assert "主管部门已审核" in state_shown()  # the second view is served from the cache
+    finance = get_user_model().objects.get(username="finance")
+    services.act(Context(user=finance, ip="127.0.0.1"), waiting, Action.FINANCE_APPROVE)
+    shown = state_shown()
+    assert "财政已批复" in shown and "主管部门已审核" not in shown

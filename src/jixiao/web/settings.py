@@ -209,6 +209,16 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     CSRF_TRUSTED_ORIGINS = env_list("JIXIAO_CSRF_TRUSTED_ORIGINS", [])
 
+# The summaries' figures are cached by data version (summary/cache.py): per process unless a shared cache is
+# named (Django's Redis backend, which needs the redis package installed).
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["JIXIAO_REDIS_URL"]}
+        if os.environ.get("JIXIAO_REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    )
+}
+
 # Background work (imports): inline unless JIXIAO_TASKS=database, then `manage.py db_worker` runs it.
 TASKS = {
     "default": {

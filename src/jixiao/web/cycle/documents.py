@@ -7,10 +7,11 @@ check, score and exported file comes from the one core implementation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from jixiao.core.model import Document, Execution, FundManagementRow, FundRow, Funds, Indicator, Kind, Project
-from jixiao.web.cycle.models import Declaration, SelfEvaluation
+from jixiao.web.cycle.models import Declaration, DeclarationIndicator, EvaluationIndicator, SelfEvaluation
 from jixiao.web.cycle.printed import as_printed
 
 
@@ -19,8 +20,8 @@ def _row(**values: Decimal | None) -> FundRow | None:
     return None if row.is_empty() else row
 
 
-def declaration_project(decl: Declaration) -> Project:
-    """A declaration as a core project (kind ``target_declaration``)."""
+def declaration_project(decl: Declaration, rows: Sequence[DeclarationIndicator] | None = None) -> Project:
+    """A declaration as a core project (kind ``target_declaration``); ``rows`` are its indicators if already read."""
     p = decl.project
     indicators = tuple(
         Indicator(
@@ -30,7 +31,7 @@ def declaration_project(decl: Declaration) -> Project:
             target=i.target or None,
             weight=as_printed(i, "weight"),
         )
-        for i in decl.indicators.all()
+        for i in (decl.indicators.all() if rows is None else rows)
     )
     return Project(
         name=p.name,
@@ -62,14 +63,23 @@ def _money_row(ev: SelfEvaluation, row: str, rate: str, phases: tuple[str, ...] 
     return _row(**{phase: as_printed(ev, f"{phase}_{row}") for phase in phases}, rate_pct=as_printed(ev, rate))
 
 
-def evaluation_project(ev: SelfEvaluation) -> Project:
-    """A self-evaluation as a core project (kind ``self_evaluation``), with the approved targets."""
+def evaluation_project(ev: SelfEvaluation, rows: Sequence[EvaluationIndicator] | None = None) -> Project:
+    """A self-evaluation as a core project (kind ``self_evaluation``), with the approved targets.
+
+    ``rows``: the evaluation's rows with their indicators (``select_related("indicator")``) when the
+    caller has read them already; every approved indicator has its row, so they give the targets too.
+    """
     decl = ev.declaration
     p = decl.project
-    rows = {r.indicator_id: r for r in ev.indicators.all()}
+    if rows is None:
+        by_indicator = {r.indicator_id: r for r in ev.indicators.all()}
+        targets = list(decl.indicators.all())
+    else:
+        by_indicator = {r.indicator_id: r for r in rows}
+        targets = sorted((r.indicator for r in rows), key=lambda i: i.position)
     indicators = []
-    for i in decl.indicators.all():
-        r = rows.get(i.pk)
+    for i in targets:
+        r = by_indicator.get(i.pk)
         indicators.append(
             Indicator(
                 level1=i.level1,
@@ -121,12 +131,12 @@ def evaluation_project(ev: SelfEvaluation) -> Project:
     )
 
 
-def declaration_document(decl: Declaration) -> Document:
+def declaration_document(decl: Declaration, rows: Sequence[DeclarationIndicator] | None = None) -> Document:
     """A one-project declaration document."""
-    return Document(kind=Kind.TARGET_DECLARATION, year=decl.year, projects=(declaration_project(decl),))
+    return Document(kind=Kind.TARGET_DECLARATION, year=decl.year, projects=(declaration_project(decl, rows),))
 
 
-def evaluation_document(ev: SelfEvaluation) -> Document:
+def evaluation_document(ev: SelfEvaluation, rows: Sequence[EvaluationIndicator] | None = None) -> Document:
     """A one-project self-evaluation document (a transfer-payment one for a transfer)."""
     kind = Kind.TRANSFER_SELF_EVALUATION if ev.declaration.kind == Declaration.Kind.TRANSFER else Kind.SELF_EVALUATION
-    return Document(kind=kind, year=ev.declaration.year, projects=(evaluation_project(ev),))
+    return Document(kind=kind, year=ev.declaration.year, projects=(evaluation_project(ev, rows),))

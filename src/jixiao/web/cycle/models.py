@@ -8,8 +8,11 @@ Every editable record carries a ``version`` for optimistic locking and a
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from jixiao.core.workflow import STATE_LABELS, State
@@ -127,6 +130,8 @@ class Declaration(Source):
         TRANSFER = "transfer", "转移支付"
 
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="declarations")
+    # the project's name, copied: lists sort on (year, name) through one index instead of joining every row
+    project_name = models.CharField("项目名称", max_length=200, editable=False, default="")
     year = models.PositiveSmallIntegerField("年度")
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.PROJECT)
     central_department = models.CharField("中央主管部门", max_length=200, blank=True)
@@ -153,11 +158,22 @@ class Declaration(Source):
     class Meta:
         verbose_name = "绩效目标申报表"
         verbose_name_plural = "绩效目标申报表"
-        ordering = ["-year", "project__name"]
+        ordering = ["-year", "project_name", "id"]
         constraints = [models.UniqueConstraint(fields=["project", "year"], name="declaration_one_per_year")]
+        indexes = [
+            # what reviewers list: everything but the units' drafts, newest year first, by name
+            models.Index(F("year").desc(), "project_name", "id", name="declaration_list", condition=~Q(state="draft")),
+            # the summaries' data version is the latest change (summary/cache.py)
+            models.Index(fields=["updated_at"], name="declaration_changed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.name}（{self.year}年度绩效目标）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the copied project name in step with the project."""
+        self.project_name = self.project.name
+        super().save(*args, **kwargs)
 
     @property
     def state_enum(self) -> State:
@@ -181,7 +197,8 @@ class DeclarationIndicator(models.Model):
     class Meta:
         verbose_name = "绩效指标"
         verbose_name_plural = "绩效指标"
-        ordering = ["declaration", "position"]
+        # by the column, not the relation: ordering by "declaration" would join and sort by its own ordering
+        ordering = ["declaration_id", "position"]
 
     def __str__(self) -> str:
         return self.name
@@ -193,6 +210,9 @@ class SelfEvaluation(Source):
     declaration = models.OneToOneField(
         Declaration, verbose_name="绩效目标", on_delete=models.PROTECT, related_name="evaluation"
     )
+    # the declaration's year and project name, copied for the list's index (as on Declaration)
+    year = models.PositiveSmallIntegerField("年度", editable=False, default=0)
+    project_name = models.CharField("项目名称", max_length=200, editable=False, default="")
     state = models.CharField("状态", max_length=20, choices=STATE_CHOICES, default=State.DRAFT.value)
     version = models.PositiveIntegerField("版本", default=1)
     money_unit = models.CharField("金额单位", max_length=4, choices=MONEY_UNITS, default="元")
@@ -238,10 +258,20 @@ class SelfEvaluation(Source):
     class Meta:
         verbose_name = "绩效自评表"
         verbose_name_plural = "绩效自评表"
-        ordering = ["-declaration__year", "declaration__project__name"]
+        ordering = ["-year", "project_name", "id"]
+        indexes = [
+            models.Index(F("year").desc(), "project_name", "id", name="evaluation_list", condition=~Q(state="draft")),
+            models.Index(fields=["updated_at"], name="evaluation_changed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.declaration.project.name}（{self.declaration.year}年度绩效自评）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the copied year and project name in step with the declaration."""
+        self.year = self.declaration.year
+        self.project_name = self.declaration.project_name or self.declaration.project.name
+        super().save(*args, **kwargs)
 
     @property
     def state_enum(self) -> State:
@@ -264,7 +294,7 @@ class EvaluationIndicator(models.Model):
     class Meta:
         verbose_name = "指标自评"
         verbose_name_plural = "指标自评"
-        ordering = ["evaluation", "indicator__position"]
+        ordering = ["evaluation_id", "indicator__position"]
         constraints = [models.UniqueConstraint(fields=["evaluation", "indicator"], name="evaluation_row_once")]
 
 
@@ -305,7 +335,7 @@ class FundManagementItem(models.Model):
     class Meta:
         verbose_name = "资金管理情况"
         verbose_name_plural = "资金管理情况"
-        ordering = ["evaluation", "position"]
+        ordering = ["evaluation_id", "position"]
 
 
 class StateChange(models.Model):

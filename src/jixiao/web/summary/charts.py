@@ -1,20 +1,26 @@
-"""The dashboard's figures: each chart's data, computed by grouping in the database.
+"""The dashboard's figures: each chart's data, from one read of the year's projects plus one across the years.
 
-Every function takes the summary queryset (already scoped to the reader
-and filtered) and returns plain data that both the chart and its table
-are drawn from, so the two can never disagree. Each is one query whose
-cost grows with the rows it reads, never with extra queries per project.
+The summary queryset (already scoped to the reader and filtered) is read
+once as compact rows for the chosen year; the grade distribution, the
+scatter, the projects with most findings and the filing progress are
+grouped from those rows in Python, and the year-on-year figures come from
+one grouped query. So the page costs two queries whatever the number of
+projects, and each chart and its table are drawn from the same data, so
+the two can never disagree.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Case, Count, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.utils.html import _json_script_escapes  # type: ignore[attr-defined]
+from django.utils.safestring import SafeString, mark_safe
 
 from jixiao.core.scoring.formulas import quantize
 from jixiao.core.workflow import State
@@ -31,72 +37,8 @@ RATE_BANDS: tuple[tuple[str, Decimal, Decimal | None], ...] = (
     ("60%–80%", Decimal(60), Decimal(80)),
     ("60% 以下", Decimal(0), Decimal(60)),
 )
-
-
-def grade_distribution(qs: QuerySet[Declaration]) -> list[dict[str, Any]]:
-    """How many projects got each grade, and how many have no score yet."""
-    counts = dict(qs.order_by().values_list("s_grade").annotate(n=Count("pk")).values_list("s_grade", "n"))
-    out = [{"grade": g, "count": counts.get(g, 0)} for g in GRADES]
-    missing = sum(n for g, n in counts.items() if g not in GRADES)
-    out.append({"grade": NOT_EVALUATED, "count": missing})
-    return out
-
-
-@dataclass(frozen=True)
-class Point:
-    """A project on the execution-rate × score chart."""
-
-    evaluation_id: int
-    project: str
-    unit: str
-    rate: Decimal
-    score: Decimal
-    grade: str
-
-
-def scatter(qs: QuerySet[Declaration]) -> list[Point]:
-    """Every evaluated project with both an execution rate and a total score."""
-    values = (
-        qs.filter(s_rate__isnull=False, s_score__isnull=False)
-        .order_by("project__name", "pk")
-        .values_list("s_ev_id", "project__name", "project__unit__name", "s_rate", "s_score", "s_grade")
-    )
-    return [Point(v[0], v[1], v[2], fen(v[3]) or Decimal(0), fen(v[4]) or Decimal(0), v[5] or "") for v in values]
-
-
-def rate_by_grade(points: list[Point]) -> dict[str, Any]:
-    """The scatter read as a table: projects per execution-rate band and grade."""
-    table: dict[str, dict[str, int]] = {label: dict.fromkeys(GRADES, 0) for label, _, _ in RATE_BANDS}
-    for p in points:
-        for label, low, high in RATE_BANDS:
-            if p.rate >= low and (high is None or p.rate < high):
-                if p.grade in GRADES:
-                    table[label][p.grade] += 1
-                break
-    return {"grades": list(GRADES), "rows": [{"band": k, "counts": [v[g] for g in GRADES]} for k, v in table.items()]}
-
-
-def most_findings(qs: QuerySet[Declaration]) -> list[dict[str, Any]]:
-    """The projects with the most findings: errors first, then warnings."""
-    values = (
-        qs.filter(Q(s_errors__gt=0) | Q(s_warnings__gt=0))
-        .order_by(F("s_errors").desc(), F("s_warnings").desc(), F("s_infos").desc(), "project__name", "pk")
-        .values_list("pk", "s_ev_id", "project__name", "project__unit__name", "s_errors", "s_warnings", "s_infos")[:TOP]
-    )
-    return [
-        {
-            "declaration": v[0],
-            "evaluation": v[1],
-            "project": v[2],
-            "unit": v[3],
-            "errors": v[4],
-            "warnings": v[5],
-            "infos": v[6],
-        }
-        for v in values
-    ]
-
-
+APPROVED = (State.APPROVED.value, State.PUBLISHED.value)
+FILED = (State.SUBMITTED.value, State.DEPT_APPROVED.value, *APPROVED)
 PROGRESS_COLUMNS = (
     ("projects", "项目数"),
     ("declared_approved", "目标已批复"),
@@ -107,29 +49,108 @@ PROGRESS_COLUMNS = (
 )
 
 
-def progress(qs: QuerySet[Declaration], by_department: bool) -> list[dict[str, Any]]:
-    """Filing and publication by unit (or by department for the finance bureau), as counts per stage."""
-    group = "project__department__name" if by_department else "project__unit__name"
-    approved = [State.APPROVED.value, State.PUBLISHED.value]
-    filed = [State.SUBMITTED.value, State.DEPT_APPROVED.value, *approved]
+@dataclass(frozen=True, slots=True)
+class YearRow:
+    """One project of the chosen year as the dashboard needs it."""
 
-    def count(condition: Q) -> Sum:
-        return Coalesce(Sum(Case(When(condition, then=Value(1)), default=Value(0))), 0)
+    declaration_id: int
+    evaluation_id: int | None
+    department: str
+    unit: str
+    project: str
+    state: str
+    evaluation_state: str | None
+    rate: Decimal | None
+    score: Decimal | None
+    grade: str
+    errors: int
+    warnings: int
+    infos: int
 
-    values = (
-        qs.order_by()
-        .values(group)
-        .annotate(
-            projects=Count("pk"),
-            declared_approved=count(Q(state__in=approved)),
-            declared_published=count(Q(state=State.PUBLISHED.value)),
-            evaluated=count(Q(s_ev_state__in=filed)),
-            evaluation_approved=count(Q(s_ev_state__in=approved)),
-            evaluation_published=count(Q(s_ev_state=State.PUBLISHED.value)),
-        )
-        .order_by(group)
+
+def year_rows(qs: QuerySet[Declaration]) -> list[YearRow]:
+    """The year's projects in one query (names from the copied column, so only the two organizations join)."""
+    values = qs.order_by("project_name", "pk").values_list(
+        "pk",
+        "s_ev_id",
+        "project__department__name",
+        "project__unit__name",
+        "project_name",
+        "state",
+        "s_ev_state",
+        "s_rate",
+        "s_score",
+        "s_grade",
+        "s_errors",
+        "s_warnings",
+        "s_infos",
     )
-    return [{"name": v[group]} | {k: v[k] for k, _ in PROGRESS_COLUMNS} for v in values]
+    return [YearRow(*v[:9], v[9] or "", *v[10:]) for v in values]
+
+
+def grade_distribution(rows: list[YearRow]) -> list[dict[str, Any]]:
+    """How many projects got each grade, and how many have no score yet."""
+    counts = Counter(r.grade for r in rows)
+    out = [{"grade": g, "count": counts.get(g, 0)} for g in GRADES]
+    out.append({"grade": NOT_EVALUATED, "count": sum(n for g, n in counts.items() if g not in GRADES)})
+    return out
+
+
+# a point of the scatter: [evaluation id, rate, score, grade, project, unit] (arrays keep the page small)
+Point = tuple[int, Decimal, Decimal, str, str, str]
+
+
+def scatter(rows: list[YearRow]) -> list[Point]:
+    """Every evaluated project with both an execution rate and a total score."""
+    return [
+        (r.evaluation_id, r.rate, r.score, r.grade, r.project, r.unit)
+        for r in rows
+        if r.evaluation_id is not None and r.rate is not None and r.score is not None
+    ]
+
+
+def rate_by_grade(points: list[Point]) -> dict[str, Any]:
+    """The scatter read as a table: projects per execution-rate band and grade."""
+    table: dict[str, dict[str, int]] = {label: dict.fromkeys(GRADES, 0) for label, _, _ in RATE_BANDS}
+    for _, rate, _, grade, _, _ in points:
+        for label, low, high in RATE_BANDS:
+            if rate >= low and (high is None or rate < high):
+                if grade in GRADES:
+                    table[label][grade] += 1
+                break
+    return {"grades": list(GRADES), "rows": [{"band": k, "counts": [v[g] for g in GRADES]} for k, v in table.items()]}
+
+
+def most_findings(rows: list[YearRow]) -> list[dict[str, Any]]:
+    """The projects with the most findings: errors first, then warnings."""
+    flagged = [r for r in rows if r.errors or r.warnings]
+    flagged.sort(key=lambda r: (-r.errors, -r.warnings, -r.infos, r.project, r.declaration_id))
+    return [
+        {
+            "declaration": r.declaration_id,
+            "evaluation": r.evaluation_id,
+            "project": r.project,
+            "unit": r.unit,
+            "errors": r.errors,
+            "warnings": r.warnings,
+            "infos": r.infos,
+        }
+        for r in flagged[:TOP]
+    ]
+
+
+def progress(rows: list[YearRow], by_department: bool) -> list[dict[str, Any]]:
+    """Filing and publication by unit (or by department for the finance bureau), as counts per stage."""
+    groups: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in rows:
+        counts = groups[r.department if by_department else r.unit]
+        counts["projects"] += 1
+        counts["declared_approved"] += r.state in APPROVED
+        counts["declared_published"] += r.state == State.PUBLISHED.value
+        counts["evaluated"] += r.evaluation_state in FILED
+        counts["evaluation_approved"] += r.evaluation_state in APPROVED
+        counts["evaluation_published"] += r.evaluation_state == State.PUBLISHED.value
+    return [{"name": name} | {k: groups[name][k] for k, _ in PROGRESS_COLUMNS} for name in sorted(groups)]
 
 
 def year_on_year(qs: QuerySet[Declaration]) -> list[dict[str, Any]]:
@@ -179,14 +200,11 @@ def changes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def as_json(value: Any) -> Any:
-    """Chart data for the browser: Decimals as strings (exact), dataclasses as dicts."""
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, Point):
-        return {k: as_json(v) for k, v in value.__dict__.items()}
-    if isinstance(value, dict):
-        return {k: as_json(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [as_json(v) for v in value]
-    return value
+def json_script(value: Any, element_id: str) -> SafeString:
+    """Chart data in a ``<script type="application/json">``: Decimals as exact strings, Chinese unescaped.
+
+    Django's ``json_script`` writes every Chinese character as ``\\uXXXX``, which triples a province's
+    dashboard; the same escapes of ``<``, ``>`` and ``&`` keep the data inert inside the page.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str).translate(_json_script_escapes)
+    return mark_safe(f'<script id="{element_id}" type="application/json">{text}</script>')

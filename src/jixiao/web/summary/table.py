@@ -38,7 +38,7 @@ from django.db.models.functions import Coalesce
 
 from jixiao.core.review.findings import REGISTRY
 from jixiao.core.scoring.formulas import quantize
-from jixiao.core.workflow import Role, State
+from jixiao.core.workflow import STATE_LABELS, Role, State
 from jixiao.web.access import account_of
 from jixiao.web.cycle.models import Declaration, StoredFinding
 from jixiao.web.orgs.models import Organization
@@ -129,6 +129,16 @@ class Row:
     def value(self, key: str) -> Any:
         """The value of a column by its key."""
         return getattr(self, key)
+
+    @property
+    def declaration_state_label(self) -> str:
+        """The declaration's state in words."""
+        return STATE_LABELS[State(self.declaration_state)]
+
+    @property
+    def evaluation_state_label(self) -> str:
+        """The self-evaluation's state in words, empty when there is none to see."""
+        return STATE_LABELS[State(self.evaluation_state)] if self.evaluation_state else ""
 
 
 def _yuan(field: str) -> Case:
@@ -337,12 +347,13 @@ def choices(user: object, filters: Filters) -> dict[str, list[tuple[str, str]]]:
             (str(pk), name)
             for pk, name in Organization.objects.filter(kind=Organization.Kind.DEPARTMENT).values_list("pk", "name")
         ]
-    if role in (Role.FINANCE_REVIEWER, Role.DEPT_REVIEWER):
+    # the bureau picks a department first: a province's thousand units make no usable list
+    if role is Role.DEPT_REVIEWER or (role is Role.FINANCE_REVIEWER and filters.department.isdigit()):
         units = Organization.objects.filter(kind__in=[Organization.Kind.UNIT, Organization.Kind.DEPARTMENT])
         if role is Role.DEPT_REVIEWER:
             assert account is not None
             units = units.filter(Q(department_id=account.organization_id) | Q(pk=account.organization_id))
-        elif filters.department.isdigit():
+        else:
             units = units.filter(Q(department_id=int(filters.department)) | Q(pk=int(filters.department)))
         # only units that run projects: a department appears when it is its own unit
         units = units.filter(projects__isnull=False).distinct()

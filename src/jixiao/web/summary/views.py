@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET
 from jixiao.core.workflow import Role, State
 from jixiao.web.access import account_of, role_of
 from jixiao.web.summary import charts, downloads
+from jixiao.web.summary.cache import cached, data_version
 from jixiao.web.summary.table import (
     COLUMNS,
     GRADES,
@@ -32,6 +34,32 @@ from jixiao.web.summary.table import (
 )
 
 PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the template needs of a page, without the queryset (so it can be cached)."""
+
+    number: int
+    num_pages: int
+    count: int
+
+    @classmethod
+    def of(cls, page: Page[Any]) -> PageInfo:
+        """The numbers of a paginator's page."""
+        return cls(page.number, page.paginator.num_pages, page.paginator.count)
+
+    @property
+    def has_previous(self) -> bool:
+        """Whether there is a page before."""
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        """Whether there is a page after."""
+        return self.number < self.num_pages
+
+
 READERS = (Role.UNIT_STAFF, Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER)
 
 
@@ -65,11 +93,21 @@ def _scope_title(request: HttpRequest, filters: Filters, role: Role) -> str:
 def summary_table(request: HttpRequest) -> HttpResponse:
     """The 汇总表: filter, sort, read the totals, download the same rows."""
     role = _reader(request)
-    available = years(request.user)
+    version = data_version()
+    available = cached(request.user, "years", (), version, lambda: years(request.user))
     filters = _filters(request, available)
-    qs = apply_filters(base_queryset(request.user), filters, request.user)
-    page = Paginator(ordered(qs, filters.sort), PAGE_SIZE).get_page(request.GET.get("page"))
-    page_rows = rows(page.object_list)
+    page_number = request.GET.get("page", "")
+
+    def compute() -> dict[str, Any]:
+        qs = apply_filters(base_queryset(request.user), filters, request.user)
+        page = Paginator(ordered(qs, filters.sort), PAGE_SIZE).get_page(page_number)
+        return {
+            "page": PageInfo.of(page),
+            "rows": rows(page.object_list),
+            "totals": totals(qs),
+        } | choices(request.user, filters)
+
+    figures = cached(request.user, "table", (filters, page_number), version, compute)
     headings = []
     for column in COLUMNS:
         ascending = filters.sort == column.key
@@ -85,9 +123,6 @@ def summary_table(request: HttpRequest) -> HttpResponse:
         "title": _scope_title(request, filters, role),
         "filters": filters,
         "query": urlencode(filters.as_query()),
-        "page": page,
-        "rows": page_rows,
-        "totals": totals(qs),
         "headings": headings,
         "years": available,
         "grades": GRADES,
@@ -95,7 +130,10 @@ def summary_table(request: HttpRequest) -> HttpResponse:
         "states": list(State),
         "codes": finding_codes(),
         "role": role.value,
-    } | choices(request.user, filters)
+        # links are built by joining an id to these, not by a {% url %} per cell (a page has 100 rows)
+        "declaration_url": reverse("cycle:declaration_detail", args=[0]).removesuffix("0/"),
+        "evaluation_url": reverse("cycle:evaluation_detail", args=[0]).removesuffix("0/"),
+    } | figures
     return render(request, "summary/table.html", context)
 
 
@@ -126,34 +164,42 @@ def summary_download(request: HttpRequest, fmt: str) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Charts for a department or the finance bureau, each with the same figures as a table."""
     role = _reader(request)
-    available = years(request.user)
+    version = data_version()
+    available = cached(request.user, "years", (), version, lambda: years(request.user))
     filters = _filters(request, available)
+    figures = cached(request.user, "dashboard", (filters,), version, lambda: _dashboard_figures(request, filters, role))
+    context: dict[str, Any] = {
+        "title": _scope_title(request, filters, role).replace("汇总表", "统计图"),
+        "filters": filters,
+        "years": available,
+        "progress_columns": charts.PROGRESS_COLUMNS,
+        "grades": GRADES,
+        "by_department": role is Role.FINANCE_REVIEWER,
+        "role": role.value,
+    } | figures
+    return render(request, "summary/dashboard.html", context)
+
+
+def _dashboard_figures(request: HttpRequest, filters: Filters, role: Role) -> dict[str, Any]:
+    """Everything the dashboard draws, for the cache: two queries over the reader's records."""
     scoped = apply_filters(base_queryset(request.user), Filters(**(filters.as_query() | {"year": ""})), request.user)
-    this_year = scoped.filter(year=int(filters.year)) if filters.year.isdigit() else scoped
-    points = charts.scatter(this_year)
+    rows = charts.year_rows(scoped.filter(year=int(filters.year)) if filters.year.isdigit() else scoped)
+    points = charts.scatter(rows)
     yearly = charts.year_on_year(scoped)
     data = {
-        "grades": charts.grade_distribution(this_year),
+        "grades": charts.grade_distribution(rows),
         "points": points,
-        "findings": charts.most_findings(this_year),
-        "progress": charts.progress(this_year, by_department=role is Role.FINANCE_REVIEWER),
+        "findings": charts.most_findings(rows),
+        "progress": charts.progress(rows, by_department=role is Role.FINANCE_REVIEWER),
         "years": yearly,
         "evaluation_url": reverse("cycle:evaluation_detail", args=[0]).replace("/0/", "/{id}/"),
         "declaration_url": reverse("cycle:declaration_detail", args=[0]).replace("/0/", "/{id}/"),
         "summary_url": reverse("summary:table"),
         "year": filters.year,
     }
-    context: dict[str, Any] = {
-        "title": _scope_title(request, filters, role).replace("汇总表", "统计图"),
-        "filters": filters,
-        "years": available,
+    return {
         "data": data,
-        "chart_data": charts.as_json(data),
+        "chart_data": charts.json_script(data, "chart-data"),
         "bands": charts.rate_by_grade(points),
         "changes": charts.changes(yearly),
-        "progress_columns": charts.PROGRESS_COLUMNS,
-        "grades": GRADES,
-        "by_department": role is Role.FINANCE_REVIEWER,
-        "role": role.value,
     } | choices(request.user, filters)
-    return render(request, "summary/dashboard.html", context)

@@ -40,10 +40,11 @@
     window.location.href = summaryLink({ grade: p.name === "未评" ? "none" : p.name });
   });
 
+  // a point is [evaluation id, rate, score, grade, project, unit]
   const byGrade = {};
   data.points.forEach(function (p) {
-    const g = p.grade || "未评";
-    (byGrade[g] = byGrade[g] || []).push({ value: [num(p.rate), num(p.score)], id: p.evaluation_id, name: p.project, unit: p.unit });
+    const g = p[3] || "未评";
+    (byGrade[g] = byGrade[g] || []).push({ value: [num(p[1]), num(p[2])], id: p[0], name: p[4], unit: p[5] });
   });
   const scatter = chart("chart-scatter", {
     legend: { top: 0 },
@@ -118,9 +119,9 @@
     data.points.forEach(function (p) {
       const tr = document.createElement("tr");
       const link = document.createElement("a");
-      link.href = data.evaluation_url.replace("{id}", p.evaluation_id);
-      link.textContent = p.project;
-      const cells = [link, p.unit, p.rate, p.score, p.grade];
+      link.href = data.evaluation_url.replace("{id}", p[0]);
+      link.textContent = p[4];
+      const cells = [link, p[5], p[1], p[2], p[3]];
       cells.forEach(function (v, i) {
         const td = document.createElement("td");
         if (i === 2 || i === 3) td.className = "num";
