@@ -710,7 +710,7 @@ def pages(meta: dict[str, Any]) -> dict[str, tuple[str, list[str], str]]:
         "evaluation_page": ("finance", [f"/work/evaluations/{pk}/" for pk in pks["evaluation"]], "绩效自评表"),
         "evaluation_form": ("staff", [f"/work/evaluations/{pk}/edit/" for pk in pks["form"]], 'id="evaluation-form"'),
         "summary": ("finance", ["/work/summary/?year=2024"], "汇总表"),
-        "summary_filtered": ("finance", ["/work/summary/?year=2024&grade=%E8%89%AF&sort=-rate"], "汇总表"),
+        "summary_filtered": ("finance", ["/work/summary/?year=2024&grade=%E4%BC%98&sort=-rate"], "汇总表"),
         "dashboard": ("finance", ["/work/summary/dashboard/?year=2024"], "统计图"),
     }  # fmt: skip
 
@@ -742,7 +742,9 @@ def count_queries(meta: dict[str, Any], explain: bool) -> dict[str, Any]:
         "evaluation_page": ("finance", f"/work/evaluations/{measure['evaluation']}/"),
         "evaluation_form": ("staff", f"/work/evaluations/{measure['form']}/edit/"),
         "summary": ("finance", "/work/summary/?year=2024"),
-        "summary_filtered": ("finance", "/work/summary/?year=2024&grade=%E8%89%AF&sort=-rate"),
+        # grade 优: the generated scores are mostly 优, and a filter that finds nothing in the small
+        # data set skips the rows query there, which would read as a difference in query counts
+        "summary_filtered": ("finance", "/work/summary/?year=2024&grade=%E4%BC%98&sort=-rate"),
         "dashboard": ("finance", "/work/summary/dashboard/?year=2024"),
     }
     out: dict[str, Any] = {}

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -110,17 +111,23 @@ def _filtered(request: HttpRequest, queryset: Any) -> tuple[Any, dict[str, str]]
     return queryset, filters
 
 
-def _page(request: HttpRequest, qs: Any, related: tuple[str, ...]) -> Any:
+def _page(request: HttpRequest, qs: Any, columns: dict[str, Any]) -> Any:
     """A page of a list: its ids first (through the list's index, however deep the page), then only those rows.
 
     Joining the related rows before the OFFSET would join and sort every visible record of a province
-    to show fifty of them.
+    to show fifty of them. The rows are the ``columns`` a list shows, as plain values: a list page
+    builds no model objects and resolves no URL per row.
     """
     page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    rows = qs.model.objects.select_related(*related).in_bulk(ids)
-    page.object_list = [rows[pk] for pk in ids]
+    found = {r["pk"]: r for r in qs.model.objects.filter(pk__in=ids).values("pk", "state", **columns)}
+    page.object_list = [found[pk] | {"state_label": State(found[pk]["state"]).label} for pk in ids]
     return page
+
+
+def _url_prefix(name: str) -> str:
+    """The address of a record without its id, for a list that joins the ids itself."""
+    return reverse(name, args=[0]).removesuffix("0/")
 
 
 @login_required
@@ -128,15 +135,23 @@ def _page(request: HttpRequest, qs: Any, related: tuple[str, ...]) -> Any:
 def declaration_list(request: HttpRequest) -> HttpResponse:
     """The declarations this person may see, filtered and paginated."""
     qs, filters = _filtered(request, Declaration.objects.visible_to(request.user))
-    page = _page(request, qs, ("project__unit", "project__department"))
+    columns = {
+        "name": F("project_name"),
+        "department": F("project__department__name"),
+        "unit": F("project__unit__name"),
+        "the_year": F("year"),
+        "requested": F("requested_total"),
+        "money": F("money_unit"),
+    }
     return render(
         request,
         "cycle/declaration_list.html",
         {
-            "page": page,
+            "page": _page(request, qs, columns),
             "filters": filters,
             "states": list(State),
             "can_create": role_of(request.user) is Role.UNIT_STAFF,
+            "record_url": _url_prefix("cycle:declaration_detail"),
         },
     )
 
@@ -146,8 +161,24 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     """The self-evaluations this person may see, filtered and paginated."""
     qs, filters = _filtered(request, SelfEvaluation.objects.visible_to(request.user))
-    page = _page(request, qs, ("declaration__project__unit", "declaration__project__department"))
-    return render(request, "cycle/evaluation_list.html", {"page": page, "filters": filters, "states": list(State)})
+    columns = {
+        "name": F("project_name"),
+        "department": F("declaration__project__department__name"),
+        "unit": F("declaration__project__unit__name"),
+        "the_year": F("year"),
+        "score": F("total_score"),
+        "the_grade": F("grade"),
+    }
+    return render(
+        request,
+        "cycle/evaluation_list.html",
+        {
+            "page": _page(request, qs, columns),
+            "filters": filters,
+            "states": list(State),
+            "record_url": _url_prefix("cycle:evaluation_detail"),
+        },
+    )
 
 
 # -- declarations ---------------------------------------------------------------------------------

@@ -10,6 +10,10 @@ services, which save the record (``updated_at``) in the same transaction,
 so a new version appears with the write that makes it; nothing stale is
 ever served, and no write needs to know about this cache.
 
+The pages keep their rendered bodies (the tables and the charts' data), not
+only the figures: rendering a hundred rows of a dozen columns costs more
+than computing them, and a hit should cost a lookup.
+
 The cache is Django's (per process by default; set ``JIXIAO_REDIS_URL`` to
 share it between servers).
 """

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
@@ -107,34 +108,39 @@ def summary_table(request: HttpRequest) -> HttpResponse:
             "totals": totals(qs),
         } | choices(request.user, filters)
 
-    figures = cached(request.user, "table", (filters, page_number), version, compute)
-    headings = []
-    for column in COLUMNS:
-        ascending = filters.sort == column.key
-        next_sort = f"-{column.key}" if ascending else column.key
-        headings.append(
-            {
-                "column": column,
-                "url": "?" + urlencode(filters.as_query(sort=next_sort)),
-                "aria": "ascending" if ascending else "descending" if filters.sort == f"-{column.key}" else "none",
-            }
-        )
-    context: dict[str, Any] = {
-        "title": _scope_title(request, filters, role),
-        "filters": filters,
-        "query": urlencode(filters.as_query()),
-        "headings": headings,
-        "years": available,
-        "grades": GRADES,
-        "no_grade": NO_GRADE,
-        "states": list(State),
-        "codes": finding_codes(),
-        "role": role.value,
-        # links are built by joining an id to these, not by a {% url %} per cell (a page has 100 rows)
-        "declaration_url": reverse("cycle:declaration_detail", args=[0]).removesuffix("0/"),
-        "evaluation_url": reverse("cycle:evaluation_detail", args=[0]).removesuffix("0/"),
-    } | figures
-    return render(request, "summary/table.html", context)
+    def page_body() -> str:
+        """The page's body (title, filters, table, totals): what the cache keeps, so a hit renders nothing."""
+        figures = compute()
+        headings = []
+        for column in COLUMNS:
+            ascending = filters.sort == column.key
+            next_sort = f"-{column.key}" if ascending else column.key
+            headings.append(
+                {
+                    "column": column,
+                    "url": "?" + urlencode(filters.as_query(sort=next_sort)),
+                    "aria": "ascending" if ascending else "descending" if filters.sort == f"-{column.key}" else "none",
+                }
+            )
+        context: dict[str, Any] = {
+            "title": _scope_title(request, filters, role),
+            "filters": filters,
+            "query": urlencode(filters.as_query()),
+            "headings": headings,
+            "years": available,
+            "grades": GRADES,
+            "no_grade": NO_GRADE,
+            "states": list(State),
+            "codes": finding_codes(),
+            "role": role.value,
+            # links are built by joining an id to these, not by a {% url %} per cell (a page has 100 rows)
+            "declaration_url": reverse("cycle:declaration_detail", args=[0]).removesuffix("0/"),
+            "evaluation_url": reverse("cycle:evaluation_detail", args=[0]).removesuffix("0/"),
+        } | figures
+        return render_to_string("summary/_table.html", context, request)
+
+    body = cached(request.user, "table", (filters, page_number), version, page_body)
+    return render(request, "summary/table.html", {"body": body})
 
 
 @login_required
@@ -167,17 +173,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     version = data_version()
     available = cached(request.user, "years", (), version, lambda: years(request.user))
     filters = _filters(request, available)
-    figures = cached(request.user, "dashboard", (filters,), version, lambda: _dashboard_figures(request, filters, role))
-    context: dict[str, Any] = {
-        "title": _scope_title(request, filters, role).replace("汇总表", "统计图"),
-        "filters": filters,
-        "years": available,
-        "progress_columns": charts.PROGRESS_COLUMNS,
-        "grades": GRADES,
-        "by_department": role is Role.FINANCE_REVIEWER,
-        "role": role.value,
-    } | figures
-    return render(request, "summary/dashboard.html", context)
+
+    def page_body() -> str:
+        """The charts' data and their tables, rendered once per data version (see ``summary_table``)."""
+        context: dict[str, Any] = {
+            "title": _scope_title(request, filters, role).replace("汇总表", "统计图"),
+            "filters": filters,
+            "years": available,
+            "progress_columns": charts.PROGRESS_COLUMNS,
+            "grades": GRADES,
+            "by_department": role is Role.FINANCE_REVIEWER,
+            "role": role.value,
+        } | _dashboard_figures(request, filters, role)
+        return render_to_string("summary/_dashboard.html", context, request)
+
+    body = cached(request.user, "dashboard", (filters,), version, page_body)
+    return render(request, "summary/dashboard.html", {"body": body})
 
 
 def _dashboard_figures(request: HttpRequest, filters: Filters, role: Role) -> dict[str, Any]:
