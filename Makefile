@@ -41,6 +41,10 @@ check: lint typecheck contracts migrations
 
 bench: venv
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_scoring.py
+	$(BIN)/python benchmarks/bench_export.py
+	$(BIN)/python benchmarks/bench_web_import.py
+	$(BIN)/python benchmarks/bench_web.py  # needs the local PostgreSQL
 
 clean:
 	rm -rf $(VENV) out build dist .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from jixiao.documents import fused
@@ -27,15 +27,18 @@ class Row:
     tabbed: bool
     indent: int
 
-    @property
-    def filled(self) -> list[str]:
-        """The non-empty cells, stripped."""
-        return [c.strip() for c in self.cells if c.strip()]
+    # worked out once: the section and table readers ask for them many times per row
+    filled_cells: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    squeezed: str = field(init=False, repr=False, compare=False)  # the whole row folded, without spaces
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "filled_cells", tuple(c.strip() for c in self.cells if c.strip()))
+        object.__setattr__(self, "squeezed", squeeze(self.text))
 
     @property
-    def squeezed(self) -> str:
-        """The whole row folded and without spaces, for matching labels."""
-        return squeeze(self.text)
+    def filled(self) -> list[str]:
+        """The non-empty cells, stripped (a new list each time: callers may change it)."""
+        return list(self.filled_cells)
 
     @property
     def blank(self) -> bool:

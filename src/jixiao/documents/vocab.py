@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Standard indicator classes (domain.md §2) and the level-1 name each prints as.
 CLASS_NAMES = {"cost": "成本指标", "output": "产出指标", "effect": "效益指标", "satisfaction": "满意度指标"}
@@ -182,6 +183,7 @@ _SPACES = re.compile(r"\s+")
 _WEIGHT_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
 
 
+@lru_cache(maxsize=8192)  # the same labels and cells come back in every form of a layout
 def squeeze(text: str) -> str:
     """NFKC-fold and drop every space: the form in which labels are compared."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))

@@ -9,7 +9,7 @@ named formulas a pack may choose (see ``packs.py`` for the names).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, getcontext, localcontext
 
 from jixiao.core.scoring.packs import ROUNDING_MODES, RulePack, ShareBand
 
@@ -41,6 +41,8 @@ def quantize(value: Decimal, quantum: Decimal, rounding: str = ROUND_HALF_EVEN) 
     if not value.is_finite():
         return value
     needed = max(value.adjusted(), 0) - quantum.as_tuple().exponent + 2  # type: ignore[operator]
+    if needed <= getcontext().prec:  # every real figure: no context to make
+        return value.quantize(quantum, rounding=rounding)
     with localcontext() as context:
         context.prec = max(context.prec, needed)
         return value.quantize(quantum, rounding=rounding)
