@@ -240,6 +240,17 @@ def test_the_evaluation_form_posts_back_what_it_shows(tree: Any, people: dict[st
     ev.refresh_from_db()
     assert ev.version == int(shown["version"]) + 1
 
+    # a refused post shows what was typed, with the error at its row, and stores nothing
+    typed = shown | {"version": str(ev.version), "row-1-score": "二十", "row-2-actual": "已达成"}
+    refused = staff.post(f"/work/evaluations/{ev.pk}/edit/", typed)
+    assert refused.status_code == 200
+    again = _Fields()
+    again.feed(page := refused.content.decode())
+    assert again.values["row-1-score"] == "二十" and again.values["row-2-actual"] == "已达成"
+    assert 'name="row-1-score" value="二十" step="0.01" min="0" id="id_row-1-score"' in page
+    assert "aria-invalid" in page.split('name="row-1-score"')[1].split(">")[0]
+    assert [(r.actual, r.score, r.deviation, r.score_reason) for r in ev.indicators.order_by("id")] == stored
+
 
 def test_stale_edit_is_a_conflict_showing_both_versions(tree: Any, people: dict[str, Any], login: Any) -> None:
     """Two people open the same form; the second save gets a 409 page with both versions, nothing overwritten."""

@@ -449,7 +449,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     extra = _evaluation_context(ev, rows)
     table = []
-    for n, (row, f) in enumerate(zip(rows, formset.forms, strict=False)):
+    for n, (row, f) in enumerate(zip(rows, _row_fields(request, rows, formset), strict=False)):
         score = extra["scores"].indicators[n] if n < len(extra["scores"].indicators) else None
         table.append((row, f, score, extra["by_row"].get(n, [])))
     return render(
@@ -466,6 +466,34 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": services.project_problems(extra["project"], [r.score_reason for r in rows]),
         },
     )
+
+
+ROW_FIELDS = ("indicator_id", "actual", "score", "deviation", "score_reason")
+
+
+def _row_fields(request: HttpRequest, rows: list[Any], formset: Any) -> list[dict[str, Any]]:
+    """Each row's input names, values and errors for the template, which writes the inputs out itself.
+
+    A posted form shows what was posted, with its errors; an opened form shows the stored values
+    without building a Django form per row (a hundred rows would spend most of the page on it).
+    """
+    if request.method == "POST":
+        return [
+            {
+                "prefix": f.prefix,
+                "values": {k: f[k].value() for k in ROW_FIELDS},
+                "errors": {k: f[k].errors for k in ROW_FIELDS},
+            }
+            for f in formset.forms
+        ]
+    return [
+        {
+            "prefix": f"{formset.prefix}-{n}",
+            "values": {k: getattr(r, k) for k in ROW_FIELDS},
+            "errors": {},
+        }
+        for n, r in enumerate(rows)
+    ]
 
 
 @login_required
