@@ -14,6 +14,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from jixiao.web.audit.models import AuditEvent
 from tests.web.conftest import PASSWORD, declare
@@ -57,6 +58,19 @@ def test_sessions_end_after_thirty_idle_minutes() -> None:
     assert settings.SESSION_COOKIE_AGE == 1800
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_a_request_reads_the_person_with_account_and_organization(people: dict[str, Any], login: Any) -> None:
+    """One query brings the signed-in user, their account and organization; a deactivated user is signed out."""
+    client = login(people["staff_a1"])
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/work/")
+    assert page.status_code == 200 and people["staff_a1"].account.organization.name in page.content.decode()
+    reads = [q["sql"] for q in captured.captured_queries if '"accounts_account"' in q["sql"]]
+    assert len(reads) == 1 and '"auth_user"' in reads[0] and '"orgs_organization"' in reads[0], reads
+    people["staff_a1"].is_active = False
+    people["staff_a1"].save()
+    assert client.get("/work/").status_code == 302
 
 
 def test_logout_flushes_the_session(people: dict[str, Any], login: Any) -> None:

@@ -225,7 +225,9 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A declaration as a reviewer reads it: the form, the findings beside each row, the history."""
-    decl = get_for(request.user, Declaration.objects.select_related("project__unit", "project__department"), pk)
+    decl = get_for(
+        request.user, Declaration.objects.select_related("project__unit", "project__department", "evaluation"), pk
+    )
     indicators = list(decl.indicators.all())
     findings = review_document(declaration_document(decl, indicators))
     by_row, general = _findings_by_row(findings)
