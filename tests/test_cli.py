@@ -40,6 +40,22 @@ def test_import_keeps_subfolders_apart(tmp_path: Path) -> None:
     assert (out / "a" / "form.json").is_file() and (out / "b" / "form.json").is_file()
 
 
+def test_import_reads_published_excel_pdf_and_word_in_a_folder(tmp_path: Path) -> None:
+    """A folder of published forms is read whatever their format, and a shared stem overwrites nothing."""
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    shutil.copy(EXAMPLE, src / "form.txt")
+    for fmt in ("xlsx", "pdf", "docx"):
+        assert main(["export", str(EXAMPLE), "--to", fmt, "--out-dir", str(src)]) == EXIT_OK
+    for made in src.glob(f"{EXAMPLE.stem}.*"):
+        made.rename(src / f"form{made.suffix}")
+    assert main(["import", str(src), "--out-dir", str(out)]) == EXIT_OK
+    written = sorted(p.name for p in out.glob("*.json"))
+    assert len(written) == 4, written
+    names = {tuple(p.name for p in loads(f.read_text(encoding="utf-8")).projects) for f in out.glob("*.json")}
+    assert len(names) == 1  # all four readings found the same projects
+
+
 def test_same_stem_given_twice_is_not_overwritten(tmp_path: Path) -> None:
     """Two inputs with one stem named on the command line are written as form.json and form-2.json."""
     (tmp_path / "x").mkdir()

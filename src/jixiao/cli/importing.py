@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, print_error, print_warnings
 from jixiao.core.errors import JixiaoError
 from jixiao.core.serialize import dumps
-from jixiao.documents.importer import READABLE_SUFFIXES, expand, import_path
+from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
 from jixiao.documents.result import ImportResult
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would be seen
@@ -21,7 +21,13 @@ PROGRESS_FROM = 5  # files; fewer finish before a bar would be seen
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``import`` verb."""
     p = sub.add_parser("import", help="读取已发布的绩效表（文本提取结果），写出文档 JSON")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹（文件夹递归读取）")
+    p.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="PATH",
+        help="文件或文件夹（文件夹递归读取其中的文本、JSON、XLSX、DOCX 和 PDF）",
+    )
     p.add_argument("--out-dir", type=Path, default=Path("."), metavar="DIR", help="输出文件夹（默认当前文件夹）")
     p.add_argument("--quiet", "-q", action="store_true", help="只打印汇总行和错误")
     p.set_defaults(handler=run)
@@ -63,12 +69,12 @@ def collect(paths: list[Path], err: Console) -> tuple[list[Path], dict[Path, Pat
         if not given.exists():
             err.print(f"[red]{given}: 文件或文件夹不存在[/]", highlight=False)
             return None
-        for f in expand([given]):
+        for f in expand([given], ALL_SUFFIXES):
             if given.is_dir():
                 roots[f] = given
             files.append(f)
     if not files:
-        err.print(f"[red]没有可读取的文件（可读取：{'、'.join(READABLE_SUFFIXES)}）[/]")
+        err.print(f"[red]没有可读取的文件（可读取：{'、'.join(ALL_SUFFIXES)}）[/]")
         return None
     return files, roots
 

@@ -12,8 +12,8 @@ from jixiao.documents.reader import read_text
 from jixiao.documents.result import ImportResult
 from jixiao.documents.text import MAX_BYTES, TEXT_SUFFIXES, read_bytes
 
-# Folders are searched for text and JSON; the cell formats are read when named, or when a
-# caller asks for them (``expand(paths, ALL_SUFFIXES)``, as ``jixiao export`` does).
+# What a folder is searched for: text and JSON by default (``expand``); the commands that read
+# published files (``jixiao import``, ``jixiao export``, ``jixiao demo --from``) ask for every format.
 READABLE_SUFFIXES = (*TEXT_SUFFIXES, ".json")
 CELL_SUFFIXES = (".xlsx", ".docx", ".pdf")
 ALL_SUFFIXES = (*READABLE_SUFFIXES, *CELL_SUFFIXES)

@@ -15,7 +15,7 @@ from django.db import transaction
 
 from jixiao.core.errors import JixiaoError
 from jixiao.core.workflow import Role, State
-from jixiao.documents.importer import expand, import_path
+from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
 from jixiao.web.accounts.models import Account
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle.loader import LoadError, load_document
@@ -123,7 +123,7 @@ class Command(BaseCommand):
             counters[key] = count + 1
             return STATES[(offsets[key] + count) % len(STATES)]
 
-        for path in expand([source]):
+        for path in expand([source], ALL_SUFFIXES):
             try:
                 result = import_path(path)
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
