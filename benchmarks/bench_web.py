@@ -726,7 +726,7 @@ def count_queries(meta: dict[str, Any], explain: bool) -> dict[str, Any]:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    backend = "django.contrib.auth.backends.ModelBackend"
+    backend = "jixiao.web.accounts.backends.AccountBackend"
     clients = {}
     for who in ("finance", "staff"):
         client = Client()
