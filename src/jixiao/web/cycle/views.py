@@ -32,6 +32,7 @@ from jixiao.web.cycle.forms import (
     CommentForm,
     DeclarationForm,
     EvaluationForm,
+    EvaluationRowForm,
     EvaluationRowFormSet,
     IndicatorFormSet,
     NewDeclarationForm,
@@ -125,7 +126,7 @@ def _page(request: HttpRequest, qs: Any, columns: dict[str, Any]) -> Any:
     return page
 
 
-def _url_prefix(name: str) -> str:
+def url_prefix(name: str) -> str:
     """The address of a record without its id, for a list that joins the ids itself."""
     return reverse(name, args=[0]).removesuffix("0/")
 
@@ -151,7 +152,7 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "states": list(State),
             "can_create": role_of(request.user) is Role.UNIT_STAFF,
-            "record_url": _url_prefix("cycle:declaration_detail"),
+            "record_url": url_prefix("cycle:declaration_detail"),
         },
     )
 
@@ -176,7 +177,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
             "page": _page(request, qs, columns),
             "filters": filters,
             "states": list(State),
-            "record_url": _url_prefix("cycle:evaluation_detail"),
+            "record_url": url_prefix("cycle:evaluation_detail"),
         },
     )
 
@@ -436,19 +437,8 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cycle:evaluation_edit", pk=ev.pk)
     else:
         form = EvaluationForm(instance=ev, initial={"version": ev.version})
-        formset = EvaluationRowFormSet(
-            initial=[
-                {
-                    "indicator_id": r.indicator_id,
-                    "actual": r.actual,
-                    "score": r.score,
-                    "deviation": r.deviation,
-                    "score_reason": r.score_reason,
-                }
-                for r in rows
-            ],
-            prefix="row",
-        )
+        # only its management form is drawn (the row count); the rows come from _row_fields
+        formset = EvaluationRowFormSet(initial=[{} for _ in rows], prefix="row")
     extra = _evaluation_context(ev, rows)
     table = []
     for n, (row, f) in enumerate(zip(rows, _row_fields(request, rows, formset), strict=False)):
@@ -470,7 +460,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-ROW_FIELDS = ("indicator_id", "actual", "score", "deviation", "score_reason")
+ROW_FIELDS = tuple(EvaluationRowForm.base_fields)
 
 
 def _row_fields(request: HttpRequest, rows: list[Any], formset: Any) -> list[dict[str, Any]]:
