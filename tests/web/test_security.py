@@ -6,6 +6,7 @@ import os
 import secrets
 import subprocess
 import sys
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from jixiao.web.audit.models import AuditEvent
 from tests.web.conftest import PASSWORD, declare
@@ -53,11 +55,67 @@ def test_login_and_logout_are_audited_with_address(people: dict[str, Any]) -> No
     assert "password" not in str(login.detail).lower()
 
 
-def test_sessions_end_after_thirty_idle_minutes() -> None:
-    """The session lives 30 minutes from the last request and ends with the browser."""
-    assert settings.SESSION_COOKIE_AGE == 1800
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+class Clock:
+    """Django's clock (``timezone.now``, which sessions read), moved by hand."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = timezone.now()
+        monkeypatch.setattr(timezone, "now", lambda: self.now)
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def _session_writes(client: Client, path: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return sum(1 for q in captured.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"])
+
+
+def test_sessions_end_after_thirty_idle_minutes(
+    people: dict[str, Any], login: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session lives 30 minutes from its last request: use keeps it, 30 idle minutes end it."""
+    clock = Clock(monkeypatch)
+    client = login(people["staff_a1"])
+    for _ in range(6):  # an hour of work, a request every ten minutes
+        clock.advance(minutes=10)
+        assert client.get("/work/").status_code == 200
+    clock.advance(minutes=29)
+    assert client.get("/work/").status_code == 200
+    clock.advance(minutes=30, seconds=1)
+    page = client.get("/work/")
+    assert page.status_code == 302 and page["Location"].startswith("/accounts/login/")
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+
+
+def test_a_session_is_written_at_most_once_a_minute(
+    people: dict[str, Any], login: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page views within a minute of the last write do not write the session; the next one does."""
+    clock = Clock(monkeypatch)
+    client = login(people["staff_a1"])
+    assert [_session_writes(client, "/work/") for _ in range(3)] == [0, 0, 0]
+    clock.advance(seconds=61)
+    assert _session_writes(client, "/work/") == 1
+    assert _session_writes(client, "/work/") == 0
+    # and ends 30 minutes after that write, though the requests after it did not move it
+    clock.advance(minutes=30, seconds=1)
+    assert client.get("/work/").status_code == 302
+
+
+def test_a_signed_out_or_anonymous_request_starts_no_session(people: dict[str, Any], login: Any) -> None:
+    """The idle clock never makes a session for a visitor who is not signed in, nor revives a flushed one."""
+    from django.contrib.sessions.models import Session
+
+    anonymous = Client()
+    assert anonymous.get("/").status_code == 200
+    assert "sessionid" not in anonymous.cookies
+    client = login(people["staff_a1"])
+    assert Session.objects.count() == 1
+    client.post("/accounts/logout/")
+    client.get("/")
+    assert Session.objects.count() == 0
 
 
 def test_a_request_reads_the_person_with_account_and_organization(people: dict[str, Any], login: Any) -> None:

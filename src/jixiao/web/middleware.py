@@ -1,4 +1,4 @@
-"""Per-request context the services need for their audit events: where the request came from."""
+"""Per-request middleware: the context the services need for their audit events, and the idle-session clock."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as USER_KEY
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+SEEN = "_jixiao_seen"  # the session key holding when the session was last written (Unix seconds)
 
 
 class RequestContextMiddleware:
@@ -30,3 +34,29 @@ def client_ip(request: HttpRequest) -> str | None:
         if forwarded:
             return forwarded.split(",")[-1].strip() or None
     return request.META.get("REMOTE_ADDR") or None
+
+
+class IdleSessionMiddleware:
+    """End a session ``SESSION_COOKIE_AGE`` after its last request, writing it at most once a minute.
+
+    Django's ``SESSION_SAVE_EVERY_REQUEST`` gives the same idle timeout by writing the session on
+    every request: a transaction and a commit on every page view. Here a session that is not
+    otherwise changed is written only when its last write is ``JIXIAO_SESSION_REFRESH`` seconds
+    (60) old, so it ends between 29 and 30 idle minutes after the last request, never later.
+    Placed after ``SessionMiddleware``, so that it runs before the session is saved.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # only a signed-in session: a flushed one (logout) or a stale cookie must not start a new one
+        if session is None or USER_KEY not in session:
+            return response
+        now = int(timezone.now().timestamp())
+        seen = session.get(SEEN)
+        if session.modified or not isinstance(seen, int) or now - seen >= settings.JIXIAO_SESSION_REFRESH:
+            session[SEEN] = now  # marks the session modified: SessionMiddleware saves it with a new expiry
+        return response

@@ -37,6 +37,7 @@ from jixiao.web.cycle.forms import (
     IndicatorFormSet,
     NewDeclarationForm,
 )
+from jixiao.web.cycle.html import evaluation_rows_html
 from jixiao.web.cycle.layout import tree_rows
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.orgs.models import Organization
@@ -451,8 +452,10 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "ev": ev,
             "decl": ev.declaration,
             "form": form,
-            "formset": formset,
-            "table": table,
+            # passed apart: the template's lookup of ``formset.management_form`` tries ``formset[...]``
+            # first, which builds a Django form for every row only to fail
+            "management_form": formset.management_form,
+            "rows_html": evaluation_rows_html(table),
             "scores": extra["scores"],
             "general": extra["general"],
             "problems": services.project_problems(extra["project"], [r.score_reason for r in rows]),

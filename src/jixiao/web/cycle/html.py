@@ -1,0 +1,106 @@
+"""Parts of the cycle's pages written in Python: review findings and the self-evaluation form's rows.
+
+These repeat once per indicator. Through Django's template engine a row of the
+self-evaluation form cost about 0.2 ms (an include, a dozen lookups, some of
+them failing on purpose), which made it the larger part of a form of a hundred
+indicators; written here with ``format_html`` (which escapes every value) it
+costs a tenth of that. The markup is the templates' own: the pages and the
+browser script see no difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.utils.formats import localize
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from jixiao.core.review import Finding
+
+SEVERITY_LABELS = {"error": "错误", "warning": "提醒", "info": "提示"}
+
+
+def findings_html(findings: Sequence[Finding]) -> SafeString:
+    """Findings as the list shown beside a row or above a form; nothing when there are none."""
+    if not findings:
+        return mark_safe("")
+    items = format_html_join(
+        "",
+        '<li class="finding sev-{}"><span class="sev">{}</span> {}</li>',
+        ((f.severity.value, SEVERITY_LABELS.get(f.severity.value, "提示"), f.message) for f in findings),
+    )
+    return format_html('<ul class="findings">{}</ul>', items)
+
+
+def _value(value: Any) -> str:
+    """A value as the template engine prints it (localized numbers), empty for None."""
+    return "" if value is None else str(localize(value))
+
+
+def _invalid(errors: Any) -> str:
+    return ' aria-invalid="true"' if errors else ""
+
+
+ROW = (
+    '<tr class="evaluation-row" data-index="{n}">'
+    '<td class="lvl">{level1}<br><small>{level2}</small></td>'
+    '<td>{name}<input type="hidden" name="{p}-indicator_id" value="{indicator_id}" id="id_{p}-indicator_id"></td>'
+    "<td>{target}</td>"
+    '<td class="num">{weight}</td>'
+    '<td><input type="text" name="{p}-actual" value="{actual}" maxlength="300" id="id_{p}-actual"'
+    ' aria-label="{name} 实际完成值"{actual_invalid}>{actual_errors}</td>'
+    '<td class="num"><input type="number" name="{p}-score" value="{score}" step="0.01" min="0" id="id_{p}-score"'
+    ' aria-label="{name} 得分"{score_invalid}>{score_errors}</td>'
+    '<td class="suggestion" aria-live="polite">{suggestion}<div class="row-findings">{findings}</div></td>'
+    '<td><textarea name="{p}-deviation" cols="40" rows="2" id="id_{p}-deviation"'
+    ' aria-label="{name} 偏差原因分析及改进措施">{deviation}</textarea>'
+    '<div class="reason-box"><textarea name="{p}-score_reason" cols="40" rows="2" id="id_{p}-score_reason"'
+    ' aria-label="{name} 得分理由">{score_reason}</textarea></div></td>'
+    "</tr>"
+)
+
+
+def evaluation_rows_html(table: Iterable[tuple[Any, dict[str, Any], Any, Sequence[Finding]]]) -> SafeString:
+    """The self-evaluation form's indicator rows: (stored row, its inputs, its score, its findings) each.
+
+    The inputs are ``{"prefix", "values", "errors"}`` (``views._row_fields``): what was posted with
+    its errors, or what is stored.
+    """
+    out = []
+    for n, (row, f, score, findings) in enumerate(table):
+        indicator, values, errors = row.indicator, f["values"], f["errors"]
+        suggestion = (
+            format_html(
+                '<strong class="suggested">{}</strong><div class="explain">{}</div>',
+                "—" if score.suggested is None else _value(score.suggested),
+                score.explanation,
+            )
+            if score
+            else ""
+        )
+        out.append(
+            format_html(
+                ROW,
+                n=n,
+                p=f["prefix"],
+                level1=indicator.level1,
+                level2=indicator.level2,
+                name=indicator.name,
+                target=indicator.target,
+                weight=_value(indicator.weight),
+                indicator_id=_value(values.get("indicator_id")),
+                actual=_value(values.get("actual")),
+                score=_value(values.get("score")),
+                deviation=_value(values.get("deviation")),
+                score_reason=_value(values.get("score_reason")),
+                actual_invalid=mark_safe(_invalid(errors.get("actual"))),
+                score_invalid=mark_safe(_invalid(errors.get("score"))),
+                actual_errors=errors.get("actual") or "",
+                score_errors=errors.get("score") or "",
+                suggestion=suggestion,
+                findings=findings_html(findings),
+            )
+        )
+    return mark_safe("\n".join(out))
