@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from django.template import Context, Template
 
 from jixiao.core.review import Finding, Severity
 from jixiao.core.workflow import State
-from jixiao.web.cycle.html import findings_html
+from jixiao.web.cycle.html import _value, findings_html
 from tests.web.conftest import advance, declare, evaluate
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +44,14 @@ def test_findings_are_listed_escaped_with_their_severity() -> None:
     )
     assert '<span class="sev">提醒</span> 偏差' in html
     assert findings_html([]) == ""
+
+
+@pytest.mark.parametrize(
+    "value", [0, 7, 2024, 123456789, Decimal("0.00"), Decimal("1728000.00"), Decimal("-3.5"), Decimal("1E+3"), "文字"]
+)
+def test_numbers_print_as_the_templates_print_them(value: object) -> None:
+    """Rows written in Python show a number exactly as ``{{ value }}`` does on these pages."""
+    assert _value(value) == Template("{{ value }}").render(Context({"value": value}))
 
 
 class _StrayText(HTMLParser):

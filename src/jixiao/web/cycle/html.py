@@ -1,16 +1,17 @@
-"""Parts of the cycle's pages written in Python: review findings and the self-evaluation form's rows.
+"""Parts of the cycle's pages written in Python: review findings, the form's rows, the lists' rows.
 
-These repeat once per indicator. Through Django's template engine a row of the
-self-evaluation form cost about 0.2 ms (an include, a dozen lookups, some of
-them failing on purpose), which made it the larger part of a form of a hundred
-indicators; written here with ``format_html`` (which escapes every value) it
-costs a tenth of that. The markup is the templates' own: the pages and the
-browser script see no difference.
+These repeat once per indicator or per record. Through Django's template
+engine a row of the self-evaluation form cost about 0.2 ms (an include, a
+dozen lookups, some of them failing on purpose) and the fifty rows of a list
+page 5 ms, most of those pages' own time; written here with ``format_html``
+(which escapes every value) they cost a tenth of that. The markup is the
+templates' own: the pages and the browser script see no difference.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import localize
@@ -35,8 +36,21 @@ def findings_html(findings: Sequence[Finding]) -> SafeString:
 
 
 def _value(value: Any) -> str:
-    """A value as the template engine prints it (localized numbers), empty for None."""
-    return "" if value is None else str(localize(value))
+    """A value as the template engine prints it (localized), empty for None.
+
+    Whole numbers and decimals are printed as Chinese prints them (a point, no grouping) without
+    going through ``localize``, which looks the format up again for every number of a page
+    (``tests/web/test_html.py`` keeps the two equal).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return str(localize(value))
 
 
 def _invalid(errors: Any) -> str:
@@ -104,3 +118,58 @@ def evaluation_rows_html(table: Iterable[tuple[Any, dict[str, Any], Any, Sequenc
             )
         )
     return mark_safe("\n".join(out))
+
+
+DECLARATION_LIST_ROW = (
+    '<tr><td><a href="{url}{pk}/">{name}</a></td><td>{department}</td><td>{unit}</td><td>{year}</td>'
+    '<td class="num">{requested}</td><td><span class="state state-{state}">{state_label}</span></td></tr>'
+)
+EVALUATION_LIST_ROW = (
+    '<tr><td><a href="{url}{pk}/">{name}</a></td><td>{department}</td><td>{unit}</td><td>{year}</td>'
+    '<td class="num">{score}</td><td>{grade}</td><td><span class="state state-{state}">{state_label}</span></td></tr>'
+)
+
+
+def declaration_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> SafeString:
+    """The rows of the declaration list: name (a link to ``record_url`` + id), organizations, year, amount, state."""
+    return format_html_join(
+        "\n",
+        DECLARATION_LIST_ROW,
+        (
+            {
+                "url": record_url,
+                "pk": r["pk"],
+                "name": r["name"],
+                "department": r["department"],
+                "unit": r["unit"],
+                "year": _value(r["the_year"]),
+                "requested": "" if r["requested"] is None else f"{_value(r['requested'])} {r['money']}",
+                "state": r["state"],
+                "state_label": r["state_label"],
+            }
+            for r in rows
+        ),
+    )
+
+
+def evaluation_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> SafeString:
+    """The rows of the self-evaluation list: name (a link), organizations, year, total, grade, state."""
+    return format_html_join(
+        "\n",
+        EVALUATION_LIST_ROW,
+        (
+            {
+                "url": record_url,
+                "pk": r["pk"],
+                "name": r["name"],
+                "department": r["department"],
+                "unit": r["unit"],
+                "year": _value(r["the_year"]),
+                "score": _value(r["score"]),
+                "grade": r["the_grade"] or "",
+                "state": r["state"],
+                "state_label": r["state_label"],
+            }
+            for r in rows
+        ),
+    )

@@ -37,9 +37,9 @@ from jixiao.web.cycle.forms import (
     IndicatorFormSet,
     NewDeclarationForm,
 )
-from jixiao.web.cycle.html import evaluation_rows_html
+from jixiao.web.cycle.html import declaration_list_html, evaluation_list_html, evaluation_rows_html
 from jixiao.web.cycle.layout import tree_rows
-from jixiao.web.cycle.models import Declaration, SelfEvaluation
+from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, StateChange
 from jixiao.web.orgs.models import Organization
 
 PAGE_SIZE = 50
@@ -54,6 +54,16 @@ def _findings_by_row(findings: list[Finding]) -> tuple[dict[int, list[Finding]],
         else:
             rows[f.indicator_index].append(f)
     return rows, general
+
+
+# what the review history (cycle/_history.html) shows of a state change; the by__ fields also of an adjustment
+HISTORY_FIELDS = ("at", "by__username", "by__account__display_name", "action", "old_state", "new_state", "comment")
+
+
+def _history(changes: Any) -> Any:
+    """State changes with only what the history shows (read through the model's manager, not the record's
+    related one, which would read each change's deferred record id again to link it back)."""
+    return changes.select_related("by__account").only(*HISTORY_FIELDS)
 
 
 def _actions(user: object, state: str) -> list[Action]:
@@ -122,7 +132,9 @@ def _page(request: HttpRequest, qs: Any, columns: dict[str, Any]) -> Any:
     """
     page = Paginator(qs.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     ids = list(page.object_list)
-    found = {r["pk"]: r for r in qs.model.objects.filter(pk__in=ids).values("pk", "state", **columns)}
+    # unordered (the model's default ordering would sort them in the database): the ids give the order
+    rows = qs.model.objects.filter(pk__in=ids).order_by().values("pk", "state", **columns)
+    found = {r["pk"]: r for r in rows}
     page.object_list = [found[pk] | {"state_label": State(found[pk]["state"]).label} for pk in ids]
     return page
 
@@ -145,15 +157,16 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
         "requested": F("requested_total"),
         "money": F("money_unit"),
     }
+    page = _page(request, qs, columns)
     return render(
         request,
         "cycle/declaration_list.html",
         {
-            "page": _page(request, qs, columns),
+            "page": page,
+            "rows_html": declaration_list_html(page.object_list, url_prefix("cycle:declaration_detail")),
             "filters": filters,
             "states": list(State),
             "can_create": role_of(request.user) is Role.UNIT_STAFF,
-            "record_url": url_prefix("cycle:declaration_detail"),
         },
     )
 
@@ -171,14 +184,15 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
         "score": F("total_score"),
         "the_grade": F("grade"),
     }
+    page = _page(request, qs, columns)
     return render(
         request,
         "cycle/evaluation_list.html",
         {
-            "page": _page(request, qs, columns),
+            "page": page,
+            "rows_html": evaluation_list_html(page.object_list, url_prefix("cycle:evaluation_detail")),
             "filters": filters,
             "states": list(State),
-            "record_url": url_prefix("cycle:evaluation_detail"),
         },
     )
 
@@ -227,8 +241,13 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A declaration as a reviewer reads it: the form, the findings beside each row, the history."""
+    # the self-evaluation only by its id (the page links to it): not its fifty columns
     decl = get_for(
-        request.user, Declaration.objects.select_related("project__unit", "project__department", "evaluation"), pk
+        request.user,
+        Declaration.objects.select_related("project__unit", "project__department").annotate(
+            evaluation_pk=F("evaluation__pk")
+        ),
+        pk,
     )
     indicators = list(decl.indicators.all())
     findings = review_document(declaration_document(decl, indicators))
@@ -248,9 +267,11 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and decl.state in (State.APPROVED.value, State.PUBLISHED.value),
             "comment_form": CommentForm(),
             "adjust_form": AdjustForm(),
-            "changes": decl.state_changes.select_related("by__account"),
-            "adjustments": decl.adjustments.select_related("by__account", "indicator"),
-            "evaluation": getattr(decl, "evaluation", None),
+            "changes": _history(StateChange.objects.filter(declaration=decl)),
+            "adjustments": Adjustment.objects.filter(declaration=decl)
+            .select_related("by__account", "indicator")
+            .only(*HISTORY_FIELDS[:3], "old_value", "new_value", "reason", "indicator__name"),
+            "evaluation_pk": decl.evaluation_pk,
         },
     )
 
@@ -403,7 +424,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": _actions(request.user, ev.state),
             "can_edit": services.role_may(request.user, ev, Action.EDIT),
             "comment_form": CommentForm(),
-            "changes": ev.state_changes.select_related("by__account"),
+            "changes": _history(StateChange.objects.filter(evaluation=ev)),
         },
     )
 
