@@ -10,7 +10,7 @@ templates' own: the pages and the browser script see no difference.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -130,11 +130,13 @@ EVALUATION_LIST_ROW = (
 )
 
 
-def declaration_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> SafeString:
-    """The rows of the declaration list: name (a link to ``record_url`` + id), organizations, year, amount, state."""
+def _list_rows(
+    pattern: str, rows: Iterable[dict[str, Any]], record_url: str, own: Callable[[dict[str, Any]], dict[str, str]]
+) -> SafeString:
+    """A list's rows: the columns both lists have, and the list's ``own``."""
     return format_html_join(
         "\n",
-        DECLARATION_LIST_ROW,
+        pattern,
         (
             {
                 "url": record_url,
@@ -143,33 +145,27 @@ def declaration_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> Sa
                 "department": r["department"],
                 "unit": r["unit"],
                 "year": _value(r["the_year"]),
-                "requested": "" if r["requested"] is None else f"{_value(r['requested'])} {r['money']}",
                 "state": r["state"],
                 "state_label": r["state_label"],
             }
+            | own(r)
             for r in rows
         ),
     )
 
 
+def declaration_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> SafeString:
+    """The rows of the declaration list: name (a link to ``record_url`` + id), organizations, year, amount, state."""
+    return _list_rows(
+        DECLARATION_LIST_ROW,
+        rows,
+        record_url,
+        lambda r: {"requested": "" if r["requested"] is None else f"{_value(r['requested'])} {r['money']}"},
+    )
+
+
 def evaluation_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> SafeString:
     """The rows of the self-evaluation list: name (a link), organizations, year, total, grade, state."""
-    return format_html_join(
-        "\n",
-        EVALUATION_LIST_ROW,
-        (
-            {
-                "url": record_url,
-                "pk": r["pk"],
-                "name": r["name"],
-                "department": r["department"],
-                "unit": r["unit"],
-                "year": _value(r["the_year"]),
-                "score": _value(r["score"]),
-                "grade": r["the_grade"] or "",
-                "state": r["state"],
-                "state_label": r["state_label"],
-            }
-            for r in rows
-        ),
+    return _list_rows(
+        EVALUATION_LIST_ROW, rows, record_url, lambda r: {"score": _value(r["score"]), "grade": r["the_grade"] or ""}
     )
