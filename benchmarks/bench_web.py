@@ -31,7 +31,7 @@ What it does, in order:
 5. **Report**: requests per second, p50, p95, p99, errors (non-200 or a
    page without its expected text), and p50/p95 as a ratio to the bare
    view's (``bare``: anonymous, no database; ``bare_signed_in`` adds the
-   session read and write every signed-in request pays); ``alone`` is the
+   session read every signed-in request pays, and its write once a minute); ``alone`` is the
    p50 of one client by itself (``--solo`` seconds), the page's own time
    without queueing; ``queries``/``small`` the query counts at both sizes.
    The table is printed and ``benchmarks/results/web.json`` keeps the run

@@ -1,4 +1,4 @@
-"""Parts of the cycle's pages written in Python: review findings, the form's rows, the lists' rows.
+"""Parts of the cycle's pages written in Python: findings, the record pages', form's and lists' rows.
 
 These repeat once per indicator or per record. Through Django's template
 engine a row of the self-evaluation form cost about 0.2 ms (an include, a
@@ -19,6 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from jixiao.core.review import Finding
+from jixiao.web.cycle.layout import TreeRow
 
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒", "info": "提示"}
 
@@ -53,6 +54,18 @@ def _value(value: Any) -> str:
     return str(localize(value))
 
 
+def _suggestion(score: Any, pattern: str) -> str:
+    """A row's suggested score and its explanation in ``pattern`` ({differs}, {score}, {why}); nothing unscored."""
+    if not score:
+        return ""
+    return format_html(
+        pattern,
+        differs=" differs" if score.differs else "",
+        score="—" if score.suggested is None else _value(score.suggested),
+        why=score.explanation,
+    )
+
+
 def _invalid(errors: Any) -> str:
     return ' aria-invalid="true"' if errors else ""
 
@@ -85,15 +98,7 @@ def evaluation_rows_html(table: Iterable[tuple[Any, dict[str, Any], Any, Sequenc
     out = []
     for n, (row, f, score, findings) in enumerate(table):
         indicator, values, errors = row.indicator, f["values"], f["errors"]
-        suggestion = (
-            format_html(
-                '<strong class="suggested">{}</strong><div class="explain">{}</div>',
-                "—" if score.suggested is None else _value(score.suggested),
-                score.explanation,
-            )
-            if score
-            else ""
-        )
+        suggestion = _suggestion(score, '<strong class="suggested">{score}</strong><div class="explain">{why}</div>')
         out.append(
             format_html(
                 ROW,
@@ -169,3 +174,53 @@ def evaluation_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> Saf
     return _list_rows(
         EVALUATION_LIST_ROW, rows, record_url, lambda r: {"score": _value(r["score"]), "grade": r["the_grade"] or ""}
     )
+
+
+def _level_cells(row: TreeRow) -> SafeString:
+    """The merged 一级/二级 cells a row starts (none when the row above spans it)."""
+    cells = [
+        format_html('<td rowspan="{}" class="lvl">{}</td>', span, text)
+        for span, text in ((row.level1_span, row.level1), (row.level2_span, row.level2))
+        if span
+    ]
+    return mark_safe("".join(cells))
+
+
+def declaration_tree_html(tree: Iterable[TreeRow]) -> SafeString:
+    """The declaration's indicator table: merged levels, name, target, weight, and the findings of each row."""
+    return format_html_join(
+        "\n",
+        '<tr>{}<td>{}</td><td>{}</td><td class="num">{}</td><td class="noprint">{}</td></tr>',
+        ((_level_cells(t), t.item.name, t.item.target, _value(t.item.weight), findings_html(t.extra)) for t in tree),
+    )
+
+
+EVALUATION_TREE_ROW = (
+    '<tr>{levels}<td>{name}</td><td>{target}</td><td>{actual}</td><td class="num">{weight}</td>'
+    '<td class="num">{score}</td><td>{deviation}</td><td class="noprint">{suggestion}{reason}{findings}</td></tr>'
+)
+
+
+def evaluation_tree_html(tree: Iterable[TreeRow]) -> SafeString:
+    """The self-evaluation's indicator table; each row's ``extra`` is (its score, its findings)."""
+    out = []
+    for t in tree:
+        row, (score, findings) = t.item, t.extra
+        indicator = row.indicator
+        suggestion = _suggestion(score, '<div class="suggest{differs}">建议 {score}：{why}</div>')
+        out.append(
+            format_html(
+                EVALUATION_TREE_ROW,
+                levels=_level_cells(t),
+                name=indicator.name,
+                target=indicator.target,
+                actual=_value(row.actual),
+                weight=_value(indicator.weight),
+                score=_value(row.score),
+                deviation=_value(row.deviation),
+                suggestion=suggestion,
+                reason=format_html('<div class="reason">理由：{}</div>', row.score_reason) if row.score_reason else "",
+                findings=findings_html(findings),
+            )
+        )
+    return mark_safe("\n".join(out))

@@ -37,7 +37,13 @@ from jixiao.web.cycle.forms import (
     IndicatorFormSet,
     NewDeclarationForm,
 )
-from jixiao.web.cycle.html import declaration_list_html, evaluation_list_html, evaluation_rows_html
+from jixiao.web.cycle.html import (
+    declaration_list_html,
+    declaration_tree_html,
+    evaluation_list_html,
+    evaluation_rows_html,
+    evaluation_tree_html,
+)
 from jixiao.web.cycle.layout import tree_rows
 from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, StateChange
 from jixiao.web.orgs.models import Organization
@@ -258,7 +264,8 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle/declaration_detail.html",
         {
             "decl": decl,
-            "tree": tree,
+            "tree": tree,  # the indicators an adjustment may name
+            "tree_html": declaration_tree_html(tree),
             "general": general,
             "actions": _actions(request.user, decl.state),
             "can_edit": services.role_may(request.user, decl, Action.EDIT),
@@ -418,7 +425,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "ev": ev,
             "decl": ev.declaration,
-            "tree": tree,
+            "tree_html": evaluation_tree_html(tree),
             "scores": extra["scores"],
             "general": extra["general"],
             "actions": _actions(request.user, ev.state),
