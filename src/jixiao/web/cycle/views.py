@@ -62,8 +62,9 @@ def _findings_by_row(findings: list[Finding]) -> tuple[dict[int, list[Finding]],
     return rows, general
 
 
-# what the review history (cycle/_history.html) shows of a state change; the by__ fields also of an adjustment
-HISTORY_FIELDS = ("at", "by__username", "by__account__display_name", "action", "old_state", "new_state", "comment")
+# what the review history (cycle/_history.html) shows of any entry, and of a state change
+WHEN_AND_WHO = ("at", "by__username", "by__account__display_name")
+HISTORY_FIELDS = (*WHEN_AND_WHO, "action", "old_state", "new_state", "comment")
 
 
 def _history(changes: Any) -> Any:
@@ -277,7 +278,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": _history(StateChange.objects.filter(declaration=decl)),
             "adjustments": Adjustment.objects.filter(declaration=decl)
             .select_related("by__account", "indicator")
-            .only(*HISTORY_FIELDS[:3], "old_value", "new_value", "reason", "indicator__name"),
+            .only(*WHEN_AND_WHO, "old_value", "new_value", "reason", "indicator__name"),
             "evaluation_pk": decl.evaluation_pk,
         },
     )
