@@ -66,8 +66,8 @@ def _suggestion(score: Any, pattern: str) -> str:
     )
 
 
-def _invalid(errors: Any) -> str:
-    return ' aria-invalid="true"' if errors else ""
+def _invalid(errors: Any) -> SafeString:
+    return mark_safe(' aria-invalid="true"' if errors else "")
 
 
 ROW = (
@@ -114,8 +114,8 @@ def evaluation_rows_html(table: Iterable[tuple[Any, dict[str, Any], Any, Sequenc
                 score=_value(values.get("score")),
                 deviation=_value(values.get("deviation")),
                 score_reason=_value(values.get("score_reason")),
-                actual_invalid=mark_safe(_invalid(errors.get("actual"))),
-                score_invalid=mark_safe(_invalid(errors.get("score"))),
+                actual_invalid=_invalid(errors.get("actual")),
+                score_invalid=_invalid(errors.get("score")),
                 actual_errors=errors.get("actual") or "",
                 score_errors=errors.get("score") or "",
                 suggestion=suggestion,

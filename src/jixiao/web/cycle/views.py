@@ -398,11 +398,16 @@ def evaluation_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _evaluation_context(ev: SelfEvaluation, rows: list[Any]) -> dict[str, Any]:
-    """Scores and findings of a self-evaluation, from its rows read once by the caller."""
+    """Scores and findings of a self-evaluation, from its rows read once by the caller.
+
+    ``per_row`` pairs each row with its score (None past the scored ones) and its findings.
+    """
     document = evaluation_document(ev, rows)
     scores = score_project(document.projects[0])
     by_row, general = _findings_by_row(review_document(document))
-    return {"scores": scores, "by_row": by_row, "general": general, "project": document.projects[0]}
+    scored = scores.indicators
+    per_row = [(scored[n] if n < len(scored) else None, by_row.get(n, [])) for n in range(len(rows))]
+    return {"scores": scores, "per_row": per_row, "general": general, "project": document.projects[0]}
 
 
 @login_required
@@ -416,10 +421,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     items = list(ev.indicators.select_related("indicator"))
     extra = _evaluation_context(ev, items)
-    scored = extra["scores"].indicators
-    tree = tree_rows(
-        items, extras=[(scored[n] if n < len(scored) else None, extra["by_row"].get(n, [])) for n in range(len(items))]
-    )
+    tree = tree_rows(items, extras=extra["per_row"])
     return render(
         request,
         "cycle/evaluation_detail.html",
@@ -470,10 +472,8 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         # only its management form is drawn (the row count); the rows come from _row_fields
         formset = EvaluationRowFormSet(initial=[{} for _ in rows], prefix="row")
     extra = _evaluation_context(ev, rows)
-    table = []
-    for n, (row, f) in enumerate(zip(rows, _row_fields(request, rows, formset), strict=False)):
-        score = extra["scores"].indicators[n] if n < len(extra["scores"].indicators) else None
-        table.append((row, f, score, extra["by_row"].get(n, [])))
+    fields = _row_fields(request, rows, formset)
+    table = [(row, f, *scored) for row, f, scored in zip(rows, fields, extra["per_row"], strict=False)]
     return render(
         request,
         "cycle/evaluation_edit.html",
