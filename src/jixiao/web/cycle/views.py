@@ -46,6 +46,7 @@ from jixiao.web.cycle.html import (
 )
 from jixiao.web.cycle.layout import tree_rows
 from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, StateChange
+from jixiao.web.forms import ErrorLink, error_summary
 from jixiao.web.orgs.models import Organization
 
 PAGE_SIZE = 50
@@ -322,8 +323,20 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "rows": [(f, by_row.get(n, [])) for n, f in enumerate(formset.forms)],
             "general": general,
+            "error_summary": _declaration_errors(form, formset) if form.is_bound else [],
         },
     )
+
+
+def _declaration_errors(form: DeclarationForm, formset: Any) -> list[ErrorLink]:
+    """The refused declaration's errors for the top of the page: the form's, then each row's by its number and name."""
+    formset.is_valid()  # the view stops at an invalid header; the summary names the rows' errors too
+    rows = [
+        (f"第{n}行「{name}」" if (name := (row["name"].value() or "").strip()) else f"第{n}行", row)
+        for n, row in enumerate(formset.forms, start=1)
+        if not (formset.can_delete and formset._should_delete_form(row))
+    ]
+    return error_summary(form, "declaration-form", rows, formset.non_form_errors(), "indicator-editor")
 
 
 def _act(request: HttpRequest, record: services.Record, action: Action, comment: str, detail: str) -> HttpResponse:
@@ -488,8 +501,20 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": extra["scores"],
             "general": extra["general"],
             "problems": services.project_problems(extra["project"], [r.score_reason for r in rows]),
+            "error_summary": _evaluation_errors(form, formset, rows) if form.is_bound else [],
         },
     )
+
+
+def _evaluation_errors(form: EvaluationForm, formset: Any, rows: list[Any]) -> list[ErrorLink]:
+    """The refused self-evaluation's errors for the top of the page, each row named by its indicator."""
+    formset.is_valid()  # the view stops at an invalid form; the summary names the rows' errors too
+    names = [r.indicator.name for r in rows]
+    labelled = [
+        (f"第{n}行「{names[n - 1]}」" if n <= len(names) else f"第{n}行", row)
+        for n, row in enumerate(formset.forms, start=1)
+    ]
+    return error_summary(form, "evaluation-form", labelled, formset.non_form_errors())
 
 
 ROW_FIELDS = tuple(EvaluationRowForm.base_fields)
