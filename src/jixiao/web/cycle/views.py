@@ -74,6 +74,20 @@ def _history(changes: Any) -> Any:
     return changes.select_related("by__account").only(*HISTORY_FIELDS)
 
 
+def _latest_return(record: services.Record) -> StateChange | None:
+    """The latest return (退回意见, who and when) of a record that stands returned, else None."""
+    if record.state != State.RETURNED.value:
+        return None
+    owner = {"declaration": record} if isinstance(record, Declaration) else {"evaluation": record}
+    return (
+        StateChange.objects.filter(**owner, action=Action.RETURN.value)
+        .select_related("by__account__organization")
+        .only(*WHEN_AND_WHO, "comment", "by__account__organization__name")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
 def _actions(user: object, state: str) -> list[Action]:
     role = role_of(user)
     if role is None:
@@ -270,6 +284,8 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tree_html": declaration_tree_html(tree),
             "general": general,
             "actions": _actions(request.user, decl.state),
+            "can_return": services.role_may(request.user, decl, Action.RETURN),
+            "returned": _latest_return(decl),
             "can_edit": services.role_may(request.user, decl, Action.EDIT),
             "can_adjust": services.role_may(request.user, decl, Action.ADJUST),
             "can_evaluate": role_of(request.user) is Role.UNIT_STAFF
@@ -323,6 +339,8 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "rows": [(f, by_row.get(n, [])) for n, f in enumerate(formset.forms)],
             "general": general,
+            "returned": _latest_return(decl),
+            "can_edit": True,
             "error_summary": _declaration_errors(form, formset) if form.is_bound else [],
         },
     )
@@ -445,6 +463,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": extra["scores"],
             "general": extra["general"],
             "actions": _actions(request.user, ev.state),
+            "can_return": services.role_may(request.user, ev, Action.RETURN),
+            "returned": _latest_return(ev),
             "can_edit": services.role_may(request.user, ev, Action.EDIT),
             "comment_form": CommentForm(),
             "changes": _history(StateChange.objects.filter(evaluation=ev)),
@@ -501,6 +521,8 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": extra["scores"],
             "general": extra["general"],
             "problems": services.project_problems(extra["project"], [r.score_reason for r in rows]),
+            "returned": _latest_return(ev),
+            "can_edit": True,
             "error_summary": _evaluation_errors(form, formset, rows) if form.is_bound else [],
         },
     )
