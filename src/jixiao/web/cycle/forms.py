@@ -20,6 +20,12 @@ class NewDeclarationForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
 
 
+class DeleteForm(forms.Form):
+    """The confirmation of a draft's deletion: the version the person saw, so a draft changed since is kept."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class DeclarationForm(KeepsOmittedFields):
     """The declaration's identity, money requested by source, and goals."""
 

@@ -22,7 +22,7 @@ from jixiao.core.model import Document, Execution, FundRow, Indicator, Kind, Pro
 from jixiao.core.review import Finding, review_document
 from jixiao.core.scoring import score_project
 from jixiao.core.targets import parse_target
-from jixiao.core.workflow import Action, Role, State, allowed
+from jixiao.core.workflow import REVIEW_ACTIONS, Action, Role, State, allowed
 from jixiao.web.access import account_of, get_for, role_of
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
@@ -31,6 +31,7 @@ from jixiao.web.cycle.forms import (
     AdjustForm,
     CommentForm,
     DeclarationForm,
+    DeleteForm,
     EvaluationForm,
     EvaluationRowForm,
     EvaluationRowFormSet,
@@ -92,7 +93,7 @@ def _actions(user: object, state: str) -> list[Action]:
     role = role_of(user)
     if role is None:
         return []
-    return [a for a in allowed(role, State(state)) if a not in (Action.EDIT, Action.ADJUST)]
+    return [a for a in allowed(role, State(state)) if a in REVIEW_ACTIONS]
 
 
 # -- home and lists -------------------------------------------------------------------------------
@@ -285,6 +286,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "general": general,
             "actions": _actions(request.user, decl.state),
             "can_return": services.role_may(request.user, decl, Action.RETURN),
+            "can_delete": services.role_may(request.user, decl, Action.DELETE),
             "returned": _latest_return(decl),
             "can_edit": services.role_may(request.user, decl, Action.EDIT),
             "can_adjust": services.role_may(request.user, decl, Action.ADJUST),
@@ -341,6 +343,7 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "general": general,
             "returned": _latest_return(decl),
             "can_edit": True,
+            "can_delete": services.role_may(request.user, decl, Action.DELETE),
             "error_summary": _declaration_errors(form, formset) if form.is_bound else [],
         },
     )
@@ -368,15 +371,23 @@ def _act(request: HttpRequest, record: services.Record, action: Action, comment:
     return redirect(detail, pk=record.pk)
 
 
+def _review_action(name: str) -> Action:
+    """The review step an ``act/<name>/`` address names; editing, adjusting and deleting have their own pages."""
+    try:
+        action = Action(name)
+    except ValueError:
+        raise Http404("没有这个操作。") from None
+    if action not in REVIEW_ACTIONS:
+        raise Http404("没有这个操作。")
+    return action
+
+
 @login_required
 @require_POST
 def declaration_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, return, approve or publish a declaration."""
     decl = get_for(request.user, Declaration.objects.all(), pk)
-    try:
-        act = Action(action)
-    except ValueError:
-        raise Http404("没有这个操作。") from None
+    act = _review_action(action)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     return _act(request, decl, act, comment, "cycle:declaration_detail")
@@ -464,6 +475,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "general": extra["general"],
             "actions": _actions(request.user, ev.state),
             "can_return": services.role_may(request.user, ev, Action.RETURN),
+            "can_delete": services.role_may(request.user, ev, Action.DELETE),
             "returned": _latest_return(ev),
             "can_edit": services.role_may(request.user, ev, Action.EDIT),
             "comment_form": CommentForm(),
@@ -523,6 +535,7 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "problems": services.project_problems(extra["project"], [r.score_reason for r in rows]),
             "returned": _latest_return(ev),
             "can_edit": True,
+            "can_delete": services.role_may(request.user, ev, Action.DELETE),
             "error_summary": _evaluation_errors(form, formset, rows) if form.is_bound else [],
         },
     )
@@ -572,10 +585,7 @@ def _row_fields(request: HttpRequest, rows: list[Any], formset: Any) -> list[dic
 def evaluation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, return, approve or publish a self-evaluation."""
     ev = get_for(request.user, SelfEvaluation.objects.all(), pk)
-    try:
-        act = Action(action)
-    except ValueError:
-        raise Http404("没有这个操作。") from None
+    act = _review_action(action)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     return _act(request, ev, act, comment, "cycle:evaluation_detail")
@@ -709,6 +719,63 @@ def describe(value: Any) -> str:
     if kind == "qualitative":
         return f"定性：{value.phrase}"
     return f"无法识别：{value.reason}"
+
+
+# -- deleting a draft -----------------------------------------------------------------------------
+
+
+def _delete(request: HttpRequest, record: services.Record, decl: Declaration, back: str) -> HttpResponse:
+    """Confirm (GET) and delete (POST) a draft; a record the person may see but not delete is a 403."""
+    kind = "绩效目标申报表" if isinstance(record, Declaration) else "绩效自评表"
+    if not services.role_may(request.user, record, Action.DELETE):
+        raise PermissionDenied(f"处于「{record.state_enum.label}」状态的{kind}不能由您删除：只有本单位的草稿可以删除。")
+    name = decl.project.name
+    if request.method == "POST":
+        form = DeleteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "删除未完成：请从删除确认页面操作。")
+            return redirect(request.path)
+        try:
+            project_gone = services.delete_draft(Context.of(request), record, form.cleaned_data["version"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(request.path)
+        done = f"已删除「{name}」{decl.year}年度{kind}草稿。"
+        messages.success(request, done + (f"项目「{name}」没有其他年度的申报表，已一并删除。" if project_gone else ""))
+        return redirect(back)
+    rows = record.indicators.count()
+    project_goes = isinstance(record, Declaration) and not decl.project.declarations.exclude(pk=decl.pk).exists()
+    return render(
+        request,
+        "cycle/confirm_delete.html",
+        {
+            "record": record,
+            "decl": decl,
+            "kind": kind,
+            "rows": rows,
+            "project_goes": project_goes,
+            "form": DeleteForm(initial={"version": record.version}),
+            "cancel": reverse(
+                "cycle:declaration_detail" if isinstance(record, Declaration) else "cycle:evaluation_detail",
+                args=[record.pk],
+            ),
+        },
+    )
+
+
+@login_required
+def declaration_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a mistaken draft declaration of one's own unit, after a confirmation."""
+    decl = get_for(request.user, Declaration.objects.select_related("project__unit"), pk)
+    return _delete(request, decl, decl, reverse("cycle:declaration_list"))
+
+
+@login_required
+def evaluation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft self-evaluation of one's own unit, after a confirmation; its declaration stays."""
+    ev = get_for(request.user, SelfEvaluation.objects.select_related("declaration__project__unit"), pk)
+    return _delete(request, ev, ev.declaration, reverse("cycle:declaration_detail", args=[ev.declaration_id]))
 
 
 # -- conflicts ------------------------------------------------------------------------------------
