@@ -76,6 +76,8 @@ def test_the_unit_deletes_a_draft_self_evaluation(tree: Any, people: dict[str, A
     decl = advance(declare(people["staff_a1"], tree.unit_a1), people, "staff_a1", "dept_a", State.APPROVED)
     ev = evaluate(decl, people["staff_a1"])
     staff = login(people["staff_a1"])
+    for page in (f"/work/evaluations/{ev.pk}/", f"/work/evaluations/{ev.pk}/edit/"):
+        assert f'href="/work/evaluations/{ev.pk}/delete/"' in staff.get(page).content.decode(), page
     html = staff.get(f"/work/evaluations/{ev.pk}/delete/").content.decode()
     assert "绩效自评表" in html and "绩效目标不受影响" in html
     response = staff.post(f"/work/evaluations/{ev.pk}/delete/", form_data(html, "delete-form"))
