@@ -228,3 +228,17 @@ def test_an_impossible_date_is_in_the_summary(tree: Any, people: dict[str, Any],
     assert 'href="#id_start_date"' in summary and "计划开始日期" in summary
     decl.refresh_from_db()
     assert decl.version == 1
+
+
+def test_a_half_filled_row_marked_for_deletion_does_not_stop_the_save(
+    tree: Any, people: dict[str, Any], login: Any
+) -> None:
+    """A row ticked 删除 is dropped whatever it holds: its missing 指标值 neither blocks the save nor is summarised."""
+    staff = login(people["staff_a1"])
+    decl = _new(staff)
+    data = form_data(_edit_page(staff, decl), "declaration-form", **HEADER, **ROW) | {"ind-0-target": ""}
+    assert "ind-0-DELETE" not in data  # an unticked box is not sent
+    response = _save(staff, decl, data | {"ind-0-DELETE": "on"})
+    assert response.status_code == 302
+    decl.refresh_from_db()
+    assert decl.version == 2 and decl.indicators.count() == 0

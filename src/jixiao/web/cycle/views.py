@@ -16,7 +16,7 @@ from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.core.model import Document, Execution, FundRow, Indicator, Kind, Project
 from jixiao.core.review import Finding, review_document
@@ -355,7 +355,8 @@ def _declaration_errors(form: DeclarationForm, formset: Any) -> list[ErrorLink]:
     rows = [
         (f"第{n}行「{name}」" if (name := (row["name"].value() or "").strip()) else f"第{n}行", row)
         for n, row in enumerate(formset.forms, start=1)
-        if not (formset.can_delete and formset._should_delete_form(row))
+        # a row marked 删除 is not saved, so its errors do not stop the save
+        if not getattr(row, "cleaned_data", {}).get("DELETE")
     ]
     return error_summary(form, "declaration-form", rows, formset.non_form_errors(), "indicator-editor")
 
@@ -765,6 +766,7 @@ def _delete(request: HttpRequest, record: services.Record, decl: Declaration, ba
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def declaration_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a mistaken draft declaration of one's own unit, after a confirmation."""
     decl = get_for(request.user, Declaration.objects.select_related("project__unit"), pk)
@@ -772,6 +774,7 @@ def declaration_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def evaluation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete a draft self-evaluation of one's own unit, after a confirmation; its declaration stays."""
     ev = get_for(request.user, SelfEvaluation.objects.select_related("declaration__project__unit"), pk)
