@@ -39,7 +39,8 @@ VISIBLE = {
 }
 # Which actions each role may take in each state (the brief's review cycle).
 ALLOWED = {
-    "staff_a1": {State.DRAFT: {"edit", "submit"}, State.RETURNED: {"edit", "submit"}},
+    # only a draft is deleted, and only by its own unit: once submitted a record has a review history
+    "staff_a1": {State.DRAFT: {"edit", "submit", "delete"}, State.RETURNED: {"edit", "submit"}},
     "dept_a": {State.SUBMITTED: {"return", "dept_approve"}, State.APPROVED: {"publish"}},
     "finance": {
         State.DEPT_APPROVED: {"return", "finance_approve"},
@@ -111,6 +112,7 @@ def test_role_against_every_record(role: str, records: list[Record], people: dic
     client = _client(role, people, login)
     _reading_pages(role, records, client)
     _actions(role, records, client)
+    _deletions(role, records, client)
     _lists(role, records, client)
     _summaries(role, records, client)
 
@@ -138,6 +140,22 @@ def _actions(role: str, records: list[Record], client: Client) -> None:
                 if expected != 302 or role == "anonymous":
                     assert (after.state, after.version) == (before.state, before.version), (role, rec, action)
                 transaction.set_rollback(True)
+
+
+def _deletions(role: str, records: list[Record], client: Client) -> None:
+    """The delete confirmation and the deletion answer by role, owner and state; a refused one deletes nothing."""
+    for rec in records:
+        url = f"/work/{_path(rec.kind)}/{rec.pk}/delete/"
+        expected = _expected_action(role, rec, "delete")
+        confirm = client.get(url)
+        assert confirm.status_code == (200 if expected == 302 and role != "anonymous" else expected), (role, rec, url)
+        with transaction.atomic():
+            version = _model(rec.kind).objects.get(pk=rec.pk).version
+            response = client.post(url, {"version": str(version)})
+            assert response.status_code == expected, (role, rec, "delete")
+            deleted = not _model(rec.kind).objects.filter(pk=rec.pk).exists()
+            assert deleted == (expected == 302 and role != "anonymous"), (role, rec, "delete")
+            transaction.set_rollback(True)
 
 
 def _lists(role: str, records: list[Record], client: Client) -> None:

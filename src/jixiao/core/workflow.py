@@ -11,8 +11,11 @@ targets, 财预〔2020〕10号 review of self-evaluations)::
 
 A department reviewer returns or approves what their units submitted; the
 finance bureau returns or approves what departments approved; only an
-approved record is published, and a published record is frozen. The table
-is data: the web layer asks :func:`allowed` and never decides on its own.
+approved record is published, and a published record is frozen. A draft
+(never submitted, so never reviewed) may be deleted by its unit; from the
+first submission on, a record keeps its review history and is never deleted.
+The table is data: the web layer asks :func:`allowed` and never decides on
+its own.
 """
 
 from __future__ import annotations
@@ -90,6 +93,7 @@ class Action(StrEnum):
     FINANCE_APPROVE = "finance_approve"
     PUBLISH = "publish"
     ADJUST = "adjust"
+    DELETE = "delete"
 
     @property
     def label(self) -> str:
@@ -105,12 +109,13 @@ ACTION_LABELS = {
     Action.FINANCE_APPROVE: "财政批复",
     Action.PUBLISH: "公开",
     Action.ADJUST: "调整",
+    Action.DELETE: "删除",
 }
 
 
 @dataclass(frozen=True)
 class Transition:
-    """An action by a role that moves a record from one state to another (or keeps it, for edits)."""
+    """An action by a role that moves a record from one state to another (or keeps it, for edits and deletion)."""
 
     action: Action
     role: Role
@@ -131,7 +136,11 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.PUBLISH, Role.DEPT_REVIEWER, State.APPROVED, State.PUBLISHED),
     # after approval, targets change only through a recorded adjustment (调整) by the finance bureau
     Transition(Action.ADJUST, Role.FINANCE_REVIEWER, State.APPROVED, State.APPROVED),
+    # a mistaken draft is removed by its unit (the record is gone; its history and audit events stay)
+    Transition(Action.DELETE, Role.UNIT_STAFF, State.DRAFT, State.DRAFT),
 )
+# the steps of review: what moves a record from one state to another and is written in its history
+REVIEW_ACTIONS = frozenset({Action.SUBMIT, Action.RETURN, Action.DEPT_APPROVE, Action.FINANCE_APPROVE, Action.PUBLISH})
 _BY_KEY = {(t.action, t.role, t.source): t for t in TRANSITIONS}
 
 

@@ -8,6 +8,7 @@ from django import forms
 
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.cycle.services import DECLARATION_FIELDS, EVALUATION_FIELDS, EvaluationRowInput, IndicatorInput
+from jixiao.web.forms import DateInput, KeepsOmittedFields
 
 LEVEL1_CHOICES = [(v, v) for v in ("成本指标", "产出指标", "效益指标", "满意度指标")]
 
@@ -19,7 +20,13 @@ class NewDeclarationForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
 
 
-class DeclarationForm(forms.ModelForm):  # type: ignore[type-arg]
+class DeleteForm(forms.Form):
+    """The confirmation of a draft's deletion: the version the person saw, so a draft changed since is kept."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DeclarationForm(KeepsOmittedFields):
     """The declaration's identity, money requested by source, and goals."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -28,8 +35,8 @@ class DeclarationForm(forms.ModelForm):  # type: ignore[type-arg]
         model = Declaration
         fields = list(DECLARATION_FIELDS)
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "end_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
             "overall_goal": forms.Textarea(attrs={"rows": 3}),
             "goal": forms.Textarea(attrs={"rows": 4}),
         }
@@ -57,16 +64,39 @@ class IndicatorForm(forms.Form):
         label="分值", max_digits=7, decimal_places=2, min_value=0, max_value=100, required=False
     )
 
+    # what a person types into a row; 一级指标 is a list that always has a choice, and the editor
+    # copies 二级指标 from the row above into an added row
+    TYPED = ("name", "target", "weight")
+
+    def has_changed(self) -> bool:
+        """True when the row holds anything typed into it: an untouched or emptied row is left out."""
+        if not self.is_bound:
+            return super().has_changed()
+        return any(str(self.data.get(self.add_prefix(name), "")).strip() for name in self.TYPED)
+
     def as_input(self) -> IndicatorInput:
         """The row for the service."""
         d = self.cleaned_data
         return IndicatorInput(d["level1"], d["level2"], d["name"], d["target"], d.get("weight"))
 
 
-IndicatorFormSet = forms.formset_factory(IndicatorForm, extra=0, can_delete=True, min_num=1, validate_min=True)
+class IndicatorRows(forms.BaseFormSet):  # type: ignore[type-arg]
+    """The indicator editor's rows: a wholly empty row is skipped, a partly filled one is checked.
+
+    A draft saves what was typed, so no number of rows is required here;
+    submission asks for at least one indicator (``services.declaration_problems``).
+    """
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, object]:
+        """Every row may be left empty (Django lets only rows past the initial ones be empty)."""
+        # an empty-permitted form may not carry the browser's required attribute (Django refuses both)
+        return super().get_form_kwargs(index) | {"empty_permitted": True, "use_required_attribute": False}
 
 
-class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
+IndicatorFormSet = forms.formset_factory(IndicatorForm, formset=IndicatorRows, extra=0, can_delete=True)
+
+
+class EvaluationForm(KeepsOmittedFields):
     """The self-evaluation's money, execution and totals as recorded, and the outcome."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

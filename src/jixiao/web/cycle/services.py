@@ -21,7 +21,7 @@ from django.db import models, transaction
 
 from jixiao.core.review import review_document
 from jixiao.core.serialize import dumps
-from jixiao.core.workflow import Action, Role, State, transition
+from jixiao.core.workflow import REVIEW_ACTIONS, Action, Role, State, transition
 from jixiao.web.access import account_of, require, role_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
@@ -504,6 +504,8 @@ def act(ctx: Context, record_: Record, action: Action, comment: str = "") -> Rec
     The row is locked and its state read again inside the transaction, so
     parallel clicks give exactly one transition and one audit event.
     """
+    if action not in REVIEW_ACTIONS:
+        raise ValueError(f"{action.label}不是审核步骤")  # edits, adjustments and deletion have their own services
     if action is Action.RETURN and not comment.strip():
         raise ValidationError("退回时请填写退回意见，说明需要修改的地方。")
     _ensure_visible(ctx, record_)
@@ -562,6 +564,66 @@ def _publish(ctx: Context, rec: Record) -> Publication:
         document=dumps(doc),
         by=ctx.user,
     )
+
+
+# -- deleting a draft -----------------------------------------------------------------------------
+
+
+def _deleted(obj: models.Model, user: Any) -> None:
+    """Delete ``obj`` one row at a time so that its history (and each cascaded row's) says who deleted it."""
+    obj._history_user = user  # type: ignore[attr-defined]  # read by django-simple-history's post_delete
+    obj.delete()
+
+
+def delete_draft(ctx: Context, record_: Record, expected_version: int) -> bool:
+    """Delete a draft declaration or self-evaluation of the user's unit, with its rows; True if its project went too.
+
+    Only a draft may go: it was never submitted, so no review, adjustment or
+    publication refers to it. A record changed since the person confirmed
+    (another version) is kept. The audit event, written first in the same
+    transaction, holds what was deleted; django-simple-history keeps the
+    record and each of its rows as they were. A declaration's project goes
+    with it when no other year's declaration names it.
+    """
+    _ensure_visible(ctx, record_)
+    model = type(record_)
+    with transaction.atomic():
+        locked = model.objects.select_for_update().get(pk=record_.pk)
+        require(ctx.user, locked, Action.DELETE)
+        if locked.version != expected_version:
+            raise ValidationError(
+                f"该草稿在您确认删除前已被修改（您看到的是第 {expected_version} 版，当前是第 {locked.version} 版），"
+                "未删除。请查看后再决定是否删除。"
+            )
+        unit = _unit_of(locked)
+        if isinstance(locked, Declaration):
+            fields, rows = DECLARATION_FIELDS, {"indicators": _indicator_rows(locked)}
+            project, name = locked.project, locked.project.name
+        else:
+            fields, rows = EVALUATION_FIELDS, {"rows": _evaluation_rows(locked)}
+            project, name = None, locked.declaration.project.name
+        record(
+            ctx,
+            AuditEvent.Type.DELETE,
+            obj=locked,
+            organization=unit,
+            detail={
+                "name": name,
+                "year": locked.year,
+                "state": locked.state,
+                "version": locked.version,
+                "before": snapshot(locked, fields) | rows,
+            },
+        )
+        try:
+            _deleted(locked, ctx.user)
+        except models.ProtectedError:
+            raise ValidationError("该草稿已被其他记录引用，不能删除。") from None
+        if project is None or project.declarations.exists():
+            return False
+        record(ctx, AuditEvent.Type.DELETE, obj=project, organization=unit, detail={"name": project.name})
+        _deleted(project, ctx.user)
+        return True
 
 
 def role_may(user: object, record_: Record, action: Action) -> bool:

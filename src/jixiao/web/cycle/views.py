@@ -16,13 +16,13 @@ from django.db.models import F
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jixiao.core.model import Document, Execution, FundRow, Indicator, Kind, Project
 from jixiao.core.review import Finding, review_document
 from jixiao.core.scoring import score_project
 from jixiao.core.targets import parse_target
-from jixiao.core.workflow import Action, Role, State, allowed
+from jixiao.core.workflow import REVIEW_ACTIONS, Action, Role, State, allowed
 from jixiao.web.access import account_of, get_for, role_of
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
@@ -31,6 +31,7 @@ from jixiao.web.cycle.forms import (
     AdjustForm,
     CommentForm,
     DeclarationForm,
+    DeleteForm,
     EvaluationForm,
     EvaluationRowForm,
     EvaluationRowFormSet,
@@ -46,6 +47,7 @@ from jixiao.web.cycle.html import (
 )
 from jixiao.web.cycle.layout import tree_rows
 from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, StateChange
+from jixiao.web.forms import ErrorLink, error_summary
 from jixiao.web.orgs.models import Organization
 
 PAGE_SIZE = 50
@@ -73,11 +75,25 @@ def _history(changes: Any) -> Any:
     return changes.select_related("by__account").only(*HISTORY_FIELDS)
 
 
+def _latest_return(record: services.Record) -> StateChange | None:
+    """The latest return (退回意见, who and when) of a record that stands returned, else None."""
+    if record.state != State.RETURNED.value:
+        return None
+    owner = {"declaration": record} if isinstance(record, Declaration) else {"evaluation": record}
+    return (
+        StateChange.objects.filter(**owner, action=Action.RETURN.value)
+        .select_related("by__account__organization")
+        .only(*WHEN_AND_WHO, "comment", "by__account__organization__name")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
 def _actions(user: object, state: str) -> list[Action]:
     role = role_of(user)
     if role is None:
         return []
-    return [a for a in allowed(role, State(state)) if a not in (Action.EDIT, Action.ADJUST)]
+    return [a for a in allowed(role, State(state)) if a in REVIEW_ACTIONS]
 
 
 # -- home and lists -------------------------------------------------------------------------------
@@ -269,6 +285,9 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tree_html": declaration_tree_html(tree),
             "general": general,
             "actions": _actions(request.user, decl.state),
+            "can_return": services.role_may(request.user, decl, Action.RETURN),
+            "can_delete": services.role_may(request.user, decl, Action.DELETE),
+            "returned": _latest_return(decl),
             "can_edit": services.role_may(request.user, decl, Action.EDIT),
             "can_adjust": services.role_may(request.user, decl, Action.ADJUST),
             "can_evaluate": role_of(request.user) is Role.UNIT_STAFF
@@ -322,8 +341,24 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "formset": formset,
             "rows": [(f, by_row.get(n, [])) for n, f in enumerate(formset.forms)],
             "general": general,
+            "returned": _latest_return(decl),
+            "can_edit": True,
+            "can_delete": services.role_may(request.user, decl, Action.DELETE),
+            "error_summary": _declaration_errors(form, formset) if form.is_bound else [],
         },
     )
+
+
+def _declaration_errors(form: DeclarationForm, formset: Any) -> list[ErrorLink]:
+    """The refused declaration's errors for the top of the page: the form's, then each row's by its number and name."""
+    formset.is_valid()  # the view stops at an invalid header; the summary names the rows' errors too
+    rows = [
+        (f"第{n}行「{name}」" if (name := (row["name"].value() or "").strip()) else f"第{n}行", row)
+        for n, row in enumerate(formset.forms, start=1)
+        # a row marked 删除 is not saved, so its errors do not stop the save
+        if not getattr(row, "cleaned_data", {}).get("DELETE")
+    ]
+    return error_summary(form, "declaration-form", rows, formset.non_form_errors(), "indicator-editor")
 
 
 def _act(request: HttpRequest, record: services.Record, action: Action, comment: str, detail: str) -> HttpResponse:
@@ -337,15 +372,23 @@ def _act(request: HttpRequest, record: services.Record, action: Action, comment:
     return redirect(detail, pk=record.pk)
 
 
+def _review_action(name: str) -> Action:
+    """The review step an ``act/<name>/`` address names; editing, adjusting and deleting have their own pages."""
+    try:
+        action = Action(name)
+    except ValueError:
+        raise Http404("没有这个操作。") from None
+    if action not in REVIEW_ACTIONS:
+        raise Http404("没有这个操作。")
+    return action
+
+
 @login_required
 @require_POST
 def declaration_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, return, approve or publish a declaration."""
     decl = get_for(request.user, Declaration.objects.all(), pk)
-    try:
-        act = Action(action)
-    except ValueError:
-        raise Http404("没有这个操作。") from None
+    act = _review_action(action)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     return _act(request, decl, act, comment, "cycle:declaration_detail")
@@ -432,6 +475,9 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": extra["scores"],
             "general": extra["general"],
             "actions": _actions(request.user, ev.state),
+            "can_return": services.role_may(request.user, ev, Action.RETURN),
+            "can_delete": services.role_may(request.user, ev, Action.DELETE),
+            "returned": _latest_return(ev),
             "can_edit": services.role_may(request.user, ev, Action.EDIT),
             "comment_form": CommentForm(),
             "changes": _history(StateChange.objects.filter(evaluation=ev)),
@@ -488,8 +534,23 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "scores": extra["scores"],
             "general": extra["general"],
             "problems": services.project_problems(extra["project"], [r.score_reason for r in rows]),
+            "returned": _latest_return(ev),
+            "can_edit": True,
+            "can_delete": services.role_may(request.user, ev, Action.DELETE),
+            "error_summary": _evaluation_errors(form, formset, rows) if form.is_bound else [],
         },
     )
+
+
+def _evaluation_errors(form: EvaluationForm, formset: Any, rows: list[Any]) -> list[ErrorLink]:
+    """The refused self-evaluation's errors for the top of the page, each row named by its indicator."""
+    formset.is_valid()  # the view stops at an invalid form; the summary names the rows' errors too
+    names = [r.indicator.name for r in rows]
+    labelled = [
+        (f"第{n}行「{names[n - 1]}」" if n <= len(names) else f"第{n}行", row)
+        for n, row in enumerate(formset.forms, start=1)
+    ]
+    return error_summary(form, "evaluation-form", labelled, formset.non_form_errors())
 
 
 ROW_FIELDS = tuple(EvaluationRowForm.base_fields)
@@ -525,10 +586,7 @@ def _row_fields(request: HttpRequest, rows: list[Any], formset: Any) -> list[dic
 def evaluation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, return, approve or publish a self-evaluation."""
     ev = get_for(request.user, SelfEvaluation.objects.all(), pk)
-    try:
-        act = Action(action)
-    except ValueError:
-        raise Http404("没有这个操作。") from None
+    act = _review_action(action)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     return _act(request, ev, act, comment, "cycle:evaluation_detail")
@@ -662,6 +720,65 @@ def describe(value: Any) -> str:
     if kind == "qualitative":
         return f"定性：{value.phrase}"
     return f"无法识别：{value.reason}"
+
+
+# -- deleting a draft -----------------------------------------------------------------------------
+
+
+def _delete(request: HttpRequest, record: services.Record, decl: Declaration, back: str) -> HttpResponse:
+    """Confirm (GET) and delete (POST) a draft; a record the person may see but not delete is a 403."""
+    kind = "绩效目标申报表" if isinstance(record, Declaration) else "绩效自评表"
+    if not services.role_may(request.user, record, Action.DELETE):
+        raise PermissionDenied(f"处于「{record.state_enum.label}」状态的{kind}不能由您删除：只有本单位的草稿可以删除。")
+    name = decl.project.name
+    if request.method == "POST":
+        form = DeleteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "删除未完成：请从删除确认页面操作。")
+            return redirect(request.path)
+        try:
+            project_gone = services.delete_draft(Context.of(request), record, form.cleaned_data["version"])
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+            return redirect(request.path)
+        done = f"已删除「{name}」{decl.year}年度{kind}草稿。"
+        messages.success(request, done + (f"项目「{name}」没有其他年度的申报表，已一并删除。" if project_gone else ""))
+        return redirect(back)
+    rows = record.indicators.count()
+    project_goes = isinstance(record, Declaration) and not decl.project.declarations.exclude(pk=decl.pk).exists()
+    return render(
+        request,
+        "cycle/confirm_delete.html",
+        {
+            "record": record,
+            "decl": decl,
+            "kind": kind,
+            "rows": rows,
+            "project_goes": project_goes,
+            "form": DeleteForm(initial={"version": record.version}),
+            "cancel": reverse(
+                "cycle:declaration_detail" if isinstance(record, Declaration) else "cycle:evaluation_detail",
+                args=[record.pk],
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declaration_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a mistaken draft declaration of one's own unit, after a confirmation."""
+    decl = get_for(request.user, Declaration.objects.select_related("project__unit"), pk)
+    return _delete(request, decl, decl, reverse("cycle:declaration_list"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evaluation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft self-evaluation of one's own unit, after a confirmation; its declaration stays."""
+    ev = get_for(request.user, SelfEvaluation.objects.select_related("declaration__project__unit"), pk)
+    return _delete(request, ev, ev.declaration, reverse("cycle:declaration_detail", args=[ev.declaration_id]))
 
 
 # -- conflicts ------------------------------------------------------------------------------------
