@@ -25,6 +25,7 @@ import zlib
 from io import BytesIO
 
 from jixiao.core.errors import Location, SourceError
+from jixiao.documents import sniffing
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
@@ -38,17 +39,13 @@ MAX_PAGES = 1_000
 MAX_INFLATED = 256 * 1024 * 1024  # all PDF streams together, inflated
 SECONDS = 60.0
 
-_ZIP = b"PK\x03\x04"
 _EMPTY_ZIP = b"PK\x05\x06"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_PDF = b"%PDF-"
 OLD_FORMATS = {
     ".xls": "旧版 Excel 格式（.xls）不能读取：请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
     ".doc": "旧版 Word 格式（.doc）不能读取：请在 Word 或 WPS 中另存为 .docx 后再导入",
     ".et": "WPS 表格格式（.et）不能读取：请另存为 .xlsx 后再导入",
     ".wps": "WPS 文字格式（.wps）不能读取：请另存为 .docx 后再导入",
 }
-_WHAT = {"zip": "压缩包（如 .xlsx、.docx）", "pdf": "PDF", "ole": "旧版或加密的 Office 文件", "text": "文本"}
 _EXPECTED = {".xlsx": "zip", ".docx": "zip", ".pdf": "pdf"}
 _MEMBER = {".xlsx": "xl/workbook.xml", ".docx": "word/document.xml"}
 
@@ -64,15 +61,11 @@ def check_size(size: int, name: str) -> None:
 
 
 def sniff(data: bytes) -> str:
-    """What the bytes are: ``zip``, ``pdf``, ``ole`` (old or encrypted Office) or ``text``."""
-    if data.startswith((_ZIP, _EMPTY_ZIP)):
-        return "zip"
-    if data.startswith(_OLE):
-        return "ole"
-    # The PDF header may follow a little junk (the spec allows it within the first 1024 bytes).
-    if _PDF in data[:1024]:
-        return "pdf"
-    return "text"
+    """What the bytes are: ``zip``, ``pdf``, ``ole`` (old or encrypted Office), ``text``, or another format.
+
+    The other formats (``elf``, ``png``, ``gzip``, ``binary``…) are named by :mod:`jixiao.documents.sniffing`.
+    """
+    return sniffing.kind_of(data)
 
 
 def check_format(data: bytes, name: str, suffix: str, readable: str = "") -> None:
@@ -95,7 +88,9 @@ def check_format(data: bytes, name: str, suffix: str, readable: str = "") -> Non
     if expected == "text":
         hint = "（二进制文件，不是文本提取结果）" + hint
     raise _fail(
-        name, f"文件内容与扩展名不符：扩展名是 {shown}，内容却是{_WHAT[found]}。请确认文件格式或改用正确的扩展名{hint}"
+        name,
+        f"文件内容与扩展名不符：扩展名是 {shown}，内容却是{sniffing.label(found)}。"
+        f"请确认文件格式或改用正确的扩展名{hint}",
     )
 
 
