@@ -7,7 +7,18 @@ from pathlib import Path
 
 from rich.console import Console
 
-from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, print_error, print_warnings
+from jixiao.cli.common import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    EXIT_WARNINGS,
+    READS,
+    epilog,
+    exit_codes,
+    make_out_dir,
+    print_error,
+    print_warnings,
+    write_error,
+)
 from jixiao.cli.importing import out_name
 from jixiao.core.errors import JixiaoError
 from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
@@ -19,7 +30,22 @@ _WHAT = {"xlsx": "Excel 表格", "pdf": "PDF 表格", "docx": "Word 报告", "cs
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``export`` verb."""
-    p = sub.add_parser("export", help="导出为官方格式的 Excel、PDF 表格，Word 自评报告，或 CSV 开放数据")
+    p = sub.add_parser(
+        "export",
+        help="导出为官方格式的 Excel、PDF 表格，Word 自评报告，或 CSV 开放数据",
+        description=(
+            "把每个输入导出为官方格式的 Excel 或 PDF 表格、Word 自评报告（附表格），或 CSV 开放数据包"
+            "（每个输入一个文件夹，含 datapackage.json，可再用 jixiao import 读回）。从不覆盖输入文件。"
+        ),
+        epilog=epilog(
+            READS,
+            exit_codes(
+                "0  全部导出，没有警告",
+                "1  全部导出，但读取时有警告",
+                "2  有文件无法读取或无法写出（其余文件照样导出），或用法错误",
+            ),
+        ),
+    )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹（任何 jixiao 能读取的格式）")
     p.add_argument("--to", required=True, choices=FORMATS, help="导出格式：xlsx、pdf、docx 或 csv")
     p.add_argument("--out-dir", type=Path, default=Path("."), metavar="DIR", help="输出文件夹（默认当前文件夹）")
@@ -78,7 +104,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if found is None:
         return EXIT_UNUSABLE
     files, roots = found
-    args.out_dir.mkdir(parents=True, exist_ok=True)
+    if not make_out_dir(args.out_dir, err):
+        return EXIT_UNUSABLE
     # "auto" lets the data decide (grades, 万元 or 成本指标 mean the 2024 layout)
     style = None if args.style == "auto" else Style(args.style)
     suffix = "" if args.to == "csv" else f".{args.to}"
@@ -93,8 +120,11 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             if target.resolve() == f.resolve():
                 # never write over the input (an XLSX exported to XLSX in its own folder)
                 target = target.with_name(f"{target.stem}-导出{target.suffix}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _write(report, args.to, target)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                _write(report, args.to, target)
+            except OSError as exc:
+                raise write_error(target, exc) from None
         except JixiaoError as exc:
             # one unusable input does not stop the others; it is named and counted
             failed.append(f)
@@ -107,7 +137,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             out.print(f"{f} → {target}", highlight=False)
     summary = f"共 {len(files)} 个文件：导出 {written} 个 {_WHAT[args.to]}，{warnings} 条警告"
     if failed:
-        summary += f"；{len(failed)} 个文件无法读取"
+        summary += f"；{len(failed)} 个文件无法读取或写出"
     out.print(summary, highlight=False)
     if failed:
         return EXIT_UNUSABLE

@@ -9,7 +9,18 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, print_error, print_warnings
+from jixiao.cli.common import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    EXIT_WARNINGS,
+    READS,
+    epilog,
+    exit_codes,
+    make_out_dir,
+    print_error,
+    print_warnings,
+    write_error,
+)
 from jixiao.core.errors import JixiaoError
 from jixiao.core.serialize import dumps
 from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
@@ -20,7 +31,23 @@ PROGRESS_FROM = 5  # files; fewer finish before a bar would be seen
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``import`` verb."""
-    p = sub.add_parser("import", help="读取已发布的绩效表（文本提取结果），写出文档 JSON")
+    p = sub.add_parser(
+        "import",
+        help="读取已发布的绩效表（文本、Excel、Word、PDF），写出文档 JSON",
+        description=(
+            "读取已发布的绩效目标申报表、绩效自评表和转移支付区域绩效目标自评表，每个输入写出一个"
+            " jixiao 文档 JSON（jixiao.document/1）。未能归入任何字段的每一行都报告其文件和位置；"
+            "一个文件无法读取时，其余文件照样读取，最后一行是汇总。"
+        ),
+        epilog=epilog(
+            READS,
+            exit_codes(
+                "0  全部读取，没有警告",
+                "1  全部读取，但有警告（JSON 照样写出）",
+                "2  有文件无法读取或无法写出（其余文件照样读取），或用法错误",
+            ),
+        ),
+    )
     p.add_argument(
         "paths",
         nargs="+",
@@ -57,7 +84,7 @@ class Tally:
         if self.notes:
             text += f"，{self.notes} 条提示"
         if self.failed:
-            text += f"；{len(self.failed)} 个文件无法读取"
+            text += f"；{len(self.failed)} 个文件无法读取或写出"
         return text
 
 
@@ -115,7 +142,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if found is None:
         return EXIT_UNUSABLE
     files, roots = found
-    args.out_dir.mkdir(parents=True, exist_ok=True)
+    if not make_out_dir(args.out_dir, err):
+        return EXIT_UNUSABLE
     tally = Tally()
     taken: set[Path] = set()
     bar = progress_for(len(files), err)
@@ -130,11 +158,16 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                 print_error(err, exc)
             else:
                 target = out_name(f, roots, taken, args.out_dir)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(dumps(result.document), encoding="utf-8")
-                tally.add(result)
-                if not args.quiet:
-                    print_warnings(result, err)
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_text(dumps(result.document), encoding="utf-8")
+                except OSError as exc:
+                    tally.failed.append(str(f))
+                    print_error(err, write_error(target, exc))
+                else:
+                    tally.add(result)
+                    if not args.quiet:
+                        print_warnings(result, err)
             if bar is not None and task is not None:
                 bar.advance(task)
     out.print(tally.line(), highlight=False)

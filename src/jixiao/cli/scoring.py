@@ -30,14 +30,15 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, print_error
+from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, READS, epilog, exit_codes, print_error
 from jixiao.cli.importing import collect
-from jixiao.core.errors import JixiaoError
+from jixiao.core.errors import JixiaoError, Location
 from jixiao.core.model import Document, Kind, Project
 from jixiao.core.review import Finding, Severity, has_errors, review_documents
 from jixiao.core.scoring import RulePack, available_packs, load_pack, parse_pack, score_document
 from jixiao.core.scoring.results import ProjectScore
 from jixiao.documents.importer import import_path
+from jixiao.documents.oserrors import describe
 
 SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "提醒", Severity.INFO: "提示"}
 SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -55,13 +56,43 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``score`` and ``check`` verbs."""
-    score = sub.add_parser("score", help="按规则重新计算每个指标的得分、执行率得分、总分和等级")
+    score = sub.add_parser(
+        "score",
+        help="按规则重新计算每个指标的得分、执行率得分、总分和等级",
+        description=(
+            "按评分规则重新计算自评表中每个指标的建议得分、预算执行率得分、总分和等级，与表中填报的得分对照。"
+            "表格适合 80 列的终端；与填报不同的得分在表下说明计算过程，评分依据每个项目列一次。"
+            "申报表只有指标值，没有得分，只打印一行。"
+        ),
+        epilog=epilog(
+            READS,
+            exit_codes(
+                "0  全部读取并评分",
+                "2  有文件无法读取（其余文件照样评分，无法读取的在最后列出），或用法错误",
+            ),
+        ),
+    )
     _common(score)
     score.add_argument(
         "--explain", action="store_true", help="在表下列出每个指标的计算过程（默认只列出与填报得分不同的指标）"
     )
     score.set_defaults(handler=run_score)
-    check = sub.add_parser("check", help="读取、评分并审核，按项目列出审核发现")
+    check = sub.add_parser(
+        "check",
+        help="读取、评分并审核，按项目列出审核发现",
+        description=(
+            "读取、评分并审核每个文件，按项目列出审核发现（错误、提醒、提示）；给出多个文件时，"
+            "同一项目跨文件、跨年度对照（如指标值调低、资金变化）。"
+        ),
+        epilog=epilog(
+            READS,
+            exit_codes(
+                "0  没有“错误”级的审核发现",
+                "1  有“错误”级的审核发现",
+                "2  有文件无法读取（其余文件照样审核，无法读取的在最后列出），或用法错误",
+            ),
+        ),
+    )
     _common(check)
     check.set_defaults(handler=run_check)
 
@@ -69,14 +100,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def _pack(spec: str | None, err: Console) -> RulePack | None:
     if spec is None:
         return load_pack()
+    path = Path(spec)
     try:
-        path = Path(spec)
-        if path.suffix == ".toml" and path.is_file():
+        if path.suffix == ".toml":
             return parse_pack(path.read_text(encoding="utf-8"), path.stem)
         return load_pack(spec)
-    except (JixiaoError, OSError) as exc:
+    except JixiaoError as exc:
         print_error(err, exc)
-        return None
+    except OSError as exc:
+        print_error(err, JixiaoError(f"无法读取规则包文件：{describe(exc)}", Location(file=spec)))
+    return None
 
 
 @dataclass

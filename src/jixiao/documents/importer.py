@@ -8,9 +8,11 @@ from pathlib import Path
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.serialize import loads
 from jixiao.documents import safety
+from jixiao.documents.limits import MAX_JSON_BYTES, limit_for, too_large
+from jixiao.documents.oserrors import describe
 from jixiao.documents.reader import read_text
 from jixiao.documents.result import ImportResult
-from jixiao.documents.text import MAX_BYTES, TEXT_SUFFIXES, read_bytes
+from jixiao.documents.text import TEXT_SUFFIXES, read_bytes
 
 # What a folder is searched for: text and JSON by default (``expand``); the commands that read
 # published files (``jixiao import``, ``jixiao export``, ``jixiao demo --from``) ask for every format.
@@ -39,8 +41,8 @@ def import_bytes(data: bytes, name: str) -> ImportResult:
     if suffix in CELL_SUFFIXES:
         return _read_cells(data, name, suffix)
     if suffix == ".json":
-        if len(data) > MAX_BYTES:
-            raise SourceError("文件过大", Location(file=name))
+        if len(data) > MAX_JSON_BYTES:
+            raise SourceError(too_large(len(data), MAX_JSON_BYTES), Location(file=name))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -58,11 +60,12 @@ def import_path(path: Path) -> ImportResult:
     """Read one file."""
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）", Location(file=str(path)))
+        limit = limit_for(path.suffix)
+        if size > limit:
+            raise SourceError(too_large(size, limit), Location(file=str(path)))
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"无法读取文件：{exc.strerror or exc}", Location(file=str(path))) from None
+        raise SourceError(f"无法读取文件：{describe(exc)}", Location(file=str(path))) from None
     return import_bytes(data, str(path))
 
 

@@ -25,9 +25,9 @@ import zlib
 from io import BytesIO
 
 from jixiao.core.errors import Location, SourceError
-from jixiao.documents import sniffing
+from jixiao.documents import limits, sniffing
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = limits.MAX_BYTES
 MAX_ZIP_ENTRIES = 10_000
 MAX_UNCOMPRESSED = 256 * 1024 * 1024  # all entries together
 MAX_ENTRY = 128 * 1024 * 1024
@@ -54,10 +54,10 @@ def _fail(name: str, message: str) -> SourceError:
     return SourceError(message, Location(file=name))
 
 
-def check_size(size: int, name: str) -> None:
-    """Refuse a file above :data:`MAX_BYTES` before reading it."""
-    if size > MAX_BYTES:
-        raise _fail(name, f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
+def check_size(size: int, name: str, limit: int = MAX_BYTES) -> None:
+    """Refuse a file above ``limit`` (:data:`MAX_BYTES`, 20 MB, for a form) before reading it."""
+    if size > limit:
+        raise _fail(name, limits.too_large(size, limit))
 
 
 def sniff(data: bytes) -> str:
@@ -70,7 +70,7 @@ def sniff(data: bytes) -> str:
 
 def check_format(data: bytes, name: str, suffix: str, readable: str = "") -> None:
     """Refuse content that does not match the extension, naming both (and ``readable``, what can be read)."""
-    check_size(len(data), name)
+    check_size(len(data), name, limits.limit_for(suffix))
     listed = f"（可读取：{readable}）" if readable else ""
     if suffix in OLD_FORMATS:
         raise _fail(name, OLD_FORMATS[suffix] + listed)
