@@ -23,6 +23,7 @@ from jixiao.cli.common import (
 )
 from jixiao.core.errors import JixiaoError
 from jixiao.core.serialize import dumps
+from jixiao.documents.datapackage import DESCRIPTOR
 from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
 from jixiao.documents.result import ImportResult
 
@@ -107,9 +108,17 @@ def collect(paths: list[Path], err: Console) -> tuple[list[Path], dict[Path, Pat
 
 
 def out_name(path: Path, roots: dict[Path, Path], taken: set[Path], out_dir: Path, suffix: str = ".json") -> Path:
-    """``<stem><suffix>`` in the output folder, keeping a folder input's subfolders apart."""
+    """``<stem><suffix>`` in the output folder, keeping a folder input's subfolders apart.
+
+    A CSV package (its ``datapackage.json``) is named after its folder, as ``export`` named it.
+    """
     root = roots.get(path)
-    rel = path.relative_to(root).with_suffix(suffix) if root else Path(path.stem + suffix)
+    if path.name == DESCRIPTOR:
+        folder = path.parent
+        inside = folder.relative_to(root) if root and folder != root else Path()
+        rel = inside.parent / (folder.name + suffix) if inside.parts else Path(folder.name + suffix)
+    else:
+        rel = path.relative_to(root).with_suffix(suffix) if root else Path(path.stem + suffix)
     target = out_dir / rel
     n = 2
     while target in taken:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.serialize import loads
-from jixiao.documents import safety
+from jixiao.documents import datapackage, safety
 from jixiao.documents.limits import MAX_JSON_BYTES, limit_for, too_large
 from jixiao.documents.oserrors import describe
 from jixiao.documents.reader import read_text
@@ -49,7 +49,11 @@ def import_bytes(data: bytes, name: str) -> ImportResult:
             raise SourceError(
                 f"JSON 文件必须是 UTF-8 编码（第 {exc.start} 字节处无法解码）", Location(file=name)
             ) from None
+        if datapackage.is_package(text):
+            raise datapackage.refuse_alone(name)
         return ImportResult(source=name, document=loads(text, source=name), layout="json")
+    if suffix == ".csv":
+        raise datapackage.refuse_alone(name)
     if suffix not in TEXT_SUFFIXES:
         allowed = "、".join(ALL_SUFFIXES)
         raise SourceError(f"不支持的文件类型 {suffix or '(无扩展名)'}；可读取：{allowed}", Location(file=name))
@@ -57,7 +61,9 @@ def import_bytes(data: bytes, name: str) -> ImportResult:
 
 
 def import_path(path: Path) -> ImportResult:
-    """Read one file."""
+    """Read one file (or the folder of a CSV package written by ``jixiao export --to csv``)."""
+    if path.is_dir() and (path / datapackage.DESCRIPTOR).is_file():
+        return datapackage.read(path)
     try:
         size = path.stat().st_size
         limit = limit_for(path.suffix)
@@ -66,6 +72,9 @@ def import_path(path: Path) -> ImportResult:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"无法读取文件：{describe(exc)}", Location(file=str(path))) from None
+    # a CSV package's descriptor is read with the tables beside it, which only a path can reach
+    if path.suffix.lower() == ".json" and datapackage.is_package(data[:4096].decode("utf-8", "ignore")):
+        return datapackage.read(path)
     return import_bytes(data, str(path))
 
 
