@@ -27,13 +27,18 @@ from jixiao.documents.vocab import FUND_COLUMNS, TABLE_COLUMNS, fund_row_key, sq
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 
 
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
 def cell_line_text(text: str) -> str:
     """One cell's text for a tab-separated line: its line breaks joined, runs of spaces single."""
     pieces = [p.strip() for p in text.replace("\r", "\n").split("\n") if p.strip()]
     out = ""
     for piece in pieces:
-        # A break between two Latin words was a space; between Chinese characters it was only a wrap.
-        if out and out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+        # A break between two Latin words was a space; between Chinese characters, or inside a
+        # number (「≥4」 over 「0%」), it was only a wrap (the PDF exporter's linebreak rule, reversed).
+        if out and _latin(out[-1]) and _latin(piece[0]):
             out += " "
         out += piece
     return _SPACES.sub(" ", out).strip()
