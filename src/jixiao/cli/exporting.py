@@ -20,6 +20,7 @@ from jixiao.cli.common import (
     write_error,
 )
 from jixiao.cli.importing import out_name
+from jixiao.cli.progress import Display
 from jixiao.core.errors import JixiaoError
 from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
 from jixiao.exporters.report import Report, Style, build_report
@@ -112,29 +113,34 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     taken: set[Path] = set()
     written = warnings = 0
     failed: list[Path] = []
-    for f in files:
-        try:
-            result = import_path(f)
-            report = build_report(result.document, style)
-            target = out_name(f, roots, taken, args.out_dir, suffix)
-            if target.resolve() == f.resolve():
-                # never write over the input (an XLSX exported to XLSX in its own folder)
-                target = target.with_name(f"{target.stem}-导出{target.suffix}")
+    with Display(err, files, "读取") as display:
+        for f in files:
+            progress = display.file(f)
             try:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                _write(report, args.to, target)
-            except OSError as exc:
-                raise write_error(target, exc) from None
-        except JixiaoError as exc:
-            # one unusable input does not stop the others; it is named and counted
-            failed.append(f)
-            print_error(err, exc)
-            continue
-        written += 1
-        warnings += len(result.problems)
-        if not args.quiet:
-            print_warnings(result, err)
-            out.print(f"{f} → {target}", highlight=False)
+                result = import_path(f, progress)
+                report = build_report(result.document, style)
+                target = out_name(f, roots, taken, args.out_dir, suffix)
+                if target.resolve() == f.resolve():
+                    # never write over the input (an XLSX exported to XLSX in its own folder)
+                    target = target.with_name(f"{target.stem}-导出{target.suffix}")
+                progress(0.97, f"写出{_WHAT[args.to]}")
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    _write(report, args.to, target)
+                except OSError as exc:
+                    raise write_error(target, exc) from None
+            except JixiaoError as exc:
+                # one unusable input does not stop the others; it is named and counted
+                failed.append(f)
+                print_error(err, exc)
+                display.finished()
+                continue
+            display.finished()
+            written += 1
+            warnings += len(result.problems)
+            if not args.quiet:
+                print_warnings(result, err)
+                out.print(f"{f} → {target}", highlight=False)
     summary = f"共 {len(files)} 个文件：导出 {written} 个 {_WHAT[args.to]}，{warnings} 条警告"
     if failed:
         summary += f"；{len(failed)} 个文件无法读取或写出"

@@ -32,6 +32,7 @@ from rich.text import Text
 
 from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, READS, epilog, exit_codes, print_error
 from jixiao.cli.importing import collect
+from jixiao.cli.progress import Display
 from jixiao.core.errors import JixiaoError, Location
 from jixiao.core.model import Document, Kind, Project
 from jixiao.core.review import Finding, Severity, has_errors, review_documents
@@ -134,11 +135,13 @@ def _documents(paths: list[Path], err: Console) -> Batch | None:
     if found is None:
         return None
     batch = Batch()
-    for f in found[0]:
-        try:
-            batch.documents.append((str(f), import_path(f).document))
-        except JixiaoError as exc:
-            batch.failed.append((str(f), exc))
+    with Display(err, found[0], "读取") as display:
+        for f in found[0]:
+            try:
+                batch.documents.append((str(f), import_path(f, display.file(f)).document))
+            except JixiaoError as exc:
+                batch.failed.append((str(f), exc))
+            display.finished()
     return batch
 
 

@@ -8,10 +8,10 @@ from pathlib import Path
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.serialize import loads
 from jixiao.documents import datapackage, safety
-from jixiao.documents.limits import MAX_JSON_BYTES, limit_for, too_large
+from jixiao.documents.limits import limit_for, too_large
 from jixiao.documents.oserrors import describe
 from jixiao.documents.reader import read_text
-from jixiao.documents.result import ImportResult
+from jixiao.documents.result import ImportResult, Progress, no_progress
 from jixiao.documents.text import TEXT_SUFFIXES, read_bytes
 
 # What a folder is searched for: text and JSON by default (``expand``); the commands that read
@@ -21,15 +21,17 @@ CELL_SUFFIXES = (".xlsx", ".docx", ".pdf")
 ALL_SUFFIXES = (*READABLE_SUFFIXES, *CELL_SUFFIXES)
 
 
-def _read_cells(data: bytes, name: str, suffix: str) -> ImportResult:
+def _read_cells(data: bytes, name: str, suffix: str, progress: Progress) -> ImportResult:
     """XLSX, DOCX and PDF: raw cells with their places, then the text pipeline (``tabular``)."""
     from jixiao.documents import docx, pdf, tabular, xlsx
 
     reader = {".xlsx": xlsx.read, ".docx": docx.read, ".pdf": pdf.read}[suffix]
-    return tabular.read_parts(reader(data, name), name, suffix.lstrip("."), separate=suffix == ".xlsx")
+    progress(0.0, {".xlsx": "读取工作表", ".docx": "读取 Word 表格", ".pdf": "读取 PDF 页面"}[suffix])
+    parts = reader(data, name)
+    return tabular.read_parts(parts, name, suffix.lstrip("."), separate=suffix == ".xlsx", progress=progress)
 
 
-def import_bytes(data: bytes, name: str) -> ImportResult:
+def import_bytes(data: bytes, name: str, progress: Progress = no_progress) -> ImportResult:
     """Read one source given as bytes; ``name`` (a file name) decides the format and names the source.
 
     The content is checked against the extension first (:mod:`jixiao.documents.safety`), so a
@@ -39,10 +41,10 @@ def import_bytes(data: bytes, name: str) -> ImportResult:
     if suffix in (*ALL_SUFFIXES, *safety.OLD_FORMATS):
         safety.check_format(data, name, suffix, "、".join(ALL_SUFFIXES))
     if suffix in CELL_SUFFIXES:
-        return _read_cells(data, name, suffix)
+        return _read_cells(data, name, suffix, progress)
     if suffix == ".json":
-        if len(data) > MAX_JSON_BYTES:
-            raise SourceError(too_large(len(data), MAX_JSON_BYTES), Location(file=name))
+        if len(data) > limit_for(suffix):
+            raise SourceError(too_large(len(data), limit_for(suffix)), Location(file=name))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -57,10 +59,11 @@ def import_bytes(data: bytes, name: str) -> ImportResult:
     if suffix not in TEXT_SUFFIXES:
         allowed = "、".join(ALL_SUFFIXES)
         raise SourceError(f"不支持的文件类型 {suffix or '(无扩展名)'}；可读取：{allowed}", Location(file=name))
-    return read_text(read_bytes(data, name))
+    progress(0.0, "识别编码")
+    return read_text(read_bytes(data, name), progress)
 
 
-def import_path(path: Path) -> ImportResult:
+def import_path(path: Path, progress: Progress = no_progress) -> ImportResult:
     """Read one file (or the folder of a CSV package written by ``jixiao export --to csv``)."""
     if path.is_dir() and (path / datapackage.DESCRIPTOR).is_file():
         return datapackage.read(path)
@@ -75,7 +78,7 @@ def import_path(path: Path) -> ImportResult:
     # a CSV package's descriptor is read with the tables beside it, which only a path can reach
     if path.suffix.lower() == ".json" and datapackage.is_package(data[:4096].decode("utf-8", "ignore")):
         return datapackage.read(path)
-    return import_bytes(data, str(path))
+    return import_bytes(data, str(path), progress)
 
 
 def expand(paths: list[Path], suffixes: tuple[str, ...] = READABLE_SUFFIXES) -> Iterator[Path]:
