@@ -73,3 +73,29 @@ def test_every_verb_reads_a_document_json_above_20_mb(tmp_path: Path, capsys: py
     assert main(["show", str(path), "--project", "项目259"]) == EXIT_OK
     assert main(["score", str(path)]) == EXIT_OK
     assert "过大" not in capsys.readouterr().err
+
+
+def test_export_refuses_a_pdf_past_the_readers_page_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document whose PDF would have more pages than jixiao reads is refused before rendering, nothing written."""
+    from jixiao.documents import safety
+
+    monkeypatch.setattr(safety, "MAX_PAGES", 5)  # seed 002: a 汇总表 and eight forms
+    out = tmp_path / "out"
+    assert main(["export", str(SEEDS / "002_54fc10801d776b03.txt"), "--to", "pdf", "--out-dir", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "至少有 9 页" in err and "5 页" in err and "分成几份" in err
+    assert list(out.iterdir()) == []
+
+
+def test_export_removes_a_file_past_the_readers_size_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export larger than the files jixiao reads is removed and named in MB; a small one is kept."""
+    monkeypatch.setattr(limits, "MAX_BYTES", 16 * 1024)
+    out = tmp_path / "out"
+    assert main(["export", str(SEED_004), "--to", "pdf", "--out-dir", str(out)]) == EXIT_UNUSABLE
+    err = capsys.readouterr().err
+    assert "004_b2949c82b0b28d4f.pdf 有" in err and "超过 jixiao 能读回的 0.1 MB" in err and "已删除" in err
+    assert list(out.iterdir()) == []

@@ -21,8 +21,10 @@ from jixiao.cli.common import (
 )
 from jixiao.cli.importing import out_name
 from jixiao.cli.progress import Display
-from jixiao.core.errors import JixiaoError
+from jixiao.core.errors import JixiaoError, Location
+from jixiao.documents import limits, safety
 from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
+from jixiao.documents.limits import megabytes
 from jixiao.exporters.report import Report, Style, build_report
 
 FORMATS = ("xlsx", "pdf", "docx", "csv")
@@ -78,8 +80,28 @@ def collect(paths: list[Path], err: Console) -> tuple[list[Path], dict[Path, Pat
     return files, roots
 
 
-def _write(report: Report, fmt: str, target: Path) -> Path:
-    """Render ``report`` in ``fmt`` to ``target`` (a folder for CSV); returns what was written."""
+def _too_large_to_read(report: Report, fmt: str) -> str | None:
+    """Why the export of ``report`` could not be read back by jixiao (its readers' limits), or None.
+
+    Known before rendering: a workbook's rows and sheets, a PDF's one page at least per form.
+    """
+    forms = (report.summary, *report.forms)
+    if fmt == "xlsx":
+        rows = sum(len(form.grid.rows) for form in forms)
+        if rows > safety.MAX_ROWS or len(forms) * 2 + 10 > safety.MAX_ZIP_ENTRIES:
+            return f"有 {len(forms)} 个工作表、{rows} 行，超过 jixiao 能读回的 {safety.MAX_ROWS} 行"
+    if fmt == "pdf" and len(forms) > safety.MAX_PAGES:
+        return f"至少有 {len(forms)} 页，超过 jixiao 能读回的 {safety.MAX_PAGES} 页"
+    return None
+
+
+def _write(report: Report, fmt: str, target: Path) -> list[Path]:
+    """Render ``report`` in ``fmt`` to ``target`` (a folder for CSV); the files written.
+
+    What jixiao could not read back is not left behind: a PDF past the readers' page limit or a
+    file past their size limit is removed and refused, so every file jixiao writes, it can read.
+    """
+    pages = 0
     if fmt == "xlsx":
         from jixiao.exporters import xlsx
 
@@ -87,7 +109,7 @@ def _write(report: Report, fmt: str, target: Path) -> Path:
     elif fmt == "pdf":
         from jixiao.exporters import pdf
 
-        pdf.write(report, target)
+        pages = pdf.write(report, target)
     elif fmt == "docx":
         from jixiao.exporters import docx
 
@@ -95,8 +117,24 @@ def _write(report: Report, fmt: str, target: Path) -> Path:
     else:
         from jixiao.exporters import csv
 
-        csv.write(report, target)
-    return target
+        return _checked(csv.write(report, target), 0)
+    return _checked([target], pages)
+
+
+def _checked(written: list[Path], pages: int) -> list[Path]:
+    """The written files, or none (removed, with an error) when one is past what jixiao reads."""
+    reason = None
+    if pages > safety.MAX_PAGES:
+        reason = f"有 {pages} 页，超过 jixiao 能读回的 {safety.MAX_PAGES} 页"
+    for path in written:
+        size = path.stat().st_size
+        if reason is None and size > limits.MAX_BYTES:
+            reason = f"{path.name} 有 {megabytes(size)}，超过 jixiao 能读回的 {megabytes(limits.MAX_BYTES)}"
+    if reason is None:
+        return written
+    for path in written:
+        path.unlink(missing_ok=True)
+    raise JixiaoError(f"导出的文件{reason}，已删除：请把输入分成几份再导出", Location(file=str(written[0])))
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -123,6 +161,11 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                 if target.resolve() == f.resolve():
                     # never write over the input (an XLSX exported to XLSX in its own folder)
                     target = target.with_name(f"{target.stem}-导出{target.suffix}")
+                too_large = _too_large_to_read(report, args.to)
+                if too_large:
+                    raise JixiaoError(
+                        f"导出的文件{too_large}，未导出：请把输入分成几份再导出", Location(file=str(target))
+                    )
                 progress(0.97, f"写出{_WHAT[args.to]}")
                 try:
                     target.parent.mkdir(parents=True, exist_ok=True)

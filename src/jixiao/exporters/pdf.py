@@ -245,6 +245,11 @@ def render(report: Report, font: str = "auto", summary: bool = True) -> bytes:
 
     ``font`` is passed to :func:`jixiao.exporters.fonts.register` (``"auto"``, ``"cid"`` or a path).
     """
+    return render_counted(report, font, summary)[0]
+
+
+def render_counted(report: Report, font: str = "auto", summary: bool = True) -> tuple[bytes, int]:
+    """The PDF of :func:`render` and its number of pages."""
     from reportlab.platypus import PageBreak, SimpleDocTemplate
 
     chosen = register(font)
@@ -273,9 +278,11 @@ def render(report: Report, font: str = "auto", summary: bool = True) -> bytes:
             story += _form_story(form, painter, frame_width, frame_height)
     footer = _footer(chosen)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    return buffer.getvalue(), int(doc.page)
 
 
-def write(report: Report, path: Path, font: str = "auto") -> None:
-    """Write the PDF to ``path``."""
-    path.write_bytes(render(report, font))
+def write(report: Report, path: Path, font: str = "auto") -> int:
+    """Write the PDF to ``path``; returns its number of pages."""
+    data, pages = render_counted(report, font)
+    path.write_bytes(data)
+    return pages
