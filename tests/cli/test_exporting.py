@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from jixiao.cli import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, main
+from jixiao.core.serialize import dumps, loads
 from tests.shared import GOLD_FILES, SEEDS, score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,3 +94,14 @@ def test_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     with pytest.raises(SystemExit) as info:
         main(["export", "x.txt", "--to", "html"])
     assert info.value.code == EXIT_UNUSABLE
+
+
+def test_a_csv_export_imports_back_into_the_same_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """export --to csv, then import of the output folder, gives back the input's JSON digit for digit."""
+    gold = next(p for p in GOLD_FILES if p.name.startswith("003"))
+    assert main(["export", str(gold), "--to", "csv", "--out-dir", str(tmp_path / "csv"), "-q"]) == EXIT_OK
+    assert main(["import", str(tmp_path / "csv"), "--out-dir", str(tmp_path / "back")]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert "无法读取" not in captured.out + captured.err
+    back = tmp_path / "back" / f"{gold.stem}.json"  # named after the package's folder
+    assert back.read_text(encoding="utf-8") == dumps(loads(gold.read_text(encoding="utf-8")))

@@ -86,3 +86,74 @@ def test_committed_seed_review_is_current(capsys: pytest.CaptureFixture[str], mo
     monkeypatch.chdir(SEEDS)
     main(["check", *sorted(p.name for p in SEEDS.glob("*.txt"))])
     assert capsys.readouterr().out == (ROOT / "docs" / "examples" / "seed-review.txt").read_text(encoding="utf-8")
+
+
+def _folder_with_one_bad_file(tmp_path: Path) -> Path:
+    """Two seeds and a spreadsheet that is not one, in one folder."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for seed in ("000_60882b1d6c49c94a.txt", "004_b2949c82b0b28d4f.txt"):
+        (folder / seed).write_bytes((SEEDS / seed).read_bytes())
+    (folder / "broken.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    return folder
+
+
+@pytest.mark.parametrize("verb", ["score", "check"])
+def test_one_bad_file_does_not_hide_the_good_ones(
+    verb: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder with one unreadable file: every good file is reported, the bad one listed with its place, exit 2."""
+    monkeypatch.setenv("COLUMNS", "80")
+    folder = _folder_with_one_bad_file(tmp_path)
+    assert main([verb, str(folder)]) == EXIT_UNUSABLE
+    captured = capsys.readouterr()
+    assert "基金监管工作经费" in captured.out  # from seed 000
+    assert "医疗保险执行情况监督检查费" in captured.out  # from seed 004
+    assert f"{folder / 'broken.xlsx'}" in captured.err
+    assert "1 个文件无法读取" in captured.out + captured.err
+
+
+@pytest.mark.parametrize("verb", ["score", "check"])
+def test_json_of_a_batch_with_a_bad_file_holds_the_good_files(
+    verb: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--format json prints the good files' results as JSON on stdout; the bad file goes to stderr."""
+    folder = _folder_with_one_bad_file(tmp_path)
+    assert main([verb, str(folder), "--format", "json"]) == EXIT_UNUSABLE
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    sources = {d["source"] for d in data}
+    assert sources == {str(folder / "000_60882b1d6c49c94a.txt"), str(folder / "004_b2949c82b0b28d4f.txt")}
+    assert "broken.xlsx" in captured.err
+
+
+def test_a_declaration_has_no_scores_in_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """score on a declaration says once that a declaration has no scores, not 「不能评分」 per indicator."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.chdir(SEEDS)
+    assert main(["score", "001_cd18a4592b4a1564.txt"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "不能评分" not in out
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert lines[0] == "001_cd18a4592b4a1564.txt：申报表没有得分（34 个项目只有指标值，没有实际完成值）"
+    assert lines[1:] == ["共 1 个文件：评分 0 个，1 个申报表没有得分"]
+
+
+def test_scores_fit_80_columns_and_cite_the_rule_once_per_project(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 80 columns no line is wider than 80 and each project names its rule basis once, not on every row."""
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.chdir(SEEDS)
+    assert main(["score", *sorted(p.name for p in SEEDS.glob("*.txt"))]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert max(cell_len(line) for line in out.splitlines()) <= 80
+    projects = out.count("总分：")
+    assert projects > 0
+    assert "（依据：" not in out  # no citation inside a row's explanation
+    assert out.count("评分依据：") == projects
+    assert len(out.splitlines()) < 1500

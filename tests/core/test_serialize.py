@@ -106,3 +106,23 @@ def test_invalid_json_names_line_and_column() -> None:
         loads('{\n  "schema": "jixiao.document/1",\n  "kind": \n}', source="x.json")
     assert info.value.location.line == 4
     assert "不是有效的 JSON" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "text, said",
+    [
+        ('{"schema": ', "此处应有一个值"),
+        ('{"schema" 1}', "缺少冒号"),
+        ('{"a": 1 "b": 2}', "缺少逗号"),
+        ("{schema: 1}", "双引号"),
+        ('{"a": "x', "没有结束的双引号"),
+        ("{} x", "多余的内容"),
+    ],
+)
+def test_malformed_json_is_explained_in_chinese(text: str, said: str) -> None:
+    """The json module's English messages are given in Chinese, with the line and column."""
+    with pytest.raises(DocumentError) as info:
+        loads(text, source="doc.json")
+    assert said in info.value.message
+    assert "Expecting" not in str(info.value) and "Extra data" not in str(info.value)
+    assert info.value.location.line == 1

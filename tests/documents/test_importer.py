@@ -12,6 +12,7 @@ from jixiao.core.errors import DocumentError, EncodingError, SourceError
 from jixiao.core.model import Document, Indicator, Kind, Project
 from jixiao.core.serialize import dumps
 from jixiao.documents.importer import expand, import_bytes, import_path
+from jixiao.documents.limits import MAX_JSON_BYTES
 from jixiao.documents.text import MAX_BYTES
 
 FORM = """\
@@ -106,9 +107,9 @@ def test_json_that_is_no_document_is_a_document_error() -> None:
 
 
 def test_oversized_json_is_refused() -> None:
-    """A JSON input over 20 MB is refused before parsing."""
-    with pytest.raises(SourceError, match="过大"):
-        import_bytes(b" " * (MAX_BYTES + 1), "big.json")
+    """A JSON input over its own limit (100 MB) is refused before parsing, the sizes said in MB."""
+    with pytest.raises(SourceError, match=r"过大（100.1 MB，上限 100 MB）"):
+        import_bytes(b" " * (MAX_JSON_BYTES + 1), "big.json")
 
 
 def test_oversized_file_on_disk_is_refused_by_its_size(tmp_path: Path) -> None:
@@ -120,7 +121,7 @@ def test_oversized_file_on_disk_is_refused_by_its_size(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="过大") as info:
         import_path(big)
     assert info.value.location.file == str(big)
-    assert str(MAX_BYTES + 1) in info.value.message
+    assert "20.1 MB" in info.value.message
 
 
 def test_binary_and_undecodable_files_are_refused(tmp_path: Path) -> None:

@@ -17,7 +17,8 @@ from rich.console import Console
 
 from jixiao import __version__
 from jixiao.cli import demo, exporting, importing, scoring, showing
-from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, Parser
+from jixiao.cli.argparse_zh import chinese
+from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, Parser, exit_codes, print_error
 
 __all__ = ["EXIT_OK", "EXIT_UNUSABLE", "EXIT_WARNINGS", "build_parser", "main"]
 
@@ -25,19 +26,30 @@ VERBS = (importing, showing, scoring, demo, exporting)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``jixiao`` command, one sub-command per verb module."""
-    parser = Parser(prog="jixiao", description="jixiao 绩效：财政项目绩效管理的开放工具。")
-    parser.add_argument("--version", action="version", version=f"jixiao {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="命令", parser_class=Parser)
-    sub.required = True
-    for verb in VERBS:
-        verb.register(sub)
+    """The argument parser of the ``jixiao`` command, one sub-command per verb module, in Chinese."""
+    with chinese():
+        parser = Parser(
+            prog="jixiao",
+            description="jixiao 绩效：财政项目绩效管理的开放工具。用 jixiao 命令 --help 查看每个命令的说明。",
+            epilog=exit_codes(
+                "0  成功",
+                "1  完成了，但有警告（score 之外的命令）或有“错误”级的审核发现（check）",
+                "2  有文件无法读取或无法写出，或用法错误",
+            ),
+        )
+        parser.add_argument("--version", action="version", version=f"jixiao {__version__}", help="显示版本号并退出")
+        sub = parser.add_subparsers(dest="command", parser_class=Parser, title="命令")
+        sub.required = True
+        for verb in VERBS:
+            verb.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``jixiao`` console script."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    with chinese():  # argparse looks its texts up while it parses and prints help
+        args = parser.parse_args(argv)
     out = Console()
     err = Console(stderr=True)
     try:
@@ -45,6 +57,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("已中断")
         return 130
+    except OSError as exc:
+        # the last line of defence: a file system failure the verb did not expect, said in Chinese
+        print_error(err, exc)
+        return EXIT_UNUSABLE
     return code
 
 

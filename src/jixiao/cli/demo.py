@@ -9,12 +9,20 @@ from pathlib import Path
 
 from rich.console import Console
 
-from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE
+from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, epilog, exit_codes
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``demo`` verb."""
-    p = sub.add_parser("demo", help="建立演示数据库并启动网站（SQLite）")
+    p = sub.add_parser(
+        "demo",
+        help="建立演示数据库并启动网站（SQLite）",
+        description="每次从头建立演示数据库（SQLite），载入演示文档和演示账号，然后启动网站。",
+        epilog=epilog(
+            "--from 文件夹中可放任何 jixiao 能读取的文件（文本、JSON、XLSX、DOCX、PDF）。",
+            exit_codes("0  正常结束", "2  文件夹不存在，或用法错误"),
+        ),
+    )
     p.add_argument("--from", dest="source", type=Path, metavar="DIR", help="从该文件夹载入文档（默认：examples）")
     p.add_argument("--addr", default="127.0.0.1:8000", help="服务地址（默认 127.0.0.1:8000）")
     p.add_argument("--data-dir", type=Path, default=Path("var/demo"), help="演示数据库所在文件夹（每次重建）")

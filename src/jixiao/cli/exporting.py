@@ -7,10 +7,24 @@ from pathlib import Path
 
 from rich.console import Console
 
-from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, print_error, print_warnings
+from jixiao.cli.common import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    EXIT_WARNINGS,
+    READS,
+    epilog,
+    exit_codes,
+    make_out_dir,
+    print_error,
+    print_warnings,
+    write_error,
+)
 from jixiao.cli.importing import out_name
-from jixiao.core.errors import JixiaoError
+from jixiao.cli.progress import Display
+from jixiao.core.errors import JixiaoError, Location
+from jixiao.documents import limits, safety
 from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
+from jixiao.documents.limits import megabytes
 from jixiao.exporters.report import Report, Style, build_report
 
 FORMATS = ("xlsx", "pdf", "docx", "csv")
@@ -19,7 +33,22 @@ _WHAT = {"xlsx": "Excel 表格", "pdf": "PDF 表格", "docx": "Word 报告", "cs
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``export`` verb."""
-    p = sub.add_parser("export", help="导出为官方格式的 Excel、PDF 表格，Word 自评报告，或 CSV 开放数据")
+    p = sub.add_parser(
+        "export",
+        help="导出为官方格式的 Excel、PDF 表格，Word 自评报告，或 CSV 开放数据",
+        description=(
+            "把每个输入导出为官方格式的 Excel 或 PDF 表格、Word 自评报告（附表格），或 CSV 开放数据包"
+            "（每个输入一个文件夹，含 datapackage.json，可再用 jixiao import 读回）。从不覆盖输入文件。"
+        ),
+        epilog=epilog(
+            READS,
+            exit_codes(
+                "0  全部导出，没有警告",
+                "1  全部导出，但读取时有警告",
+                "2  有文件无法读取或无法写出（其余文件照样导出），或用法错误",
+            ),
+        ),
+    )
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹（任何 jixiao 能读取的格式）")
     p.add_argument("--to", required=True, choices=FORMATS, help="导出格式：xlsx、pdf、docx 或 csv")
     p.add_argument("--out-dir", type=Path, default=Path("."), metavar="DIR", help="输出文件夹（默认当前文件夹）")
@@ -51,8 +80,28 @@ def collect(paths: list[Path], err: Console) -> tuple[list[Path], dict[Path, Pat
     return files, roots
 
 
-def _write(report: Report, fmt: str, target: Path) -> Path:
-    """Render ``report`` in ``fmt`` to ``target`` (a folder for CSV); returns what was written."""
+def _too_large_to_read(report: Report, fmt: str) -> str | None:
+    """Why the export of ``report`` could not be read back by jixiao (its readers' limits), or None.
+
+    Known before rendering: a workbook's rows and sheets, a PDF's one page at least per form.
+    """
+    forms = (report.summary, *report.forms)
+    if fmt == "xlsx":
+        rows = sum(len(form.grid.rows) for form in forms)
+        if rows > safety.MAX_ROWS or len(forms) * 2 + 10 > safety.MAX_ZIP_ENTRIES:
+            return f"有 {len(forms)} 个工作表、{rows} 行，超过 jixiao 能读回的 {safety.MAX_ROWS} 行"
+    if fmt == "pdf" and len(forms) > safety.MAX_PAGES:
+        return f"至少有 {len(forms)} 页，超过 jixiao 能读回的 {safety.MAX_PAGES} 页"
+    return None
+
+
+def _write(report: Report, fmt: str, target: Path) -> list[Path]:
+    """Render ``report`` in ``fmt`` to ``target`` (a folder for CSV); the files written.
+
+    What jixiao could not read back is not left behind: a PDF past the readers' page limit or a
+    file past their size limit is removed and refused, so every file jixiao writes, it can read.
+    """
+    pages = 0
     if fmt == "xlsx":
         from jixiao.exporters import xlsx
 
@@ -60,7 +109,7 @@ def _write(report: Report, fmt: str, target: Path) -> Path:
     elif fmt == "pdf":
         from jixiao.exporters import pdf
 
-        pdf.write(report, target)
+        pages = pdf.write(report, target)
     elif fmt == "docx":
         from jixiao.exporters import docx
 
@@ -68,8 +117,24 @@ def _write(report: Report, fmt: str, target: Path) -> Path:
     else:
         from jixiao.exporters import csv
 
-        csv.write(report, target)
-    return target
+        return _checked(csv.write(report, target), 0)
+    return _checked([target], pages)
+
+
+def _checked(written: list[Path], pages: int) -> list[Path]:
+    """The written files, or none (removed, with an error) when one is past what jixiao reads."""
+    reason = None
+    if pages > safety.MAX_PAGES:
+        reason = f"有 {pages} 页，超过 jixiao 能读回的 {safety.MAX_PAGES} 页"
+    for path in written:
+        size = path.stat().st_size
+        if reason is None and size > limits.MAX_BYTES:
+            reason = f"{path.name} 有 {megabytes(size)}，超过 jixiao 能读回的 {megabytes(limits.MAX_BYTES)}"
+    if reason is None:
+        return written
+    for path in written:
+        path.unlink(missing_ok=True)
+    raise JixiaoError(f"导出的文件{reason}，已删除：请把输入分成几份再导出", Location(file=str(written[0])))
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -78,36 +143,50 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if found is None:
         return EXIT_UNUSABLE
     files, roots = found
-    args.out_dir.mkdir(parents=True, exist_ok=True)
+    if not make_out_dir(args.out_dir, err):
+        return EXIT_UNUSABLE
     # "auto" lets the data decide (grades, 万元 or 成本指标 mean the 2024 layout)
     style = None if args.style == "auto" else Style(args.style)
     suffix = "" if args.to == "csv" else f".{args.to}"
     taken: set[Path] = set()
     written = warnings = 0
     failed: list[Path] = []
-    for f in files:
-        try:
-            result = import_path(f)
-            report = build_report(result.document, style)
-            target = out_name(f, roots, taken, args.out_dir, suffix)
-            if target.resolve() == f.resolve():
-                # never write over the input (an XLSX exported to XLSX in its own folder)
-                target = target.with_name(f"{target.stem}-导出{target.suffix}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            _write(report, args.to, target)
-        except JixiaoError as exc:
-            # one unusable input does not stop the others; it is named and counted
-            failed.append(f)
-            print_error(err, exc)
-            continue
-        written += 1
-        warnings += len(result.problems)
-        if not args.quiet:
-            print_warnings(result, err)
-            out.print(f"{f} → {target}", highlight=False)
+    with Display(err, files, "读取") as display:
+        for f in files:
+            progress = display.file(f)
+            try:
+                result = import_path(f, progress)
+                report = build_report(result.document, style)
+                target = out_name(f, roots, taken, args.out_dir, suffix)
+                if target.resolve() == f.resolve():
+                    # never write over the input (an XLSX exported to XLSX in its own folder)
+                    target = target.with_name(f"{target.stem}-导出{target.suffix}")
+                too_large = _too_large_to_read(report, args.to)
+                if too_large:
+                    raise JixiaoError(
+                        f"导出的文件{too_large}，未导出：请把输入分成几份再导出", Location(file=str(target))
+                    )
+                progress(0.97, f"写出{_WHAT[args.to]}")
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    _write(report, args.to, target)
+                except OSError as exc:
+                    raise write_error(target, exc) from None
+            except JixiaoError as exc:
+                # one unusable input does not stop the others; it is named and counted
+                failed.append(f)
+                print_error(err, exc)
+                display.finished()
+                continue
+            display.finished()
+            written += 1
+            warnings += len(result.problems)
+            if not args.quiet:
+                print_warnings(result, err)
+                out.print(f"{f} → {target}", highlight=False)
     summary = f"共 {len(files)} 个文件：导出 {written} 个 {_WHAT[args.to]}，{warnings} 条警告"
     if failed:
-        summary += f"；{len(failed)} 个文件无法读取"
+        summary += f"；{len(failed)} 个文件无法读取或写出"
     out.print(summary, highlight=False)
     if failed:
         return EXIT_UNUSABLE

@@ -3,24 +3,54 @@
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, print_error, print_warnings
-from jixiao.core.errors import JixiaoError
-from jixiao.core.serialize import dumps
+from jixiao.cli.common import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    EXIT_WARNINGS,
+    READS,
+    epilog,
+    exit_codes,
+    make_out_dir,
+    print_error,
+    print_warnings,
+    write_error,
+)
+from jixiao.cli.progress import Display
+from jixiao.core.errors import JixiaoError, Location
+from jixiao.core.model import Document
+from jixiao.core.serialize import iter_dumps
+from jixiao.documents.datapackage import DESCRIPTOR
 from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
+from jixiao.documents.limits import limit_for, megabytes
 from jixiao.documents.result import ImportResult
-
-PROGRESS_FROM = 5  # files; fewer finish before a bar would be seen
+from jixiao.documents.result import Progress as ProgressHook
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``import`` verb."""
-    p = sub.add_parser("import", help="读取已发布的绩效表（文本提取结果），写出文档 JSON")
+    p = sub.add_parser(
+        "import",
+        help="读取已发布的绩效表（文本、Excel、Word、PDF），写出文档 JSON",
+        description=(
+            "读取已发布的绩效目标申报表、绩效自评表和转移支付区域绩效目标自评表，每个输入写出一个"
+            " jixiao 文档 JSON（jixiao.document/1）。未能归入任何字段的每一行都报告其文件和位置；"
+            "一个文件无法读取时，其余文件照样读取，最后一行是汇总。"
+        ),
+        epilog=epilog(
+            READS,
+            exit_codes(
+                "0  全部读取，没有警告",
+                "1  全部读取，但有警告（JSON 照样写出）",
+                "2  有文件无法读取或无法写出（其余文件照样读取），或用法错误",
+            ),
+        ),
+    )
     p.add_argument(
         "paths",
         nargs="+",
@@ -57,7 +87,7 @@ class Tally:
         if self.notes:
             text += f"，{self.notes} 条提示"
         if self.failed:
-            text += f"；{len(self.failed)} 个文件无法读取"
+            text += f"；{len(self.failed)} 个文件无法读取或写出"
         return text
 
 
@@ -80,9 +110,17 @@ def collect(paths: list[Path], err: Console) -> tuple[list[Path], dict[Path, Pat
 
 
 def out_name(path: Path, roots: dict[Path, Path], taken: set[Path], out_dir: Path, suffix: str = ".json") -> Path:
-    """``<stem><suffix>`` in the output folder, keeping a folder input's subfolders apart."""
+    """``<stem><suffix>`` in the output folder, keeping a folder input's subfolders apart.
+
+    A CSV package (its ``datapackage.json``) is named after its folder, as ``export`` named it.
+    """
     root = roots.get(path)
-    rel = path.relative_to(root).with_suffix(suffix) if root else Path(path.stem + suffix)
+    if path.name == DESCRIPTOR:
+        folder = path.parent
+        inside = folder.relative_to(root) if root and folder != root else Path()
+        rel = inside.parent / (folder.name + suffix) if inside.parts else Path(folder.name + suffix)
+    else:
+        rel = path.relative_to(root).with_suffix(suffix) if root else Path(path.stem + suffix)
     target = out_dir / rel
     n = 2
     while target in taken:
@@ -92,21 +130,32 @@ def out_name(path: Path, roots: dict[Path, Path], taken: set[Path], out_dir: Pat
     return target
 
 
-class _NoProgress:
-    def __enter__(self) -> None:
-        return None
+def write_json(document: Document, target: Path, progress: ProgressHook) -> None:
+    """Write a document's JSON to ``target`` piece by piece, whole or not at all.
 
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-def progress_for(count: int, err: Console) -> Progress | None:
-    """A progress bar on the terminal when there are many files, else None."""
-    if count < PROGRESS_FROM or not err.is_terminal:
-        return None
-    return Progress(
-        TextColumn("读取中"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err, transient=True
-    )
+    The text goes to a hidden file beside the target, renamed over it at the end: a stopped
+    command never leaves half a JSON. A JSON above the limit the readers accept is refused
+    before it replaces anything, so every file ``import`` writes can be read back.
+    """
+    limit = limit_for(".json")
+    partial = target.with_name(f".{target.name}.part")
+    written = 0
+    count = max(len(document.projects), 1)
+    try:
+        with partial.open("w", encoding="utf-8") as handle:
+            for n, piece in enumerate(iter_dumps(document)):
+                written += len(piece.encode("utf-8"))
+                if written > limit:
+                    raise JixiaoError(
+                        f"读取结果的 JSON 超过 {megabytes(limit)}（jixiao 能读取的文档 JSON 上限），未写出："
+                        "请把原文件分成几份再导入",
+                        Location(file=str(target)),
+                    )
+                handle.write(piece)
+                progress(min(n / count, 1.0), "写出 JSON")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -115,28 +164,30 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if found is None:
         return EXIT_UNUSABLE
     files, roots = found
-    args.out_dir.mkdir(parents=True, exist_ok=True)
+    if not make_out_dir(args.out_dir, err):
+        return EXIT_UNUSABLE
     tally = Tally()
     taken: set[Path] = set()
-    bar = progress_for(len(files), err)
-    with bar if bar is not None else _NoProgress():
-        task = bar.add_task("import", total=len(files)) if bar is not None else None
+    with Display(err, files, "读取") as display:
         for f in files:
             tally.files += 1
+            progress = display.file(f)
             try:
-                result = import_path(f)
+                result = import_path(f, progress)
+                target = out_name(f, roots, taken, args.out_dir)
+                try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    write_json(result.document, target, progress)
+                except OSError as exc:
+                    raise write_error(target, exc) from None
             except JixiaoError as exc:
                 tally.failed.append(str(f))
                 print_error(err, exc)
             else:
-                target = out_name(f, roots, taken, args.out_dir)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(dumps(result.document), encoding="utf-8")
                 tally.add(result)
                 if not args.quiet:
                     print_warnings(result, err)
-            if bar is not None and task is not None:
-                bar.advance(task)
+            display.finished()
     out.print(tally.line(), highlight=False)
     if tally.failed:
         return EXIT_UNUSABLE

@@ -9,7 +9,16 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, print_error, print_warnings
+from jixiao.cli.common import (
+    EXIT_OK,
+    EXIT_UNUSABLE,
+    EXIT_WARNINGS,
+    READS,
+    epilog,
+    exit_codes,
+    print_error,
+    print_warnings,
+)
 from jixiao.core.errors import JixiaoError
 from jixiao.core.model import FUND_ROW_LABELS, Document, Project
 from jixiao.documents.importer import import_path
@@ -17,8 +26,16 @@ from jixiao.documents.importer import import_path
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """Add the ``show`` verb."""
-    p = sub.add_parser("show", help="以表格显示读取结果")
-    p.add_argument("path", type=Path, metavar="PATH", help="一个文件（文本提取结果或文档 JSON）")
+    p = sub.add_parser(
+        "show",
+        help="以表格显示一个文件的读取结果",
+        description="以表格显示一个文件的读取结果：每个项目的基本信息、资金、目标和绩效指标，以及读取时的警告。",
+        epilog=epilog(
+            READS.replace("文件夹递归读取其中所有这些文件（隐藏文件和 README 除外）。", ""),
+            exit_codes("0  读取完整，没有警告", "1  读取了，但有警告", "2  文件无法读取，或用法错误"),
+        ),
+    )
+    p.add_argument("path", type=Path, metavar="PATH", help="一个文件（任何 jixiao 能读取的格式）")
     p.add_argument("--project", metavar="名称", help="只显示名称包含此文字的项目")
     p.set_defaults(handler=run)
 

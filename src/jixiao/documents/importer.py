@@ -7,10 +7,12 @@ from pathlib import Path
 
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.serialize import loads
-from jixiao.documents import safety
+from jixiao.documents import datapackage, safety
+from jixiao.documents.limits import limit_for, too_large
+from jixiao.documents.oserrors import describe
 from jixiao.documents.reader import read_text
-from jixiao.documents.result import ImportResult
-from jixiao.documents.text import MAX_BYTES, TEXT_SUFFIXES, read_bytes
+from jixiao.documents.result import ImportResult, Progress, no_progress
+from jixiao.documents.text import TEXT_SUFFIXES, read_bytes
 
 # What a folder is searched for: text and JSON by default (``expand``); the commands that read
 # published files (``jixiao import``, ``jixiao export``, ``jixiao demo --from``) ask for every format.
@@ -19,15 +21,17 @@ CELL_SUFFIXES = (".xlsx", ".docx", ".pdf")
 ALL_SUFFIXES = (*READABLE_SUFFIXES, *CELL_SUFFIXES)
 
 
-def _read_cells(data: bytes, name: str, suffix: str) -> ImportResult:
+def _read_cells(data: bytes, name: str, suffix: str, progress: Progress) -> ImportResult:
     """XLSX, DOCX and PDF: raw cells with their places, then the text pipeline (``tabular``)."""
     from jixiao.documents import docx, pdf, tabular, xlsx
 
     reader = {".xlsx": xlsx.read, ".docx": docx.read, ".pdf": pdf.read}[suffix]
-    return tabular.read_parts(reader(data, name), name, suffix.lstrip("."), separate=suffix == ".xlsx")
+    progress(0.0, {".xlsx": "读取工作表", ".docx": "读取 Word 表格", ".pdf": "读取 PDF 页面"}[suffix])
+    parts = reader(data, name)
+    return tabular.read_parts(parts, name, suffix.lstrip("."), separate=suffix == ".xlsx", progress=progress)
 
 
-def import_bytes(data: bytes, name: str) -> ImportResult:
+def import_bytes(data: bytes, name: str, progress: Progress = no_progress) -> ImportResult:
     """Read one source given as bytes; ``name`` (a file name) decides the format and names the source.
 
     The content is checked against the extension first (:mod:`jixiao.documents.safety`), so a
@@ -37,33 +41,44 @@ def import_bytes(data: bytes, name: str) -> ImportResult:
     if suffix in (*ALL_SUFFIXES, *safety.OLD_FORMATS):
         safety.check_format(data, name, suffix, "、".join(ALL_SUFFIXES))
     if suffix in CELL_SUFFIXES:
-        return _read_cells(data, name, suffix)
+        return _read_cells(data, name, suffix, progress)
     if suffix == ".json":
-        if len(data) > MAX_BYTES:
-            raise SourceError("文件过大", Location(file=name))
+        if len(data) > limit_for(suffix):
+            raise SourceError(too_large(len(data), limit_for(suffix)), Location(file=name))
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise SourceError(
                 f"JSON 文件必须是 UTF-8 编码（第 {exc.start} 字节处无法解码）", Location(file=name)
             ) from None
+        if datapackage.is_package(text):
+            raise datapackage.refuse_alone(name)
         return ImportResult(source=name, document=loads(text, source=name), layout="json")
+    if suffix == ".csv":
+        raise datapackage.refuse_alone(name)
     if suffix not in TEXT_SUFFIXES:
         allowed = "、".join(ALL_SUFFIXES)
         raise SourceError(f"不支持的文件类型 {suffix or '(无扩展名)'}；可读取：{allowed}", Location(file=name))
-    return read_text(read_bytes(data, name))
+    progress(0.0, "识别编码")
+    return read_text(read_bytes(data, name), progress)
 
 
-def import_path(path: Path) -> ImportResult:
-    """Read one file."""
+def import_path(path: Path, progress: Progress = no_progress) -> ImportResult:
+    """Read one file (or the folder of a CSV package written by ``jixiao export --to csv``)."""
+    if path.is_dir() and (path / datapackage.DESCRIPTOR).is_file():
+        return datapackage.read(path)
     try:
         size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）", Location(file=str(path)))
+        limit = limit_for(path.suffix)
+        if size > limit:
+            raise SourceError(too_large(size, limit), Location(file=str(path)))
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"无法读取文件：{exc.strerror or exc}", Location(file=str(path))) from None
-    return import_bytes(data, str(path))
+        raise SourceError(f"无法读取文件：{describe(exc)}", Location(file=str(path))) from None
+    # a CSV package's descriptor is read with the tables beside it, which only a path can reach
+    if path.suffix.lower() == ".json" and datapackage.is_package(data[:4096].decode("utf-8", "ignore")):
+        return datapackage.read(path)
+    return import_bytes(data, str(path), progress)
 
 
 def expand(paths: list[Path], suffixes: tuple[str, ...] = READABLE_SUFFIXES) -> Iterator[Path]:

@@ -60,7 +60,10 @@ def clean_line(raw: str) -> str:
     # A Markdown pipe row becomes a tab row; pipes inside ordinary text stay.
     if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
         text = "\t".join(cell.strip() for cell in stripped[1:-1].split("|"))
-    return text.rstrip()
+    text = text.rstrip()
+    # most lines need no cleaning: keep the source line's own string rather than a copy of it
+    # (a 20 MB file has half a million lines, each held as source and as row until the end)
+    return raw if text == raw else text
 
 
 def join_cell(text: str) -> str:

@@ -17,7 +17,7 @@ from io import BytesIO
 from typing import Any
 
 from jixiao.core.errors import Location, SourceError
-from jixiao.documents import safety
+from jixiao.documents import pdferrors, safety
 from jixiao.documents.cells import Part, RawCell, RawRow
 
 MAX_CHARS = 200_000  # characters on one page; a real form page has a few thousand
@@ -90,7 +90,7 @@ def read(data: bytes, name: str, deadline: safety.Deadline | None = None) -> lis
     except SourceError:
         raise
     except Exception as exc:  # pdfminer raises many types for a broken file
-        raise SourceError(f"PDF 文件有误，无法读取：{type(exc).__name__}: {exc}"[:300], Location(file=name)) from None
+        raise SourceError(pdferrors.describe(exc), Location(file=name)) from None
     if chars == 0:
         raise SourceError(
             "PDF 没有文字层（可能是扫描件），无法读取：请提供带文字的 PDF，或先做文字识别", Location(file=name)

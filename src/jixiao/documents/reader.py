@@ -24,7 +24,7 @@ from jixiao.documents.forms import (
     split_sections,
     title_kind,
 )
-from jixiao.documents.result import ImportResult, Problems, ProjectSource
+from jixiao.documents.result import ImportResult, Problems, Progress, ProjectSource, no_progress
 from jixiao.documents.rows import Row, make_rows
 from jixiao.documents.text import TextSource
 
@@ -94,9 +94,15 @@ def read_project(
     return project, source
 
 
-def read_text(source: TextSource) -> ImportResult:
-    """Read every project of a text source; lines that fit nowhere become warnings."""
+def read_text(source: TextSource, progress: Progress = no_progress) -> ImportResult:
+    """Read every project of a text source; lines that fit nowhere become warnings.
+
+    ``progress`` is told each stage and, while projects are read, how many are done: a 20 MB
+    file takes tens of seconds, and a person should see that it is moving.
+    """
+    progress(0.02, "整理各行")
     rows = make_rows(source.lines)
+    progress(0.30, "划分项目")
     problems = Problems(source.name)
     used = Used()
     heads = running_heads(rows)
@@ -122,10 +128,12 @@ def read_text(source: TextSource) -> ImportResult:
     # Column widths are a property of the publication: learn them from all its tables.
     table_rows = [r for region in regions for r in split_sections(region.rows)["table"]]
     widths = None if _is_tabbed(table_rows) else flow.measure(table_rows)
-    for region in regions:
+    for n, region in enumerate(regions):
+        progress(0.40 + 0.55 * n / len(regions), f"读取项目 {n + 1}/{len(regions)}")
         project, where = read_project(region, kind, problems, used, widths)
         projects.append(project)
         sources.append(where)
+    progress(0.95, "核对未读取的行")
     _account_for_preamble(preamble, kind, used, problems)
     for row in rows:
         if row.number not in used.lines and not row.blank and not is_boilerplate(row) and not title_kind(row.text):

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from jixiao.core.errors import Location
 from jixiao.core.model import Document
+
+# Told how far a long read has come: the fraction done (0 to 1) and the stage, in Chinese.
+Progress = Callable[[float, str], None]
+
+
+def no_progress(done: float, stage: str) -> None:
+    """The progress hook of a caller that shows none."""
 
 
 @dataclass(frozen=True)

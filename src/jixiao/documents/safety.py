@@ -25,8 +25,9 @@ import zlib
 from io import BytesIO
 
 from jixiao.core.errors import Location, SourceError
+from jixiao.documents import limits, sniffing
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = limits.MAX_BYTES
 MAX_ZIP_ENTRIES = 10_000
 MAX_UNCOMPRESSED = 256 * 1024 * 1024  # all entries together
 MAX_ENTRY = 128 * 1024 * 1024
@@ -38,17 +39,13 @@ MAX_PAGES = 1_000
 MAX_INFLATED = 256 * 1024 * 1024  # all PDF streams together, inflated
 SECONDS = 60.0
 
-_ZIP = b"PK\x03\x04"
 _EMPTY_ZIP = b"PK\x05\x06"
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_PDF = b"%PDF-"
 OLD_FORMATS = {
     ".xls": "旧版 Excel 格式（.xls）不能读取：请在 Excel 或 WPS 中另存为 .xlsx 后再导入",
     ".doc": "旧版 Word 格式（.doc）不能读取：请在 Word 或 WPS 中另存为 .docx 后再导入",
     ".et": "WPS 表格格式（.et）不能读取：请另存为 .xlsx 后再导入",
     ".wps": "WPS 文字格式（.wps）不能读取：请另存为 .docx 后再导入",
 }
-_WHAT = {"zip": "压缩包（如 .xlsx、.docx）", "pdf": "PDF", "ole": "旧版或加密的 Office 文件", "text": "文本"}
 _EXPECTED = {".xlsx": "zip", ".docx": "zip", ".pdf": "pdf"}
 _MEMBER = {".xlsx": "xl/workbook.xml", ".docx": "word/document.xml"}
 
@@ -57,27 +54,23 @@ def _fail(name: str, message: str) -> SourceError:
     return SourceError(message, Location(file=name))
 
 
-def check_size(size: int, name: str) -> None:
-    """Refuse a file above :data:`MAX_BYTES` before reading it."""
-    if size > MAX_BYTES:
-        raise _fail(name, f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
+def check_size(size: int, name: str, limit: int = MAX_BYTES) -> None:
+    """Refuse a file above ``limit`` (:data:`MAX_BYTES`, 20 MB, for a form) before reading it."""
+    if size > limit:
+        raise _fail(name, limits.too_large(size, limit))
 
 
 def sniff(data: bytes) -> str:
-    """What the bytes are: ``zip``, ``pdf``, ``ole`` (old or encrypted Office) or ``text``."""
-    if data.startswith((_ZIP, _EMPTY_ZIP)):
-        return "zip"
-    if data.startswith(_OLE):
-        return "ole"
-    # The PDF header may follow a little junk (the spec allows it within the first 1024 bytes).
-    if _PDF in data[:1024]:
-        return "pdf"
-    return "text"
+    """What the bytes are: ``zip``, ``pdf``, ``ole`` (old or encrypted Office), ``text``, or another format.
+
+    The other formats (``elf``, ``png``, ``gzip``, ``binary``…) are named by :mod:`jixiao.documents.sniffing`.
+    """
+    return sniffing.kind_of(data)
 
 
 def check_format(data: bytes, name: str, suffix: str, readable: str = "") -> None:
     """Refuse content that does not match the extension, naming both (and ``readable``, what can be read)."""
-    check_size(len(data), name)
+    check_size(len(data), name, limits.limit_for(suffix))
     listed = f"（可读取：{readable}）" if readable else ""
     if suffix in OLD_FORMATS:
         raise _fail(name, OLD_FORMATS[suffix] + listed)
@@ -95,7 +88,9 @@ def check_format(data: bytes, name: str, suffix: str, readable: str = "") -> Non
     if expected == "text":
         hint = "（二进制文件，不是文本提取结果）" + hint
     raise _fail(
-        name, f"文件内容与扩展名不符：扩展名是 {shown}，内容却是{_WHAT[found]}。请确认文件格式或改用正确的扩展名{hint}"
+        name,
+        f"文件内容与扩展名不符：扩展名是 {shown}，内容却是{sniffing.label(found)}。"
+        f"请确认文件格式或改用正确的扩展名{hint}",
     )
 
 

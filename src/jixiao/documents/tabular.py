@@ -19,7 +19,7 @@ from jixiao.core.model import Document, Project
 from jixiao.documents.cells import Part, RawCell, RawRow
 from jixiao.documents.forms import is_project_start
 from jixiao.documents.reader import read_text
-from jixiao.documents.result import ImportResult, ImportWarning, ProjectSource
+from jixiao.documents.result import ImportResult, ImportWarning, Progress, ProjectSource, no_progress
 from jixiao.documents.rows import make_rows, number
 from jixiao.documents.text import SourceLine, TextSource
 from jixiao.documents.vocab import FUND_COLUMNS, TABLE_COLUMNS, fund_row_key, squeeze
@@ -27,13 +27,18 @@ from jixiao.documents.vocab import FUND_COLUMNS, TABLE_COLUMNS, fund_row_key, sq
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 
 
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
 def cell_line_text(text: str) -> str:
     """One cell's text for a tab-separated line: its line breaks joined, runs of spaces single."""
     pieces = [p.strip() for p in text.replace("\r", "\n").split("\n") if p.strip()]
     out = ""
     for piece in pieces:
-        # A break between two Latin words was a space; between Chinese characters it was only a wrap.
-        if out and out[-1].isascii() and out[-1].isalnum() and piece[0].isascii() and piece[0].isalnum():
+        # A break between two Latin words was a space; between Chinese characters, or inside a
+        # number (「≥4」 over 「0%」), it was only a wrap (the PDF exporter's linebreak rule, reversed).
+        if out and _latin(out[-1]) and _latin(piece[0]):
             out += " "
         out += piece
     return _SPACES.sub(" ", out).strip()
@@ -51,7 +56,9 @@ def _has_form(part: Part) -> bool:
     return any(is_project_start(r) for r in make_rows(lines))
 
 
-def read_parts(parts: list[Part], name: str, layout: str, separate: bool = False) -> ImportResult:
+def read_parts(
+    parts: list[Part], name: str, layout: str, separate: bool = False, progress: Progress = no_progress
+) -> ImportResult:
     """Read the forms in ``parts`` (sheets, pages, a document body) as one text.
 
     With ``separate`` (the sheets of a workbook, each a form of its own), a part with no form in it
@@ -73,7 +80,7 @@ def read_parts(parts: list[Part], name: str, layout: str, separate: bool = False
             origin[n] = row
     if not lines:
         lines.append(SourceLine(1, ""))
-    result = read_text(TextSource(name=name, encoding="", lines=tuple(lines)))
+    result = read_text(TextSource(name=name, encoding="", lines=tuple(lines)), progress)
     warnings = [_relocate(w, origin, name) for w in result.warnings]
     for part_name in skipped:
         warnings.append(

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.core.errors import EncodingError, Location, SourceError
+from jixiao.documents.limits import MAX_BYTES, too_large
+from jixiao.documents.oserrors import describe
 
 TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
-MAX_BYTES = 20 * 1024 * 1024  # reliability.md: size limit before parsing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per line of a file of up to 20 MB: no per-object dict
 class SourceLine:
     """One physical line of a source file (1-based ``number``), newline removed."""
 
@@ -86,7 +87,7 @@ def split_lines(text: str) -> tuple[SourceLine, ...]:
 def read_bytes(data: bytes, name: str) -> TextSource:
     """A :class:`TextSource` from raw bytes; refuses empty, oversized and binary input."""
     if len(data) > MAX_BYTES:
-        raise SourceError(f"文件过大（{len(data)} 字节，上限 {MAX_BYTES} 字节）", Location(file=name))
+        raise SourceError(too_large(len(data), MAX_BYTES), Location(file=name))
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise SourceError("文件含有二进制内容，不是文本提取结果", Location(file=name))
     text, encoding = decode(data, name)
@@ -100,8 +101,8 @@ def read_path(path: Path) -> TextSource:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise SourceError(f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）", Location(file=str(path)))
+            raise SourceError(too_large(size, MAX_BYTES), Location(file=str(path)))
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"无法读取文件：{exc.strerror or exc}", Location(file=str(path))) from None
+        raise SourceError(f"无法读取文件：{describe(exc)}", Location(file=str(path))) from None
     return read_bytes(data, str(path))

@@ -27,8 +27,13 @@ ENCODING = "utf-8-sig"
 
 
 def safe_text(text: str) -> str:
-    """Text that no spreadsheet will run as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """Text that no spreadsheet will run as a formula.
+
+    The apostrophe is also put before a text that already starts with apostrophes and then a
+    formula character, so that a reader removes exactly one and gets the text back unchanged
+    (``jixiao import`` reads the package back).
+    """
+    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
 
 
 def _cell(value: Value, column: Column) -> str:
@@ -105,7 +110,20 @@ def descriptor(report: Report) -> dict[str, Any]:
             "budgetPhase 为预算阶段：initial 年初预算数，adjusted 全年预算数，executed 全年执行数，"
             "requested 年度资金申请总额。以 = + - @ 开头的文字前加了单引号，以免电子表格当作公式。"
         ),
-        "x-jixiao": {"schema": "jixiao.document/1", "kind": report.kind.value, "moneyUnit": report.money_unit},
+        # what jixiao import needs to read the package back into the same document
+        "x-jixiao": {
+            "schema": "jixiao.document/1",
+            "kind": report.kind.value,
+            "year": report.year,
+            "moneyUnit": report.money_unit,
+            "notes": list(report.document.notes),
+            # a fund row the form prints without any figure has no cell to say so in the tables
+            "emptyFundRows": {
+                str(n): [key for key, row in p.funds.rows() if row.is_empty()]
+                for n, p in enumerate(report.document.projects, start=1)
+                if any(row.is_empty() for _, row in p.funds.rows())
+            },
+        },
         "resources": resources,
     }
 

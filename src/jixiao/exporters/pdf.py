@@ -18,6 +18,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from jixiao.exporters.fonts import PdfFont, register
+from jixiao.exporters.linebreak import break_lines
 from jixiao.exporters.report import Cell, Form, Report, Role
 
 MM = 72 / 25.4
@@ -70,11 +71,21 @@ class _Painter:
             return 0.0
         return self.size
 
-    def markup(self, cell: Cell, vertical: bool | None = None) -> str:
-        """Cell text as paragraph markup; a vertical label prints one character per line."""
+    def markup(self, cell: Cell, width: float, size: float, vertical: bool | None = None) -> str:
+        """Cell text as paragraph markup, its lines broken here; a vertical label prints one character per line.
+
+        The lines are decided by :func:`~jixiao.exporters.linebreak.break_lines` (never inside a
+        figure such as ``≥40%``) and already fit ``width``, so ReportLab's own wrapping never acts.
+        """
         if cell.vertical if vertical is None else vertical:
             return "<br/>".join(escape(ch) for ch in cell.text if not ch.isspace())
-        return "<br/>".join(escape(line) for line in cell.text.split("\n"))
+        from reportlab.pdfbase.pdfmetrics import stringWidth
+
+        def measure(text: str) -> float:
+            return float(stringWidth(text, self.font.name, size))
+
+        lines = [line for part in cell.text.split("\n") for line in break_lines(part, width, measure)]
+        return "<br/>".join(escape(line) for line in lines)
 
     def paragraph(self, cell: Cell, width: float, height: float | None = None) -> Any:
         """The cell's paragraph; when ``height`` is given, shrunk until it fits.
@@ -86,7 +97,7 @@ class _Painter:
         from reportlab.platypus import Paragraph
 
         base = self.styles[self.align(cell)]
-        para = Paragraph(self.markup(cell), base)
+        para = Paragraph(self.markup(cell, width, self.size), base)
         if height is None:
             return para
         tries = [(cell.vertical, s / 2) for s in range(int(self.size * 2), 11, -1)]
@@ -94,7 +105,7 @@ class _Painter:
             tries += [(False, s / 2) for s in range(int(self.size * 2), 7, -1)]
         for vertical, size in tries:
             style = ParagraphStyle("fit", parent=base, fontSize=size, leading=size * 1.2)
-            para = Paragraph(self.markup(cell, vertical), style)
+            para = Paragraph(self.markup(cell, width, size, vertical), style)
             if para.wrap(width, 10_000)[1] <= height:
                 return para
         return para
@@ -234,6 +245,11 @@ def render(report: Report, font: str = "auto", summary: bool = True) -> bytes:
 
     ``font`` is passed to :func:`jixiao.exporters.fonts.register` (``"auto"``, ``"cid"`` or a path).
     """
+    return render_counted(report, font, summary)[0]
+
+
+def render_counted(report: Report, font: str = "auto", summary: bool = True) -> tuple[bytes, int]:
+    """The PDF of :func:`render` and its number of pages."""
     from reportlab.platypus import PageBreak, SimpleDocTemplate
 
     chosen = register(font)
@@ -262,9 +278,11 @@ def render(report: Report, font: str = "auto", summary: bool = True) -> bytes:
             story += _form_story(form, painter, frame_width, frame_height)
     footer = _footer(chosen)
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    return buffer.getvalue(), int(doc.page)
 
 
-def write(report: Report, path: Path, font: str = "auto") -> None:
-    """Write the PDF to ``path``."""
-    path.write_bytes(render(report, font))
+def write(report: Report, path: Path, font: str = "auto") -> int:
+    """Write the PDF to ``path``; returns its number of pages."""
+    data, pages = render_counted(report, font)
+    path.write_bytes(data)
+    return pages
