@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Callable
 
@@ -28,12 +29,33 @@ class RequestContextMiddleware:
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address; X-Forwarded-For only when deployment says a trusted proxy sets it."""
+    """The client's address; X-Forwarded-For only when deployment says a trusted proxy sets it.
+
+    The audit log, the login lockout (``AXES_CLIENT_IP_CALLABLE``) and the address throttle all read
+    it. The last hop of X-Forwarded-For is the one our own proxy appended: whatever a client wrote
+    before it is ignored. A value that is not an address is never used (it would be stored).
+    """
     if getattr(settings, "JIXIAO_TRUST_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        forwarded = _address(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1])
         if forwarded:
-            return forwarded.split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+            return forwarded
+    return _address(request.META.get("REMOTE_ADDR", ""))
+
+
+def client_ip_is_own(request: HttpRequest) -> bool:
+    """Whether ``client_ip`` is the client's own address rather than a proxy's, shared by every client.
+
+    Behind a proxy that is not trusted (``JIXIAO_TRUST_PROXY`` off, the request forwarded), every
+    request has the proxy's address: counting failures by it would shut everyone out at once.
+    """
+    return bool(getattr(settings, "JIXIAO_TRUST_PROXY", False)) or "HTTP_X_FORWARDED_FOR" not in request.META
+
+
+def _address(text: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
 
 
 class IdleSessionMiddleware:

@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import secrets
 import string
+from datetime import timedelta
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 from jixiao.core.workflow import ADMIN_ROLES, Role
 from jixiao.web.access import role_of
@@ -92,9 +98,34 @@ def grant_role(ctx: Context, user: AbstractBaseUser, role: Role, organization: O
         return account
 
 
-def unlock(ctx: Context, user: AbstractBaseUser) -> None:
-    """Lift a login lockout before its 15 minutes are over."""
+def locked_usernames() -> set[str]:
+    """The people locked out now (at one address or more): what the security administrator may unlock."""
+    since = timezone.now() - (get_cool_off() or timedelta(0))
+    locks = (
+        AccessAttempt.objects.filter(attempt_time__gte=since)
+        .values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    return {lock["username"] for lock in locks if lock["username"]}
+
+
+def unlock(ctx: Context, user: AbstractBaseUser) -> list[str]:
+    """Lift every login lockout of a person, at whatever address, before its 15 minutes are over.
+
+    Returns the addresses the person was locked or failing at (empty when there was nothing to lift).
+    """
     _require(ctx, Role.SECURITY_ADMIN)
+    username = user.get_username()
     with transaction.atomic():
-        axes_reset(username=user.get_username())
-        record(ctx, AuditEvent.Type.SETTINGS_CHANGE, obj=user, detail={"unlocked": True})
+        attempts = AccessAttempt.objects.filter(username=username)
+        addresses = sorted({ip for ip in attempts.values_list("ip_address", flat=True) if ip})
+        failures = attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+        axes_reset(username=username)
+        record(
+            ctx,
+            AuditEvent.Type.SETTINGS_CHANGE,
+            obj=user,
+            detail={"unlocked": True, "addresses": addresses, "failures": failures},
+        )
+        return addresses

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from jixiao.core.workflow import Role
 from jixiao.web.access import role_of
-from jixiao.web.accounts import services
+from jixiao.web.accounts import services, throttle
 from jixiao.web.audit.services import Context
 from jixiao.web.orgs.models import Organization
 
@@ -30,11 +32,20 @@ class LoginForm(AuthenticationForm):
 
 
 class LoginView(auth_views.LoginView):
-    """Sign in (django-axes counts failures and locks the account)."""
+    """Sign in (django-axes counts failures and locks the account; a failing address is throttled)."""
 
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Refuse a throttled address before any password is checked, else sign in as Django does."""
+        wait = throttle.retry_after(request)
+        if wait:
+            response = render(request, "accounts/throttled.html", {"message": throttle.message()}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -70,6 +81,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "users": users,
             "is_system": role is Role.SYSTEM_ADMIN,
             "is_security": role is Role.SECURITY_ADMIN,
+            "locked": services.locked_usernames() if role is Role.SECURITY_ADMIN else set(),
             "roles": list(Role),
             "organizations": Organization.objects.order_by("kind", "name"),
         },
@@ -132,6 +144,10 @@ def user_role(request: HttpRequest, pk: int) -> HttpResponse:
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Lift a login lockout."""
     user = get_object_or_404(get_user_model(), pk=pk)
-    services.unlock(Context.of(request), user)
-    messages.success(request, f"已解除 {user.get_username()} 的登录锁定。")
+    addresses = services.unlock(Context.of(request), user)
+    name = user.get_username()
+    if addresses:
+        messages.success(request, f"已解除 {name} 的登录锁定（来自 {'、'.join(addresses)} 的失败记录已清除）。")
+    else:
+        messages.info(request, f"{name} 当前没有登录锁定。")
     return redirect("accounts:users")

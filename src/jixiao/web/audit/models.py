@@ -27,6 +27,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", "导入"
         EXPORT = "export", "导出"
         ROLE_CHANGE = "role_change", "角色变更"
+        PASSWORD_CHANGE = "password_change", "密码变更"
         SETTINGS_CHANGE = "settings_change", "设置变更"
 
     at = models.DateTimeField("时间（UTC）", auto_now_add=True, db_index=True)
