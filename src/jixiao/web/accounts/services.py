@@ -24,7 +24,9 @@ from django.utils import timezone
 
 from jixiao.core.workflow import ADMIN_ROLES, Role
 from jixiao.web.access import role_of
-from jixiao.web.accounts.models import Account
+from jixiao.web.accounts.models import Account, TemporaryPassword
+from jixiao.web.api.models import ApiToken
+from jixiao.web.api.services import end_tokens
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.orgs.models import Organization
@@ -42,7 +44,10 @@ def temporary_password() -> str:
 
 
 def create_user(ctx: Context, username: str, display_name: str) -> tuple[AbstractBaseUser, str]:
-    """A new person without a role (the security administrator grants it); returns the first password."""
+    """A new person without a role (the security administrator grants it); returns the first password.
+
+    The first password is temporary: the person must change it at their first sign-in.
+    """
     _require(ctx, Role.SYSTEM_ADMIN)
     username = username.strip()
     if not username:
@@ -55,12 +60,13 @@ def create_user(ctx: Context, username: str, display_name: str) -> tuple[Abstrac
         user = User.objects.create_user(username=username, password=password)
         user.first_name = display_name.strip()[:150]
         user.save()
+        TemporaryPassword.objects.create(user=user)
         record(ctx, AuditEvent.Type.CREATE, obj=user, detail={"username": username, "display_name": display_name})
         return user, password
 
 
 def set_active(ctx: Context, user: AbstractBaseUser, active: bool) -> None:
-    """Disable or re-enable a person's login."""
+    """Disable or re-enable a person's login; disabling ends their API tokens for good."""
     _require(ctx, Role.SYSTEM_ADMIN)
     if user.pk == getattr(ctx.user, "pk", None):
         raise ValidationError("不能停用自己的账户。")
@@ -68,6 +74,59 @@ def set_active(ctx: Context, user: AbstractBaseUser, active: bool) -> None:
         user.is_active = active  # type: ignore[attr-defined]
         user.save()
         record(ctx, AuditEvent.Type.SETTINGS_CHANGE, obj=user, detail={"is_active": active})
+        if not active:
+            end_tokens(ctx, user, ApiToken.Ended.DEACTIVATED)
+
+
+def reset_password(ctx: Context, user: AbstractBaseUser) -> str:
+    """A new temporary password for a person who lost theirs; returns it (shown once).
+
+    The person must change it at their next sign-in; their open sessions end (the password they
+    belong to is gone) and so do their API tokens.
+    """
+    _require(ctx, Role.SYSTEM_ADMIN)
+    if user.pk == getattr(ctx.user, "pk", None):
+        # one's own password is changed on the password page, which asks for the current one
+        raise ValidationError("不能在这里重置自己的密码，请在“修改密码”页面修改。")
+    with transaction.atomic():
+        password = temporary_password()
+        user.set_password(password)
+        user.save()
+        TemporaryPassword.objects.update_or_create(user=user)
+        ended = end_tokens(ctx, user, ApiToken.Ended.PASSWORD)
+        record(
+            ctx,
+            AuditEvent.Type.PASSWORD_CHANGE,
+            obj=user,
+            detail={"by": "administrator", "temporary": True, "api_access_ended": ended},
+        )
+        return password
+
+
+def change_own_password(ctx: Context, new_password: str) -> None:
+    """The signed-in person sets their own password (already validated); a temporary one is gone with it.
+
+    Their API tokens end: whoever took the old password must not keep a way in.
+    """
+    user = ctx.user
+    if user is None:
+        raise PermissionDenied("请先登录。")
+    with transaction.atomic():
+        was_temporary, _ = TemporaryPassword.objects.filter(user=user).delete()
+        user.set_password(new_password)
+        user.save()
+        ended = end_tokens(ctx, user, ApiToken.Ended.PASSWORD)
+        record(
+            ctx,
+            AuditEvent.Type.PASSWORD_CHANGE,
+            obj=user,
+            detail={
+                "by": "self",
+                "temporary": False,
+                "replaced_temporary": bool(was_temporary),
+                "api_access_ended": ended,
+            },
+        )
 
 
 def grant_role(ctx: Context, user: AbstractBaseUser, role: Role, organization: Organization | None) -> Account:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 from jixiao.core.workflow import Role
 from jixiao.web.access import role_of
 from jixiao.web.accounts import services, throttle
+from jixiao.web.accounts.forms import ChangePasswordForm
+from jixiao.web.accounts.models import must_change_password
 from jixiao.web.audit.services import Context
 from jixiao.web.orgs.models import Organization
 
@@ -47,16 +49,30 @@ class LoginView(auth_views.LoginView):
             return response
         return super().post(request, *args, **kwargs)
 
+    def get_success_url(self) -> str:
+        """Where to go once signed in: the password page first while the password is an administrator's."""
+        if must_change_password(self.request.user):
+            return str(reverse_lazy("accounts:password_change"))
+        return super().get_success_url()
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Change one's own password; the validators of settings apply."""
+    """Change one's own password (audited; API tokens end); the validators of settings apply."""
 
     template_name = "accounts/password.html"
+    form_class = ChangePasswordForm
     success_url = reverse_lazy("cycle:home")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """The form, and whether the current password is one an administrator set."""
+        return super().get_context_data(**kwargs) | {"temporary": must_change_password(self.request.user)}
+
+    def form_valid(self, form: ChangePasswordForm) -> HttpResponse:
+        """Save through the service, keep this session signed in, go on to the work."""
+        services.change_own_password(Context.of(self.request), form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, "密码已修改。")
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 # -- administrators ----------------------------------------------------------------------------
@@ -100,7 +116,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
     else:
         name = user.get_username()
-        messages.success(request, f"已添加用户 {name}，初始密码：{password}（只显示这一次，请当面交给本人）。")
+        messages.success(
+            request, f"已添加用户 {name}，初始密码：{password}（只显示这一次，请当面交给本人，首次登录须修改）。"
+        )
     return redirect("accounts:users")
 
 
@@ -115,6 +133,23 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, "已更新账户状态。")
+    return redirect("accounts:users")
+
+
+@login_required
+@require_POST
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset a person's password: a temporary one, shown once, to be changed at their next sign-in."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    try:
+        password = services.reset_password(Context.of(request), user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        name = user.get_username()
+        messages.success(
+            request, f"已重置 {name} 的密码，临时密码：{password}（只显示这一次，请当面交给本人，首次登录须修改）。"
+        )
     return redirect("accounts:users")
 
 
