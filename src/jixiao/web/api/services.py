@@ -23,7 +23,7 @@ from django.db import DataError, IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from jixiao.core.model import Kind
+from jixiao.core.model import Document, Kind
 from jixiao.core.workflow import BUSINESS_ROLES, Role
 from jixiao.web.access import account_of
 from jixiao.web.accounts import throttle
@@ -220,10 +220,14 @@ def import_document(ctx: Context, body: bytes, *, source: str = "", create_units
     document = read_document(body)
     if role is Role.DEPT_REVIEWER and document.kind is not Kind.TARGET_DECLARATION:
         raise PermissionDenied("导入自评表会同时建立已批复的绩效目标，只有财政审核人员可以导入自评表。")
+    assert account is not None  # the role check above needs an account
+    if role is Role.DEPT_REVIEWER:
+        # before anything is looked up: whether another department's unit, project or draft exists must not
+        # change the answer (a 422 「已有…记录」 against a 403 told a draft apart from a name that does not exist)
+        _own_department_only(document, account.organization)
     digest = hashlib.sha256(body).hexdigest()
     if Declaration.objects.filter(sha256=digest).exists():
         raise DuplicateDocument("同一文件（SHA-256 相同）已经导入过，未重复导入。")
-    assert account is not None  # the role check above needs an account
     bureau = _bureau(account.organization)
     try:
         with transaction.atomic():
@@ -254,6 +258,15 @@ def import_document(ctx: Context, body: bytes, *, source: str = "", create_units
         organizations=[o.pk for o in result.organizations],
         sha256=digest,
     )
+
+
+def _own_department_only(document: Document, department: Organization | None) -> None:
+    """Refuse, by the names in the document alone, any project a department reviewer may not import."""
+    own = department.name if department is not None else None
+    for project in document.projects:
+        if project.department != own:
+            named = project.department or "未注明"
+            raise PermissionDenied(f"文档中的主管部门「{named}」不属于本部门，主管部门只能导入本部门所属单位的项目。")
 
 
 def _bureau(organization: Organization | None) -> Organization:
