@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # a NUL byte in a parameter or a form field is a 400 here, not a PostgreSQL error in the view that reads it
+    "jixiao.web.middleware.NulByteMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # a password an administrator set opens nothing but the page that changes it (三员分立)

@@ -43,6 +43,19 @@ def temporary_password() -> str:
     return "Jx-" + "".join(secrets.choice(alphabet) for _ in range(12)) + "7a"
 
 
+def _check_username(User: type[AbstractBaseUser], username: str) -> None:
+    """The user name rules of the login (Django's): what the form would refuse, said in Chinese."""
+    if not username:
+        raise ValidationError("请填写用户名。")
+    limit = User._meta.get_field(User.USERNAME_FIELD).max_length  # type: ignore[attr-defined]
+    if limit and len(username) > limit:
+        raise ValidationError(f"用户名最多 {limit} 个字符。")
+    try:
+        User.username_validator(username)  # type: ignore[attr-defined]
+    except ValidationError:
+        raise ValidationError("用户名只能包含字母、数字和 @ . + - _ 这几个符号，不能有空格。") from None
+
+
 def create_user(ctx: Context, username: str, display_name: str) -> tuple[AbstractBaseUser, str]:
     """A new person without a role (the security administrator grants it); returns the first password.
 
@@ -50,9 +63,8 @@ def create_user(ctx: Context, username: str, display_name: str) -> tuple[Abstrac
     """
     _require(ctx, Role.SYSTEM_ADMIN)
     username = username.strip()
-    if not username:
-        raise ValidationError("请填写用户名。")
     User = get_user_model()
+    _check_username(User, username)
     with transaction.atomic():
         if User.objects.filter(username=username).exists():
             raise ValidationError(f"用户名「{username}」已被使用。")

@@ -163,8 +163,11 @@ def user_role(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, "请选择角色。")
         return redirect("accounts:users")
-    org_id = request.POST.get("organization") or None
-    organization = Organization.objects.filter(pk=org_id).first() if org_id else None
+    org_id = request.POST.get("organization", "")
+    # a forged id that is no number is no organization: the service says the role needs one
+    organization = (
+        Organization.objects.filter(pk=int(org_id)).first() if org_id.isascii() and org_id.isdigit() else None
+    )
     try:
         services.grant_role(Context.of(request), user, role, organization)
     except ValidationError as exc:
