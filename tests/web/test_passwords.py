@@ -144,3 +144,55 @@ def test_the_user_name_rule_applies_wherever_a_password_is_validated(people: dic
     with pytest.raises(ValidationError):
         validate_password("Zhangsan@2025#x", get_user_model()(username="zhangsan"))
     validate_password("Kx7!correct-horse", get_user_model()(username="kx"))
+
+
+def test_the_administrators_made_at_setup_change_their_first_password(people: dict[str, Any]) -> None:
+    """create_administrator prints a first password once; it opens only the password page; the creation is audited."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("create_administrator", "zhangsan", role="security", name="张三", stdout=out)
+    first = re.search(r"初始密码：(\S+)", out.getvalue())
+    assert first, out.getvalue()
+    client, answer = sign_in("zhangsan", first.group(1))
+    assert answer["Location"] == "/accounts/password/"
+    assert client.get("/accounts/users/").status_code == 302
+    change(client, first.group(1), NEW)
+    assert client.get("/accounts/users/").status_code == 200  # the security administrator's page
+    created = AuditEvent.objects.get(event=AuditEvent.Type.ROLE_CHANGE, object_id=str(client.session["_auth_user_id"]))
+    assert created.username == "系统" and created.detail["after"]["role"] == "security_admin"
+
+
+@pytest.mark.parametrize(("username", "role"), [("lisi", "unit"), ("a b", "audit"), ("sysadmin", "system")])
+def test_create_administrator_refuses_what_it_must_not_make(username: str, role: str, people: dict[str, Any]) -> None:
+    """A business role, a bad user name and a taken one are refused with a message; nobody is added."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    users = get_user_model().objects.count()
+    with pytest.raises((CommandError, SystemExit)):
+        call_command("create_administrator", username, role=role)
+    assert get_user_model().objects.count() == users
+
+
+def test_accounts_that_never_signed_in_keep_a_temporary_password_after_the_upgrade(people: dict[str, Any]) -> None:
+    """The migration marks the people who have never signed in (their password is someone else's), no one else."""
+    import importlib
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    from jixiao.web.accounts.models import TemporaryPassword
+
+    migration = importlib.import_module("jixiao.web.accounts.migrations.0002_auth_temporary_password")
+    User = get_user_model()
+    User.objects.filter(username="finance").update(last_login=timezone.now())
+    User.objects.create_user(username="nologin")  # an unusable password: nothing to change
+    TemporaryPassword.objects.all().delete()
+    migration.never_signed_in(apps, None)
+    marked = set(TemporaryPassword.objects.values_list("user__username", flat=True))
+    assert marked == {u for u in people if u != "finance"}
+    assert sign_in("dept_a", PASSWORD)[1]["Location"] == "/accounts/password/"
+    assert sign_in("finance", PASSWORD)[1]["Location"] == "/work/"

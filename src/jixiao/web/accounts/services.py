@@ -77,6 +77,41 @@ def create_user(ctx: Context, username: str, display_name: str) -> tuple[Abstrac
         return user, password
 
 
+def create_administrator(
+    ctx: Context, username: str, role: Role, display_name: str = ""
+) -> tuple[AbstractBaseUser, str]:
+    """One of the three administrators, made at the command line when the system is set up; returns the password.
+
+    The operator who runs it learns the first password, so it is temporary, as the system
+    administrator's are: the administrator must set their own at the first sign-in.
+    """
+    if role not in ADMIN_ROLES:
+        raise ValidationError("这里只能添加系统管理员、安全管理员或审计管理员；业务人员由系统管理员在页面上添加。")
+    username = username.strip()
+    User = get_user_model()
+    _check_username(User, username)
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise ValidationError(f"用户名「{username}」已被使用。")
+        password = temporary_password()
+        user = User.objects.create_user(username=username, password=password)
+        user.first_name = display_name.strip()[:150]
+        user.save()
+        TemporaryPassword.objects.create(user=user)
+        Account.objects.create(user=user, role=role.value, display_name=user.first_name)
+        record(ctx, AuditEvent.Type.CREATE, obj=user, detail={"username": username, "display_name": display_name})
+        record(
+            ctx,
+            AuditEvent.Type.ROLE_CHANGE,
+            obj=user,
+            detail={
+                "before": {"role": None, "organization": None},
+                "after": {"role": role.value, "organization": None},
+            },
+        )
+        return user, password
+
+
 def set_active(ctx: Context, user: AbstractBaseUser, active: bool) -> None:
     """Disable or re-enable a person's login; disabling ends their API tokens for good."""
     _require(ctx, Role.SYSTEM_ADMIN)
