@@ -171,3 +171,13 @@ def test_a_malformed_forwarded_address_is_not_trusted(people: dict[str, Any], se
     client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="not-an-address\x00")
     assert sign_in(client, "dept_a") == 302
     assert AuditEvent.objects.get(event=AuditEvent.Type.LOGIN).ip == PROXY
+
+
+def test_locking_by_account_alone_locks_it_everywhere(people: dict[str, Any], login: Any, settings: Any) -> None:
+    """JIXIAO_LOCKOUT_BY_IP=0: five failures from anywhere lock the account at every address, and the page says so."""
+    settings.AXES_LOCKOUT_PARAMETERS = ["username"]
+    for address, times in (("192.0.2.1", 2), ("192.0.2.2", 2), ("192.0.2.3", 1)):
+        fail(client_at(address), ["dept_a"] * times)
+    assert sign_in(client_at(OFFICE), "dept_a") == 429
+    assert sign_in(client_at(OFFICE), "finance") == 302
+    assert "已锁定" in login(people["secadmin"]).get("/accounts/users/").content.decode()

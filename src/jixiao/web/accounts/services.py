@@ -56,25 +56,30 @@ def _check_username(User: type[AbstractBaseUser], username: str) -> None:
         raise ValidationError("用户名只能包含字母、数字和 @ . + - _ 这几个符号，不能有空格。") from None
 
 
+def _new_person(ctx: Context, username: str, display_name: str) -> tuple[AbstractBaseUser, str]:
+    """A person with a temporary first password (inside the caller's transaction); audited as a creation."""
+    username = username.strip()
+    User = get_user_model()
+    _check_username(User, username)
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(f"用户名「{username}」已被使用。")
+    password = temporary_password()
+    user = User.objects.create_user(username=username, password=password)
+    user.first_name = display_name.strip()[:150]
+    user.save()
+    TemporaryPassword.objects.create(user=user)
+    record(ctx, AuditEvent.Type.CREATE, obj=user, detail={"username": username, "display_name": display_name})
+    return user, password
+
+
 def create_user(ctx: Context, username: str, display_name: str) -> tuple[AbstractBaseUser, str]:
     """A new person without a role (the security administrator grants it); returns the first password.
 
     The first password is temporary: the person must change it at their first sign-in.
     """
     _require(ctx, Role.SYSTEM_ADMIN)
-    username = username.strip()
-    User = get_user_model()
-    _check_username(User, username)
     with transaction.atomic():
-        if User.objects.filter(username=username).exists():
-            raise ValidationError(f"用户名「{username}」已被使用。")
-        password = temporary_password()
-        user = User.objects.create_user(username=username, password=password)
-        user.first_name = display_name.strip()[:150]
-        user.save()
-        TemporaryPassword.objects.create(user=user)
-        record(ctx, AuditEvent.Type.CREATE, obj=user, detail={"username": username, "display_name": display_name})
-        return user, password
+        return _new_person(ctx, username, display_name)
 
 
 def create_administrator(
@@ -87,27 +92,15 @@ def create_administrator(
     """
     if role not in ADMIN_ROLES:
         raise ValidationError("这里只能添加系统管理员、安全管理员或审计管理员；业务人员由系统管理员在页面上添加。")
-    username = username.strip()
-    User = get_user_model()
-    _check_username(User, username)
     with transaction.atomic():
-        if User.objects.filter(username=username).exists():
-            raise ValidationError(f"用户名「{username}」已被使用。")
-        password = temporary_password()
-        user = User.objects.create_user(username=username, password=password)
-        user.first_name = display_name.strip()[:150]
-        user.save()
-        TemporaryPassword.objects.create(user=user)
-        Account.objects.create(user=user, role=role.value, display_name=user.first_name)
-        record(ctx, AuditEvent.Type.CREATE, obj=user, detail={"username": username, "display_name": display_name})
+        user, password = _new_person(ctx, username, display_name)
+        Account.objects.create(user=user, role=role.value, display_name=getattr(user, "first_name", ""))
+        after = {"role": role.value, "organization": None}
         record(
             ctx,
             AuditEvent.Type.ROLE_CHANGE,
             obj=user,
-            detail={
-                "before": {"role": None, "organization": None},
-                "after": {"role": role.value, "organization": None},
-            },
+            detail={"before": {"role": None, "organization": None}, "after": after},
         )
         return user, password
 
@@ -207,9 +200,11 @@ def grant_role(ctx: Context, user: AbstractBaseUser, role: Role, organization: O
 def locked_usernames() -> set[str]:
     """The people locked out now (at one address or more): what the security administrator may unlock."""
     since = timezone.now() - (get_cool_off() or timedelta(0))
+    # failures add up per account and address, or per account alone when that is how accounts lock
+    key = ("username",) if settings.AXES_LOCKOUT_PARAMETERS == ["username"] else ("username", "ip_address")
     locks = (
         AccessAttempt.objects.filter(attempt_time__gte=since)
-        .values("username", "ip_address")
+        .values(*key)
         .annotate(failures=Sum("failures_since_start"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
     )
