@@ -85,8 +85,6 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # a NUL byte in a parameter or a form field is a 400 here, not a PostgreSQL error in the view that reads it
-    "jixiao.web.middleware.NulByteMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # a password an administrator set opens nothing but the page that changes it (三员分立)
@@ -94,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # a NUL byte in a parameter or a form field is a 400 here, not a PostgreSQL error in the view that reads it
+    # (inside CSP and frame denial, so its page has their headers; after CSRF, which reads the form first)
+    "jixiao.web.middleware.NulByteMiddleware",
     # AxesMiddleware must be last: it turns a lockout into its response
     "axes.middleware.AxesMiddleware",
 ]
