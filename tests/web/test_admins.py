@@ -84,3 +84,23 @@ def test_disabled_account_cannot_log_in(people: dict[str, Any], login: Any) -> N
 
     response = Client().post("/accounts/login/", {"username": "staff_b1", "password": "Kx7!correct-horse"})
     assert response.status_code == 200  # the form again, not a redirect into the work pages
+
+
+@pytest.mark.parametrize("username", ["wang wu", "王五/办公室", "x" * 151, "   "])
+def test_a_user_name_is_checked_before_anyone_is_added(username: str, people: dict[str, Any], login: Any) -> None:
+    """Spaces, slashes, an over-long or empty name are refused with a Chinese message; nobody is added."""
+    users = get_user_model().objects.count()
+    page = login(people["sysadmin"]).post("/accounts/users/new/", {"username": username}, follow=True)
+    assert page.status_code == 200 and "用户名" in page.content.decode()
+    assert get_user_model().objects.count() == users
+    assert not AuditEvent.objects.filter(event="create").exists()
+
+
+def test_an_organization_that_is_no_number_is_refused_as_missing(people: dict[str, Any], login: Any) -> None:
+    """A forged organization id is not a server error: the role needs its organization, and nothing changes."""
+    target = people["staff_a2"]
+    page = login(people["secadmin"]).post(
+        f"/accounts/users/{target.pk}/role/", {"role": "dept_reviewer", "organization": "x"}, follow=True
+    )
+    assert page.status_code == 200 and "必须指定所在单位" in page.content.decode()
+    assert Account.objects.get(user=target).role == "unit_staff"

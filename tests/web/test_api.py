@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from jixiao.core.model import Document, FundRow, Funds, Indicator, Kind, Project
 from jixiao.core.review import review_document
@@ -40,7 +42,12 @@ def token_for(user: Any) -> str:
 def kept_token(user: Any) -> str:
     """A token written straight to the database: one kept from before its owner became an administrator."""
     token = api_services.TOKEN_PREFIX + hashlib.sha256(user.username.encode()).hexdigest()
-    ApiToken.objects.create(user=user, name="旧令牌", token_hash=api_services.hash_token(token))
+    ApiToken.objects.create(
+        user=user,
+        name="旧令牌",
+        token_hash=api_services.hash_token(token),
+        expires_at=timezone.now() + timedelta(days=1),
+    )
     return token
 
 

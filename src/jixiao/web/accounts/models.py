@@ -55,3 +55,33 @@ class Account(models.Model):
             raise ValidationError(
                 {"organization": f"{role.label}只能设在{'或'.join(k.label for k in ROLE_ORG_KIND[role])}。"}
             )
+
+
+class TemporaryPassword(models.Model):
+    """A password someone else set (the system administrator, adding the person or resetting it).
+
+    While it exists the person reaches only the change-password page: 三员分立 means the administrator
+    who knows it must not be able to work as the account. Changing one's own password removes it.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="temporary_password"
+    )
+    set_at = models.DateTimeField("设置时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "临时密码"
+        verbose_name_plural = "临时密码"
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 的临时密码"
+
+
+def must_change_password(user: object) -> bool:
+    """Whether a signed-in person still holds a password an administrator set (read with the user: no query)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    try:
+        return user.temporary_password is not None  # type: ignore[attr-defined, no-any-return]
+    except TemporaryPassword.DoesNotExist:
+        return False

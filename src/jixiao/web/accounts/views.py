@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
 from jixiao.core.workflow import Role
 from jixiao.web.access import role_of
-from jixiao.web.accounts import services
+from jixiao.web.accounts import services, throttle
+from jixiao.web.accounts.forms import ChangePasswordForm
+from jixiao.web.accounts.models import must_change_password
 from jixiao.web.audit.services import Context
 from jixiao.web.orgs.models import Organization
 
@@ -30,22 +34,45 @@ class LoginForm(AuthenticationForm):
 
 
 class LoginView(auth_views.LoginView):
-    """Sign in (django-axes counts failures and locks the account)."""
+    """Sign in (django-axes counts failures and locks the account; a failing address is throttled)."""
 
     template_name = "accounts/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Refuse a throttled address before any password is checked, else sign in as Django does."""
+        wait = throttle.retry_after(request)
+        if wait:
+            response = render(request, "accounts/throttled.html", {"message": throttle.message()}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def get_success_url(self) -> str:
+        """Where to go once signed in: the password page first while the password is an administrator's."""
+        if must_change_password(self.request.user):
+            return str(reverse_lazy("accounts:password_change"))
+        return super().get_success_url()
+
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Change one's own password; the validators of settings apply."""
+    """Change one's own password (audited; API tokens end); the validators of settings apply."""
 
     template_name = "accounts/password.html"
+    form_class = ChangePasswordForm
     success_url = reverse_lazy("cycle:home")
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """The form, and whether the current password is one an administrator set."""
+        return super().get_context_data(**kwargs) | {"temporary": must_change_password(self.request.user)}
+
+    def form_valid(self, form: ChangePasswordForm) -> HttpResponse:
+        """Save through the service, keep this session signed in, go on to the work."""
+        services.change_own_password(Context.of(self.request), form.cleaned_data["new_password1"])
+        update_session_auth_hash(self.request, form.user)
         messages.success(self.request, "密码已修改。")
-        return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 # -- administrators ----------------------------------------------------------------------------
@@ -70,6 +97,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
             "users": users,
             "is_system": role is Role.SYSTEM_ADMIN,
             "is_security": role is Role.SECURITY_ADMIN,
+            "locked": services.locked_usernames() if role is Role.SECURITY_ADMIN else set(),
             "roles": list(Role),
             "organizations": Organization.objects.order_by("kind", "name"),
         },
@@ -88,7 +116,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
         messages.error(request, "；".join(exc.messages))
     else:
         name = user.get_username()
-        messages.success(request, f"已添加用户 {name}，初始密码：{password}（只显示这一次，请当面交给本人）。")
+        messages.success(
+            request, f"已添加用户 {name}，初始密码：{password}（只显示这一次，请当面交给本人，首次登录须修改）。"
+        )
     return redirect("accounts:users")
 
 
@@ -108,6 +138,23 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reset a person's password: a temporary one, shown once, to be changed at their next sign-in."""
+    user = get_object_or_404(get_user_model(), pk=pk)
+    try:
+        password = services.reset_password(Context.of(request), user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        name = user.get_username()
+        messages.success(
+            request, f"已重置 {name} 的密码，临时密码：{password}（只显示这一次，请当面交给本人，首次登录须修改）。"
+        )
+    return redirect("accounts:users")
+
+
+@login_required
+@require_POST
 def user_role(request: HttpRequest, pk: int) -> HttpResponse:
     """Grant a person their one role."""
     user = get_object_or_404(get_user_model(), pk=pk)
@@ -116,8 +163,11 @@ def user_role(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, "请选择角色。")
         return redirect("accounts:users")
-    org_id = request.POST.get("organization") or None
-    organization = Organization.objects.filter(pk=org_id).first() if org_id else None
+    org_id = request.POST.get("organization", "")
+    # a forged id that is no number is no organization: the service says the role needs one
+    organization = (
+        Organization.objects.filter(pk=int(org_id)).first() if org_id.isascii() and org_id.isdigit() else None
+    )
     try:
         services.grant_role(Context.of(request), user, role, organization)
     except ValidationError as exc:
@@ -132,6 +182,10 @@ def user_role(request: HttpRequest, pk: int) -> HttpResponse:
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     """Lift a login lockout."""
     user = get_object_or_404(get_user_model(), pk=pk)
-    services.unlock(Context.of(request), user)
-    messages.success(request, f"已解除 {user.get_username()} 的登录锁定。")
+    addresses = services.unlock(Context.of(request), user)
+    name = user.get_username()
+    if addresses:
+        messages.success(request, f"已解除 {name} 的登录锁定（来自 {'、'.join(addresses)} 的失败记录已清除）。")
+    else:
+        messages.info(request, f"{name} 当前没有登录锁定。")
     return redirect("accounts:users")

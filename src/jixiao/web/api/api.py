@@ -49,6 +49,7 @@ DESCRIPTION = """\
 预算绩效管理（jixiao 绩效）的程序接口。
 
 - 认证：在「访问令牌」页面（/api/tokens/）创建令牌，请求时发送 `Authorization: Bearer <令牌>`。
+  令牌有有效期，修改密码或账户停用后失效；同一地址认证失败过多时，该地址的请求暂时答 429（见 `Retry-After`）。
 - 范围：与页面相同——单位填报人员只见本单位，主管部门只见本部门，财政部门看全部；管理员账户看不到业务数据。
 - 文档：记录以 `jixiao.document/1` 文档 JSON 读出和导入，金额为 JSON 数字，位数与存储一致。
 - 错误：一律为 JSON `{"code", "message", "details"}`；看不到的记录答 404，能看到但不能做的操作答 403。
@@ -87,8 +88,10 @@ DOCUMENT_BODY = {
 
 
 def _answers(ok: dict[int, Any], *codes: int) -> dict[Any, Any]:
-    # every operation documents each error it can give, all in the ErrorOut shape
-    return {**ok, frozenset(codes): ErrorOut}
+    # every operation documents each error it can give, all in the ErrorOut shape; whatever takes a token
+    # can also hear 429 (an address that failed too often: accounts/throttle.py)
+    throttled = (429,) if 401 in codes else ()
+    return {**ok, frozenset(codes + throttled): ErrorOut}
 
 
 # -- projects and summary --------------------------------------------------------------------------

@@ -44,12 +44,15 @@ CODES = {
 class ApiError(Exception):
     """An answer the API gives on purpose: its status, code, Chinese message and details."""
 
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, details: Any = None, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details
+        self.headers = headers or {}
 
 
 def body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -78,7 +81,10 @@ def install(api: NinjaAPI) -> None:
     def on_api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
         if exc.status == 403:
             _audit_denied(request, exc.message)
-        return answer(request, exc.status, exc.code, exc.message, exc.details)
+        response = answer(request, exc.status, exc.code, exc.message, exc.details)
+        for name, value in exc.headers.items():
+            response[name] = value
+        return response
 
     def on_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
         message = str(exc) or CODES[403][1]

@@ -133,7 +133,8 @@ class FindingList(Schema):
 class ActionIn(Schema):
     """A review action's comment (required to return), and optionally the version the caller saw."""
 
-    comment: str = Field("", max_length=2000)
+    # no NUL: PostgreSQL cannot store one (the pages' comment form refuses it too)
+    comment: str = Field("", max_length=2000, pattern=r"^[^\x00]*$")
     version: int | None = Field(None, ge=1, le=MAX_ID, description="给出时，记录版本不同则拒绝（409）")
 
 

@@ -16,14 +16,18 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from jixiao.core.model import Kind
+from jixiao.core.model import Document, Kind
 from jixiao.core.workflow import BUSINESS_ROLES, Role
 from jixiao.web.access import account_of
+from jixiao.web.accounts import throttle
+from jixiao.web.accounts.models import must_change_password
 from jixiao.web.api.models import ApiToken
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
@@ -54,12 +58,21 @@ def create_token(ctx: Context, name: str) -> tuple[ApiToken, str]:
     if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
         raise ValidationError("令牌名称最多 60 个字。")
     with transaction.atomic():
-        active = ApiToken.objects.select_for_update().filter(user=ctx.user, revoked_at__isnull=True)
+        active = ApiToken.objects.select_for_update().filter(
+            user=ctx.user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
         if len(active) >= MAX_ACTIVE_TOKENS:
             raise ValidationError(f"每人最多保留 {MAX_ACTIVE_TOKENS} 个有效令牌，请先撤销不再使用的令牌。")
         plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        token = ApiToken.objects.create(user=ctx.user, name=name, token_hash=hash_token(plain))
-        record(ctx, AuditEvent.Type.CREATE, obj=token, organization=account.organization, detail={"name": name})
+        expires = timezone.now() + timedelta(days=settings.JIXIAO_TOKEN_DAYS)
+        token = ApiToken.objects.create(user=ctx.user, name=name, token_hash=hash_token(plain), expires_at=expires)
+        record(
+            ctx,
+            AuditEvent.Type.CREATE,
+            obj=token,
+            organization=account.organization,
+            detail={"name": name, "expires_at": expires.isoformat()},
+        )
         return token, plain
 
 
@@ -71,7 +84,8 @@ def revoke_token(ctx: Context, token_id: int) -> ApiToken:
             raise ApiToken.DoesNotExist("没有找到该令牌。")
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
-            token.save(update_fields=["revoked_at"])
+            token.revoked_reason = ApiToken.Ended.OWNER
+            token.save(update_fields=["revoked_at", "revoked_reason"])
             account = account_of(ctx.user)
             record(
                 ctx,
@@ -83,21 +97,83 @@ def revoke_token(ctx: Context, token_id: int) -> ApiToken:
         return token
 
 
-def user_for_token(token: str) -> AbstractBaseUser | None:
-    """The active person a token belongs to, or None for an unknown, revoked or malformed token."""
+def end_tokens(ctx: Context, user: AbstractBaseUser, reason: ApiToken.Ended) -> int:
+    """Revoke every active token of ``user`` (their password changed, their account was disabled); audited.
+
+    Call it inside the transaction of that change. Returns how many tokens ended.
+    """
+    now = timezone.now()
+    account = account_of(user)
+    ended = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    for token in ended:
+        token.revoked_at, token.revoked_reason = now, reason
+        token.save(update_fields=["revoked_at", "revoked_reason"])
+        record(
+            ctx,
+            AuditEvent.Type.UPDATE,
+            obj=token,
+            organization=account.organization if account else None,
+            detail={"name": token.name, "revoked": True, "reason": reason.value, "owner": user.get_username()},
+        )
+    return len(ended)
+
+
+@dataclass(frozen=True)
+class TokenCheck:
+    """Whom a presented token authenticates, or why it does not (and whose it was, when it is known)."""
+
+    user: AbstractBaseUser | None
+    refusal: str = ""  # malformed | unknown | revoked | expired | inactive | password_change_required
+    token: ApiToken | None = None
+
+
+def check_token(token: str) -> TokenCheck:
+    """Check a presented token: its person when it is valid now, else the reason it is refused."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 100 or not token.isascii():
-        return None
+        return TokenCheck(None, "malformed")
     found = (
-        ApiToken.objects.select_related("user")
-        .filter(token_hash=hash_token(token), revoked_at__isnull=True, user__is_active=True)
-        .first()
+        ApiToken.objects.select_related("user", "user__temporary_password").filter(token_hash=hash_token(token)).first()
     )
     if found is None:
-        return None
+        return TokenCheck(None, "unknown")
     now = timezone.now()
+    refusal = (
+        "revoked"
+        if found.revoked_at is not None
+        else "expired"
+        if found.expires_at <= now
+        else "inactive"
+        if not found.user.is_active
+        else "password_change_required"
+        if must_change_password(found.user)
+        else ""
+    )
+    if refusal:
+        return TokenCheck(None, refusal, found)
     if found.last_used_at is None or now - found.last_used_at > LAST_USED_EVERY:
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-    return found.user
+    return TokenCheck(found.user, token=found)
+
+
+def user_for_token(token: str) -> AbstractBaseUser | None:
+    """The active person a token belongs to, or None for an unknown, revoked, expired or malformed token."""
+    return check_token(token).user
+
+
+def token_refused(request: HttpRequest, check: TokenCheck) -> None:
+    """Audit a refused token (never the token itself) and count it towards the address throttle."""
+    owner = check.token.user if check.token is not None else None
+    account = account_of(owner) if owner is not None else None
+    record(
+        Context.of(request),
+        AuditEvent.Type.LOGIN_FAILED,
+        obj=check.token,
+        success=False,
+        username=owner.get_username() if owner is not None else "",
+        organization=account.organization if account else None,
+        detail={"via": "api", "reason": check.refusal, "path": request.path[:200]},
+    )
+    throttle.after_failure(request)
 
 
 # -- documents ------------------------------------------------------------------------------------
@@ -144,10 +220,14 @@ def import_document(ctx: Context, body: bytes, *, source: str = "", create_units
     document = read_document(body)
     if role is Role.DEPT_REVIEWER and document.kind is not Kind.TARGET_DECLARATION:
         raise PermissionDenied("导入自评表会同时建立已批复的绩效目标，只有财政审核人员可以导入自评表。")
+    assert account is not None  # the role check above needs an account
+    if role is Role.DEPT_REVIEWER:
+        # before anything is looked up: whether another department's unit, project or draft exists must not
+        # change the answer (a 422 「已有…记录」 against a 403 told a draft apart from a name that does not exist)
+        _own_department_only(document, account.organization)
     digest = hashlib.sha256(body).hexdigest()
     if Declaration.objects.filter(sha256=digest).exists():
         raise DuplicateDocument("同一文件（SHA-256 相同）已经导入过，未重复导入。")
-    assert account is not None  # the role check above needs an account
     bureau = _bureau(account.organization)
     try:
         with transaction.atomic():
@@ -178,6 +258,15 @@ def import_document(ctx: Context, body: bytes, *, source: str = "", create_units
         organizations=[o.pk for o in result.organizations],
         sha256=digest,
     )
+
+
+def _own_department_only(document: Document, department: Organization | None) -> None:
+    """Refuse, by the names in the document alone, any project a department reviewer may not import."""
+    own = department.name if department is not None else None
+    for project in document.projects:
+        if project.department != own:
+            named = project.department or "未注明"
+            raise PermissionDenied(f"文档中的主管部门「{named}」不属于本部门，主管部门只能导入本部门所属单位的项目。")
 
 
 def _bureau(organization: Organization | None) -> Organization:

@@ -7,11 +7,13 @@ refusals come back as messages on the same page.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -44,6 +46,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
         "tokens": ApiToken.objects.filter(user=request.user),
         "may_create": role_of(request.user) in BUSINESS_ROLES,
         "max_active": services.MAX_ACTIVE_TOKENS,
+        "token_days": settings.JIXIAO_TOKEN_DAYS,
+        "now": timezone.now(),
         "api_base": request.build_absolute_uri("/api/v1/"),
     }
     return render(request, "api/tokens.html", context)

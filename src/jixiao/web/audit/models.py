@@ -27,6 +27,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", "导入"
         EXPORT = "export", "导出"
         ROLE_CHANGE = "role_change", "角色变更"
+        PASSWORD_CHANGE = "password_change", "密码变更"
         SETTINGS_CHANGE = "settings_change", "设置变更"
 
     at = models.DateTimeField("时间（UTC）", auto_now_add=True, db_index=True)
@@ -54,7 +55,11 @@ class AuditEvent(models.Model):
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # the address throttle counts an address's recent failures before every sign-in and token call
+            models.Index(fields=["ip", "at"], name="audit_ip_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username} {self.get_event_display()}"

@@ -126,14 +126,26 @@ def _department_of(name: str | None) -> Organization | None:
     return find_department(name) if name else None
 
 
+def _outside(job: ImportJob, department: Organization | None) -> bool:
+    """Whether a project is outside what the job's department may import (the bureau's jobs: never)."""
+    return job.organization.kind == Organization.Kind.DEPARTMENT and (
+        department is None or department.pk != job.organization_id
+    )
+
+
 def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list[dict[str, Any]]:
-    """What loading would do with each project: its unit, whether that exists, what blocks it."""
+    """What loading would do with each project: its unit, whether that exists, what blocks it.
+
+    For a project outside the importing department nothing is said about what exists (its unit, a
+    record of that year): a reviewer must not learn of another department's drafts by uploading names.
+    """
     out = []
     transfer = document.kind is Kind.TRANSFER_SELF_EVALUATION
     for n, project in enumerate(document.projects):
         department = _department_of(project.department)
         unit_name = project.department if transfer else (project.unit or project.department)
-        unit = find_unit(department, unit_name) if department and unit_name else None
+        outside = _outside(job, department)
+        unit = find_unit(department, unit_name) if department and unit_name and not outside else None
         findings = review_document(Document(kind=document.kind, year=document.year, projects=(project,)))
         exists = bool(
             unit
@@ -147,9 +159,10 @@ def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list
                 "department": project.department or "",
                 "unit": unit_name or "",
                 "first_line": first_lines[n] if n < len(first_lines) else None,
-                "department_known": department is not None,
-                "unit_known": unit is not None,
-                "exists": exists,
+                "outside": outside,
+                "department_known": None if outside else department is not None,
+                "unit_known": None if outside else unit is not None,
+                "exists": None if outside else exists,
                 "indicators": len(project.indicators),
                 "findings": [
                     {"severity": f.severity.value, "label": f.severity.label, "code": f.code, "message": f.message}
@@ -185,13 +198,20 @@ def read_job(job_id: int) -> None:
             item.document = dumps(result.document)
             item.warnings = [str(w) for w in result.warnings]
             item.projects = _preview(job, result.document, [p.first_line for p in result.projects])
-        seen = Declaration.objects.filter(sha256=item.source.sha256).order_by("created_at").first()
+        seen = _seen_by(job).filter(sha256=item.source.sha256).order_by("created_at").first()
         item.seen_before = (
             {"year": seen.year, "project": seen.project.name, "at": seen.created_at.isoformat()} if seen else {}
         )
         item.save()
         ImportJob.objects.filter(pk=job.pk).update(done_files=count)
     ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.READ)
+
+
+def _seen_by(job: ImportJob) -> Any:
+    """The records a job may be told a file was imported as before: a department's own, or all for the bureau."""
+    if job.organization.kind == Organization.Kind.DEPARTMENT:
+        return Declaration.objects.filter(project__department=job.organization)
+    return Declaration.objects.all()
 
 
 def problems_of(job: ImportJob, role: Role, department_id: int | None, create_units: bool | None = None) -> list[str]:
@@ -241,6 +261,8 @@ def new_organizations(job: ImportJob) -> dict[str, list[str]]:
     units: set[str] = set()
     for item in job.files.only("projects").iterator(chunk_size=100):
         for p in item.projects:
+            if p.get("outside"):
+                continue  # not the department's to create, nor to learn whether it exists
             if not p["department_known"] and p["department"]:
                 departments.add(p["department"])
             if not p["unit_known"] and p["unit"] and p["unit"] != p["department"]:
