@@ -164,7 +164,8 @@ def test_an_imported_form_totalling_more_than_100_is_refused_with_its_place(
     assert job.state == ImportJob.State.FAILED
     (problem,) = job.problems
     assert "总分超过100.txt" in problem and "社区老年人助餐服务点运营补贴" in problem
-    assert "不等于总分 100 分" in problem
+    # the approved declaration loaded with it is where the impossible figure starts: its weights
+    assert "各指标分值合计为 100 分，应为 90 分" in problem
     assert not Declaration.objects.exists() and not Publication.objects.exists()
 
 

@@ -78,6 +78,8 @@ def check_shares(r: Reporter, project: Project, scored: bool) -> None:
     summed = sum((w for w in weights if w is not None), Decimal(0))
     split = _severity(pack.split_check)
     execution = project.execution.weight if scored and project.execution else None
+    if execution is not None:
+        execution = Decimal(execution)  # a record not read back from its table may still hold an int
     if execution is not None and summed + execution != pack.total_weight:
         r.add(
             "weights-do-not-add-up",
