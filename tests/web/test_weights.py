@@ -17,6 +17,7 @@ from pdfminer.high_level import extract_text
 from jixiao.core.model import Document, Execution, Indicator, Kind, Project
 from jixiao.core.serialize import dumps
 from jixiao.core.workflow import State
+from jixiao.documents.importer import import_path
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
@@ -24,6 +25,7 @@ from jixiao.web.cycle.loader import LoadError, load_document
 from jixiao.web.cycle.models import Adjustment, Declaration, Publication, SelfEvaluation
 from jixiao.web.imports.models import ImportJob
 from tests.web.conftest import INDICATORS, advance, ctx, declare, evaluate
+from tests.web.test_api import call, error_of, token_for
 from tests.web.test_cycle import _declaration_form, _evaluation_form, _Fields
 from tests.web.test_imports import EXAMPLE, confirm, upload
 
@@ -290,3 +292,14 @@ def test_adjusting_through_the_service_is_checked_the_same(tree: Any, people: di
     with pytest.raises(ValidationError, match="超出范围"):
         services.adjust_indicator(ctx(people["finance"]), decl, indicator, "weight", "500", "调整")
     assert not Adjustment.objects.exists()
+
+
+def test_the_api_refuses_a_self_evaluation_of_110_points_with_a_422(
+    tree: Any, people: dict[str, Any], tmp_path: Path
+) -> None:
+    """Through the API the same file's document is answered 422 with the reason; nothing is written."""
+    document = import_path(_over_100_file(tmp_path)).document
+    response = call("post", "/api/v1/documents", token_for(people["finance"]), dumps(document), create_units="true")
+    assert response.status_code == 422, response.content[:300]
+    assert "各指标分值合计为 100 分，应为 90 分" in error_of(response)["message"]
+    assert not Declaration.objects.exists()

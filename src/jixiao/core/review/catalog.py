@@ -97,7 +97,9 @@ def rules_markdown() -> str:
         "",
         "## 规则包（Rule packs）",
         "",
-        "规则包是带版本的数据文件，写明所依据的官方文件。文档或项目可以指定规则包，未指定时使用默认包。",
+        "规则包是带版本的数据文件，写明所依据的官方文件。文档或项目可以指定规则包，未指定时使用默认包。"
+        "网页中，各主管部门按年度适用的规则包由财政部门设定，每条记录保存并注明自己的规则包"
+        "（见 `docs/decisions/0006-rule-pack-per-department.md`）。",
         "",
     ]
     # Every shipped pack, default first by name order (mof-2020 sorts before mof-2021-core).
