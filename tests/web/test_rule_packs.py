@@ -14,6 +14,7 @@ from jixiao.web.cycle import services
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.orgs.models import RulePackChoice
 from tests.web.conftest import advance, ctx, declare, evaluate
+from tests.web.test_api import call, token_for
 from tests.web.test_cycle import _evaluation_form
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +47,7 @@ def test_a_department_scored_by_its_own_pack(tree: Any, people: dict[str, Any], 
     assert event.actor == people["finance"] and event.detail["pack"] == "mof-2021-core"
     assert event.detail["from_year"] == 2025 and event.detail["department"] == tree.dept_a.name
 
-    scored = {}
+    scored, ev_pk = {}, {}
     for staff, unit in (("staff_a1", tree.unit_a1), ("staff_b1", tree.unit_b1)):
         decl = advance(
             declare(people[staff], unit), people, staff, "dept_a" if unit == tree.unit_a1 else "dept_b", State.APPROVED
@@ -57,6 +58,7 @@ def test_a_department_scored_by_its_own_pack(tree: Any, people: dict[str, Any], 
         form = _evaluation_form(ev, ["30", "20", "30", "10"]) | {"row-0-actual": "2次"}
         preview = client.post(f"/work/evaluations/{ev.pk}/preview/", form)
         scored[staff] = (ev.rule_pack, preview.json()["indicators"][0]["suggested"], page)
+        ev_pk[staff] = ev.pk
     pack_a, suggested_a, page_a = scored["staff_a1"]
     pack_b, suggested_b, page_b = scored["staff_b1"]
     assert (pack_a, suggested_a) == ("mof-2021-core", "0.00")
@@ -65,6 +67,9 @@ def test_a_department_scored_by_its_own_pack(tree: Any, people: dict[str, Any], 
     assert "mof-2021-core" in page_a and "财预〔2021〕101号" in page_a and "核心绩效指标计分规则" in page_a
     assert "mof-2020" in page_b and "财预〔2020〕10号" in page_b
     # the stored figures the lists and the 汇总表 read follow the pack too
+    # the API's findings say the same as the page: by the record's pack
+    findings = call("get", f"/api/v1/evaluations/{ev_pk['staff_a1']}/findings", token_for(people["staff_a1"])).json()
+    assert any("按规则应得 0.00 分" in f["message"] for f in findings["items"])
     # mof-2021-core: execution 95% in the 80% band 7.00, 培训场次 0, the rest full = 67.00;
     # mof-2020: execution 9.50, 培训场次 15.00, the rest full = 84.50
     assert SelfEvaluation.objects.get(rule_pack="mof-2021-core").suggested_total == Decimal("67.00")
