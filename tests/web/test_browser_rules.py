@@ -124,4 +124,9 @@ def test_adopting_suggested_scores_per_row_and_for_all(
         "10.00",
     ]
     assert (str(stored.total_score), stored.grade) == ("98.39", "优")
+    # Enter in a field still saves the draft, as before the 采用建议分 buttons came first in the form
+    page.fill("[name='row-0-score']", "29")
+    page.press("[name='row-0-actual']", "Enter")
+    expect(page.locator(".messages")).to_contain_text("已保存", timeout=5000)
+    assert SelfEvaluation.objects.get(pk=ev.pk).indicators.get(indicator__position=1).score == 29
     staff.close()

@@ -35,7 +35,8 @@ def form_decimal(text: str | None, max_digits: int = 18, places: int = 2) -> Dec
     assert isinstance(exponent, int)  # finite, so the exponent is a number
     if -exponent > places or value.adjusted() >= max_digits - places:
         return None
-    return value
+    # 1e2 is 100, written out: a stored or shown number never reads "1E+2"
+    return value.quantize(Decimal(1)) if exponent > 0 else value
 
 
 def small_int(text: str | None, low: int = 0, high: int = 2**63 - 1) -> int | None:

@@ -13,13 +13,18 @@ from jixiao.core.scoring import PackError, RulePack, load_pack
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.orgs.models import Organization, RulePackChoice
 
-__all__ = ["pack_for_unit", "record_pack"]
+__all__ = ["pack_for_unit", "pack_named", "record_pack"]
 
 
 def record_pack(record: Declaration | SelfEvaluation) -> RulePack:
     """The validated rule pack the record is scored by."""
+    return pack_named(record.rule_pack)
+
+
+def pack_named(name: str | None) -> RulePack:
+    """The shipped pack of that name; the default pack for none or for a pack no longer shipped."""
     try:
-        return load_pack(record.rule_pack or None)
+        return load_pack(name or None)
     except PackError:
         return load_pack()
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
+from jixiao.core.model import Document, Kind
 from jixiao.core.review import Finding, blocking, review_document
 from jixiao.core.scoring import RulePack
 from jixiao.core.scoring.assess import show_number
@@ -41,6 +42,7 @@ from jixiao.web.cycle.models import (
     StoredFinding,
 )
 from jixiao.web.cycle.packs import pack_for_unit, record_pack
+from jixiao.web.numbers import form_decimal
 from jixiao.web.orgs.models import Organization
 
 DECLARATION_FIELDS = (
@@ -344,21 +346,19 @@ class Change:
     value: str
 
 
-def check_weight(value: Decimal | None, pack: RulePack, where: str = "分值") -> None:
+def check_weight(value: Decimal | None, pack: RulePack) -> None:
     """Refuse a weight no form could print: not above 0, or beyond the pack's points for all indicators."""
     if value is None:
         return
     if not Decimal(0) < value <= pack.indicator_weight:
         raise ValidationError(
-            f"{where} {show_number(value)} 超出范围：应大于 0、"
+            f"分值 {show_number(value)} 超出范围：应大于 0、"
             f"不超过全部指标的分值 {show_number(pack.indicator_weight)} 分（规则包 {pack.name}）。"
         )
 
 
 def _adjusted_value(field: str, text: str, pack: RulePack) -> object:
     """The value an adjustment writes, read and checked as the declaration form reads it."""
-    from jixiao.web.numbers import form_decimal
-
     typed = text.strip()
     if field == "weight":
         weight = form_decimal(typed, 7, 2)
@@ -541,7 +541,6 @@ def project_problems(project: Any, reasons: Sequence[str], pack: RulePack, year:
     every figure that cannot be (weights off the pack's split, a total above
     its maximum, a score beyond its weight).
     """
-    from jixiao.core.model import Document, Kind
     from jixiao.core.scoring import score_project
 
     problems: list[str] = []

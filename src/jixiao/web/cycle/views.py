@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.core.model import Document, Execution, FundRow, Indicator, Kind, Project
 from jixiao.core.review import Finding, review_document
-from jixiao.core.scoring import score_project
+from jixiao.core.scoring import grade_for, score_project
 from jixiao.core.scoring.assess import show_number
 from jixiao.core.targets import parse_target
 from jixiao.core.workflow import Action, Role, State, allowed
@@ -578,8 +578,6 @@ def _adopt(request: HttpRequest, ev: SelfEvaluation, rows: list[Any]) -> HttpRes
     ``adopt`` is a row's number or ``all``; all rows also fill the execution score and, once every row
     has a score, the total and grade they make. Rows with no suggestion keep what was typed.
     """
-    from jixiao.core.scoring import grade_for
-
     pack = record_pack(ev)
     project = posted_project(ev, request.POST)
     scores = score_project(project, pack)

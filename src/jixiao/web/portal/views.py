@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET
 
 from jixiao.core.serialize import loads
 from jixiao.exporters.report import Report, build_report
-from jixiao.web.cycle.models import Publication
-from jixiao.web.cycle.packs import record_pack
+from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
+from jixiao.web.cycle.packs import pack_named
 from jixiao.web.numbers import small_int
 from jixiao.web.portal.sheets import html_grid
 
@@ -72,9 +72,14 @@ def _report(publication: Publication) -> Report:
     document = loads(publication.document, source=f"公开版本 {publication.pk}")
     if not document.projects:
         raise Http404("没有找到该公开文本。")
-    # the published record's rule pack: no printed total may exceed its maximum
-    record = publication.evaluation if publication.evaluation_id else publication.declaration
-    return build_report(document, pack=record_pack(record))
+    # the published record's rule pack (its name only, not the record): no printed total may exceed its maximum
+    model, pk = (
+        (SelfEvaluation, publication.evaluation_id)
+        if publication.evaluation_id
+        else (Declaration, publication.declaration_id)
+    )
+    pack = pack_named(model.objects.filter(pk=pk).values_list("rule_pack", flat=True).first())
+    return build_report(document, pack=pack)
 
 
 @require_GET
