@@ -10,9 +10,12 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from jixiao.core.model import Document, Indicator, Kind, Project
+from jixiao.core.serialize import dumps
 from jixiao.core.workflow import State
 from jixiao.web.cycle.models import Adjustment, Declaration, DeclarationIndicator, SelfEvaluation
 from tests.web.conftest import PASSWORD, advance, declare, evaluate
+from tests.web.test_api import call, error_of, token_for
 from tests.web.test_cycle import _declaration_form, _evaluation_form
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +195,15 @@ def test_no_weight_posted_to_the_declaration_or_its_check_gives_a_server_error(
     indicator = approved.indicators.first()
     adjust = {"indicator": indicator.pk, "field": "weight", "value": value, "reason": "调整"}
     assert finance.post(f"/work/declarations/{approved.pk}/adjust/", adjust).status_code < 500
+
+
+def test_a_document_with_a_negative_weight_is_refused_with_its_path(tree: Any, people: dict[str, Any]) -> None:
+    """Posted through the API, a weight of -5 is a 422 naming the JSON path; nothing is stored."""
+    indicators = (Indicator("产出指标", "数量指标", "培训场次", "≥4(次)", weight=Decimal("-5")),)
+    project = Project(name="业务培训经费", department=tree.dept_a.name, unit=tree.unit_a1.name, indicators=indicators)
+    body = dumps(Document(Kind.TARGET_DECLARATION, 2025, (project,)))
+    response = call("post", "/api/v1/documents", token_for(people["finance"]), body)
+    assert response.status_code == 422
+    details = error_of(response)["details"]
+    assert {"path": "$.projects[0].indicators[0].weight", "message": "分值和得分不能为负数，实为 -5"} in details
+    assert not Declaration.objects.exists()
