@@ -207,3 +207,19 @@ def test_a_document_with_a_negative_weight_is_refused_with_its_path(tree: Any, p
     details = error_of(response)["details"]
     assert {"path": "$.projects[0].indicators[0].weight", "message": "分值和得分不能为负数，实为 -5"} in details
     assert not Declaration.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["execution_score", "execution_weight", "total_score", "rate_pct", "row-0-score"])
+def test_a_negative_score_in_the_self_evaluation_form_is_refused(
+    records: dict[str, Any], people: dict[str, Any], field: str
+) -> None:
+    """-5 points or a rate of -5% is refused at its field, with nothing stored."""
+    ev = records["evaluation"]
+    client = _client(people["staff_a1"])
+    response = client.post(
+        f"/work/evaluations/{ev.pk}/edit/", _evaluation_form(ev, ["30", "20", "30", "10"]) | {field: "-5"}
+    )
+    assert response.status_code == 200
+    assert "确保该值大于或等于0" in response.content.decode()  # Django's own message, in Chinese, at the field
+    stored = SelfEvaluation.objects.get(pk=ev.pk)
+    assert stored.version == ev.version

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 
 from jixiao.core.scoring import RulePack, load_pack
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
@@ -93,6 +94,15 @@ class EvaluationForm(forms.ModelForm):  # type: ignore[type-arg]
         model = SelfEvaluation
         fields = list(EVALUATION_FIELDS)
         widgets = {"outcome": forms.Textarea(attrs={"rows": 4})}
+
+    # points and rates below zero exist on no form (the rows' scores are held the same way)
+    NON_NEGATIVE = ("rate_pct", "execution_weight", "execution_score", "total_score")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.NON_NEGATIVE:
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].widget.attrs["min"] = "0"
 
 
 class EvaluationRowForm(forms.Form):
