@@ -31,5 +31,6 @@ def pack_named(name: str | None) -> RulePack:
 
 def pack_for_unit(unit: Organization, year: int) -> str:
     """The name of the pack a new record of ``unit`` for ``year`` takes: its department's choice for that year."""
-    department = unit.department_or_self
-    return RulePackChoice.objects.pack_for(department.pk if department else None, year)
+    # by id: a province's import asks this for every record, and the department row itself is not needed
+    department_id = unit.pk if unit.kind == Organization.Kind.DEPARTMENT else unit.department_id
+    return RulePackChoice.objects.pack_for(department_id, year)
