@@ -21,6 +21,7 @@ from jixiao.core.targets import (
     Quantity,
     TargetValue,
     Tier,
+    When,
     parse_target,
 )
 from tests.shared import GOLD
@@ -41,7 +42,7 @@ _QUANTITY_KEYS = {"operator", "number", "unit", "qualifier", "label", "direction
 _KEYS_BY_KIND = {
     "quantity": _COMMON_KEYS | _QUANTITY_KEYS,
     "compound": _COMMON_KEYS | {"parts"},
-    "qualitative": _COMMON_KEYS | {"family", "tier", "phrase"},
+    "qualitative": _COMMON_KEYS | {"family", "tier", "phrase", "when"},
     "free_text": _COMMON_KEYS | {"reason"},
 }
 
@@ -81,6 +82,22 @@ def _check_quantity(expected: dict[str, Any], actual: Quantity, where: str) -> N
         assert actual.direction is Direction(expected["direction"]), f"{where}direction"
 
 
+_WHEN_KEYS = {"none", "year", "month", "day", "by", "ambiguous"}
+
+
+def _check_when(expected: dict[str, Any], when: When | None, where: str) -> None:
+    """Compare a case's ``when`` table with the calendar point read from the phrase."""
+    assert set(expected) <= _WHEN_KEYS, f"{where}unknown when fields {set(expected) - _WHEN_KEYS}"
+    if expected.get("none"):
+        assert when is None, f"{where}when: expected none, got {when!r}"
+        return
+    assert when is not None, f"{where}when: no date read"
+    for key in ("year", "month", "day"):
+        assert getattr(when, key) == expected.get(key), f"{where}when.{key}: got {when!r}"
+    assert when.by is expected.get("by", False), f"{where}when.by: got {when!r}"
+    assert when.ambiguous is expected.get("ambiguous", False), f"{where}when.ambiguous: got {when!r}"
+
+
 def _check_case(case: dict[str, Any], value: TargetValue) -> None:
     """Compare every field a corpus case states with the parsed value."""
     where = f"{case['text']!r} [{case['source']}]: "
@@ -100,6 +117,8 @@ def _check_case(case: dict[str, Any], value: TargetValue) -> None:
         assert value.is_deadline == (value.family is Family.DEADLINE)
         if "phrase" in case:
             assert value.phrase == case["phrase"], f"{where}phrase"
+        if "when" in case:
+            _check_when(case["when"], value.when, where)
     else:
         assert case["reason"] in value.reason, f"{where}reason: got {value.reason!r}"
 

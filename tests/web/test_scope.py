@@ -125,6 +125,9 @@ def _reading_pages(role: str, records: list[Record], client: Client) -> None:
         edit = client.get(f"/work/{_path(rec.kind)}/{rec.pk}/edit/")
         expected = _expected_action(role, rec, "edit")
         assert edit.status_code == (200 if expected == 302 and role != "anonymous" else expected), (role, rec, "edit")
+        if rec.kind == "declaration":  # the editor's live share check answers whoever may edit, as the edit page
+            shares = client.post(f"/work/declarations/{rec.pk}/shares/", {})
+            assert shares.status_code == edit.status_code, (role, rec, "shares")
 
 
 def _actions(role: str, records: list[Record], client: Client) -> None:

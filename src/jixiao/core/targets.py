@@ -168,10 +168,32 @@ Rules and decisions
 * A phrase may contain digits only in dates and in ``7*24小时`` (always on).
   A phrase longer than 30 characters is narrative, not a value, and is
   FreeText; so is text of placeholders only (``—``, ``/``, ``N/A``).
+* Dates in phrases (:class:`When`). A deadline phrase that names exactly one
+  calendar point carries it as ``when``, so a deadline target can be checked
+  against an actual value that names a date (``2026年10月底前`` against
+  ``9月25日上线``)::
+
+      when      = iso-date | [ year ] month [ day ] [ end ] | year [ end ] | year-end ;
+      iso-date  = year-digits ( "-" | "/" | "." ) 1-2 digits ( "-" | "/" | "." ) 1-2 digits ;
+      year      = ( "19" | "20" ) 2 digits "年" [ "度" ] ;
+      month     = 1-2 digits "月" [ "份" ] ;        (1 to 12)
+      day       = 1-2 digits ( "日" | "号" ) ;      (a day of that month)
+      end       = "底" | "末" ;                     (the last day: 10月底, 2026年底)
+      year-end  = "年底" | "年末" | "年内" ;        (31 December)
+
+  ``by`` is set when the phrase puts a limit on the point: 前, 之前, 以前,
+  内, 以内, 之内, 截止, 截至, 不晚于, 不迟于 (``6月30日前``, ``10月底前``).
+  An ISO date alone (``2026-09-25``) is a deadline phrase too. A phrase with
+  two calendar points (``2023年工作报告和2024年计划``) carries none.
+  **Decision**: a limit includes the day it names (``10月31日前`` is met on
+  31 October), as 以上/以下/以内 include their number; ``10月前`` (a month
+  with 前 but no 底 or day) could mean 1 October or 31 October and is kept
+  with ``ambiguous`` set, never guessed.
 """
 
 from __future__ import annotations
 
+import calendar
 import html
 import re
 import unicodedata
@@ -194,6 +216,7 @@ __all__ = [
     "Quantity",
     "TargetValue",
     "Tier",
+    "When",
     "normalise",
     "parse_target",
 ]
@@ -293,8 +316,29 @@ class Compound:
 
 
 @dataclass(frozen=True)
+class When:
+    """The one calendar point a deadline phrase names: ``2026年10月底前``, ``9月25日``, ``年底前``.
+
+    ``year`` is None when the phrase names none (``10月底前``: the form's own
+    year); ``month`` None means the whole year, ``day`` None the whole month.
+    ``by`` marks a limit (前, 以内, 截止 …): at or before the point.
+    ``ambiguous`` marks a month limited by 前 alone (``10月前``), which
+    could end on the 1st or the 31st.
+    """
+
+    year: int | None
+    month: int | None
+    day: int | None
+    by: bool = False
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True)
 class Qualitative:
-    """A phrase: a tier (``达成指标``), a scale, a vague change, a deadline or a statement."""
+    """A phrase: a tier (``达成指标``), a scale, a vague change, a deadline or a statement.
+
+    ``when`` is the calendar point of a deadline phrase that names exactly one.
+    """
 
     kind: ClassVar[str] = "qualitative"
 
@@ -302,6 +346,7 @@ class Qualitative:
     phrase: str
     tier: Tier | None
     family: Family
+    when: When | None = None
 
     @property
     def is_vague(self) -> bool:
@@ -488,7 +533,18 @@ _DEADLINE = re.compile(
     r".*(?:按时|及时|如期|准时|按期|限期|按计划|按进度|时间节点|年底|年末|年内|年前|月底|月末|季末|"
     r"之前|以前|截止|截至|当日|当天|当月|即时|实时|立即|立刻|第一时间|时限|约定时间|规定时间|期限).*"
 )
-_DATE = re.compile(r"(?:19|20)[0-9]{2}年度?|[0-9]{1,2}月份?|[0-9]{1,2}[日号]")
+_ISO_DATE = r"(?:19|20)[0-9]{2}[-/.][0-9]{1,2}[-/.][0-9]{1,2}"
+_DATE = re.compile(rf"{_ISO_DATE}|(?:19|20)[0-9]{{2}}年度?|[0-9]{{1,2}}月份?|[0-9]{{1,2}}[日号]")
+# One calendar point (see "Dates in phrases"): an ISO date, or year, month, day and 底/末 in that order.
+_WHEN = re.compile(
+    r"(?P<iso>(?P<iy>(?:19|20)[0-9]{2})[-/.](?P<im>[0-9]{1,2})[-/.](?P<id>[0-9]{1,2}))"
+    r"|(?:(?P<year>(?:19|20)[0-9]{2})年度?)?(?:(?P<month>[0-9]{1,2})月份?(?:(?P<day>[0-9]{1,2})[日号])?)?"
+    r"(?P<end>底|末)?"
+    r"|(?P<yearend>年底|年末|年内)"
+)
+_WHEN_LIMIT = re.compile(r"前|以内|之内|内|截止|截至|不晚于|不迟于")
+_BARE_BEFORE = re.compile(r"[之以]?前")
+_ISO_ONLY = re.compile(_ISO_DATE)
 _MONTH_OR_DAY = re.compile(r"[0-9]{1,2}[月日号]")
 _ALWAYS_ON = re.compile(r"7[*×xX]24(?:小时|h)?")
 
@@ -665,8 +721,50 @@ def _free_text_reason(s: str) -> str:
     return "含有数字，但不是“比较符号+数字+单位”的写法，也不是日期"
 
 
+def _valid_day(year: int | None, month: int, day: int) -> bool:
+    """True when ``day`` exists in that month (29 February only in a leap year, or when the year is not named)."""
+    return 1 <= day <= calendar.monthrange(year or 2000, month)[1]
+
+
+def _when(s: str) -> When | None:
+    """The one calendar point a phrase names (see "Dates in phrases"), or None for none, two, or an impossible date."""
+    points: list[When] = []
+    last_end = -1
+    for m in _WHEN.finditer(s):
+        if m.group("iso"):
+            points.append(When(int(m.group("iy")), int(m.group("im")), int(m.group("id"))))
+        elif m.group("yearend"):
+            # 2026年年底: the year-end of the year just named, one point
+            if not (points and m.start() == last_end and points[-1].month is None):
+                points.append(When(None, None, None))
+        elif m.group("year") or m.group("month"):
+            year = int(m.group("year")) if m.group("year") else None
+            month = int(m.group("month")) if m.group("month") else None
+            day = int(m.group("day")) if m.group("day") else None
+            # a month limited by 前 alone (10月前) says neither the 1st nor the 31st
+            bare_month = month is not None and day is None and not m.group("end")
+            points.append(When(year, month, day, ambiguous=bare_month and _BARE_BEFORE.match(s, m.end()) is not None))
+        else:
+            continue
+        last_end = m.end()
+    if len(points) != 1:
+        return None
+    point = points[0]
+    if point.month is not None and not 1 <= point.month <= 12:
+        return None
+    if point.day is not None and (point.month is None or not _valid_day(point.year, point.month, point.day)):
+        return None
+    return When(point.year, point.month, point.day, bool(_WHEN_LIMIT.search(s)), point.ambiguous)
+
+
 def _parse_phrase(s: str, text: str) -> Qualitative | FreeText:
     """A qualitative phrase, or FreeText when the cell is narrative or unreadable."""
+    if _ISO_ONLY.fullmatch(s):
+        # a date alone (2026-09-25, as spreadsheets write it) names a point in time: a deadline phrase
+        when = _when(s)
+        if when is None:
+            return FreeText(text, f"日期“{s}”不存在")
+        return Qualitative(text, s, None, Family.DEADLINE, when)
     without_dates = _DATE.sub("", _ALWAYS_ON.sub("", s))
     # Any other digit means a number the grammar could not place: flag it rather than hide it.
     if re.search(rf"[0-9{_OPS}]", without_dates):
@@ -679,7 +777,8 @@ def _parse_phrase(s: str, text: str) -> Qualitative | FreeText:
         )
     # A calendar point (a month or day, or nothing but a date) is a deadline; "2023年度报告" is not.
     dated = bool(_MONTH_OR_DAY.search(s)) or not _DATE.sub("", s)
-    return Qualitative(text, s, None, _family(s, dated))
+    family = _family(s, dated)
+    return Qualitative(text, s, None, family, _when(s) if family is Family.DEADLINE else None)
 
 
 def _unwrap(s: str) -> str:

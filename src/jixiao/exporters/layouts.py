@@ -14,7 +14,18 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from jixiao.core.model import Document, FundManagementRow, FundRow, Indicator, Kind, Project
-from jixiao.exporters.report import Cell, Form, Grid, Role, Style, clean, figure, places_of
+from jixiao.exporters.report import (
+    Cell,
+    Form,
+    Grid,
+    Role,
+    Style,
+    clean,
+    figure,
+    over_maximum,
+    over_maximum_note,
+    places_of,
+)
 
 # Fund rows each layout prints, always all of them, with their printed labels.
 SELF_FUND_ROWS = (
@@ -199,8 +210,8 @@ def _self_funds(p: Project, style: Style, first: int) -> list[tuple[Cell, ...]]:
     return rows
 
 
-def self_evaluation(doc: Document, p: Project, style: Style, sheet: str) -> Form:
-    """财政项目支出绩效自评表 in the 2022 or the 2024 layout."""
+def self_evaluation(doc: Document, p: Project, style: Style, sheet: str, maximum: Decimal | None = None) -> Form:
+    """财政项目支出绩效自评表 in the 2022 or the 2024 layout; a total above ``maximum`` is not printed."""
     old = style is Style.SELF_2022
     points = _POINT_PLACES[style]
     # 2022: a narrow side-label column A before the eight table columns; 2024: eight columns.
@@ -244,17 +255,21 @@ def self_evaluation(doc: Document, p: Project, style: Style, sheet: str) -> Form
                 _text(t + 7, ind.deviation),
             )
         )
+    # a total that cannot be (weights or scores beyond the pack's 100) prints as a dash, with a note saying why
+    impossible = over_maximum(p, maximum)
     rows.append(
         (
             _label(0, "总分", colspan=t + 5),
-            _figure(t + 5, _total_weight(p), points, dash=False),
-            _figure(t + 6, p.total_score, points, dash=False),
+            _figure(t + 5, None if impossible else _total_weight(p), points, dash=impossible),
+            _figure(t + 6, None if impossible else p.total_score, points, dash=impossible),
             _text(t + 7, ""),
         )
     )
     if not old:
-        rows.append((_label(0, "评分等级", colspan=2), _text(2, p.grade, colspan=n - 2, role=Role.CODE)))
-    return Form(Kind.SELF_EVALUATION.label, year_line(doc.year), sheet, Grid(widths, tuple(rows)))
+        grade = DASH if impossible else p.grade
+        rows.append((_label(0, "评分等级", colspan=2), _text(2, grade, colspan=n - 2, role=Role.CODE)))
+    notes = (over_maximum_note(maximum),) if impossible and maximum is not None else ()
+    return Form(Kind.SELF_EVALUATION.label, year_line(doc.year), sheet, Grid(widths, tuple(rows)), notes)
 
 
 # -- declaration ------------------------------------------------------------------
@@ -404,8 +419,8 @@ def transfer(doc: Document, p: Project, sheet: str) -> Form:
 # -- the document -------------------------------------------------------------------
 
 
-def forms(doc: Document, style: Style) -> tuple[Form, ...]:
-    """One form per project, in document order, each with its own sheet name."""
+def forms(doc: Document, style: Style, maximum: Decimal | None = None) -> tuple[Form, ...]:
+    """One form per project, in document order, each with its own sheet name (totals above ``maximum`` not printed)."""
     taken = {"汇总表"}
     out: list[Form] = []
     for n, p in enumerate(doc.projects, start=1):
@@ -415,7 +430,7 @@ def forms(doc: Document, style: Style) -> tuple[Form, ...]:
         elif style is Style.TRANSFER:
             out.append(transfer(doc, p, sheet))
         else:
-            out.append(self_evaluation(doc, p, style, sheet))
+            out.append(self_evaluation(doc, p, style, sheet, maximum))
     return tuple(out)
 
 
@@ -424,8 +439,8 @@ def _common(values: Iterable[str | None]) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def summary(doc: Document, style: Style) -> Form:
-    """The 汇总表: one line per project with its identity, money and result."""
+def summary(doc: Document, style: Style, maximum: Decimal | None = None) -> Form:
+    """The 汇总表: one line per project with its identity, money and result (a total above ``maximum`` as a dash)."""
     year = f"{doc.year}年度" if doc.year else ""
     # a 汇总表 is titled by the one unit (or department) whose forms it collects, when there is one
     owner = _common(p.unit for p in doc.projects) or _common(p.department for p in doc.projects) or ""
@@ -507,10 +522,10 @@ def summary(doc: Document, style: Style) -> Form:
                 money(3, total.adjusted),
                 money(4, total.executed),
                 _figure(5, rate, _RATE_PLACES[style]),
-                _figure(6, p.total_score, points),
+                _figure(6, None if over_maximum(p, maximum) else p.total_score, points),
             )
             if style is Style.SELF_2024:
-                cells += (_text(7, p.grade, role=Role.CODE),)
+                cells += (_text(7, DASH if over_maximum(p, maximum) else p.grade, role=Role.CODE),)
             cells += (_text(len(cells), p.money_unit, role=Role.CODE),)
         rows.append(cells)
     return Form(title, "", "汇总表", Grid(widths, tuple(rows)))

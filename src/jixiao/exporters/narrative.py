@@ -16,7 +16,16 @@ from decimal import Decimal
 from jixiao.core.model import Document, FundRow, Indicator, Kind, Project
 from jixiao.core.targets import Compound, Operator, Qualitative, Quantity, Tier, normalise, parse_target
 from jixiao.exporters.layouts import SELF_FUND_ROWS, TRANSFER_FUND_ROWS
-from jixiao.exporters.report import Block, Narrative, Style, chinese_number, clean, figure
+from jixiao.exporters.report import (
+    Block,
+    Narrative,
+    Style,
+    chinese_number,
+    clean,
+    figure,
+    over_maximum,
+    over_maximum_note,
+)
 
 MET, PARTIAL, UNMET = "已达成", "部分达成", "未达成"
 _VERDICTS = {
@@ -204,7 +213,7 @@ def _funds_blocks(
     return out
 
 
-def _self_evaluation(doc: Document, style: Style) -> Narrative:
+def _self_evaluation(doc: Document, style: Style, maximum: Decimal | None = None) -> Narrative:
     blocks: list[Block] = []
     points = _POINTS.get(style, 2)
     for k, p in enumerate(doc.projects, start=1):
@@ -225,10 +234,13 @@ def _self_evaluation(doc: Document, style: Style) -> Narrative:
             parts.append(f"预算执行率分值{figure(ex.weight, points)}分")
         if ex is not None and ex.score is not None:
             parts.append(f"得分{figure(ex.score, points)}分")
-        if p.total_score is not None:
-            parts.append(f"自评总分{figure(p.total_score, points)}分")
-        if p.grade:
-            parts.append(f"评分等级为{clean(p.grade)}")
+        if over_maximum(p, maximum):
+            parts.append(over_maximum_note(maximum or Decimal(0)).removeprefix("注：本表的").rstrip("。"))
+        else:
+            if p.total_score is not None:
+                parts.append(f"自评总分{figure(p.total_score, points)}分")
+            if p.grade:
+                parts.append(f"评分等级为{clean(p.grade)}")
         blocks.append(Block(_join(parts) + "。" if parts else "表中未填写自评得分。"))
     blocks.append(Block(f"{chinese_number(len(doc.projects) + 1)}、绩效自评结果拟应用和公开情况", 1))
     blocks.append(Block(_USE_AND_DISCLOSURE))
@@ -308,10 +320,10 @@ def _declaration(doc: Document, style: Style) -> Narrative:
     return Narrative(f"{year}项目绩效目标申报说明", tuple(blocks), f"附件：{Kind.TARGET_DECLARATION.label}")
 
 
-def narrative(doc: Document, style: Style) -> Narrative:
-    """The written report of a document, by its kind."""
+def narrative(doc: Document, style: Style, maximum: Decimal | None = None) -> Narrative:
+    """The written report of a document, by its kind; a total above ``maximum`` is not quoted."""
     if doc.kind is Kind.TRANSFER_SELF_EVALUATION:
         return _transfer(doc, style)
     if doc.kind is Kind.TARGET_DECLARATION:
         return _declaration(doc, style)
-    return _self_evaluation(doc, style)
+    return _self_evaluation(doc, style, maximum)

@@ -18,7 +18,8 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 
-from jixiao.core.model import Document, Kind
+from jixiao.core.model import Document, Kind, Project
+from jixiao.core.scoring import RulePack, resolve_pack
 
 
 class Style(StrEnum):
@@ -135,7 +136,8 @@ class Report:
     """Everything the renderers print for one document, decided once.
 
     The forms are built with the report; the narrative and the open-data tables when first asked
-    for, since a spreadsheet export needs neither.
+    for, since a spreadsheet export needs neither. ``maximum`` is the rule pack's total (100): a
+    total above it is never printed (:func:`over_maximum`).
     """
 
     document: Document
@@ -144,6 +146,7 @@ class Report:
     summary: Form
     forms: tuple[Form, ...]
     money_unit: str | None
+    maximum: Decimal | None = None
 
     @property
     def kind(self) -> Kind:
@@ -160,7 +163,7 @@ class Report:
         """The written report (绩效自评报告 or 申报说明)."""
         from jixiao.exporters import narrative
 
-        return narrative.narrative(self.document, self.style)
+        return narrative.narrative(self.document, self.style, self.maximum)
 
     @cached_property
     def tables(self) -> tuple[DataTable, ...]:
@@ -195,6 +198,31 @@ def figure(value: Decimal, places: int, *, grouping: bool = False, percent: bool
     shown = value.quantize(quantum) if value.is_finite() else value
     text = f"{shown:,.{places}f}" if grouping else f"{shown:.{places}f}"
     return text + "%" if percent else text
+
+
+def over_maximum(p: Project, maximum: Decimal | None) -> bool:
+    """True when a form's total cannot be: its weights, its printed total or its scores add up beyond ``maximum``.
+
+    Such a form was stored before totals were checked (issue 11, item 3); a printout says so instead of
+    printing a 109.09 with grade 优 out of 100.
+    """
+    if maximum is None or p.execution is None:
+        return False
+    weights = [i.weight for i in p.indicators]
+    scores = [i.score for i in p.indicators if i.score is not None]
+    totals = [p.total_score, sum(scores, p.execution.score or Decimal(0)) if scores else None]
+    if p.execution.weight is not None and weights and all(w is not None for w in weights):
+        totals.append(sum((w for w in weights if w is not None), p.execution.weight))
+    return any(t is not None and t > maximum for t in totals)
+
+
+def over_maximum_note(maximum: Decimal) -> str:
+    """The footnote of a form whose total cannot be printed."""
+    shown = f"{maximum.normalize():f}"
+    return (
+        f"注：本表的分值合计、自评总分或各项得分之和超过满分 {shown} 分，不可能成立，"
+        "总分和评分等级不予印出，须更正后重新公开。"
+    )
 
 
 def chinese_number(n: int) -> str:
@@ -239,14 +267,17 @@ def auto_style(doc: Document) -> Style:
     return Style.SELF_2022
 
 
-def build_report(doc: Document, style: Style | None = None) -> Report:
+def build_report(doc: Document, style: Style | None = None, pack: RulePack | str | None = None) -> Report:
     """The report of a document: its forms, summary, narrative and open-data tables.
 
     ``style`` chooses the self-evaluation layout; by default :func:`auto_style` decides. A style
     that does not fit the document's kind (a 2022 self-evaluation layout for a declaration) is
-    replaced by the kind's own.
+    replaced by the kind's own. ``pack`` is the rule pack whose total no printed total may exceed
+    (the default pack when None).
     """
     from jixiao.exporters import layouts
+
+    maximum = resolve_pack(pack).total_weight
 
     chosen = style or auto_style(doc)
     if doc.kind is not Kind.SELF_EVALUATION or chosen not in (Style.SELF_2022, Style.SELF_2024):
@@ -259,7 +290,8 @@ def build_report(doc: Document, style: Style | None = None) -> Report:
         document=doc,
         style=chosen,
         title=f"{year}{doc.kind.label}",
-        summary=layouts.summary(doc, chosen),
-        forms=layouts.forms(doc, chosen),
+        summary=layouts.summary(doc, chosen, maximum),
+        forms=layouts.forms(doc, chosen, maximum),
         money_unit=money_unit,
+        maximum=maximum,
     )

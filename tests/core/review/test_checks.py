@@ -35,6 +35,8 @@ def pair(earlier: Document, later: Document) -> Callable[[], Docs]:
 E = evaluation()
 P = declaration()
 SHORT = with_indicator(E, 0, actual="1次", score="10", deviation="受场地限制只举办 1 次。")
+# a declaration whose weights are set, as the web's editor sets them: 产出 50, 效益 30, 满意度 10 = 90
+WP = declaration(indicators=tuple(replace(i, actual=None, score=None) for i in E.indicators))
 OVER = with_indicator(E, 0, actual="3次", deviation="需求旺盛，增开一次。")
 
 # code -> (triggers, does not trigger); the second is a near miss wherever one exists.
@@ -83,6 +85,18 @@ CASES: dict[str, tuple[Callable[[], Docs], Callable[[], Docs]]] = {
         single(decl_doc(replace(P, indicators=(*P.indicators, P.indicators[0])))),
         single(decl_doc(replace(P, indicators=(*P.indicators, replace(P.indicators[0], name="专题培训次数"))))),
     ),
+    "weight-out-of-range": (
+        single(decl_doc(with_indicator(WP, 0, weight="500"))),
+        single(decl_doc(with_indicator(with_indicator(WP, 0, weight="90"), 1, weight="0.00001"))),
+    ),
+    "indicator-share-mismatch": (
+        single(decl_doc(with_indicator(WP, 0, weight="30"))),
+        single(decl_doc(WP)),
+    ),
+    "level1-share-differs": (
+        single(decl_doc(with_indicator(with_indicator(WP, 0, weight="25"), 3, weight="25"))),
+        single(decl_doc(WP)),
+    ),
     "funds-do-not-add-up": (
         single(decl_doc(replace(P, funds=replace(P.funds, other=FundRow(requested=D("10")))))),
         single(
@@ -124,6 +138,10 @@ CASES: dict[str, tuple[Callable[[], Docs], Callable[[], Docs]]] = {
         single(eval_doc()),
     ),
     "weights-do-not-add-up": (single(eval_doc(with_indicator(E, 0, weight="25"))), single(eval_doc())),
+    "total-over-maximum": (
+        single(eval_doc(evaluation(total_score=D("109.09")))),
+        single(eval_doc(evaluation(total_score=D("100.00")))),
+    ),
     "total-mismatch": (single(eval_doc(evaluation(total_score=D("95.00")))), single(eval_doc())),
     "total-rounding": (
         single(eval_doc(evaluation(total_score=D("99.51")))),

@@ -89,3 +89,39 @@ def test_not_scorable_with_a_reason(target: str, actual: str | None, reason: str
 def test_phrases_need_the_pack_to_accept_them() -> None:
     """Without a similarity threshold (pack: same_phrase_is_met = false) a phrase is not scorable."""
     assert not assess("建立健全", "建立健全", "target/actual", None).scorable
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "met"),
+    [
+        ("2026年10月底前", "9月25日上线", True),  # the issue's case: the actual names no year, the target's applies
+        ("2026年10月底前", "2026年11月5日上线", False),
+        ("10月底前", "2026年10月31日", True),  # a limit includes the day it names
+        ("年底前", "12月20日完成", True),
+        ("2026年6月30日前", "2026-06-30", True),  # an ISO date, as a spreadsheet writes it
+        ("6月30日前完成", "7月1日上线", False),
+        ("2026年10月底前", "2027年1月", False),  # a whole month, all of it after the deadline
+        ("2026年12月", "已于2026年12月8日完成验收", True),  # a date target is a deadline for the whole month
+    ],
+)
+def test_deadlines_are_met_or_missed_by_the_dates(target: str, actual: str, met: bool) -> None:
+    """A 时限 target against an actual that names a date: met (completion 1) or missed (0), with both dates said."""
+    a = assess(target, actual)
+    assert a.scorable and a.rule == "deadline" and a.met is met
+    assert a.completion == (1 if met else 0)
+    assert target in a.detail and ("按时完成" if met else "晚于期限") in a.detail
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "reason"),
+    [
+        ("9月15日前", "9月完成", "只写到月份"),  # September: before or after the 15th?
+        ("10月前", "9月25日", "该月1日前还是月底前"),  # 10月前 is read neither way
+        ("2026年10月底前", "按时完成", "没有写明完成日期"),
+        ("2026年10月底前", "2026年11月底前", "期限"),  # an actual that is itself a limit later than the target
+    ],
+)
+def test_dates_that_cannot_decide_are_not_guessed(target: str, actual: str, reason: str) -> None:
+    """A date too coarse, an ambiguous 月前, or no date at all: not scorable, with the reason."""
+    a = assess(target, actual)
+    assert not a.scorable and a.reason is not None and reason in a.reason

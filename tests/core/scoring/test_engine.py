@@ -6,8 +6,10 @@ import json
 from dataclasses import replace
 from decimal import Decimal
 
-from jixiao.core.model import Document, Execution, FundRow, Funds, Kind
-from jixiao.core.scoring import load_pack, score_document, score_project
+import pytest
+
+from jixiao.core.model import Document, Execution, FundRow, Funds, Indicator, Kind
+from jixiao.core.scoring import load_pack, score_document, score_indicator, score_project
 from tests.core.review.builders import evaluation, ind, with_indicator
 
 D = Decimal
@@ -99,3 +101,18 @@ def test_scores_serialise_without_floats() -> None:
     project = data["projects"][0]
     assert project["total_suggested"] == "99.50" and project["execution"]["suggested"] == "9.50"
     assert isinstance(json.loads(text)["projects"][0]["indicators"][0]["suggested"], str)
+
+
+@pytest.mark.parametrize("pack", ["mof-2020", "mof-2021-core"])
+def test_a_deadline_scores_full_weight_when_met_and_nothing_when_missed(pack: str) -> None:
+    """The pack's indicator.deadline rule: met-or-not, cited in the explanation (no 60% pass line applies)."""
+    rules = load_pack(pack)
+    on_time = Indicator(
+        "产出指标", "时效指标", "系统上线时间", "2026年10月底前", "9月25日上线", Decimal(10), Decimal(10)
+    )
+    late = replace(on_time, actual="2026年11月2日上线")
+    met, missed = score_indicator(on_time, 0, rules), score_indicator(late, 0, rules)
+    assert (met.suggested, met.differs) == (Decimal("10.00"), False)
+    assert (missed.suggested, missed.differs) == (Decimal("0.00"), True)
+    assert missed.rule == f"{pack}:indicator.deadline"
+    assert "晚于期限" in missed.explanation and rules.source.document in missed.explanation

@@ -79,6 +79,14 @@ def test_unknown_pack_is_a_clear_error() -> None:
         ('completion = "target/actual"', 'completion = "actual/target"', "indicator.reverse.completion"),
         ('[[90, "优"], [80, "良"], [60, "中"], [0, "差"]]', '[[80, "良"], [90, "优"], [0, "差"]]', "grades.bands"),
         ("score_tolerance = 0.01", 'score_tolerance = "0.01"', "thresholds.score_tolerance"),
+        ('split = "error"', 'split = "off"', "shares.split"),  # the 10/90 split is never unchecked
+        ('level1 = "info"', 'level1 = "sometimes"', "shares.level1"),
+        ('"产出" = 50', '"产出" = 60', "weights.split"),  # a default split must make the 90 points
+        (
+            'rule = "met-or-not"\nbasis = "Decision：时限',
+            'rule = "linear"\nbasis = "Decision：时限',
+            "indicator.deadline",
+        ),
     ],
 )
 def test_a_malformed_pack_is_refused_with_the_key(old: str, new: str, where: str) -> None:
@@ -100,3 +108,20 @@ def test_an_alternative_reverse_formula_is_a_one_line_change() -> None:
     """Switching the reverse formula to linear-to-zero-at-double is data, not code."""
     text = _text("mof-2020").replace('completion = "target/actual"', 'completion = "linear-to-zero-at-double"', 1)
     assert parse_pack(text, "mof-2020").reverse_completion == "linear-to-zero-at-double"
+
+
+@pytest.mark.parametrize("name", ["mof-2020", "mof-2021-core"])
+def test_how_strictly_the_weights_are_checked_is_pack_data(name: str) -> None:
+    """[shares]: the 10/90 split is an error, the level-1 split a notice (forms differ widely); deadlines met-or-not."""
+    pack = load_pack(name)
+    assert (pack.split_check, pack.level1_check, pack.deadline) == ("error", "info", "met-or-not")
+    bases = {b.key: b for b in pack.bases}
+    assert "一级指标" in bases["shares"].basis and bases["shares"].article
+    assert "时限" in bases["indicator.deadline"].basis
+
+
+def test_a_pack_may_make_the_level1_split_binding_or_leave_it_unchecked() -> None:
+    """A province that fixes its level-1 shares says level1 = "error"; one that does not care says "off"."""
+    text = _text("mof-2020")
+    assert parse_pack(text.replace('level1 = "info"', 'level1 = "error"'), "mof-2020").level1_check == "error"
+    assert parse_pack(text.replace('level1 = "info"', 'level1 = "off"'), "mof-2020").level1_check == "off"

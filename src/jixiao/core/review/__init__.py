@@ -5,6 +5,7 @@ Public API::
     review_document(document, pack=None, *, source=None, project_packs=None) -> list[Finding]
     review_documents([(source, document), ...], pack=None, *, project_packs=None) -> list[Finding]
     link_projects([(source, document), ...]) -> list[ProjectLink]
+    blocking(findings) -> list[Finding]   # errors about figures that cannot be (IMPOSSIBLE codes)
     CHECKS, REGISTRY      # every check: code, severity, title, what it checks, basis
     Finding, Severity, Check
 
@@ -24,11 +25,13 @@ from jixiao.core.review.declaration import check_targets
 from jixiao.core.review.evaluation import check_evaluation
 from jixiao.core.review.findings import CHECKS, REGISTRY, SCOPES, Check, Finding, Severity
 from jixiao.core.review.money import check_execution, check_funds
+from jixiao.core.review.shares import IMPOSSIBLE, blocking, check_shares
 from jixiao.core.scoring.engine import PackLike, resolve_pack, score_project
 from jixiao.core.scoring.packs import load_pack
 
 __all__ = [
     "CHECKS",
+    "IMPOSSIBLE",
     "REGISTRY",
     "SCOPES",
     "Check",
@@ -36,6 +39,7 @@ __all__ = [
     "ProjectLink",
     "ProjectRef",
     "Severity",
+    "blocking",
     "compare_targets",
     "has_errors",
     "link_projects",
@@ -67,6 +71,7 @@ def review_document(
         check_targets(r, project, document.kind)
         check_funds(r, project)
         if document.kind is Kind.TARGET_DECLARATION:
+            check_shares(r, project, scored=False)
             continue
         score = score_project(project, rp)
         check_execution(r, project, score.execution)

@@ -21,6 +21,14 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+_STRICTNESS = {
+    "error": "错误（不能提交、批复、公开）",
+    "warning": "提醒",
+    "info": "提示",
+    "off": "不检查",
+}
+
+
 def _pack_section(pack: RulePack) -> list[str]:
     src = pack.source
     default = "（默认）" if pack.name == DEFAULT_PACK else ""
@@ -40,6 +48,8 @@ def _pack_section(pack: RulePack) -> list[str]:
     lines += [
         f"- 分值 weights：总分 {pack.total_weight} = 预算执行率 {pack.execution_weight} + "
         f"指标 {pack.indicator_weight}；默认 {split}；含成本指标 {with_cost}",
+        f"- 分值构成 shares：执行率与指标的构成（split）不符时为 {_STRICTNESS[pack.split_check]}；"
+        f"一级指标与默认分配（level1）不同时为 {_STRICTNESS[pack.level1_check]}",
         f"- 取整 rounding：{pack.rounding}，{pack.places} 位小数；自评分容差 {pack.score_tolerance}；"
         f"执行率得分容差 {pack.execution_score_tolerance}",
         f"- 预算执行率 execution：`{pack.execution_formula}`，以分值为上限"
@@ -52,6 +62,7 @@ def _pack_section(pack: RulePack) -> list[str]:
         + (f"（及格线 {pack.threshold_pct}%）" if pack.indicator_score != "proportional" else "")
         + f"；正向 `{pack.positive_completion}`；反向 `{pack.reverse_completion}`"
         + (f"（可选：{'、'.join(f'`{a}`' for a in pack.reverse_alternatives)}）" if pack.reverse_alternatives else ""),
+        f"- 时限指标 deadline：`{pack.deadline}`（不晚于期限得满分，逾期 0 分）",
         f"- 定性指标 tiers：{tiers}；建议分取档内上限，自评分落在闭区间内即视为一致",
         f"- 满意度 satisfaction：`{pack.satisfaction_formula}`"
         + (
@@ -86,7 +97,9 @@ def rules_markdown() -> str:
         "",
         "## 规则包（Rule packs）",
         "",
-        "规则包是带版本的数据文件，写明所依据的官方文件。文档或项目可以指定规则包，未指定时使用默认包。",
+        "规则包是带版本的数据文件，写明所依据的官方文件。文档或项目可以指定规则包，未指定时使用默认包。"
+        "网页中，各主管部门按年度适用的规则包由财政部门设定，每条记录保存并注明自己的规则包"
+        "（见 `docs/decisions/0006-rule-pack-per-department.md`）。",
         "",
     ]
     # Every shipped pack, default first by name order (mof-2020 sorts before mof-2021-core).

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from jixiao.core.model import Indicator, Project
-from jixiao.core.review.findings import REGISTRY, Finding
+from jixiao.core.review.findings import REGISTRY, Finding, Severity
 from jixiao.core.scoring.packs import RulePack
 
 __all__ = [
@@ -118,12 +118,16 @@ class Reporter:
         field: str | None = None,
         expected: object = None,
         found: object = None,
+        severity: Severity | None = None,
     ) -> None:
-        """Record one finding of the registered check ``code`` on ``project`` (and ``indicator``)."""
+        """Record one finding of the registered check ``code`` on ``project`` (and ``indicator``).
+
+        ``severity`` overrides the registered one where the rule pack decides how strict a check is.
+        """
         self.findings.append(
             Finding(
                 code,
-                REGISTRY[code].severity,
+                severity or REGISTRY[code].severity,
                 project.name,
                 project.unit,
                 indicator.name if indicator else None,

@@ -16,6 +16,7 @@ from difflib import SequenceMatcher
 
 from jixiao.core.model import Indicator, Kind, Project
 from jixiao.core.review.context import Reporter, text_key
+from jixiao.core.review.shares import check_shares, check_total
 from jixiao.core.scoring.assess import show_number
 from jixiao.core.scoring.engine import IndicatorScore, ProjectScore
 from jixiao.core.scoring.formulas import HUNDRED, grade_for, quantize
@@ -238,19 +239,9 @@ def _check_project(r: Reporter, project: Project, score: ProjectScore, scored: b
                 f"项目“{project.name}”有 {len(missing)} 个指标没有填写{label}：{names}。",
                 field=f"indicators.{field}",
             )
-    exec_weight = project.execution.weight if project.execution else None
-    if inds and exec_weight is not None and all(w is not None for w in weights):
-        total_weight = sum((w for w in weights if w is not None), Decimal(0)) + exec_weight
-        if total_weight != pack.total_weight:
-            r.add(
-                "weights-do-not-add-up",
-                project,
-                f"各指标分值与预算执行率分值之和为 {show_number(total_weight)} 分，"
-                f"不等于总分 {show_number(pack.total_weight)} 分。",
-                field="indicators.weight",
-                expected=pack.total_weight,
-                found=total_weight,
-            )
+    # the weights against the pack's split, and a total beyond the pack's maximum (shares.py)
+    check_shares(r, project, scored=True)
+    check_total(r, project, score)
     complete = execution is not None and execution.recorded is not None and all(i.score is not None for i in inds)
     if project.total_score is not None and complete and score.total_recorded is not None:
         gap = project.total_score - score.total_recorded

@@ -181,6 +181,32 @@ CHECKS: tuple[Check, ...] = (
         f"{_R5}：duplicate indicators",
     ),
     Check(
+        "weight-out-of-range",
+        E,
+        "targets",
+        "指标分值超出范围",
+        "每个指标的分值应大于 0、不超过全部指标的分值（规则包 weights.indicators，90 分）。",
+        "规则包 weights",
+    ),
+    Check(
+        "indicator-share-mismatch",
+        E,
+        "targets",
+        "分值构成与规则包不符",
+        "各指标分值合计应等于规则包的指标分值（90 分），自评表的预算执行率分值应等于规则包的执行率分值（10 分）。"
+        "严重程度由规则包 shares.split 决定。",
+        "财预〔2020〕10号 第十六条；规则包 weights、shares",
+    ),
+    Check(
+        "level1-share-differs",
+        N,
+        "targets",
+        "一级指标分值与规则包的分配不同",
+        "产出、效益、满意度（及成本）指标的分值合计与规则包的默认分配不同（如产出 50、效益 30、满意度 10）。"
+        "实际表格常有调整，默认只作提示；严重程度由规则包 shares.level1 决定。",
+        "财预〔2020〕10号 第十六条；财预〔2021〕101号；规则包 weights.split、shares",
+    ),
+    Check(
         "funds-do-not-add-up",
         E,
         "targets",
@@ -216,11 +242,20 @@ CHECKS: tuple[Check, ...] = (
     Check("score-out-of-range", E, "evaluation", "得分超出分值范围", "每项得分应在 0 到该项分值之间。", _R5),
     Check(
         "weights-do-not-add-up",
-        W,
+        E,
         "evaluation",
         "分值合计不等于总分",
-        "各指标分值与预算执行率分值之和应为 100 分。",
-        "财预〔2020〕10号；规则包 weights",
+        "各指标分值与预算执行率分值之和应为总分（100 分）；不等时总分可能超过满分。"
+        "严重程度由规则包 shares.split 决定。",
+        "财预〔2020〕10号；规则包 weights、shares",
+    ),
+    Check(
+        "total-over-maximum",
+        E,
+        "evaluation",
+        "总分超过满分",
+        "填报的总分或各项得分之和超过规则包的总分（100 分）：这样的总分和等级不可能成立，不能提交、批复或公开。",
+        "规则包 weights.total",
     ),
     Check(
         "total-mismatch",

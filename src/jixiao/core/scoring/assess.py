@@ -13,8 +13,10 @@ in Chinese, never a guess.
 
 from __future__ import annotations
 
+import calendar
 import functools
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from difflib import SequenceMatcher
 
@@ -28,6 +30,7 @@ from jixiao.core.targets import (
     Quantity,
     TargetValue,
     Tier,
+    When,
     parse_target,
 )
 
@@ -52,7 +55,8 @@ class Assessment:
     ``completion`` is 1 when the target is exactly met; for positive
     indicators it may exceed 1 (``exceeded_by`` is then completion − 1).
     ``rule`` names the comparison used: ``positive``, ``reverse``,
-    ``equal``, ``zero-target``, ``compound``, ``tier`` or ``same-phrase``.
+    ``equal``, ``zero-target``, ``compound``, ``tier``, ``same-phrase`` or
+    ``deadline`` (a date against a 时限 target: met or not, nothing between).
     """
 
     scorable: bool
@@ -196,6 +200,55 @@ def _compound(target: Compound, actual: TargetValue, method: str) -> Assessment:
     return Assessment(True, "compound", text, completion=completion, met=met, actual_is_inequality=inequality)
 
 
+# A year for dates that name none: a leap year, so that 2月29日 is a day like any other.
+_ANY_YEAR = 2000
+
+
+def _show_day(day: date, year_named: bool) -> str:
+    """A day as a person writes it: ``2026年10月31日``, or ``10月31日`` when no year was named."""
+    return (f"{day.year}年" if year_named else "") + f"{day.month}月{day.day}日"
+
+
+def _span(w: When, year: int | None) -> tuple[date, date]:
+    """The first and the last day a calendar point covers (a whole month, a whole year, or one day)."""
+    y = year if year is not None else _ANY_YEAR
+    if w.month is None:
+        return date(y, 1, 1), date(y, 12, 31)
+    if w.day is None:
+        return date(y, w.month, 1), date(y, w.month, calendar.monthrange(y, w.month)[1])
+    return date(y, w.month, w.day), date(y, w.month, w.day)
+
+
+def _deadline(t: Qualitative, a: Qualitative) -> Assessment:
+    """A 时限 target against an actual value that names a date: met when done by the last day the target allows."""
+    tw, aw = t.when, a.when
+    assert tw is not None  # only called for a dated target
+    if aw is None:
+        return _not_scorable(
+            f"指标值是时限（{t.phrase}），实际完成值“{a.phrase}”没有写明完成日期，无法判断是否按时完成"
+        )
+    for side, w, phrase in (("指标值", tw, t.phrase), ("实际完成值", aw, a.phrase)):
+        if w.ambiguous:
+            return _not_scorable(f"{side}“{phrase}”只写了月份和“前”，不能判断是该月1日前还是月底前")
+    # A date without a year belongs to the same year as the other side's (the form's budget year).
+    target_year, actual_year = tw.year or aw.year, aw.year or tw.year
+    deadline = _span(tw, target_year)[1]
+    first, last = _span(aw, actual_year)
+    if aw.by:  # "9月底前完成": done at some time up to that point
+        first = date.min
+    limit = _show_day(deadline, target_year is not None)
+    shown = f"指标值“{t.phrase}”即不晚于{limit}，实际完成值“{a.phrase}”"
+    if last <= deadline:
+        met = True
+    elif first > deadline:
+        met = False
+    else:
+        what = "只给出了一个期限" if aw.by else f"只写到{'年份' if aw.month is None else '月份'}"
+        return _not_scorable(f"实际完成值“{a.phrase}”{what}，无法判断是否在{limit}（含）以前完成")
+    verdict = "按时完成，达成" if met else "晚于期限，未达成"
+    return Assessment(True, "deadline", f"{shown}：{verdict}", completion=ONE if met else ZERO, met=met)
+
+
 def _phrase_key(text: str) -> str:
     return text.translate(_PHRASE_PUNCTUATION)
 
@@ -240,6 +293,9 @@ def assess(
         return _not_scorable(f"指标值是数值（{show_quantity(t)}），实际完成值“{a.text}”不是可比较的数值")
     if isinstance(t, Compound):
         return _compound(t, a, method)
+    if t.when is not None and isinstance(a, Qualitative) and a.when is not None:
+        # two dates: compared as dates, never as look-alike phrases (10月底前 and 11月底前 differ by a month)
+        return _deadline(t, a)
     if isinstance(a, Qualitative):
         # Forms often repeat the target phrase as the actual (建立健全 → 建立健全, typos included): that says "met".
         tk, ak = _phrase_key(t.phrase), _phrase_key(a.phrase)
@@ -253,5 +309,7 @@ def assess(
             )
         if t.family is Family.SCALE:
             return _not_scorable(f"指标值是评分等级（{t.phrase}），实际完成值“{a.phrase}”不是达成等级的表述")
+        if t.when is not None:
+            return _deadline(t, a)
         return _not_scorable(f"实际完成值“{a.phrase}”与指标值“{t.phrase}”表述不同，无法判断达成程度")
     return _not_scorable(f"指标值是文字表述（{t.phrase}），实际完成值是数值，无法判断达成程度")

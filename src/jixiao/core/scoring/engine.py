@@ -141,9 +141,14 @@ def score_indicator(indicator: Indicator, index: int, pack: RulePack) -> Indicat
         suggested = round_score(weight * share, pack)
         band = (suggested, suggested)
         key = "satisfaction" if satisfaction and pack.satisfaction_formula == "bands" else "indicator"
-        rule = f"{pack.name}:{key}.{a.rule}"
+        if a.rule == "deadline":
+            key = "indicator.deadline"
+        rule = f"{pack.name}:{key}.{a.rule}" if a.rule != "deadline" else f"{pack.name}:{key}"
         if share == ONE:
             text = f"{a.detail}；得满分 {suggested} 分" + _cite(pack, key)
+        elif a.rule == "deadline":
+            # a missed deadline has no ratio to show: the pack's rule is met or not
+            text = f"{a.detail}；时限指标只分按时与逾期，得 {suggested} 分" + _cite(pack, key)
         else:
             text = (
                 f"{a.detail}；{_quantity_formula(a, weight, share, pack)}，{describe_rounding(pack)}得 {suggested} 分"

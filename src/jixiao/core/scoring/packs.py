@@ -47,6 +47,10 @@ INDICATOR_SCORES = ("proportional", "threshold-linear")
 POSITIVE_COMPLETIONS = ("actual/target",)
 REVERSE_COMPLETIONS = ("target/actual", "linear-to-zero-at-double")
 SATISFACTION_FORMULAS = ("indicator", "bands")
+# How a weight rule is enforced: an error blocks submission, approval and publication; a warning or an
+# info finding only tells (as 提醒 or 提示); "off" does not check at all.
+SPLIT_CHECKS = ("error", "warning")
+LEVEL1_CHECKS = ("error", "warning", "info", "off")
 
 
 class PackError(JixiaoError):
@@ -118,6 +122,9 @@ class RulePack:
     reverse_alternatives: tuple[str, ...]
     equal_above_target: str
     zero_target: str
+    deadline: str
+    split_check: str
+    level1_check: str
     tiers: tuple[tuple[Tier, Decimal, Decimal], ...]
     same_phrase_is_met: bool
     phrase_similarity: Decimal
@@ -154,6 +161,10 @@ class RulePack:
     def applies_to(self, year: int | None) -> bool:
         """True when ``year`` lies in the pack's years (an unknown year always fits)."""
         return year is None or self.years[0] <= year <= self.years[1]
+
+    def level1_split(self, with_cost: bool) -> tuple[tuple[str, Decimal], ...]:
+        """The default level-1 shares of the indicator points: with 成本 when the tree has cost indicators."""
+        return self.split_with_cost if with_cost else self.split
 
 
 # --- reading ----------------------------------------------------------------
@@ -269,6 +280,8 @@ def parse_pack(text: str, name: str) -> RulePack:
     reverse = r.table(indicator, "reverse", "indicator.")
     equal = r.table(indicator, "equal", "indicator.")
     zero = r.table(indicator, "zero_target", "indicator.")
+    deadline = r.table(indicator, "deadline", "indicator.")
+    shares = r.table(data, "shares")
     qualitative = r.table(data, "qualitative")
     tiers_raw = r.table(qualitative, "tiers", "qualitative.")
     satisfaction = r.table(data, "satisfaction")
@@ -324,6 +337,14 @@ def parse_pack(text: str, name: str) -> RulePack:
         raise r.fail("indicator.equal.above_target", " met")
     if r.text(zero, "rule", "indicator.zero_target.") != "met-or-not":
         raise r.fail("indicator.zero_target.rule", " met-or-not")
+    if r.text(deadline, "rule", "indicator.deadline.") != "met-or-not":
+        raise r.fail("indicator.deadline.rule", " met-or-not")
+    split_check = r.choice(shares, "split", SPLIT_CHECKS, "shares.")
+    level1_check = r.choice(shares, "level1", LEVEL1_CHECKS, "shares.")
+    for key in ("split", "split_with_cost"):
+        # a default split that does not make the indicator points could never be met
+        if sum((v for _, v in _split(r, weights, key)), Decimal(0)) != ind_weight:
+            raise r.fail(f"weights.{key}", f"合计等于指标分值 {ind_weight} 的一级指标分配")
     if r.text(qualitative, "suggested", "qualitative.") != "top" or qualitative.get("accept") != "closed-band":
         raise r.fail("qualitative", 'suggested = "top" 且 accept = "closed-band"')
     same_phrase = qualitative.get("same_phrase_is_met")
@@ -339,6 +360,8 @@ def parse_pack(text: str, name: str) -> RulePack:
         _basis(r, reverse, "indicator.reverse", str(reverse.get("completion"))),
         _basis(r, equal, "indicator.equal", "above_target = met"),
         _basis(r, zero, "indicator.zero_target", "met-or-not"),
+        _basis(r, deadline, "indicator.deadline", "met-or-not"),
+        _basis(r, shares, "shares", f"split = {split_check}, level1 = {level1_check}"),
         _basis(r, qualitative, "qualitative", "tiers, top of band"),
         _basis(r, satisfaction, "satisfaction", satisfaction_formula),
         _basis(r, grades_raw, "grades", " / ".join(f"{g.grade}≥{g.min_score}" for g in grades)),
@@ -375,6 +398,9 @@ def parse_pack(text: str, name: str) -> RulePack:
         reverse_alternatives=tuple(alternatives),
         equal_above_target="met",
         zero_target="met-or-not",
+        deadline="met-or-not",
+        split_check=split_check,
+        level1_check=level1_check,
         tiers=tuple(tiers),
         same_phrase_is_met=same_phrase,
         phrase_similarity=r.number(qualitative, "phrase_similarity", "qualitative."),

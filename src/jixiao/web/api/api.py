@@ -44,6 +44,7 @@ from jixiao.web.cycle.documents import declaration_document, evaluation_document
 from jixiao.web.cycle.intake import YEARS, DocumentProblems, problems_of
 from jixiao.web.cycle.loader import LoadError
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
+from jixiao.web.cycle.packs import record_pack
 
 DESCRIPTION = """\
 预算绩效管理（jixiao 绩效）的程序接口。
@@ -156,8 +157,9 @@ def _record(request: HttpRequest, rec: Declaration | SelfEvaluation) -> HttpResp
     return HttpResponse(text, content_type=api.get_content_type())
 
 
-def _findings(document: Any) -> dict[str, Any]:
-    items = [f.to_dict() for f in review_document(document)]
+def _findings(document: Any, rec: Declaration | SelfEvaluation) -> dict[str, Any]:
+    # by the record's own rule pack, as its pages show them
+    items = [f.to_dict() for f in review_document(document, record_pack(rec))]
     return {"count": len(items), "items": items}
 
 
@@ -192,7 +194,8 @@ def get_evaluation(request: HttpRequest, id: Id) -> HttpResponse:
 )
 def declaration_findings(request: HttpRequest, id: Id) -> dict[str, Any]:
     """What the review checks find in a declaration."""
-    return _findings(declaration_document(_declaration(request, id)))
+    decl = _declaration(request, id)
+    return _findings(declaration_document(decl), decl)
 
 
 @api.get(
@@ -203,7 +206,8 @@ def declaration_findings(request: HttpRequest, id: Id) -> dict[str, Any]:
 )
 def evaluation_findings(request: HttpRequest, id: Id) -> dict[str, Any]:
     """What the review checks find in a self-evaluation."""
-    return _findings(evaluation_document(_evaluation(request, id)))
+    ev = _evaluation(request, id)
+    return _findings(evaluation_document(ev), ev)
 
 
 # -- review actions --------------------------------------------------------------------------------

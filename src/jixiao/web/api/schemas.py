@@ -206,6 +206,11 @@ def _bounds(digits: tuple[int, int]) -> dict[str, int]:
     return {"exclusiveMaximum": top, "exclusiveMinimum": -top}
 
 
+def _points(digits: tuple[int, int]) -> dict[str, int]:
+    """A weight's or a score's bounds: never below zero (intake refuses it), within the column."""
+    return {"exclusiveMaximum": 10 ** (digits[0] - digits[1]), "minimum": 0}
+
+
 def link_documents(node: Any) -> Any:
     """The OpenAPI schema with every place marked as a document pointing at the ``Document`` component."""
     if isinstance(node, dict):
@@ -256,12 +261,13 @@ def _tighten(defs: dict[str, Any], name: str) -> None:
     for key, digits in intake.ROW_NUMBERS.items():
         _limit(defs[f"{name}FundRow"]["properties"][key], "number", **_bounds(digits))
     for key in ("weight", "rate_pct", "score"):
-        _limit(defs[f"{name}Execution"]["properties"][key], "number", **_bounds(intake.SCORE))
+        bounds = _bounds(intake.SCORE) if key == "rate_pct" else _points(intake.SCORE)
+        _limit(defs[f"{name}Execution"]["properties"][key], "number", **bounds)
     indicator = defs[f"{name}Indicator"]
     indicator["required"] = ["level1", "name"]
     _texts(indicator, intake.INDICATOR_TEXT)
     for key in ("weight", "score"):
-        _limit(indicator["properties"][key], "number", **_bounds(intake.SCORE))
+        _limit(indicator["properties"][key], "number", **_points(intake.SCORE))
     _texts(defs[f"{name}FundManagementRow"], intake.FUND_MANAGEMENT_TEXT)
 
 

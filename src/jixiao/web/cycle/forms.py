@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 
+from jixiao.core.scoring import RulePack, load_pack
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
-from jixiao.web.cycle.services import DECLARATION_FIELDS, EVALUATION_FIELDS, EvaluationRowInput, IndicatorInput
+from jixiao.web.cycle.services import (
+    DECLARATION_FIELDS,
+    EVALUATION_FIELDS,
+    EvaluationRowInput,
+    IndicatorInput,
+    check_weight,
+)
 from jixiao.web.forms import DateInput, KeepsOmittedFields
 
 LEVEL1_CHOICES = [(v, v) for v in ("成本指标", "产出指标", "效益指标", "满意度指标")]
@@ -54,15 +63,25 @@ class DeclarationForm(KeepsOmittedFields):
 
 
 class IndicatorForm(forms.Form):
-    """One indicator row of the tree editor."""
+    """One indicator row of the tree editor; its weight within the record's rule pack (above 0, at most 90)."""
 
     level1 = forms.ChoiceField(label="一级指标", choices=LEVEL1_CHOICES)
     level2 = forms.CharField(label="二级指标", max_length=60)
     name = forms.CharField(label="三级指标", max_length=300)
     target = forms.CharField(label="年度指标值", max_length=300)
-    weight = forms.DecimalField(
-        label="分值", max_digits=7, decimal_places=2, min_value=0, max_value=100, required=False
-    )
+    weight = forms.DecimalField(label="分值", max_digits=7, decimal_places=2, required=False)
+
+    def __init__(self, *args: Any, pack: RulePack | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pack = pack or load_pack()
+        # the browser's own range check says the same as the server's (the input's min and max)
+        self.fields["weight"].widget.attrs.update({"min": "0.01", "max": str(self.pack.indicator_weight)})
+
+    def clean_weight(self) -> Decimal | None:
+        """A weight no form could print (0, -5, 500) is refused here, as in an adjustment."""
+        weight: Decimal | None = self.cleaned_data.get("weight")
+        check_weight(weight, self.pack)
+        return weight
 
     # what a person types into a row; 一级指标 is a list that always has a choice, and the editor
     # copies 二级指标 from the row above into an added row
@@ -105,6 +124,15 @@ class EvaluationForm(KeepsOmittedFields):
         model = SelfEvaluation
         fields = list(EVALUATION_FIELDS)
         widgets = {"outcome": forms.Textarea(attrs={"rows": 4})}
+
+    # points and rates below zero exist on no form (the rows' scores are held the same way)
+    NON_NEGATIVE = ("rate_pct", "execution_weight", "execution_score", "total_score")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.NON_NEGATIVE:
+            self.fields[name].validators.append(MinValueValidator(0))
+            self.fields[name].widget.attrs["min"] = "0"
 
 
 class EvaluationRowForm(forms.Form):

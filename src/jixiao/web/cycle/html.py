@@ -80,7 +80,11 @@ ROW = (
     ' aria-label="{name} 实际完成值"{actual_invalid}>{actual_errors}</td>'
     '<td class="num"><input type="number" name="{p}-score" value="{score}" step="0.01" min="0" id="id_{p}-score"'
     ' aria-label="{name} 得分"{score_invalid}>{score_errors}</td>'
-    '<td class="suggestion" aria-live="polite">{suggestion}<div class="row-findings">{findings}</div></td>'
+    '<td class="suggestion" aria-live="polite">{suggestion}'
+    # 采用建议分 posts the form (the server fills the score) or, with JavaScript, fills it in place
+    '<button type="submit" name="adopt" value="{n}" class="button adopt" formnovalidate'
+    ' aria-label="{name} 采用建议分"{adopt_disabled}>采用建议分</button>'
+    '<div class="row-findings">{findings}</div></td>'
     '<td><textarea name="{p}-deviation" cols="40" rows="2" id="id_{p}-deviation"'
     ' aria-label="{name} 偏差原因分析及改进措施">{deviation}</textarea>'
     '<div class="reason-box"><textarea name="{p}-score_reason" cols="40" rows="2" id="id_{p}-score_reason"'
@@ -119,6 +123,7 @@ def evaluation_rows_html(table: Iterable[tuple[Any, dict[str, Any], Any, Sequenc
                 actual_errors=errors.get("actual") or "",
                 score_errors=errors.get("score") or "",
                 suggestion=suggestion,
+                adopt_disabled=mark_safe("" if score and score.suggested is not None else " disabled"),
                 findings=findings_html(findings),
             )
         )

@@ -172,6 +172,8 @@ def _project(p: Project, path: str, transfer: bool) -> Iterator[Problem]:
     if p.execution is not None:
         for column in ("weight", "rate_pct", "score"):
             yield from _number(getattr(p.execution, column), f"{path}.execution.{column}", SCORE)
+        for column in ("weight", "score"):
+            yield from _points(getattr(p.execution, column), f"{path}.execution.{column}")
     yield from _number(p.total_score, f"{path}.total_score", SCORE)
     for n, row in enumerate(p.fund_management or ()):
         for key, limit in FUND_MANAGEMENT_TEXT.items():
@@ -185,6 +187,8 @@ def _project(p: Project, path: str, transfer: bool) -> Iterator[Problem]:
             yield from _text(getattr(indicator, key), f"{where}.{key}", limit)
         yield from _number(indicator.weight, f"{where}.weight", SCORE)
         yield from _number(indicator.score, f"{where}.score", SCORE)
+        yield from _points(indicator.weight, f"{where}.weight")
+        yield from _points(indicator.score, f"{where}.score")
 
 
 def _text(value: str | None, path: str, limit: int) -> Iterator[Problem]:
@@ -205,6 +209,12 @@ def _number(value: Decimal | None, path: str, digits: tuple[int, int]) -> Iterat
     whole = total - places
     if value.adjusted() >= whole or value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP).adjusted() >= whole:
         yield Problem(path, f"数值过大：整数部分最多 {whole} 位，实为 {value}")
+
+
+def _points(value: Decimal | None, path: str) -> Iterator[Problem]:
+    # a weight or a score below zero exists on no form; the rest of the range is the review's (by the rule pack)
+    if value is not None and value.is_finite() and value < 0:
+        yield Problem(path, f"分值和得分不能为负数，实为 {value}")
 
 
 def problems_of(exc: DocumentProblems) -> list[dict[str, Any]]:

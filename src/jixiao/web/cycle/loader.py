@@ -19,7 +19,8 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 
 from jixiao.core.model import Document, Kind, Project
-from jixiao.core.workflow import State
+from jixiao.core.review import blocking
+from jixiao.core.workflow import STATE_LABELS, State
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.models import (
@@ -31,6 +32,7 @@ from jixiao.web.cycle.models import (
     SourceFile,
     StateChange,
 )
+from jixiao.web.cycle.packs import pack_for_unit
 from jixiao.web.cycle.printed import split_printed
 from jixiao.web.cycle.services import _publish, ensure_project, refresh_findings
 from jixiao.web.orgs.models import Organization
@@ -131,6 +133,7 @@ def _declaration(
         year=year,
         state=state.value,
         kind=Declaration.Kind.TRANSFER if transfer else Declaration.Kind.PROJECT,
+        rule_pack=pack_for_unit(unit, year),
         central_department=project.central_department or "",
         fund_users=(project.unit or "") if transfer else "",
         nature=project.nature or "",
@@ -171,6 +174,7 @@ def _evaluation(decl: Declaration, project: Project, state: State, origin: Origi
     ev = _create(
         SelfEvaluation,
         declaration=decl,
+        rule_pack=decl.rule_pack,  # the same department and year: the same pack
         state=state.value,
         money_unit=project.money_unit or "元",
         **{
@@ -256,13 +260,18 @@ def load_document(
                 ev = _evaluation(decl, project, state, origin)
                 result.declarations.append(decl)
                 result.evaluations.append(ev)
-                _audit_import(ctx, decl, unit, source, decl_state)
+                _audit_import(ctx, decl, unit, source, decl_state, targets_of_evaluation=True)
                 _audit_import(ctx, ev, unit, source, state)
         return result
 
 
 def _audit_import(
-    ctx: Context, obj: Declaration | SelfEvaluation, unit: Organization, source: tuple[str, str], state: State
+    ctx: Context,
+    obj: Declaration | SelfEvaluation,
+    unit: Organization,
+    source: tuple[str, str],
+    state: State,
+    targets_of_evaluation: bool = False,
 ) -> None:
     StateChange.objects.create(
         declaration=obj if isinstance(obj, Declaration) else None,
@@ -273,7 +282,17 @@ def _audit_import(
         comment=f"由文件 {source[0]} 导入" if source[0] else "导入",
         by=ctx.user if ctx.user is not None else None,
     )
-    refresh_findings(obj)
+    impossible = blocking(refresh_findings(obj))
+    if impossible and state is not State.DRAFT:
+        # an approved or published record must never carry a figure that cannot be (issue 11, item 3)
+        name = obj.project.name if isinstance(obj, Declaration) else obj.declaration.project.name
+        where = f"{source[0]}「{name}」" if source[0] else f"「{unit.name}」的项目「{name}」"
+        reasons = "；".join(f.message.rstrip("。") for f in impossible)
+        # a self-evaluation's targets are loaded as approved whatever state it takes itself: say so
+        with_evaluation = "（导入自评表时，其绩效目标按已批复导入）" if targets_of_evaluation else ""
+        raise LoadError(
+            f"{where}：{reasons}。不能以“{STATE_LABELS[state]}”状态导入{with_evaluation}，请更正原表后重新导入。"
+        )
     if state is State.PUBLISHED:
         _publish(ctx, obj)
     record(

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from jixiao.core.scoring import DEFAULT_PACK
 from jixiao.core.workflow import STATE_LABELS, State
 from jixiao.web.orgs.models import Organization
 
@@ -99,7 +100,7 @@ class SourceFile(models.Model):
 
 
 class Source(models.Model):
-    """Where an imported record came from: the file, its hash, and the line."""
+    """Where an imported record came from: the file, its hash, and the line; and the rules it is scored by."""
 
     file_name = models.CharField("文件名", max_length=255, blank=True)
     sha256 = models.CharField("文件摘要", max_length=64, blank=True)
@@ -113,6 +114,8 @@ class Source(models.Model):
     errors = models.PositiveIntegerField("错误数", default=0)
     warnings = models.PositiveIntegerField("提醒数", default=0)
     infos = models.PositiveIntegerField("提示数", default=0)
+    # the rule pack every score, finding and grade of the record follows (orgs.RulePackChoice decides it)
+    rule_pack = models.CharField("评分规则包", max_length=40, default=DEFAULT_PACK)
 
     class Meta:
         abstract = True

@@ -19,8 +19,12 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from jixiao.core.review import review_document
+from jixiao.core.model import Document, Kind
+from jixiao.core.review import Finding, blocking, review_document
+from jixiao.core.scoring import RulePack
+from jixiao.core.scoring.assess import show_number
 from jixiao.core.serialize import dumps
+from jixiao.core.targets import FreeText, parse_target
 from jixiao.core.workflow import REVIEW_ACTIONS, Action, Role, State, transition
 from jixiao.web.access import account_of, require, role_of
 from jixiao.web.audit.models import AuditEvent
@@ -37,6 +41,8 @@ from jixiao.web.cycle.models import (
     StateChange,
     StoredFinding,
 )
+from jixiao.web.cycle.packs import pack_for_unit, record_pack
+from jixiao.web.numbers import form_decimal
 from jixiao.web.orgs.models import Organization
 
 DECLARATION_FIELDS = (
@@ -84,6 +90,8 @@ _EVENTS = {
 }
 
 Record = Declaration | SelfEvaluation
+# the actions act() takes: the review steps (editing and adjusting have their own services)
+REVIEW_STEPS = REVIEW_ACTIONS  # the actions with an event of their own in _EVENTS
 
 
 class ConflictError(Exception):
@@ -144,23 +152,24 @@ def _fitting(value: Decimal | None, model: type[models.Model], field: str) -> De
     return value if value.adjusted() < column.max_digits - column.decimal_places else None  # type: ignore[union-attr, operator]
 
 
-def refresh_findings(record_: Record) -> None:
-    """Review the record again and store its findings, counts and computed figures.
+def refresh_findings(record_: Record) -> list[Finding]:
+    """Review the record again (by its rule pack) and store its findings, counts and computed figures.
 
     Called by every write in the same transaction, so lists, summary tables
     and charts read stored values instead of reviewing thousands of records
-    per page.
+    per page. Returns the findings, for a caller that decides on them.
     """
-    from jixiao.core.scoring import grade_for, load_pack, score_project
+    from jixiao.core.scoring import grade_for, score_project
     from jixiao.core.scoring.formulas import quantize
 
+    pack = record_pack(record_)
     if isinstance(record_, Declaration):
         document = declaration_document(record_)
         owner = {"declaration": record_}
     else:
         document = evaluation_document(record_)
         owner = {"evaluation": record_}
-    findings = review_document(document)
+    findings = review_document(document, pack)
     StoredFinding.objects.filter(**owner).delete()
     StoredFinding.objects.bulk_create(
         StoredFinding(
@@ -184,14 +193,15 @@ def refresh_findings(record_: Record) -> None:
         # a figure too large for its column is an absurd form, not a reason to fail the write: keep it empty
         values["execution_rate"] = _fitting(rate, SelfEvaluation, "execution_rate")
         values["suggested_total"] = _fitting(
-            score_project(document.projects[0]).total_suggested, SelfEvaluation, "suggested_total"
+            score_project(document.projects[0], pack).total_suggested, SelfEvaluation, "suggested_total"
         )
         total = record_.total_score
-        values["summary_grade"] = record_.grade or (grade_for(total, load_pack()) if total is not None else "")
+        values["summary_grade"] = record_.grade or (grade_for(total, pack) if total is not None else "")
     # a plain update: these are derived figures, not a change of the record that history must keep
     type(record_).objects.filter(pk=record_.pk).update(**values)
     for key, value in values.items():
         setattr(record_, key, value)
+    return findings
 
 
 def _ensure_visible(ctx: Context, record: Record) -> None:
@@ -232,7 +242,12 @@ def create_declaration(
         project = ensure_project(ctx, unit, name)
         if Declaration.objects.filter(project=project, year=year).exists():
             raise ValidationError(f"「{name}」已有{year}年度的绩效目标申报表，请打开它继续填写。")
-        decl = Declaration(project=project, year=year, **{k: data.get(k) for k in DECLARATION_FIELDS if k in data})
+        decl = Declaration(
+            project=project,
+            year=year,
+            rule_pack=pack_for_unit(unit, year),
+            **{k: data.get(k) for k in DECLARATION_FIELDS if k in data},
+        )
         decl.full_clean(exclude=["project"])
         decl.save()
         _replace_indicators(decl, indicators)
@@ -322,54 +337,124 @@ def update_declaration(
         return locked
 
 
-def adjust_indicator(
-    ctx: Context, decl: Declaration, indicator: DeclarationIndicator, field: str, new_value: str, reason: str
-) -> Adjustment:
-    """Change an approved target or weight (调整) with its reason; the old value stays on record."""
-    if field not in ("target", "weight"):
-        raise ValidationError("只能调整指标值或分值。")
+@dataclass(frozen=True)
+class Change:
+    """One value of an adjustment (调整): an approved indicator's new target or weight, as typed."""
+
+    indicator_id: int
+    field: str
+    value: str
+
+
+def check_weight(value: Decimal | None, pack: RulePack) -> None:
+    """Refuse a weight no form could print: not above 0, or beyond the pack's points for all indicators."""
+    if value is None:
+        return
+    if not Decimal(0) < value <= pack.indicator_weight:
+        raise ValidationError(
+            f"分值 {show_number(value)} 超出范围：应大于 0、"
+            f"不超过全部指标的分值 {show_number(pack.indicator_weight)} 分（规则包 {pack.name}）。"
+        )
+
+
+def _adjusted_value(field: str, text: str, pack: RulePack) -> object:
+    """The value an adjustment writes, read and checked as the declaration form reads it."""
+    typed = text.strip()
+    if field == "weight":
+        weight = form_decimal(typed, 7, 2)
+        if weight is None:
+            raise ValidationError(f"分值「{typed[:20]}」不是可以保存的数字（如 30 或 12.5，最多两位小数）。")
+        check_weight(weight, pack)
+        return weight
+    if field == "target":
+        if not typed:
+            raise ValidationError("调整后的年度指标值不能为空。")
+        if len(typed) > DeclarationIndicator._meta.get_field("target").max_length:  # type: ignore[operator]
+            raise ValidationError("调整后的年度指标值过长。")
+        value = parse_target(typed)
+        # the approved target is what the self-evaluation is scored against: it must be readable
+        if isinstance(value, FreeText):
+            raise ValidationError(
+                f"调整后的指标值无法识别：{value.reason}。请按指标值写法填写，如 ≥4(次)、=100%、建立健全。"
+            )
+        return typed
+    raise ValidationError("只能调整指标值或分值。")
+
+
+def adjust_indicators(ctx: Context, decl: Declaration, changes: Sequence[Change], reason: str) -> list[Adjustment]:
+    """Change approved targets or weights (调整) together with one reason: all of them, or none.
+
+    Each value is checked as the declaration form checks it, and the tree after the change must keep
+    the rule pack's split (indicator weights summing to its 90 points): moving points from one row to
+    another is one adjustment of both rows. The old values stay on record.
+    """
     if not reason.strip():
         raise ValidationError("调整必须说明理由。")
+    if not changes:
+        raise ValidationError("没有填写调整后的值。")
     _ensure_visible(ctx, decl)
     with transaction.atomic():
         locked = Declaration.objects.select_for_update().get(pk=decl.pk)
         require(ctx.user, locked, Action.ADJUST)
-        row = locked.indicators.get(pk=indicator.pk)
-        old = getattr(row, field)
-        value: object = new_value.strip()
-        if field == "weight":
-            try:
-                value = Decimal(new_value)
-            except ArithmeticError:
-                raise ValidationError("分值必须是数字。") from None
-        setattr(row, field, value)
-        row.save()
+        pack = record_pack(locked)
+        rows = list(locked.indicators.all())
+        by_id = {r.pk: r for r in rows}
+        planned = []
+        for change in changes:
+            row = by_id.get(change.indicator_id)
+            if row is None:
+                raise ValidationError("该申报表中没有这个指标。")
+            value = _adjusted_value(change.field, change.value, pack)
+            old = getattr(row, change.field)
+            if old != value:
+                planned.append((row, change.field, old, value))
+                setattr(row, change.field, value)
+        if not planned:
+            raise ValidationError("调整后的值与原值相同，没有需要记录的调整。")
+        # the tree as it would be after the change, judged before anything is written
+        blocked = blocking(review_document(declaration_document(locked, rows), pack))
+        if blocked:
+            raise ValidationError([f"调整后{f.message}" for f in blocked])
+        for row, _, _, _ in planned:
+            row.save()
         locked.version += 1
         locked.save()
         refresh_findings(locked)
-        adjustment = Adjustment.objects.create(
-            declaration=locked,
-            indicator=row,
-            field=field,
-            old_value=str(old or ""),
-            new_value=str(value),
-            reason=reason.strip(),
-            by=ctx.user,
-        )
-        record(
-            ctx,
-            AuditEvent.Type.ADJUST,
-            obj=locked,
-            organization=_unit_of(locked),
-            detail={
-                "indicator": row.name,
-                "field": field,
-                "before": str(old or ""),
-                "after": str(value),
-                "reason": reason,
-            },
-        )
-        return adjustment
+        adjustments = []
+        for row, field, old, value in planned:
+            adjustments.append(
+                Adjustment.objects.create(
+                    declaration=locked,
+                    indicator=row,
+                    field=field,
+                    old_value=str(old or ""),
+                    new_value=str(value),
+                    reason=reason.strip(),
+                    by=ctx.user,
+                )
+            )
+            record(
+                ctx,
+                AuditEvent.Type.ADJUST,
+                obj=locked,
+                organization=_unit_of(locked),
+                detail={
+                    "indicator": row.name,
+                    "field": field,
+                    "before": str(old or ""),
+                    "after": str(value),
+                    "reason": reason,
+                },
+            )
+        return adjustments
+
+
+def adjust_indicator(
+    ctx: Context, decl: Declaration, indicator: DeclarationIndicator, field: str, new_value: str, reason: str
+) -> Adjustment:
+    """Change one approved target or weight (调整) with its reason (see :func:`adjust_indicators`)."""
+    (adjustment,) = adjust_indicators(ctx, decl, [Change(indicator.pk, field, new_value)], reason)
+    return adjustment
 
 
 # -- self-evaluations -----------------------------------------------------------------------------
@@ -387,7 +472,9 @@ def create_evaluation(ctx: Context, decl: Declaration) -> SelfEvaluation:
             raise ValidationError("绩效目标经财政批复后才能开始自评。")
         if SelfEvaluation.objects.filter(declaration=locked).exists():
             return locked.evaluation
-        ev = SelfEvaluation.objects.create(declaration=locked, money_unit=locked.money_unit)
+        ev = SelfEvaluation.objects.create(
+            declaration=locked, money_unit=locked.money_unit, rule_pack=pack_for_unit(_unit_of(locked), locked.year)
+        )
         for indicator in locked.indicators.all():
             EvaluationIndicator.objects.create(evaluation=ev, indicator=indicator)
         refresh_findings(ev)
@@ -443,19 +530,21 @@ def update_evaluation(
 def evaluation_problems(ev: SelfEvaluation) -> list[str]:
     """What must be fixed before a self-evaluation can be submitted, in words a filer understands."""
     reasons = [r.score_reason for r in ev.indicators.select_related("indicator").order_by("indicator__position")]
-    return project_problems(evaluation_project(ev), reasons)
+    return project_problems(evaluation_project(ev), reasons, record_pack(ev), ev.declaration.year)
 
 
-def project_problems(project: Any, reasons: Sequence[str]) -> list[str]:
+def project_problems(project: Any, reasons: Sequence[str], pack: RulePack, year: int | None = None) -> list[str]:
     """The submission blockers of a self-evaluation given as a core project and its score reasons.
 
     Shared by the save check and the live preview, so the page says before
-    submission exactly what the submission will refuse.
+    submission exactly what the submission will refuse: what is missing, and
+    every figure that cannot be (weights off the pack's split, a total above
+    its maximum, a score beyond its weight).
     """
     from jixiao.core.scoring import score_project
 
     problems: list[str] = []
-    scores = score_project(project)
+    scores = score_project(project, pack)
     for n, (indicator, score) in enumerate(zip(project.indicators, scores.indicators, strict=True), start=1):
         where = f"第{n}行「{indicator.name}」"
         if not indicator.actual:
@@ -476,11 +565,14 @@ def project_problems(project: Any, reasons: Sequence[str]) -> list[str]:
         problems.append("请填写全年预算数和全年执行数。")
     if not (project.outcome or "").strip():
         problems.append("请填写实际完成情况。")
+    document = Document(kind=Kind.SELF_EVALUATION, year=year, projects=(project,))
+    # a score beyond its weight is said above, row by row; the other impossible figures come from the review
+    problems += [f.message for f in blocking(review_document(document, pack)) if f.field != "score"]
     return problems
 
 
 def declaration_problems(decl: Declaration) -> list[str]:
-    """What must be fixed before a declaration can be submitted."""
+    """What must be fixed before a declaration can be submitted: what is missing, and weights that cannot be."""
     problems = []
     if not decl.goal.strip():
         problems.append("请填写年度总体目标。")
@@ -492,7 +584,24 @@ def declaration_problems(decl: Declaration) -> list[str]:
     for n, i in enumerate(indicators, start=1):
         if not i.target:
             problems.append(f"第{n}行「{i.name}」：请填写年度指标值。")
-    return problems
+        # the weights are fixed when the targets are approved: the self-evaluation is scored on them
+        if i.weight is None and decl.kind == Declaration.Kind.PROJECT:
+            problems.append(f"第{n}行「{i.name}」：请填写分值。")
+    return problems + figure_problems(decl, indicators)
+
+
+def figure_problems(record_: Record, rows: Sequence[Any] | None = None) -> list[str]:
+    """Every figure of the record that cannot be, by its rule pack: what keeps it from any further step.
+
+    A weight beyond its range, indicator weights off the pack's split, a score beyond its weight, a
+    total above the pack's maximum (``jixiao.core.review.blocking``).
+    """
+    pack = record_pack(record_)
+    if isinstance(record_, Declaration):
+        document = declaration_document(record_, rows)
+    else:
+        document = evaluation_document(record_, rows)
+    return [f.message for f in blocking(review_document(document, pack))]
 
 
 # -- review states ---------------------------------------------------------------------------------
@@ -504,8 +613,9 @@ def act(ctx: Context, record_: Record, action: Action, comment: str = "") -> Rec
     The row is locked and its state read again inside the transaction, so
     parallel clicks give exactly one transition and one audit event.
     """
-    if action not in REVIEW_ACTIONS:
-        raise ValueError(f"{action.label}不是审核步骤")  # edits, adjustments and deletion have their own services
+    if action not in REVIEW_STEPS:
+        # editing, adjusting and deleting are workflow actions too, but they have their own services
+        raise ValidationError(f"「{action.label}」不是审核操作。")
     if action is Action.RETURN and not comment.strip():
         raise ValidationError("退回时请填写退回意见，说明需要修改的地方。")
     _ensure_visible(ctx, record_)
@@ -517,8 +627,14 @@ def act(ctx: Context, record_: Record, action: Action, comment: str = "") -> Rec
         assert step is not None  # require() checked it
         if action is Action.SUBMIT:
             problems = declaration_problems(locked) if isinstance(locked, Declaration) else evaluation_problems(locked)
-            if problems:
-                raise ValidationError(problems)
+        elif action is not Action.RETURN:
+            # approval and publication check the figures again: a record stored by an older version, or
+            # imported, must not carry an impossible total through (a return is always possible)
+            problems = figure_problems(locked)
+        else:
+            problems = []
+        if problems:
+            raise ValidationError(problems)
         old = locked.state
         locked.state = step.target.value
         locked.version += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jixiao.core.model import Document, Execution, FundRow, Indicator, Kind, Project
 from jixiao.core.review import Finding, review_document
-from jixiao.core.scoring import score_project
+from jixiao.core.scoring import grade_for, score_project
+from jixiao.core.scoring.assess import show_number
 from jixiao.core.targets import parse_target
 from jixiao.core.workflow import REVIEW_ACTIONS, Action, Role, State, allowed
 from jixiao.web.access import account_of, get_for, role_of
@@ -47,7 +48,10 @@ from jixiao.web.cycle.html import (
 )
 from jixiao.web.cycle.layout import tree_rows
 from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, StateChange
+from jixiao.web.cycle.packs import record_pack
+from jixiao.web.cycle.shares import Row, posted_rows, share_status
 from jixiao.web.forms import ErrorLink, error_summary
+from jixiao.web.numbers import form_decimal, small_int
 from jixiao.web.orgs.models import Organization
 
 PAGE_SIZE = 50
@@ -137,8 +141,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _filtered(request: HttpRequest, queryset: Any) -> tuple[Any, dict[str, str]]:
     filters = {k: request.GET.get(k, "").strip() for k in ("year", "state", "q")}
-    if filters["year"].isdigit():
-        queryset = queryset.filter(year=int(filters["year"]))
+    year = small_int(filters["year"], 0, 9999)  # a year column: anything else is no filter, never a 500
+    if year is not None:
+        queryset = queryset.filter(year=year)
     if filters["state"] in {s.value for s in State}:
         queryset = queryset.filter(state=filters["state"])
     if filters["q"]:
@@ -273,7 +278,8 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
     )
     indicators = list(decl.indicators.all())
-    findings = review_document(declaration_document(decl, indicators))
+    pack = record_pack(decl)
+    findings = review_document(declaration_document(decl, indicators), pack)
     by_row, general = _findings_by_row(findings)
     tree = tree_rows(indicators, extras=[by_row.get(n, []) for n in range(len(indicators))])
     return render(
@@ -281,6 +287,9 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle/declaration_detail.html",
         {
             "decl": decl,
+            "pack": pack,
+            "indicator_points": show_number(pack.indicator_weight),
+            "weights": [(i, _plain_weight(i.weight)) for i in indicators],  # the weights form's inputs
             "tree": tree,  # the indicators an adjustment may name
             "tree_html": declaration_tree_html(tree),
             "general": general,
@@ -309,9 +318,12 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     decl = get_for(request.user, Declaration.objects.select_related("project__unit"), pk)
     if not services.role_may(request.user, decl, Action.EDIT):
         raise PermissionDenied(f"处于「{decl.state_enum.label}」状态的申报表不能由您修改。")
+    pack = record_pack(decl)
+    # every row's weight is checked against the record's pack as it is typed (cycle.forms.IndicatorForm)
+    rows_kwargs = {"pack": pack}
     if request.method == "POST":
         form = DeclarationForm(request.POST, instance=Declaration.objects.get(pk=decl.pk))
-        formset = IndicatorFormSet(request.POST, prefix="ind")
+        formset = IndicatorFormSet(request.POST, prefix="ind", form_kwargs=rows_kwargs)
         if form.is_valid() and formset.is_valid():
             data = {k: form.cleaned_data[k] for k in services.DECLARATION_FIELDS}
             try:
@@ -329,24 +341,46 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cycle:declaration_edit", pk=decl.pk)
     else:
         form = DeclarationForm(instance=decl, initial={"version": decl.version})
-        formset = IndicatorFormSet(initial=_indicator_initial(decl) or [{}], prefix="ind")
-    findings = review_document(declaration_document(decl))
+        formset = IndicatorFormSet(initial=_indicator_initial(decl) or [{}], prefix="ind", form_kwargs=rows_kwargs)
+    findings = review_document(declaration_document(decl), pack)
     by_row, general = _findings_by_row(findings)
+    if request.method == "POST":
+        shares = share_status(posted_rows(request.POST), pack)
+    else:
+        shares = share_status([Row(i.level1, i.name, i.weight, "") for i in decl.indicators.all()], pack)
     return render(
         request,
         "cycle/declaration_edit.html",
         {
             "decl": decl,
+            "pack": pack,
             "form": form,
             "formset": formset,
             "rows": [(f, by_row.get(n, [])) for n, f in enumerate(formset.forms)],
-            "general": general,
+            # the share findings are shown in their own panel, beside the sum
+            "general": [f for f in general if f.code not in SHARE_CODES],
+            "shares": shares.to_dict(),
             "returned": _latest_return(decl),
             "can_edit": True,
             "can_delete": services.role_may(request.user, decl, Action.DELETE),
             "error_summary": _declaration_errors(form, formset) if form.is_bound else [],
         },
     )
+
+
+# findings of the weights' split: the editor's share panel shows them (cycle/shares.py)
+SHARE_CODES = frozenset({"indicator-share-mismatch", "level1-share-differs"})
+
+
+@login_required
+@require_POST
+def declaration_shares(request: HttpRequest, pk: int) -> JsonResponse:
+    """The share check of the editor's rows as typed (nothing is saved): the sum, each level 1, what blocks."""
+    decl = get_for(request.user, Declaration.objects.select_related("project__unit"), pk)
+    if not services.role_may(request.user, decl, Action.EDIT):
+        raise PermissionDenied("该申报表现在不能由您修改。")
+    status = share_status(posted_rows(request.POST), record_pack(decl))
+    return JsonResponse(status.to_dict(), json_dumps_params={"ensure_ascii": False})
 
 
 def _declaration_errors(form: DeclarationForm, formset: Any) -> list[ErrorLink]:
@@ -397,30 +431,41 @@ def declaration_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def declaration_adjust(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record an adjustment of an approved target or weight."""
+    """Record an adjustment of an approved target or weight, or of several weights at once (their split kept)."""
     decl = get_for(request.user, Declaration.objects.all(), pk)
-    form = AdjustForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "调整未保存：请填写调整项、调整后的值和理由。")
-        return redirect("cycle:declaration_detail", pk=decl.pk)
-    indicator = decl.indicators.filter(pk=form.cleaned_data["indicator"]).first()
-    if indicator is None:
-        raise Http404("没有这个指标。")
+    if request.POST.get("field") == "weights":
+        # the weights form: one input per indicator; only the changed ones are adjustments
+        current = {i.pk: i.weight for i in decl.indicators.all()}
+        changes = [
+            services.Change(pk_, "weight", request.POST.get(f"weight-{pk_}", "").strip())
+            for pk_, weight in current.items()
+            if request.POST.get(f"weight-{pk_}", "").strip() not in ("", _plain_weight(weight))
+        ]
+        reason = request.POST.get("reason", "")[:2000]
+    else:
+        form = AdjustForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "调整未保存：请填写调整项、调整后的值和理由。")
+            return redirect("cycle:declaration_detail", pk=decl.pk)
+        indicator = decl.indicators.filter(pk=form.cleaned_data["indicator"]).first()
+        if indicator is None:
+            raise Http404("没有这个指标。")
+        changes = [services.Change(indicator.pk, form.cleaned_data["field"], form.cleaned_data["value"])]
+        reason = form.cleaned_data["reason"]
     try:
-        services.adjust_indicator(
-            Context.of(request),
-            decl,
-            indicator,
-            form.cleaned_data["field"],
-            form.cleaned_data["value"],
-            form.cleaned_data["reason"],
-        )
+        done = services.adjust_indicators(Context.of(request), decl, changes, reason)
     except ValidationError as exc:
         for message in exc.messages:
-            messages.error(request, message)
+            messages.error(request, f"调整未保存：{message}")
     else:
-        messages.success(request, f"已调整「{indicator.name}」，调整理由已记录。")
+        names = "、".join(f"「{a.indicator.name}」" for a in done if a.indicator is not None)
+        messages.success(request, f"已调整{names}，调整理由已记录。")
     return redirect("cycle:declaration_detail", pk=decl.pk)
+
+
+def _plain_weight(weight: Decimal | None) -> str:
+    """A stored weight as the weights form shows it (``30`` for ``30.00``), so an untouched input is no change."""
+    return "" if weight is None else format(weight.normalize(), "f")
 
 
 @login_required
@@ -440,17 +485,27 @@ def evaluation_start(request: HttpRequest, pk: int) -> HttpResponse:
 # -- self-evaluations -----------------------------------------------------------------------------
 
 
-def _evaluation_context(ev: SelfEvaluation, rows: list[Any]) -> dict[str, Any]:
-    """Scores and findings of a self-evaluation, from its rows read once by the caller.
+def _evaluation_context(ev: SelfEvaluation, rows: list[Any], posted: Project | None = None) -> dict[str, Any]:
+    """Scores and findings of a self-evaluation by its rule pack, from its rows read once by the caller.
 
-    ``per_row`` pairs each row with its score (None past the scored ones) and its findings.
+    ``posted`` is the form as posted (a refused save, 采用建议分): its suggestions are then those of what
+    was typed. ``per_row`` pairs each row with its score (None past the scored ones) and its findings.
     """
+    pack = record_pack(ev)
     document = evaluation_document(ev, rows)
-    scores = score_project(document.projects[0])
-    by_row, general = _findings_by_row(review_document(document))
+    if posted is not None:
+        document = replace(document, projects=(posted,))
+    scores = score_project(document.projects[0], pack)
+    by_row, general = _findings_by_row(review_document(document, pack))
     scored = scores.indicators
     per_row = [(scored[n] if n < len(scored) else None, by_row.get(n, [])) for n in range(len(rows))]
-    return {"scores": scores, "per_row": per_row, "general": general, "project": document.projects[0]}
+    return {
+        "scores": scores,
+        "per_row": per_row,
+        "general": general,
+        "project": document.projects[0],
+        "pack": pack,
+    }
 
 
 @login_required
@@ -473,6 +528,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decl": ev.declaration,
             "tree_html": evaluation_tree_html(tree),
             "scores": extra["scores"],
+            "pack": extra["pack"],
             "general": extra["general"],
             "actions": _actions(request.user, ev.state),
             "can_return": services.role_may(request.user, ev, Action.RETURN),
@@ -496,9 +552,13 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.role_may(request.user, ev, Action.EDIT):
         raise PermissionDenied(f"处于「{ev.state_enum.label}」状态的自评表不能由您修改。")
     rows = list(ev.indicators.select_related("indicator"))
+    posted = None
+    if request.method == "POST" and "adopt" in request.POST:
+        return _adopt(request, ev, rows)
     if request.method == "POST":
         form = EvaluationForm(request.POST, instance=SelfEvaluation.objects.get(pk=ev.pk))
         formset = EvaluationRowFormSet(request.POST, prefix="row")
+        posted = posted_project(ev, request.POST)
         if form.is_valid() and formset.is_valid():
             data = {k: form.cleaned_data[k] for k in services.EVALUATION_FIELDS}
             inputs = [f.as_input() for f in formset.forms]
@@ -517,9 +577,20 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EvaluationForm(instance=ev, initial={"version": ev.version})
         # only its management form is drawn (the row count); the rows come from _row_fields
         formset = EvaluationRowFormSet(initial=[{} for _ in rows], prefix="row")
-    extra = _evaluation_context(ev, rows)
+    return _evaluation_page(request, ev, rows, form, formset, posted)
+
+
+def _evaluation_page(
+    request: HttpRequest, ev: SelfEvaluation, rows: list[Any], form: Any, formset: Any, posted: Project | None
+) -> HttpResponse:
+    """The self-evaluation form: what is stored, or what was posted (with its suggestions and errors)."""
+    extra = _evaluation_context(ev, rows, posted)
     fields = _row_fields(request, rows, formset)
     table = [(row, f, *scored) for row, f, scored in zip(rows, fields, extra["per_row"], strict=False)]
+    if posted is None:
+        reasons = [r.score_reason for r in rows]
+    else:
+        reasons = [request.POST.get(f"row-{n}-score_reason", "") for n in range(len(rows))]
     return render(
         request,
         "cycle/evaluation_edit.html",
@@ -532,14 +603,53 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "management_form": formset.management_form,
             "rows_html": evaluation_rows_html(table),
             "scores": extra["scores"],
+            "pack": extra["pack"],
             "general": extra["general"],
-            "problems": services.project_problems(extra["project"], [r.score_reason for r in rows]),
+            "problems": services.project_problems(extra["project"], reasons, extra["pack"], ev.declaration.year),
             "returned": _latest_return(ev),
             "can_edit": True,
             "can_delete": services.role_may(request.user, ev, Action.DELETE),
             "error_summary": _evaluation_errors(form, formset, rows) if form.is_bound else [],
         },
     )
+
+
+def _adopt(request: HttpRequest, ev: SelfEvaluation, rows: list[Any]) -> HttpResponse:
+    """采用建议分 without JavaScript: the posted form comes back with the suggested scores filled in, unsaved.
+
+    ``adopt`` is a row's number or ``all``; all rows also fill the execution score and, once every row
+    has a score, the total and grade they make. Rows with no suggestion keep what was typed.
+    """
+    pack = record_pack(ev)
+    project = posted_project(ev, request.POST)
+    scores = score_project(project, pack)
+    which = request.POST.get("adopt", "")
+    chosen = range(len(rows)) if which == "all" else [n for n in [small_int(which, 0, len(rows) - 1)] if n is not None]
+    data = request.POST.copy()
+    filled, skipped = [], []
+    for n in chosen:
+        score = scores.indicators[n] if n < len(scores.indicators) else None
+        if score is not None and score.suggested is not None:
+            data[f"row-{n}-score"] = str(score.suggested)
+            filled.append(n)
+        else:
+            reason = f"：{score.reason}" if score is not None and score.reason else ""
+            skipped.append(f"第{n + 1}行「{rows[n].indicator.name}」没有建议得分{reason}")
+    if which == "all":
+        if scores.execution is not None and scores.execution.suggested is not None:
+            data["execution_score"] = str(scores.execution.suggested)
+        adopted = score_project(posted_project(ev, data), pack)
+        every_row = all(s.recorded is not None for s in adopted.indicators)
+        if every_row and adopted.total_recorded is not None and adopted.execution is not None:
+            data["total_score"] = str(adopted.total_recorded)
+            data["grade"] = grade_for(adopted.total_recorded, pack)
+    if filled:
+        messages.info(request, "已填入建议得分，尚未保存：请核对后按“保存草稿”或“保存并提交”。")
+    for text in skipped:
+        messages.warning(request, f"{text}。")
+    form = EvaluationForm(data, instance=SelfEvaluation.objects.get(pk=ev.pk))
+    formset = EvaluationRowFormSet(data, prefix="row")
+    return _evaluation_page(request, ev, rows, form, formset, posted_project(ev, data))
 
 
 def _evaluation_errors(form: EvaluationForm, formset: Any, rows: list[Any]) -> list[ErrorLink]:
@@ -592,13 +702,46 @@ def evaluation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _act(request, ev, act, comment, "cycle:evaluation_detail")
 
 
-def _decimal(value: str | None) -> Decimal | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        return Decimal(value.strip())
-    except InvalidOperation:
-        return None
+# the columns' digits (cycle.models MONEY and SCORE): a number the save would refuse previews as none
+MONEY_DIGITS, SCORE_DIGITS = (18, 2), (7, 2)
+
+
+def posted_project(ev: SelfEvaluation, post: Any) -> Project:
+    """The self-evaluation as the form posts it: the approved targets with what was typed (nothing saved).
+
+    Shared by the live preview and 采用建议分, so both read the form exactly alike; a number the form
+    would refuse (``NaN``, ``1e999999``, too many digits) reads as not filled in.
+    """
+    project = evaluation_project(ev)
+    indicators = [
+        replace(
+            indicator,
+            actual=(post.get(f"row-{n}-actual", indicator.actual or "") or "")[:300] or None,
+            score=form_decimal(post.get(f"row-{n}-score"), *SCORE_DIGITS),
+            deviation=post.get(f"row-{n}-deviation") or None,
+        )
+        for n, indicator in enumerate(project.indicators)
+    ]
+    total = FundRow(
+        initial=form_decimal(post.get("initial_total"), *MONEY_DIGITS),
+        adjusted=form_decimal(post.get("adjusted_total"), *MONEY_DIGITS),
+        executed=form_decimal(post.get("executed_total"), *MONEY_DIGITS),
+        rate_pct=form_decimal(post.get("rate_pct"), *SCORE_DIGITS),
+    )
+    weight = form_decimal(post.get("execution_weight"), *SCORE_DIGITS)
+    return replace(
+        project,
+        indicators=tuple(indicators),
+        funds=replace(project.funds, total=None if total.is_empty() else total),
+        outcome=post.get("outcome", project.outcome or "") or None,
+        execution=Execution(
+            weight=weight if weight is not None else record_pack(ev).execution_weight,
+            rate_pct=form_decimal(post.get("rate_pct"), *SCORE_DIGITS),
+            score=form_decimal(post.get("execution_score"), *SCORE_DIGITS),
+        ),
+        total_score=form_decimal(post.get("total_score"), *SCORE_DIGITS),
+        grade=(post.get("grade") or "")[:2] or None,
+    )
 
 
 @login_required
@@ -610,47 +753,20 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
         SelfEvaluation.objects.select_related("declaration__project__unit", "declaration__project__department"),
         pk,
     )
-    project = evaluation_project(ev)
+    pack = record_pack(ev)
     post = request.POST
-    indicators = []
-    for n, indicator in enumerate(project.indicators):
-        indicators.append(
-            replace(
-                indicator,
-                actual=post.get(f"row-{n}-actual", indicator.actual or "") or None,
-                score=_decimal(post.get(f"row-{n}-score")),
-                deviation=post.get(f"row-{n}-deviation") or None,
-            )
-        )
-    total = FundRow(
-        initial=_decimal(post.get("initial_total")),
-        adjusted=_decimal(post.get("adjusted_total")),
-        executed=_decimal(post.get("executed_total")),
-        rate_pct=_decimal(post.get("rate_pct")),
-    )
-    project = replace(
-        project,
-        indicators=tuple(indicators),
-        funds=replace(project.funds, total=None if total.is_empty() else total),
-        outcome=post.get("outcome", project.outcome or "") or None,
-        execution=Execution(
-            weight=_decimal(post.get("execution_weight")) or Decimal(10),
-            rate_pct=_decimal(post.get("rate_pct")),
-            score=_decimal(post.get("execution_score")),
-        ),
-        total_score=_decimal(post.get("total_score")),
-        grade=post.get("grade") or None,
-    )
-    scores = score_project(project)
-    findings = review_document(Document(kind=Kind.SELF_EVALUATION, year=ev.declaration.year, projects=(project,)))
+    project = posted_project(ev, post)
+    scores = score_project(project, pack)
+    year = ev.declaration.year
+    findings = review_document(Document(kind=Kind.SELF_EVALUATION, year=year, projects=(project,)), pack)
     by_row, general = _findings_by_row(findings)
-    reasons = [post.get(f"row-{n}-score_reason", "") for n in range(len(indicators))]
+    reasons = [post.get(f"row-{n}-score_reason", "") for n in range(len(project.indicators))]
 
     def plain(items: list[Finding]) -> list[dict[str, str]]:
         return [{"severity": f.severity.value, "message": f.message} for f in items]
 
     data = scores.to_dict() | {
-        "problems": services.project_problems(project, reasons),
+        "problems": services.project_problems(project, reasons, pack, year),
         "row_findings": {str(n): plain(items) for n, items in by_row.items()},
         "general_findings": plain(general),
     }

@@ -32,7 +32,7 @@ from jixiao.web.cycle.intake import document_problems
 from jixiao.web.cycle.loader import LoadError, find_department, find_unit, load_document
 from jixiao.web.cycle.models import Declaration, SourceFile
 from jixiao.web.imports.models import ImportFile, ImportJob
-from jixiao.web.orgs.models import Organization
+from jixiao.web.orgs.models import Organization, RulePackChoice
 
 logger = logging.getLogger(__name__)
 TARGET_STATES = {
@@ -146,7 +146,9 @@ def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list
         unit_name = project.department if transfer else (project.unit or project.department)
         outside = _outside(job, department)
         unit = find_unit(department, unit_name) if department and unit_name and not outside else None
-        findings = review_document(Document(kind=document.kind, year=document.year, projects=(project,)))
+        # reviewed by the pack the department's records of that year will take (orgs.RulePackChoice)
+        pack = RulePackChoice.objects.pack_for(department.pk if department else None, document.year or 0)
+        findings = review_document(Document(kind=document.kind, year=document.year, projects=(project,)), pack)
         exists = bool(
             unit
             and document.year

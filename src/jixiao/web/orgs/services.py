@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from jixiao.core.workflow import Role
+from jixiao.core.scoring import available_packs, load_pack
+from jixiao.core.workflow import Role, State
 from jixiao.web.access import role_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
-from jixiao.web.orgs.models import Organization
+from jixiao.web.orgs.models import Organization, RulePackChoice
 
 # Which kind of node may sit under which.
 PARENT_KIND = {
@@ -38,3 +39,77 @@ def create_organization(ctx: Context, name: str, kind: str, parent: Organization
         org = Organization.objects.create(name=name, kind=kind_enum, parent=parent)
         record(ctx, AuditEvent.Type.CREATE, obj=org, organization=org, detail={"name": name, "kind": kind})
         return org
+
+
+# Records the finance bureau has not yet approved follow a new choice; approved ones keep the rules they were
+# approved under (docs/decisions/0006-rule-pack-per-department.md).
+UNAPPROVED = (State.DRAFT.value, State.RETURNED.value, State.SUBMITTED.value, State.DEPT_APPROVED.value)
+YEARS = (2000, 2100)  # the window of the forms' years
+
+
+def choose_pack(ctx: Context, department: Organization, from_year: int, pack: str, reason: str) -> RulePackChoice:
+    """From ``from_year`` on, score ``department``'s records by ``pack`` (the finance bureau's decision, audited).
+
+    The pack must be shipped and cover ``from_year`` (``RulePack.applies_to``). The department's records of
+    those years that are not yet approved move to the pack and are reviewed again at once.
+    """
+    from jixiao.web.cycle.models import Declaration, SelfEvaluation
+    from jixiao.web.cycle.services import refresh_findings
+
+    if role_of(ctx.user) is not Role.FINANCE_REVIEWER:
+        raise PermissionDenied("评分规则包由财政部门设定。")
+    if department.kind != Organization.Kind.DEPARTMENT:
+        raise ValidationError("评分规则包按主管部门设定。")
+    if not YEARS[0] <= from_year <= YEARS[1]:
+        raise ValidationError(f"起始年度应在 {YEARS[0]} 到 {YEARS[1]} 之间。")
+    if pack not in available_packs():
+        raise ValidationError(f"没有名为 {pack} 的评分规则包（可用：{'、'.join(available_packs())}）。")
+    rules = load_pack(pack)
+    if not rules.applies_to(from_year):
+        raise ValidationError(
+            f"规则包 {pack}（{rules.title}）适用于 {rules.years[0]}–{rules.years[1]} 年度，"
+            f"不能从 {from_year} 年度起使用。"
+        )
+    with transaction.atomic():
+        choice = RulePackChoice.objects.select_for_update().filter(department=department, from_year=from_year).first()
+        before = choice.pack if choice else RulePackChoice.objects.pack_for(department.pk, from_year)
+        if choice is None:
+            choice = RulePackChoice(department=department, from_year=from_year)
+        choice.pack, choice.reason, choice.set_by = pack, reason.strip()[:2000], ctx.user
+        choice.save()
+        later = (
+            RulePackChoice.objects.filter(department=department, from_year__gt=from_year)
+            .order_by("from_year")
+            .values_list("from_year", flat=True)
+            .first()
+        )
+        moved = 0
+        for model, year_field in ((Declaration, "year"), (SelfEvaluation, "declaration__year")):
+            records = model.objects.filter(
+                **{"project__department" if model is Declaration else "declaration__project__department": department},
+                **{f"{year_field}__gte": from_year},
+                **({f"{year_field}__lt": later} if later else {}),
+                state__in=UNAPPROVED,
+            ).exclude(rule_pack=pack)
+            for rec in records:
+                rec.rule_pack = RulePackChoice.objects.pack_for(department.pk, rec.year)
+                rec.save()  # through save(): the record's history keeps the change of rules
+                refresh_findings(rec)
+                moved += 1
+        record(
+            ctx,
+            AuditEvent.Type.SETTINGS_CHANGE,
+            obj=choice,
+            organization=department,
+            detail={
+                "setting": "rule_pack",
+                "department": department.name,
+                "from_year": from_year,
+                "until_year": later - 1 if later else None,
+                "pack": pack,
+                "before": before,
+                "reason": choice.reason,
+                "records_moved": moved,
+            },
+        )
+        return choice

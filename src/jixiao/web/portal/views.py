@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET
 
 from jixiao.core.serialize import loads
 from jixiao.exporters.report import Report, build_report
-from jixiao.web.cycle.models import Publication
+from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
+from jixiao.web.cycle.packs import pack_named
+from jixiao.web.numbers import small_int
 from jixiao.web.portal.sheets import html_grid
 
 PAGE_SIZE = 50
@@ -37,8 +39,9 @@ def home(request: HttpRequest) -> HttpResponse:
     current = Publication.objects.filter(current=True)
     filters = {k: request.GET.get(k, "").strip()[:100] for k in ("year", "department", "kind", "q")}
     qs = current
-    if filters["year"].isdigit():
-        qs = qs.filter(year=int(filters["year"]))
+    year = small_int(filters["year"], 0, 9999)  # "²" or twenty digits: no filter, never a 500
+    if year is not None:
+        qs = qs.filter(year=year)
     if filters["department"]:
         qs = qs.filter(department_name=filters["department"])
     if filters["kind"] in Publication.Kind.values:
@@ -69,7 +72,14 @@ def _report(publication: Publication) -> Report:
     document = loads(publication.document, source=f"公开版本 {publication.pk}")
     if not document.projects:
         raise Http404("没有找到该公开文本。")
-    return build_report(document)
+    # the published record's rule pack (its name only, not the record): no printed total may exceed its maximum
+    model, pk = (
+        (SelfEvaluation, publication.evaluation_id)
+        if publication.evaluation_id
+        else (Declaration, publication.declaration_id)
+    )
+    pack = pack_named(model.objects.filter(pk=pk).values_list("rule_pack", flat=True).first())
+    return build_report(document, pack=pack)
 
 
 @require_GET

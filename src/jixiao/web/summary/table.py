@@ -41,6 +41,7 @@ from jixiao.core.scoring.formulas import quantize
 from jixiao.core.workflow import STATE_LABELS, Role, State
 from jixiao.web.access import account_of
 from jixiao.web.cycle.models import Declaration, StoredFinding
+from jixiao.web.numbers import small_int
 from jixiao.web.orgs.models import Organization
 
 GRADES = ("优", "良", "中", "差")
@@ -95,8 +96,16 @@ class Filters:
 
     @classmethod
     def from_query(cls, query: Mapping[str, str]) -> Filters:
-        """Read the filters from a query string, ignoring anything unknown."""
-        return cls(**{f.name: str(query.get(f.name, "")).strip()[:200] for f in fields(cls)})
+        """Read the filters from a query string, ignoring anything unknown.
+
+        A year or an id that is not plain digits in range (``²``, twenty digits, which SQLite cannot
+        bind) is no filter at all, so every use below may read it with ``int()``.
+        """
+        values = {f.name: str(query.get(f.name, "")).strip()[:200] for f in fields(cls)}
+        for name, high in (("year", 9999), ("department", 2**63 - 1), ("unit", 2**63 - 1)):
+            number = small_int(values[name], 0, high)
+            values[name] = "" if number is None else str(number)
+        return cls(**values)
 
     def as_query(self, **override: str) -> dict[str, str]:
         """The non-empty filters as query parameters (for links that keep them)."""

@@ -54,16 +54,80 @@
       .catch(function () { /* offline: the server checks again on save */ });
   }
 
+  // The weights against the rule pack's shares (90 for the indicators, level-1 defaults), asked of the
+  // server as they are typed: the same check that refuses 保存并提交 (cycle/shares.py).
+  const shareBox = document.getElementById("share-check");
+  let shareTimer = null;
+  let blocking = shareBox ? shareBox.classList.contains("blocking") : false;
+
+  function item(severity, label, text) {
+    const li = document.createElement("li");
+    li.className = "finding sev-" + severity;
+    const sev = document.createElement("span");
+    sev.className = "sev";
+    sev.textContent = label;
+    li.append(sev, " " + text);
+    return li;
+  }
+
+  function drawShares(data) {
+    blocking = !!data.blocking;
+    shareBox.classList.toggle("blocking", blocking);
+    document.getElementById("share-sum").textContent = data.summary;
+    document.getElementById("share-level1").replaceChildren.apply(
+      document.getElementById("share-level1"),
+      data.level1.map(function (c) {
+        const li = document.createElement("li");
+        const small = document.createElement("small");
+        small.textContent = "（默认 " + c.expected + " 分）";
+        li.append(c.name + " " + c.sum + " 分", small);
+        return li;
+      })
+    );
+    const items = data.missing.map(function (m) { return item("error", "错误", m); }).concat(
+      data.findings.map(function (f) { return item(f.severity, f.label, f.message); })
+    );
+    const list = document.getElementById("share-findings");
+    list.replaceChildren.apply(list, items);
+    document.getElementById("share-block").hidden = !blocking;
+  }
+
+  function checkShares() {
+    if (!shareBox) return;
+    fetch(shareBox.dataset.url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) drawShares(data); })
+      .catch(function () { /* offline: the server checks again on submission */ });
+  }
+
+  function sharesSoon() {
+    clearTimeout(shareTimer);
+    shareTimer = setTimeout(checkShares, 300);
+  }
+
+  // 保存并提交 with weights the server would refuse: say so here instead of a round trip (drafts still save)
+  form.addEventListener("submit", function (event) {
+    if (event.submitter && event.submitter.name === "submit" && blocking && shareBox) {
+      event.preventDefault();
+      document.getElementById("share-block").hidden = false;
+      shareBox.focus();
+    }
+  });
+
   body.addEventListener("input", function (event) {
+    const name = event.target.name || "";
+    if (/-(weight|level1|name)$/.test(name)) sharesSoon();
     const row = event.target.closest("tr.indicator-row");
-    if (!row || !/-(target|name|level1|level2)$/.test(event.target.name || "")) return;
+    if (!row || !/-(target|name|level1|level2)$/.test(name)) return;
     clearTimeout(timer);
     timer = setTimeout(function () { check(row); }, 350);
   });
   body.addEventListener("change", function (event) {
     if (/-DELETE$/.test(event.target.name || "")) {
       event.target.closest("tr").classList.toggle("deleted", event.target.checked);
+      sharesSoon();
     }
+    if (/-level1$/.test(event.target.name || "")) sharesSoon();
   });
   body.addEventListener("click", function (event) {
     const button = event.target.closest("button");
@@ -91,6 +155,7 @@
       });
     }
     renumber();
+    sharesSoon();
     const name = added.querySelector("[name$='-name']");
     if (name) name.focus();
   });

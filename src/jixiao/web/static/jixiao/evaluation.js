@@ -7,6 +7,7 @@
   const url = form.dataset.previewUrl;
   const SEVERITY = { error: "错误", warning: "提醒", info: "提示" };
   let timer = null;
+  let latest = null; // the last preview: what 采用建议分 fills in
 
   function show(id, value) {
     const el = document.getElementById(id);
@@ -29,10 +30,11 @@
   }
 
   function refresh() {
-    fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+    return fetch(url, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) {
-        if (!data) return;
+        if (!data) return null;
+        latest = data;
         show("live-execution", data.execution ? data.execution.suggested : null);
         show("live-total", data.total_suggested);
         show("live-grade", data.grade_suggested);
@@ -48,6 +50,8 @@
           if (explain) explain.textContent = score.scorable ? score.explanation : "不能评分：" + (score.reason || "");
           const holder = row.querySelector(".row-findings");
           if (holder) holder.replaceChildren(findingList(data.row_findings[String(index)] || []));
+          const adopt = row.querySelector("button.adopt");
+          if (adopt) adopt.disabled = score.suggested === null;
           const reason = row.querySelector("[name$='-score_reason']");
           if (reason) {
             reason.required = !!score.differs;
@@ -67,9 +71,47 @@
           general.replaceChildren(findingList(data.general_findings));
           panel.hidden = data.problems.length === 0 && data.general_findings.length === 0;
         }
+        return data;
       })
-      .catch(function () { /* the server checks again on save */ });
+      .catch(function () { return null; /* the server checks again on save */ });
   }
+
+  function set(name, value) {
+    const input = form.querySelector("[name='" + name + "']");
+    if (input && value !== null && value !== undefined) input.value = value;
+  }
+
+  // 采用建议分: the suggestion of the form as it stands now (a fresh preview), written into the score inputs.
+  // Without JavaScript the same buttons post the form and the server fills the scores (views._adopt).
+  function adopt(which) {
+    refresh().then(function (data) {
+      if (!data) return;
+      data.indicators.forEach(function (score, index) {
+        if ((which === "all" || which === String(index)) && score.suggested !== null) {
+          set("row-" + index + "-score", score.suggested);
+        }
+      });
+      if (which !== "all") return refresh();
+      if (data.execution && data.execution.suggested !== null) set("execution_score", data.execution.suggested);
+      // every row scored: the total and grade they make follow, as the server's 全部采用 fills them
+      return refresh().then(function (scored) {
+        const complete = scored && scored.indicators.every(function (s) { return s.recorded !== null; });
+        if (!complete || scored.total_recorded === null) return null;
+        set("total_score", scored.total_recorded);
+        return refresh().then(function (graded) {
+          if (graded && graded.grade_recorded) set("grade", graded.grade_recorded);
+          return refresh();
+        });
+      });
+    });
+  }
+
+  form.addEventListener("click", function (event) {
+    const button = event.target.closest("button[name='adopt']");
+    if (!button) return;
+    event.preventDefault();
+    adopt(button.value);
+  });
 
   form.addEventListener("input", function () {
     clearTimeout(timer);
