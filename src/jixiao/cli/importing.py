@@ -11,9 +11,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, print_error, print_warnings
 from jixiao.core.errors import JixiaoError
-from jixiao.core.serialize import dumps
 from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
-from jixiao.documents.result import ImportResult
+from jixiao.documents.result import ImportResult, reading_json
 
 PROGRESS_FROM = 5  # files; fewer finish before a bar would be seen
 
@@ -131,7 +130,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             else:
                 target = out_name(f, roots, taken, args.out_dir)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(dumps(result.document), encoding="utf-8")
+                target.write_text(reading_json(result), encoding="utf-8")
                 tally.add(result)
                 if not args.quiet:
                     print_warnings(result, err)

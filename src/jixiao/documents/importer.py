@@ -8,7 +8,7 @@ from pathlib import Path
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.serialize import loads
 from jixiao.documents import safety
-from jixiao.documents.reader import read_text
+from jixiao.documents.readers import read_source
 from jixiao.documents.result import ImportResult
 from jixiao.documents.text import MAX_BYTES, TEXT_SUFFIXES, read_bytes
 
@@ -51,7 +51,7 @@ def import_bytes(data: bytes, name: str) -> ImportResult:
     if suffix not in TEXT_SUFFIXES:
         allowed = "、".join(ALL_SUFFIXES)
         raise SourceError(f"不支持的文件类型 {suffix or '(无扩展名)'}；可读取：{allowed}", Location(file=name))
-    return read_text(read_bytes(data, name))
+    return read_source(read_bytes(data, name))
 
 
 def import_path(path: Path) -> ImportResult:

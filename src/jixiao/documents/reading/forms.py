@@ -1,0 +1,437 @@
+"""The forms in a cell stream: where each begins, its kind and year, and its blocks read in order.
+
+A form begins at its 项目名称 (or, on a form that names no project, at its
+department or unit, or at its table), together with the lines printed above
+that label (title, year, 单位：万元, a unit's name). From there the reader
+walks the cells and lets each label open its block: identity labels take
+their values, the money block its columns and rows, the goal block its
+texts, a table heading its indicator rows (:mod:`grid`), 总分 the total.
+A grid that lists several projects (项目名称 as a table column) gives one
+project per row that names one. Whatever is left is reported by line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.core.model import Kind
+from jixiao.documents.markup import join_cell
+from jixiao.documents.reading import grammar
+from jixiao.documents.reading.blocks import (
+    ProjectDraft,
+    is_fund_management,
+    is_label,
+    money_unit_of,
+    read_fund_management,
+    read_funds,
+    read_goals,
+    read_grade,
+    read_identity,
+    read_total,
+)
+from jixiao.documents.reading.cellstream import Cell, Stream
+from jixiao.documents.reading.columns import TableModel, heading_at
+from jixiao.documents.reading.fusedrows import split_cell
+from jixiao.documents.reading.grid import GridRow, read_grid
+from jixiao.documents.reading.lexicon import (
+    FIELD,
+    FUND_BLOCK,
+    FUND_COLUMN,
+    FUND_ROW,
+    GOAL_BLOCK,
+    GOAL_COLUMN,
+    GRADE,
+    LEVEL1,
+    LEVEL2,
+    NOTE,
+    OTHER,
+    SIGNATURE,
+    TABLE_FRAME,
+    TOTAL,
+    label_of,
+    lexicon,
+    title_kind,
+)
+from jixiao.documents.reading.normal import norm
+from jixiao.documents.reading.provenance import READ, FieldSource
+from jixiao.documents.reading.tree import drafts_of, source_of
+
+_YEAR_ONLY = re.compile(r"^\(?(20\d{2})\)?年度?\)?$|^\((20\d{2})\)$")
+_YEAR_IN = re.compile(r"(20\d{2})年度|\((20\d{2})年?度?\)")
+_HEAD_WORDS = re.compile(r"^(?:附表|附件|表)\d*[-.、]?\d*$")
+_NOTE_START = re.compile(r"^(?:注|备注|说明|填报说明)\d*[:.、]")
+_SELF_UNIT = ("本单位", "本部门", "同上")
+
+
+@dataclass
+class Reading:
+    """What the stream reader found: projects, kind, year, and what it could not place."""
+
+    kind: Kind | None
+    year: int | None
+    projects: list[ProjectDraft]
+    unplaced: list[Cell] = field(default_factory=list)
+    notes: list[tuple[int, str]] = field(default_factory=list)
+    warnings: list[tuple[int, str, str]] = field(default_factory=list)
+    preamble: list[Cell] = field(default_factory=list)
+
+
+def _headings(cells: Sequence[Cell]) -> dict[int, TableModel]:
+    out: dict[int, TableModel] = {}
+    i = 0
+    while i < len(cells):
+        model = heading_at(cells, i)
+        if model is None:
+            i += 1
+            continue
+        out[i] = model
+        i = model.end
+    return out
+
+
+def _is_year_cell(norm: str) -> int | None:
+    m = _YEAR_ONLY.match(norm)
+    if m is None:
+        return None
+    return int(m.group(1) or m.group(2))
+
+
+_ORG_LINE = re.compile(r"^\[?\d{3,}\]?\S{2,}(?:局|院|中心|政府|委员会|部门|学校|馆|所)$")
+
+
+def _is_head(cell: Cell) -> bool:
+    """A cell printed above a form's first label: title, year, money unit, sheet number, filing unit."""
+    norm = cell.norm
+    if title_kind(norm) is not None or _is_year_cell(norm) is not None or _HEAD_WORDS.match(norm):
+        return True
+    if money_unit_of(norm) is not None and norm.startswith(("单位", "金额单位", "(单位")):
+        return True
+    found = label_of(norm, FIELD)
+    if found is not None and found.key == "filing_unit":
+        return True
+    # a unit's code and name on its own (207101天津市河北区人民法院)
+    return bool(_ORG_LINE.match(norm))
+
+
+def _starts(cells: Sequence[Cell], inside: set[int]) -> list[int]:
+    starts = [
+        i
+        for i, c in enumerate(cells)
+        if i not in inside and (found := label_of(c.norm, FIELD)) is not None and found.key == "name"
+    ]
+    if starts:
+        return starts
+    for key in ("organisation", "filing_unit", "department"):
+        found_at = [
+            i
+            for i, c in enumerate(cells)
+            if i not in inside and (lb := label_of(c.norm, FIELD)) is not None and lb.key == key
+        ]
+        if found_at:
+            return found_at[:1]
+    return []
+
+
+def _extend_head(cells: Sequence[Cell], start: int, floor: int) -> int:
+    """The first cell of a form whose first label is at ``start``: its title, year and head fields above it."""
+    i = start
+    while i - 1 >= floor and start - (i - 1) <= 10:
+        prev = cells[i - 1]
+        if _is_head(prev) or label_of(prev.norm, FIELD, OTHER) is not None:
+            i -= 1
+            continue
+        if i - 2 >= floor and label_of(cells[i - 2].norm, FIELD, OTHER) is not None and not is_label(prev):
+            i -= 2  # a head field and its value (单位名称: …, 填报日期: …)
+            continue
+        break
+    return i
+
+
+def _table_stop(cell: Cell, cells: Sequence[Cell], j: int) -> bool:
+    """True where an indicator table ends: a new form or table, 总分, footnotes, signatures, page frame."""
+    norm = cell.norm
+    if heading_at(cells, j) is not None:
+        return True
+    found = label_of(norm, FIELD, TOTAL, GRADE, SIGNATURE, FUND_BLOCK, FUND_ROW, GOAL_BLOCK, GOAL_COLUMN)
+    if found is not None and not (found.kind == FIELD and found.key not in ("name", "organisation")):
+        return True
+    if _NOTE_START.match(norm) or (label_of(norm, NOTE) is not None and len(norm) <= 4):
+        return True
+    if (
+        "盖章" in norm
+        or norm.endswith("意见")
+        or norm in lexicon().navigation
+        or norm.rstrip(":") in lexicon().navigation
+    ):
+        return True
+    return len(norm) >= 8 and title_kind(norm) is not None and label_of(norm, LEVEL1, LEVEL2) is None
+
+
+def _row_layout(cells: Sequence[Cell]) -> bool:
+    lines: dict[int, int] = {}
+    for c in cells:
+        if not c.fused:
+            lines[c.line] = lines.get(c.line, 0) + 1
+    if not lines:
+        return False
+    return sum(n >= 3 for n in lines.values()) > 0.5 * len(lines)
+
+
+@dataclass
+class _Walker:
+    cells: Sequence[Cell]
+    headings: dict[int, TableModel]
+    kind: Kind
+    pinyin_mode: bool
+    reading: Reading
+
+    def region(self, start: int, end: int) -> list[ProjectDraft]:
+        """Read the cells of one form; a grid of several projects gives several."""
+        cells = self.cells
+        proj = ProjectDraft(first_line=cells[start].line)
+        projects = [proj]
+        i = start
+        while i < end:
+            cell = cells[i]
+            if i in self.headings:
+                i = self.table(i, end, proj, projects)
+                continue
+            found = label_of(cell.norm, FIELD, OTHER)
+            if is_fund_management(cell):
+                i = read_fund_management(cells, i, proj)
+                continue
+            if label_of(cell.norm, FUND_BLOCK, FUND_COLUMN, FUND_ROW) is not None and not (
+                found is not None and found.kind == FIELD
+            ):
+                i, left = read_funds(cells[:end], i, proj, self.kind)
+                self.reading.unplaced.extend(left)
+                continue
+            if found is not None:
+                i = read_identity(cells[:end], i, proj)
+                continue
+            if label_of(cell.norm, GOAL_BLOCK, GOAL_COLUMN) is not None:
+                i, left = read_goals(cells[:end], i, proj, self.kind)
+                self.reading.unplaced.extend(left)
+                continue
+            if label_of(cell.norm, TOTAL) is not None:
+                i = read_total(cells[:end], i, proj)
+                continue
+            if label_of(cell.norm, GRADE) is not None:
+                i = read_grade(cells[:end], i, proj)
+                continue
+            if _NOTE_START.match(cell.norm) or label_of(cell.norm, NOTE, SIGNATURE) is not None:
+                i = self.skip_notes(i, end)
+                continue
+            if _ORG_LINE.match(cell.norm) and i < start + 8:
+                proj.put("filing_unit", join_cell(cell.text), source_of([cell]))  # the unit the form is filed by
+                i += 1
+                continue
+            unit = money_unit_of(cell.norm)
+            if unit is not None and proj.money_unit is None and not grammar.is_number(cell.norm):
+                proj.money_unit = unit
+                proj.sources.setdefault("money_unit", source_of([cell]))
+            elif not self.placed_frame(cell):
+                self.reading.unplaced.append(cell)
+            i += 1
+        for p in projects:
+            p.last_line = cells[end - 1].line if end > start else p.first_line
+        return projects
+
+    def placed_frame(self, cell: Cell) -> bool:
+        """Cells of the form's frame, placed without a value: titles, years, vertical labels, frames."""
+        norm = cell.norm
+        if title_kind(norm) is not None or _is_year_cell(norm) is not None or _HEAD_WORDS.match(norm):
+            return True
+        if label_of(norm, TABLE_FRAME, LEVEL1, LEVEL2) is not None or grammar.is_filler(norm):
+            return True
+        # a block label cut to its first characters (总 for 总体目标, 绩 for 绩效指标)
+        return len(norm) <= 2 and any(w.startswith(norm) for w in ("总体目标", "绩效指标", "年度总体目标", "项目资金"))
+
+    def skip_notes(self, i: int, end: int) -> int:
+        """Footnotes and signatures run to the next form: placed, not read."""
+        j = i
+        while j < end and j not in self.headings:
+            found = label_of(self.cells[j].norm, FIELD)
+            if found is not None and found.key == "name":
+                break
+            j += 1
+        return j
+
+    def table(self, h: int, end: int, proj: ProjectDraft, projects: list[ProjectDraft]) -> int:
+        model = self.headings[h]
+        j = model.end
+        while j < end and not _table_stop(self.cells[j], self.cells, j):
+            j += 1
+        body: list[Cell] = []
+        for cell in self.cells[model.end : j]:
+            body.extend(split_cell(cell, model, self.pinyin_mode) if cell.fused else [cell])
+        grid = read_grid(body, model, _row_layout(body))
+        self.reading.unplaced.extend(c for c in grid.unplaced if not grammar.is_filler(c.norm))
+        if j == len(self.cells) and body:
+            self.cut_at_end(grid.rows, model, body[-1], grid.unplaced)
+        if model.has("proj_name"):
+            self.grid_projects(grid.rows, model, proj, projects)
+        else:
+            drafts, leftovers, tree = drafts_of(grid.rows, model, self.pinyin_mode)
+            proj.drafts.extend(drafts)
+            proj.notes.extend(tree.notes)
+            self.reading.unplaced.extend(leftovers)
+        return j
+
+    def cut_at_end(self, rows: list[GridRow], model: TableModel, last: Cell, unplaced: list[Cell]) -> None:
+        """The text ends inside the table: say where, when its last row lacks what the rows above it print."""
+        if not rows:
+            return
+        filled = [{model.columns[k].role for k in row.cells} for row in rows]
+        usual = {r for r in ("target", "actual", "weight", "score") if sum(r in f for f in filled) * 2 > len(filled)}
+        missing = usual - filled[-1]
+        if missing or (unplaced and unplaced[-1] is last):
+            text = " ".join(c.text for cs in rows[-1].cells.values() for c in cs)
+            self.reading.warnings.append((last.line, "摘录在此截断：表格的最后一行只读到部分内容", text))
+
+    def grid_projects(
+        self, rows: list[GridRow], model: TableModel, form: ProjectDraft, projects: list[ProjectDraft]
+    ) -> None:
+        """A grid of several projects: a row naming a project opens it; a row naming only a unit and an amount
+        is that unit's total and names the department of the projects below."""
+        chunks: list[tuple[ProjectDraft, list[GridRow]]] = []
+        department: tuple[str, FieldSource] | None = None
+        unit: tuple[str, FieldSource] | None = None
+        for row in rows:
+            own = {
+                model.columns[k].role: cs for k, cs in row.cells.items() if model.columns[k].role.startswith("proj_")
+            }
+            rest = {k: cs for k, cs in row.cells.items() if not model.columns[k].role.startswith("proj_")}
+            if "proj_unit" in own:
+                unit = (join_cell(own["proj_unit"][0].text), source_of(own["proj_unit"]))
+            if "proj_name" not in own and "proj_unit" in own and "proj_budget" in own and not rest:
+                department = unit
+                continue
+            if "proj_name" in own:
+                p = ProjectDraft(first_line=own["proj_name"][0].line)
+                p.money_unit = form.money_unit
+                p.sources.update({k: v for k, v in form.sources.items() if k == "money_unit"})
+                p.put("name", join_cell(own["proj_name"][0].text), source_of(own["proj_name"]))
+                if unit is not None:
+                    p.put("unit", unit[0], unit[1])
+                if department is not None:
+                    p.put("department", department[0], department[1])
+                for key in ("department", "unit"):
+                    if key in form.fields:
+                        p.put(key, form.fields[key], form.sources[key])
+                if "proj_budget" in own:
+                    figure = grammar.money(own["proj_budget"][0].norm)
+                    if figure is not None:
+                        p.funds["total"] = {"requested": figure[0]}
+                        p.sources["funds.total.requested"] = source_of(own["proj_budget"])
+                if "proj_goal" in own:
+                    p.goals["goal"] = join_cell(" ".join(c.text for c in own["proj_goal"]))
+                    p.sources["goal"] = source_of(own["proj_goal"])
+                if "proj_category" in own:
+                    p.put("category", join_cell(own["proj_category"][0].text), source_of(own["proj_category"]))
+                chunks.append((p, []))
+            if chunks:
+                chunks[-1][1].append(GridRow(rest))
+            else:
+                self.reading.unplaced.extend(c for cs in row.cells.values() for c in cs)
+        if not chunks:
+            return
+        projects.remove(form)
+        for p, chunk in chunks:
+            drafts, leftovers, tree = drafts_of(chunk, model, self.pinyin_mode)
+            p.drafts.extend(drafts)
+            p.notes.extend(tree.notes)
+            self.reading.unplaced.extend(leftovers)
+            projects.append(p)
+
+
+def _kind_and_year(
+    cells: Sequence[Cell], first: int, headings: dict[int, TableModel]
+) -> tuple[Kind | None, int | None]:
+    """The kind and year of the forms: from the title and year printed nearest above the first form."""
+    kind: Kind | None = None
+    year: int | None = None
+    titles = [(i, k) for i, c in enumerate(cells) if (k := title_kind(c.norm)) is not None]
+    before = [t for t in titles if t[0] <= first + 3] or titles
+    if before:
+        kind = Kind(before[-1][1])
+    for i in range(min(first + 4, len(cells)) - 1, -1, -1):
+        y = _is_year_cell(cells[i].norm)
+        if y is None and any(t[0] == i for t in titles):
+            m = _YEAR_IN.search(cells[i].norm) or re.search(r"(20\d{2})年", cells[i].norm)
+            y = int(next(g for g in m.groups() if g)) if m else None
+        if y is not None:
+            year = y
+            break
+    roles = {r for model in headings.values() for r in model.roles}
+    if kind is None:
+        text = "".join(c.norm for c in cells[first : first + 200])
+        if "中央主管部门" in text or "转移支付" in text:
+            kind = Kind.TRANSFER_SELF_EVALUATION
+        elif roles & {"actual", "score"}:
+            kind = Kind.SELF_EVALUATION
+        elif roles:
+            kind = Kind.TARGET_DECLARATION
+    elif kind is Kind.TARGET_DECLARATION and roles & {"actual", "score"}:
+        kind = Kind.SELF_EVALUATION  # a page titled 目标表 whose form is a 自评表: the form decides
+    return kind, year
+
+
+def read_forms(stream: Stream) -> Reading:
+    """Every form in the stream (see the module docstring)."""
+    cells = stream.cells
+    headings = _headings(cells)
+    inside = {i for h, m in headings.items() for i in range(h, m.end)}
+    starts = _starts(cells, inside)
+    if not starts and headings:
+        starts = [min(headings)]
+    if not starts:
+        return Reading(None, None, [])
+    regions: list[tuple[int, int]] = []
+    floor = 0
+    heads = []
+    for n, s in enumerate(starts):
+        head = _extend_head(cells, s, floor)
+        heads.append(head)
+        floor = s + 1
+        _ = n
+    for n, head in enumerate(heads):
+        end = heads[n + 1] if n + 1 < len(heads) else len(cells)
+        regions.append((head, end))
+    kind, year = _kind_and_year(cells, starts[0], headings)
+    reading = Reading(kind, year, [], preamble=list(cells[: regions[0][0]]))
+    walker = _Walker(cells, headings, kind or Kind.SELF_EVALUATION, stream.pinyin_mode, reading)
+    for start, end in regions:
+        reading.projects.extend(walker.region(start, end))
+    for proj in reading.projects:
+        _settle_identity(proj, kind)
+    return reading
+
+
+def _settle_identity(proj: ProjectDraft, kind: Kind | None) -> None:
+    """Who the form is about: a department form's department, a unit printed as 本单位, a regional form's unit."""
+    fields = proj.fields
+    org = fields.get("organisation")
+    filing = fields.get("filing_unit")
+    if kind is Kind.DEPARTMENT_SELF_EVALUATION or ("name" not in fields and org is not None):
+        if "department" not in fields and (org or filing):
+            key = "organisation" if org else "filing_unit"
+            proj.put("department", org or filing or "", proj.sources[key])
+        return
+    unit = fields.get("unit")
+    if (unit is None or norm(unit) in _SELF_UNIT) and filing is not None:
+        fields.pop("unit", None)
+        proj.put("unit", filing, proj.sources["filing_unit"])
+    if "department" not in fields and org is not None:
+        proj.put("department", org, proj.sources["organisation"])
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """A Decimal or None (for values already parsed)."""
+    return value if isinstance(value, Decimal) else None
+
+
+__all__ = ["READ", "Reading", "read_forms"]

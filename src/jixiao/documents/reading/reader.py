@@ -1,0 +1,126 @@
+"""The stream reader's entry: a text source in, a document with the source of every value out."""
+
+from __future__ import annotations
+
+from jixiao.core.errors import Location, SourceError
+from jixiao.core.model import Document, Execution, FundRow, Funds, Kind, Project
+from jixiao.documents.reading import grammar
+from jixiao.documents.reading.blocks import ProjectDraft
+from jixiao.documents.reading.cellstream import Cell, make_stream
+from jixiao.documents.reading.forms import Reading, read_forms
+from jixiao.documents.reading.provenance import FieldSource
+from jixiao.documents.result import ImportResult, ImportWarning, ProjectSource
+from jixiao.documents.text import TextSource
+
+_ROWS = ("total", "current_appropriation", "carryover", "other", "central", "local")
+_ROW_FIELDS = ("initial", "adjusted", "executed", "requested", "rate_pct")
+_IDENTITY = ("name", "department", "unit", "central_department", "nature", "category", "start_date", "end_date")
+_PROJECT_PATHS = frozenset({*_IDENTITY, "money_unit", "goal", "overall_goal", "outcome", "total_score", "grade"})
+UNPLACED = "未能归入任何字段的内容"
+
+
+def _project(draft: ProjectDraft, n: int, fields: dict[str, FieldSource]) -> Project:
+    base = f"projects[{n}]"
+    for key, src in draft.sources.items():
+        if key in _PROJECT_PATHS or key.startswith(("funds.", "execution.")):
+            fields[f"{base}.{key}"] = src
+    funds = Funds(
+        **{
+            k: FundRow(**{f: v for f, v in row.items() if f in _ROW_FIELDS})
+            for k, row in draft.funds.items()
+            if k in _ROWS
+        }
+    )
+    execution = Execution(**draft.execution) if draft.execution else None
+    indicators = []
+    for k, d in enumerate(draft.drafts):
+        indicators.append(d.indicator())
+        for key, src in d.sources.items():
+            fields[f"{base}.indicators[{k}].{key}"] = src
+    return Project(
+        name=draft.fields.get("name", ""),
+        department=draft.fields.get("department"),
+        unit=draft.fields.get("unit"),
+        central_department=draft.fields.get("central_department"),
+        nature=draft.fields.get("nature"),
+        category=draft.fields.get("category"),
+        start_date=draft.fields.get("start_date"),
+        end_date=draft.fields.get("end_date"),
+        money_unit=draft.money_unit,
+        funds=funds,
+        execution=execution,
+        goal=draft.goals.get("goal"),
+        overall_goal=draft.goals.get("overall_goal"),
+        outcome=draft.goals.get("outcome"),
+        fund_management=None,
+        indicators=tuple(indicators),
+        total_score=draft.total,
+        grade=draft.grade,
+    )
+
+
+def _warnings(reading: Reading, name: str) -> list[ImportWarning]:
+    out: list[ImportWarning] = []
+    by_line: dict[int, list[Cell]] = {}
+    for cell in reading.unplaced:
+        by_line.setdefault(cell.line, []).append(cell)
+    for line, cells in sorted(by_line.items()):
+        text = " ".join(c.text for c in sorted(cells, key=lambda c: c.column))
+        out.append(ImportWarning(Location(file=name, line=line), UNPLACED, text))
+    for line, message, text in reading.warnings:
+        out.append(ImportWarning(Location(file=name, line=line), message, text))
+    if reading.preamble:
+        first, last = reading.preamble[0].line, reading.preamble[-1].line
+        out.append(
+            ImportWarning(
+                Location(file=name, line=first),
+                f"第{first}至{last}行在表格之前（网页导航、标题或说明文字），未作为项目读取",
+                reading.preamble[0].text,
+                level="note",
+            )
+        )
+    for proj in reading.projects:
+        for line, message in proj.notes:
+            out.append(ImportWarning(Location(file=name, line=line), message, level="note"))
+        for line, message, text in proj.problems:
+            out.append(ImportWarning(Location(file=name, line=line), message, text))
+    return sorted(out, key=lambda w: w.location.line or 0)
+
+
+def read_stream_text(source: TextSource) -> ImportResult:
+    """Read every form of a text by its cells and anchors; lines that fit nowhere become warnings."""
+    stream = make_stream(source.lines)
+    if not stream.cells:
+        raise SourceError("文件中没有文字", Location(file=source.name, line=1))
+    reading = read_forms(stream)
+    if not reading.projects:
+        raise SourceError(
+            "没有找到绩效表：文中既没有「项目名称」等栏目，也没有「一级指标」「三级指标」等表头",
+            Location(file=source.name, line=stream.cells[0].line),
+        )
+    if not any(grammar.number(c.norm) is not None or any(ch.isdigit() for ch in c.norm) for c in stream.cells):
+        raise SourceError(
+            "文中没有任何数字：提取时数字似乎全部丢失，无法读取金额、分值和指标值",
+            Location(file=source.name, line=stream.cells[0].line),
+        )
+    fields: dict[str, FieldSource] = {}
+    projects = [_project(p, n, fields) for n, p in enumerate(reading.projects)]
+    kind = reading.kind or Kind.SELF_EVALUATION
+    document = Document(kind=kind, year=reading.year, projects=tuple(projects))
+    sources = tuple(
+        ProjectSource(
+            first_line=p.first_line,
+            last_line=p.last_line,
+            indicator_lines=tuple(d.sources["name"].line or 0 for d in p.drafts),
+        )
+        for p in reading.projects
+    )
+    return ImportResult(
+        source=source.name,
+        document=document,
+        warnings=tuple(_warnings(reading, source.name)),
+        projects=sources,
+        encoding=source.encoding,
+        layout="stream",
+        fields=fields,
+    )
