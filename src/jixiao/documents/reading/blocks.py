@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from jixiao.core.model import Kind
@@ -41,6 +41,7 @@ from jixiao.documents.reading.tree import Draft, cell_value, source_of
 _MONEY_NOTE = re.compile(r"(?:金额)?单位:(万元|元)")
 _DATE = re.compile(r"(20\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 _PERIOD = re.compile(r"(20\d{2})(\d{2})")
+_LEAD_FIGURES = re.compile(r"^[\d.,%]+")
 _CHOICES = re.compile(r"^1[、.].+2[、.]")
 _CHECKED = re.compile(r"[☑√✓■R]")
 _FUND_ROWS = ("total", "current_appropriation", "carryover", "other", "central", "local")
@@ -123,6 +124,11 @@ def read_identity(cells: Sequence[Cell], i: int, proj: ProjectDraft) -> int:
             break
         values.append(cell)
         j += 1
+    if label is not None and label.kind == OTHER and values and proj.money_unit is None:
+        unit = money_unit_of(values[0].norm)
+        if unit is not None:  # 项目总投资 174.78万元: the money unit the form uses
+            proj.money_unit = unit
+            proj.sources["money_unit"] = source_of(values[:1])
     if label is None or label.kind == OTHER or not values:
         return j
     text = join_cell(" ".join(c.text for c in values))
@@ -204,8 +210,9 @@ def read_funds(cells: Sequence[Cell], i: int, proj: ProjectDraft, kind: Kind) ->
                     block_weight = Decimal(found.weight)
             elif found.kind == FUND_COLUMN:
                 nxt = cells[j + 1] if j + 1 < len(cells) else None
-                if nxt is not None and _is_figure_like(nxt) and current is None:
-                    keyed.append((found.key, nxt))  # 预算数: 2.38 — a label and its figure
+                if nxt is not None and _is_figure_like(nxt) and not grammar.is_dash(nxt.norm):
+                    keyed.append((found.key, nxt))  # 预算数: 2.38 — a heading directly followed by its figure
+                    current = None
                     j += 2
                     continue
                 if found.key not in columns or not rows:
@@ -213,6 +220,14 @@ def read_funds(cells: Sequence[Cell], i: int, proj: ProjectDraft, kind: Kind) ->
             else:
                 current = (found.key, [], cell)
                 rows.append(current)
+            j += 1
+            continue
+        lead = _LEAD_FIGURES.match(cell.norm)
+        if current is not None and not _is_figure_like(cell) and lead is not None and len(lead.group(0)) >= 3:
+            # figures run into the next heading's text (1.561.56120度效标…): the figures are the row's
+            current[1].append(replace(cell, text=lead.group(0), norm=lead.group(0)))
+            unplaced.append(cell)
+            current = None
             j += 1
             continue
         if _is_figure_like(cell):
@@ -225,6 +240,9 @@ def read_funds(cells: Sequence[Cell], i: int, proj: ProjectDraft, kind: Kind) ->
             j += 1
             continue
         if grammar.is_unit(cell.norm) or cell.norm in ("(万元)", "(元)"):
+            if cell.norm.strip("()") in ("万元", "元") and proj.money_unit is None:
+                proj.money_unit = cell.norm.strip("()")  # 2.38 | 万元: the unit in a cell of its own
+                proj.sources["money_unit"] = source_of([cell])
             j += 1
             continue
         # prose in the block (按收入性质分:…) is not modelled; a long text means the block is over
@@ -267,6 +285,13 @@ def _assign_funds(
         row: dict[str, Decimal] = {}
         for col, fig in reading.values.items():
             row[col] = fig.value
+        if (
+            "rate_pct" in row
+            and not reading.values["rate_pct"].percent
+            and row["rate_pct"] <= 1
+            and "执行率" in reading.note
+        ):
+            row["rate_pct"] = row["rate_pct"] * 100  # 1 printed for 100%: the sums say a fraction
         confidence = ARITHMETIC if reading.arithmetic and reading.note else READ
         src = FieldSource(values[0].line, values[0].column, confidence, reading.note)
         proj.funds[key] = {k: v for k, v in row.items() if k in ("initial", "adjusted", "executed", "rate_pct")}

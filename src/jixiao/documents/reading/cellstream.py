@@ -47,6 +47,10 @@ class Cell:
     end_line: int = 0  # the line of its last character, for a cell joined over lines
     # set when the cell is a reading of fused print rather than a printed cell: how it was read
     reading: str = ""
+    # the first piece of an indicator row cut out of run-together text by the grammar of its figures
+    row_start: bool = False
+    # a later piece of a fused run cut by the grammar of values: it goes on the row of the piece before
+    cont: bool = False
 
     @property
     def lines(self) -> range:
@@ -147,7 +151,7 @@ def _is_run_together(f: Folded) -> bool:
     """True when a cell holds labels fused to other text (``项目名称渔业成品油价格改革补贴``)."""
     if len(f.norm) < _MIN_RUN:
         return False
-    found = list(segment_pattern().finditer(f.norm))
+    found = _label_matches(f.norm)
     if not found:
         return False
     if len(found) >= 2:
@@ -164,11 +168,19 @@ def _is_run_together(f: Folded) -> bool:
     return len(m.group(0)) >= 4 and any(lb.kind in _CUTTING_KINDS for lb in found_label)
 
 
+_TITLE_END = re.compile(r"(?:申报|汇总|设定|自评|目标)?表")
+
+
+def _label_matches(norm: str) -> list[re.Match[str]]:
+    """The labels in a text, except words of a form's title (…绩效目标表, …绩效自评表 are titles, not labels)."""
+    return [m for m in segment_pattern().finditer(norm) if not _TITLE_END.match(norm, m.end())]
+
+
 def _segment(f: Folded) -> list[tuple[int, int]]:
     """Matching-form spans of the labels and of the text between them."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    for m in segment_pattern().finditer(f.norm):
+    for m in _label_matches(f.norm):
         if m.start() > pos:
             spans.extend(_heading_tail(f.norm, pos, m.start(), spans))
         spans.append(m.span())

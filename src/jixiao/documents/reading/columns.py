@@ -121,6 +121,10 @@ def _fold(found: list[tuple[str, str | None, Cell]]) -> tuple[Column, ...]:
             if len(annual) > 1:
                 columns[annual[-2]] = Column("level2", columns[annual[-2]].heading)
     roles = [c.role for c in columns]
+    if not {"weight", "score"} & set(roles) and "actual" in roles:
+        # no 分值 or 得分 heading, yet rows may carry one figure more (a 自评得分 column printed elsewhere)
+        columns.append(Column("score", "", kept_apart=False))
+        roles.append("score")
     if "level2" in roles and "level1" not in roles and not any(r == "name" for r in roles[: roles.index("level2")]):
         # a table whose heading starts at 二级指标 still prints its level-1 labels at the left
         columns.insert(roles.index("level2"), Column("level1", "", kept_apart=False))

@@ -268,6 +268,12 @@ class _Walker:
         body: list[Cell] = []
         for cell in self.cells[model.end : j]:
             body.extend(split_cell(cell, model, self.pinyin_mode) if cell.fused else [cell])
+        # a run-together text can glue the next form's title to the last row: the table ends there
+        for k, cell in enumerate(body):
+            if cell.fused and len(cell.norm) >= 8 and title_kind(cell.norm) is not None:
+                self.reading.unplaced.extend(body[k:])
+                body = body[:k]
+                break
         grid = read_grid(body, model, _row_layout(body))
         self.reading.unplaced.extend(c for c in grid.unplaced if not grammar.is_filler(c.norm))
         if j == len(self.cells) and body:

@@ -111,7 +111,7 @@ def split_rows(cell: Cell, pinyin_mode: bool, units_attached: bool = True) -> li
     for a, b in itertools.pairwise(bounds):
         sub = _sub(cell, a, b, pinyin_mode)
         if sub is not None:
-            out.append(replace(sub, first=a == 0 and cell.first, last=b == len(norm) and cell.last))
+            out.append(replace(sub, first=a == 0 and cell.first, last=b == len(norm) and cell.last, row_start=a > 0))
     return out
 
 
@@ -184,7 +184,8 @@ def _split_one(cell: Cell, model: TableModel, pinyin_mode: bool) -> list[Cell]:
             out.append(sub)
     out.extend(values)
     if out:
-        out[0] = replace(out[0], first=cell.first)
+        out = [replace(c, cont=True, row_start=False) for c in out]
+        out[0] = replace(out[0], first=cell.first, row_start=cell.row_start, cont=cell.cont)
         out[-1] = replace(out[-1], last=cell.last)
     return out or [cell]
 

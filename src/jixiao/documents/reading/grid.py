@@ -26,7 +26,7 @@ from decimal import Decimal
 from jixiao.documents.reading import grammar
 from jixiao.documents.reading.cellstream import Cell
 from jixiao.documents.reading.columns import TableModel
-from jixiao.documents.reading.lexicon import LEVEL1, LEVEL2, is_label_start, label_of, orphan_weight
+from jixiao.documents.reading.lexicon import FIELD, LEVEL1, LEVEL2, OTHER, is_label_start, label_of, orphan_weight
 
 NEVER = float("-inf")
 
@@ -55,7 +55,9 @@ _NEW_ROW = 0.6  # every row costs a little, so that one row is not read as two h
 _HEADING_ROW_END = 0.3  # a row of labels only (a group heading whose indicators follow)
 _SKIP = 2.2  # a cell that fits no column
 _SKIP_FILLER = 0.05  # template filler (……, 指标2:) is expected to fit nowhere
-_SKIP_LABEL = 3.0  # a level label belongs to the tree: passing it over is costly
+_SKIP_LABEL = 3.0
+_SKIP_REPEAT = 0.2  # a text repeated within a few cells
+_REPEAT_AS_CELL = 3.0  # a level label belongs to the tree: passing it over is costly
 _ROW_AT_LINE_START = 0.5  # row layouts: a row that starts where a line starts
 _ROW_MID_LINE = 2.0  # row layouts: a row that starts in the middle of a line
 _ROW_OVER_LINE = 1.0  # row layouts: a row that runs on over a line break
@@ -119,8 +121,13 @@ class _Scorer:
         counts = Counter(c.norm for c in cells if len(c.norm) >= 6)
         self.repeated = {t for t, n in counts.items() if n >= 3}
 
-    def fit(self, cell: Cell, role: str, kept_apart: bool) -> float:
+    def fit(self, cell: Cell, role: str, kept_apart: bool, implicit: bool = False) -> float:
         norm = cell.norm
+        if implicit:
+            # a column no heading names (自评得分 printed elsewhere): a figure goes there only when the
+            # named columns are full
+            value = grammar.number(norm)
+            return 0.8 if value is not None and not norm.endswith("%") and 0 <= value <= 50 else NEVER
         l1 = label_of(norm, LEVEL1)
         l2 = label_of(norm, LEVEL2)
         if role == "level1":
@@ -143,13 +150,18 @@ class _Scorer:
         if role == "name":
             if grammar.is_nature(norm) or grammar.is_unit(norm) or grammar.is_sign_only(norm):
                 return NEVER
+            if label_of(norm, FIELD, OTHER) is not None:
+                return -2.0  # a form's field label (改进措施:) inside the table is a note's words
             if l2 is not None:
                 return -2.0  # a level label in the name column: only when nothing else reads
             if grammar.is_number(norm) or grammar.is_dash(norm):
                 return -3.0
             if norm in self.repeated:
-                return -1.0
-            return 1.0 + (0.5 if grammar.value_likeness(norm) < 0.5 else -1.2 * grammar.value_likeness(norm))
+                return -4.0  # a text in many rows is a rule or an explanation, not an indicator
+            score = 1.0 + (0.5 if grammar.value_likeness(norm) < 0.5 else -1.2 * grammar.value_likeness(norm))
+            if "。" in norm or len(norm) > 30:
+                score -= 2.0 + 0.05 * max(0, len(norm) - 30)  # a sentence is a note, rarely a name
+            return score
         if role in ("target", "actual"):
             if grammar.is_numbered(norm):
                 return NEVER  # 指标3.… opens an indicator row
@@ -180,6 +192,8 @@ class _Scorer:
         if role == "ignore":
             if norm in self.repeated or grammar.is_nature(norm) or norm.endswith("指标"):
                 return 1.5
+            if norm.startswith(("反映", "该指标", "考察")):
+                return 1.5  # the templates' 指标解释 opens with 反映…
             if grammar.sign_of(norm) is not None:
                 return -1.0
             return -0.5 if grammar.is_number(norm) else 0.2
@@ -209,9 +223,16 @@ class _Scorer:
         return 0.0
 
 
-def _skip_cost(cell: Cell) -> float:
+def _is_double(cell: Cell, before: Sequence[Cell]) -> bool:
+    """A name-like text printed again right after itself (values repeat by right: 100% | 100%)."""
+    return len(cell.norm) >= 6 and grammar.value_likeness(cell.norm) < 0.5 and any(b.norm == cell.norm for b in before)
+
+
+def _skip_cost(cell: Cell, before: Sequence[Cell]) -> float:
     if grammar.is_filler(cell.norm):
         return _SKIP_FILLER
+    if _is_double(cell, before):
+        return _SKIP_REPEAT  # the same text again a cell or two later: printed twice by the extraction
     if label_of(cell.norm, LEVEL1, LEVEL2) is not None:
         return _SKIP_LABEL
     return _SKIP
@@ -224,11 +245,20 @@ def read_grid(cells: Sequence[Cell], model: TableModel, row_layout: bool) -> Gri
     if n == 0:
         return Grid([], [])
     roles = [col.role for col in cols]
-    missing = [0.0 if col.kept_apart else _MISSING.get(col.role, 0.5) for col in cols]
+    missing = [0.0 if col.kept_apart or not col.heading else _MISSING.get(col.role, 0.5) for col in cols]
     level_cols = [r in ("level1", "level2") for r in roles]
     own_cols = [r.startswith("proj_") for r in roles]
     scorer = _Scorer(cells, model)
-    fits = [[scorer.fit(cell, col.role, col.kept_apart) for col in cols] for cell in cells]
+    fits = [
+        [scorer.fit(cell, col.role, col.kept_apart, not col.heading and col.role == "score") for col in cols]
+        for cell in cells
+    ]
+    names = [k for k, r in enumerate(roles) if r == "name"]
+    for j, cell in enumerate(cells):
+        if _is_double(cell, cells[max(0, j - 3) : j]):
+            # a name printed again a cell or two later: an extraction's double, not a second indicator
+            for k in names:
+                fits[j][k] -= _REPEAT_AS_CELL
     # prefix sums of what skipping columns costs: skipped(a, b) = cost of columns a..b-1 left empty
     prefix = [0.0]
     for m in missing:
@@ -256,6 +286,8 @@ def read_grid(cells: Sequence[Cell], model: TableModel, row_layout: bool) -> Gri
 
     for j, cell in enumerate(cells):
         line_start = cell.first and not cell.fused
+        # a fused run the figures' grammar cut into rows: its first piece opens a row whatever the layout
+        row_cut = cell.row_start
         for s in range(c):
             fit = fits[j][s]
             if fit == NEVER:
@@ -263,6 +295,10 @@ def read_grid(cells: Sequence[Cell], model: TableModel, row_layout: bool) -> Gri
             start = skipped(0, s) + _NEW_ROW
             if row_layout:
                 start -= _ROW_AT_LINE_START if line_start else -_ROW_MID_LINE
+            if row_cut:
+                start -= _ROW_AT_LINE_START
+            elif cell.cont:
+                start += _ROW_MID_LINE  # a piece cut from the same fused run as the cell before it
             if j == 0:
                 best[j][s], back[j][s] = fit - start, (-1, 1)
                 continue
@@ -278,7 +314,7 @@ def read_grid(cells: Sequence[Cell], model: TableModel, row_layout: bool) -> Gri
                 if at < s and at >= 0:
                     # the row goes on: columns between are left empty
                     cand = prev - skipped(at + 1, s) + fit
-                    if row_layout and line_start:
+                    if (row_layout and line_start) or row_cut:
                         cand -= _ROW_OVER_LINE
                     if p < c:
                         cand += scorer.pair(cells[j - 1], roles[p], cell, roles[s])
@@ -290,7 +326,7 @@ def read_grid(cells: Sequence[Cell], model: TableModel, row_layout: bool) -> Gri
                         cand -= _ROW_OVER_LINE
                     if cand > best[j][s]:
                         best[j][s], back[j][s] = cand, (p, 2)
-        skip = _skip_cost(cell)
+        skip = _skip_cost(cell, cells[max(0, j - 3) : j])
         for p in range(states) if j else ():
             prev = best[j - 1][p]
             if prev == NEVER:

@@ -290,6 +290,7 @@ def segment_pattern() -> re.Pattern[str]:
         *lex.level2,
         *lex.totals,
         *lex.grades,
+        *lex.signatures,
         "绩效指标",
     }
     words -= {"说明", "备注", "指标", "符号", "目标值", "完成值", "负责人", "项目单位", "合计", "项目效益", "项目产出"}

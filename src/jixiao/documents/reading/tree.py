@@ -26,9 +26,15 @@ from jixiao.documents.reading.provenance import ARITHMETIC, INFERRED, READ, Fiel
 
 
 def printed_label(cell: Cell, pinyin_mode: bool) -> str:
-    """A label cell as printed, without its decorations: ``产出指标(50分)`` -> 产出指标, 產(chǎn)出指標 kept."""
+    """A label cell as printed, without its decorations: ``产出指标(50分)`` -> 产出指标, 產(chǎn)出指標 kept.
+
+    A label OCR read in scrambled order (出标产指) is no printed text anyone wrote: its label is given.
+    """
     f = fold(cell.text, pinyin_mode)
     core, _ = strip_decorations(f.norm)
+    found = label_of(f.norm, LEVEL1, LEVEL2)
+    if found is not None and found.text != core and sorted(found.text) == sorted(core):
+        return found.text
     at = f.norm.find(core)
     if at < 0 or not core:
         return join_cell(cell.text)
