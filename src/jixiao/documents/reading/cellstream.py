@@ -73,7 +73,7 @@ _SPLIT_DELIMITED = re.compile(r"[|\t]")
 _SPLIT_SPACES = re.compile(r"\s+")
 _CHUNK = re.compile(r"^\s*(\d{1,2})、")
 _HEADING_TAILS = ("说明", "备注")
-_CUTTING_KINDS = frozenset({"field", "other", "fund_row", "fund_block", "goal_block", "total"})
+_CUTTING_KINDS = frozenset({"field", "other", "fund_row", "fund_block", "total"})
 _PROSE_MARKS = ("，", ",", "。", "；", ";")
 _MIN_RUN = 8  # characters before a cell is looked at as possibly run-together
 _MAX_LABEL_PIECES = 4
@@ -206,7 +206,8 @@ def _heading_tail(norm: str, a: int, b: int, spans: list[tuple[int, int]]) -> li
     return [(a, b)]
 
 
-_BOLD = re.compile(r"\*\*([^*\n]+?)\*\*")
+# Markdown bold opens at a line's start or after a space or punctuation; a template's ≥**个 does not
+_BOLD = re.compile(r"(?:(?<=^)|(?<=[\s:：,，。|]))\*\*([^*\n]+?)\*\*")
 _KEEP_STARS = "\ue000\ue000"
 
 

@@ -56,6 +56,7 @@ from jixiao.documents.reading.lexicon import (
     title_kind,
 )
 from jixiao.documents.reading.normal import norm
+from jixiao.documents.reading.prose import is_prose_list, read_prose
 from jixiao.documents.reading.provenance import READ, FieldSource
 from jixiao.documents.reading.tree import drafts_of, source_of
 
@@ -395,7 +396,7 @@ def read_forms(stream: Stream) -> Reading:
     if not starts and headings:
         starts = [min(headings)]
     if not starts:
-        return Reading(None, None, [])
+        return _prose_reading(stream)
     regions: list[tuple[int, int]] = []
     floor = 0
     heads = []
@@ -414,6 +415,40 @@ def read_forms(stream: Stream) -> Reading:
         reading.projects.extend(walker.region(start, end))
     for proj in reading.projects:
         _settle_identity(proj, kind)
+    return reading
+
+
+_NOTICE_SUBJECT = re.compile(r"关于(.{4,60}?项目)(?:绩效目标|的|$)")
+_DATE_LINE = re.compile(r"^20\d{2}年\d{1,2}月\d{1,2}日$")
+
+
+def _prose_reading(stream: Stream) -> Reading:
+    """A notice that restates its indicators in sentences (no table): the list, the project it names, its signer."""
+    cells = stream.cells
+    start = is_prose_list(cells)
+    if start is None:
+        return Reading(None, None, [])
+    kind, year = _kind_and_year(cells, start, {})
+    proj = ProjectDraft(first_line=cells[start].line)
+    proj.drafts, end = read_prose(cells, start, stream.pinyin_mode)
+    if not proj.drafts:
+        return Reading(None, None, [])
+    for cell in cells[:start]:
+        m = _NOTICE_SUBJECT.search(cell.norm)
+        if m is not None and "name" not in proj.fields:
+            # the project a notice is about (关于X项目绩效目标…); the text may print it in full (同心县X项目)
+            name = m.group(1)
+            printed_in_full = (re.findall(rf"实施(\S{{0,12}}{re.escape(name)})", c.norm) for c in cells[:start])
+            fuller = next((f for found in printed_in_full for f in found), name)
+            proj.put("name", fuller, FieldSource(cell.line, cell.column, READ))
+    for k in range(end, len(cells) - 1):
+        # the body that signs the notice: its name on a line, the date on the next
+        if _DATE_LINE.match(cells[k + 1].norm) and re.search(r"(?:政府|局|委员会|中心|办公室)$", cells[k].norm):
+            proj.put("unit", join_cell(cells[k].text), source_of([cells[k]]))
+            break
+    reading = Reading(kind or Kind.TARGET_DECLARATION, year, [proj], preamble=list(cells[:start]))
+    proj.last_line = cells[end - 1].line
+    reading.unplaced.extend(c for c in cells[end:] if not _is_head(c) and not _DATE_LINE.match(c.norm))
     return reading
 
 
