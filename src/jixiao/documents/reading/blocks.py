@@ -41,6 +41,7 @@ from jixiao.documents.reading.tree import Draft, cell_value, source_of
 _MONEY_NOTE = re.compile(r"(?:金额)?单位:(万元|元)")
 _DATE = re.compile(r"(20\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})")
 _PERIOD = re.compile(r"(20\d{2})(\d{2})")
+_LONGEST_FIELD = 60  # characters: a unit's name, a date or a phone number never runs longer
 _LEAD_FIGURES = re.compile(r"^[\d.,%]+")
 _CHOICES = re.compile(r"^1[、.].+2[、.]")
 _CHECKED = re.compile(r"[☑√✓■R]")
@@ -76,6 +77,7 @@ class ProjectDraft:
     sources: dict[str, FieldSource] = field(default_factory=dict)
     notes: list[tuple[int, str]] = field(default_factory=list)
     problems: list[tuple[int, str, str]] = field(default_factory=list)  # (line, message, text): warnings
+    unplaced: list[Cell] = field(default_factory=list)
     last_line: int = 0
 
     def put(self, key: str, value: str, src: FieldSource, rank: int = 0) -> None:
@@ -124,6 +126,10 @@ def read_identity(cells: Sequence[Cell], i: int, proj: ProjectDraft) -> int:
             break
         values.append(cell)
         j += 1
+    if values and sum(len(c.norm) for c in values) > _LONGEST_FIELD and (label is None or label.key != "name"):
+        # a field's value runs on far beyond any such value: the text after it was fused in, not read
+        proj.unplaced.extend(values)
+        return j
     if label is not None and label.kind == OTHER and values and proj.money_unit is None:
         unit = money_unit_of(values[0].norm)
         if unit is not None:  # 项目总投资 174.78万元: the money unit the form uses

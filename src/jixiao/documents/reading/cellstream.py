@@ -172,8 +172,16 @@ _TITLE_END = re.compile(r"(?:申报|汇总|设定|自评|目标)?表")
 
 
 def _label_matches(norm: str) -> list[re.Match[str]]:
-    """The labels in a text, except words of a form's title (…绩效目标表, …绩效自评表 are titles, not labels)."""
-    return [m for m in segment_pattern().finditer(norm) if not _TITLE_END.match(norm, m.end())]
+    """The labels in a text, except words of a form's title (…绩效目标表 is a title) and words in brackets
+    (结余率(计算方法为:结余数/预算数) explains a name)."""
+    out = []
+    for m in segment_pattern().finditer(norm):
+        if _TITLE_END.match(norm, m.end()):
+            continue
+        if norm.count("(", 0, m.start()) > norm.count(")", 0, m.start()):
+            continue
+        out.append(m)
+    return out
 
 
 def _segment(f: Folded) -> list[tuple[int, int]]:

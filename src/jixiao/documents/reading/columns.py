@@ -129,3 +129,17 @@ def _fold(found: list[tuple[str, str | None, Cell]]) -> tuple[Column, ...]:
         # a table whose heading starts at 二级指标 still prints its level-1 labels at the left
         columns.insert(roles.index("level2"), Column("level1", "", kept_apart=False))
     return tuple(columns)
+
+
+# The columns a table prints in the standard templates when its heading did not survive, by kind.
+STANDARD = {
+    "target_declaration": ("level1", "level2", "name", "target", "weight"),
+    "self_evaluation": ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation"),
+    "transfer_self_evaluation": ("level1", "level2", "name", "target", "actual", "deviation"),
+    "department_self_evaluation": ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation"),
+}
+
+
+def standard_model(kind: str, at: int) -> TableModel:
+    """The column model of a table whose heading was cut off or never printed: the template's columns."""
+    return TableModel(tuple(Column(role, "（标准列）") for role in STANDARD[kind]), at, at)

@@ -33,8 +33,8 @@ from jixiao.documents.reading.blocks import (
     read_total,
 )
 from jixiao.documents.reading.cellstream import Cell, Stream
-from jixiao.documents.reading.columns import TableModel, heading_at
-from jixiao.documents.reading.fusedrows import split_cell
+from jixiao.documents.reading.columns import TableModel, heading_at, standard_model
+from jixiao.documents.reading.fusedrows import has_glued_value, split_cell
 from jixiao.documents.reading.grid import GridRow, read_grid
 from jixiao.documents.reading.lexicon import (
     FIELD,
@@ -65,6 +65,7 @@ _YEAR_IN = re.compile(r"(20\d{2})年度|\((20\d{2})年?度?\)")
 _HEAD_WORDS = re.compile(r"^(?:附表|附件|表)\d*[-.、]?\d*$")
 _NOTE_START = re.compile(r"^(?:注|备注|说明|填报说明)\d*[:.、]")
 _SELF_UNIT = ("本单位", "本部门", "同上")
+_TOTAL_FUSED = re.compile(r"^(?:总分|合计|总计|自评总分)\d[\d.]*$")
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Reading:
     notes: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str, str]] = field(default_factory=list)
     preamble: list[Cell] = field(default_factory=list)
+    stream_cells: Sequence[Cell] = ()
 
 
 def _headings(cells: Sequence[Cell]) -> dict[int, TableModel]:
@@ -161,6 +163,8 @@ def _table_stop(cell: Cell, cells: Sequence[Cell], j: int) -> bool:
         return True
     if _NOTE_START.match(norm) or (label_of(norm, NOTE) is not None and len(norm) <= 4):
         return True
+    if _TOTAL_FUSED.match(norm):
+        return True  # 合计100: the total row with its figure run on
     if (
         "盖章" in norm
         or norm.endswith("意见")
@@ -200,6 +204,12 @@ class _Walker:
             if i in self.headings:
                 i = self.table(i, end, proj, projects)
                 continue
+            if label_of(cell.norm, LEVEL1, LEVEL2) is not None and not proj.drafts and self.opens_rows(i, end):
+                # indicator rows with no heading above them (an excerpt that begins mid-table)
+                self.headings[i] = standard_model(self.kind.value, i)
+                self.reading.notes.append((cell.line, "此处的指标行上方没有表头，按模板的标准列读取"))
+                i = self.table(i, end, proj, projects)
+                continue
             found = label_of(cell.norm, FIELD, OTHER)
             if is_fund_management(cell):
                 i = read_fund_management(cells, i, proj)
@@ -219,6 +229,11 @@ class _Walker:
                 continue
             if label_of(cell.norm, TOTAL) is not None:
                 i = read_total(cells[:end], i, proj)
+                continue
+            if _TOTAL_FUSED.match(cell.norm) and proj.total is None:
+                proj.total = grammar.number(cell.norm.lstrip("总分合计自评"))
+                proj.sources["total_score"] = source_of([cell])
+                i += 1
                 continue
             if label_of(cell.norm, GRADE) is not None:
                 i = read_grade(cells[:end], i, proj)
@@ -240,6 +255,11 @@ class _Walker:
         for p in projects:
             p.last_line = cells[end - 1].line if end > start else p.first_line
         return projects
+
+    def opens_rows(self, i: int, end: int) -> bool:
+        """True when level labels at ``i`` are followed by a row's text and a value: indicator rows begin."""
+        window = [c for c in self.cells[i : min(end, i + 6)] if label_of(c.norm, LEVEL1, LEVEL2) is None]
+        return len(window) >= 2 and any(grammar.value_likeness(c.norm) >= 0.9 for c in window[1:])
 
     def placed_frame(self, cell: Cell) -> bool:
         """Cells of the form's frame, placed without a value: titles, years, vertical labels, frames."""
@@ -268,7 +288,8 @@ class _Walker:
             j += 1
         body: list[Cell] = []
         for cell in self.cells[model.end : j]:
-            body.extend(split_cell(cell, model, self.pinyin_mode) if cell.fused else [cell])
+            glued = cell.fused or has_glued_value(cell)
+            body.extend(split_cell(cell, model, self.pinyin_mode) if glued else [cell])
         # a run-together text can glue the next form's title to the last row: the table ends there
         for k, cell in enumerate(body):
             if cell.fused and len(cell.norm) >= 8 and title_kind(cell.norm) is not None:
@@ -389,6 +410,12 @@ def _kind_and_year(
 
 def read_forms(stream: Stream) -> Reading:
     """Every form in the stream (see the module docstring)."""
+    reading = _read_forms(stream)
+    reading.stream_cells = stream.cells
+    return reading
+
+
+def _read_forms(stream: Stream) -> Reading:
     cells = stream.cells
     headings = _headings(cells)
     inside = {i for h, m in headings.items() for i in range(h, m.end)}
@@ -396,7 +423,14 @@ def read_forms(stream: Stream) -> Reading:
     if not starts and headings:
         starts = [min(headings)]
     if not starts:
-        return _prose_reading(stream)
+        prose = _prose_reading(stream)
+        if prose.projects:
+            return prose
+        # no label and no heading: a fragment that begins with the indicator rows themselves
+        levels = [i for i, c in enumerate(cells) if label_of(c.norm, LEVEL1, LEVEL2) is not None]
+        if not levels:
+            return prose
+        starts = [levels[0]]
     regions: list[tuple[int, int]] = []
     floor = 0
     heads = []
@@ -415,6 +449,7 @@ def read_forms(stream: Stream) -> Reading:
         reading.projects.extend(walker.region(start, end))
     for proj in reading.projects:
         _settle_identity(proj, kind)
+        reading.unplaced.extend(proj.unplaced)
     return reading
 
 
@@ -429,6 +464,9 @@ def _prose_reading(stream: Stream) -> Reading:
     if start is None:
         return Reading(None, None, [])
     kind, year = _kind_and_year(cells, start, {})
+    if kind not in (None, Kind.TARGET_DECLARATION):
+        # a report's narrative names targets and results in sentences: that is no list to read
+        return Reading(None, None, [])
     proj = ProjectDraft(first_line=cells[start].line)
     proj.drafts, end = read_prose(cells, start, stream.pinyin_mode)
     if not proj.drafts:

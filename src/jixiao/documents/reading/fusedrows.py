@@ -115,6 +115,13 @@ def split_rows(cell: Cell, pinyin_mode: bool, units_attached: bool = True) -> li
     return out
 
 
+def has_glued_value(cell: Cell) -> bool:
+    """A cell of a delimited row that holds a name and its signed target glued (科目调整次数≤10次)."""
+    norm = cell.norm
+    tail = _tail_start(norm)
+    return tail is not None and tail >= 2 and norm[tail] in "≥≤=<>" and not labels_of(norm)
+
+
 def split_cell(cell: Cell, model: TableModel, pinyin_mode: bool) -> list[Cell]:
     """The cells a fused indicator run holds, in the order of the model's columns."""
     if not labels_of(cell.norm):

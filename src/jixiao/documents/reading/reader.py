@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.model import Document, Execution, FundRow, Funds, Kind, Project
 from jixiao.documents.reading import grammar
 from jixiao.documents.reading.blocks import ProjectDraft
 from jixiao.documents.reading.cellstream import Cell, make_stream
 from jixiao.documents.reading.forms import Reading, read_forms
+from jixiao.documents.reading.normal import norm
 from jixiao.documents.reading.provenance import FieldSource
+from jixiao.documents.reading.tree import Draft
 from jixiao.documents.result import ImportResult, ImportWarning, ProjectSource
 from jixiao.documents.text import TextSource
 
@@ -67,6 +71,8 @@ def _warnings(reading: Reading, name: str) -> list[ImportWarning]:
     for line, cells in sorted(by_line.items()):
         text = " ".join(c.text for c in sorted(cells, key=lambda c: c.column))
         out.append(ImportWarning(Location(file=name, line=line), UNPLACED, text))
+    for line, message in reading.notes:
+        out.append(ImportWarning(Location(file=name, line=line), message, level="note"))
     for line, message, text in reading.warnings:
         out.append(ImportWarning(Location(file=name, line=line), message, text))
     if reading.preamble:
@@ -87,6 +93,36 @@ def _warnings(reading: Reading, name: str) -> list[ImportWarning]:
     return sorted(out, key=lambda w: w.location.line or 0)
 
 
+_FIGURE = re.compile(r"\d")
+_FEW = 3  # cells with a digit, below which a form's figures are taken as lost
+
+
+def _refuse_empty_forms(reading: Reading, name: str) -> None:
+    """A form with nothing in it to read: every digit lost by the extraction, or a template never filled in."""
+    first = reading.projects[0].first_line
+    cells = [c for c in reading.stream_cells if c.line >= first]
+    if sum(1 for c in cells if _FIGURE.search(c.norm)) < _FEW:
+        raise SourceError(
+            "表中没有数字：金额、分值和指标值的数字似乎在提取时全部丢失，无法读取", Location(file=name, line=first)
+        )
+    indicators = [d for p in reading.projects for d in p.drafts]
+    if indicators and not any(_has_value(d) for d in indicators):
+        line = indicators[0].sources["name"].line
+        raise SourceError(
+            f"表格是未填写的模板：{len(indicators)} 个指标都没有指标值（只印了单位或符号），没有可读取的内容",
+            Location(file=name, line=line),
+        )
+
+
+def _has_value(draft: Draft) -> bool:
+    """True when an indicator prints something beyond a unit or a sign: a figure, a phrase, a score."""
+    if draft.actual or draft.weight is not None or draft.score is not None:
+        return True
+    target = norm(draft.target or "")
+    bare = target.strip("≥≤=<>%")
+    return bool(bare) and not grammar.is_unit(bare)
+
+
 def read_stream_text(source: TextSource) -> ImportResult:
     """Read every form of a text by its cells and anchors; lines that fit nowhere become warnings."""
     stream = make_stream(source.lines)
@@ -98,11 +134,7 @@ def read_stream_text(source: TextSource) -> ImportResult:
             "没有找到绩效表：文中既没有「项目名称」等栏目，也没有「一级指标」「三级指标」等表头",
             Location(file=source.name, line=stream.cells[0].line),
         )
-    if not any(grammar.number(c.norm) is not None or any(ch.isdigit() for ch in c.norm) for c in stream.cells):
-        raise SourceError(
-            "文中没有任何数字：提取时数字似乎全部丢失，无法读取金额、分值和指标值",
-            Location(file=source.name, line=stream.cells[0].line),
-        )
+    _refuse_empty_forms(reading, source.name)
     fields: dict[str, FieldSource] = {}
     projects = [_project(p, n, fields) for n, p in enumerate(reading.projects)]
     kind = reading.kind or Kind.SELF_EVALUATION
