@@ -65,6 +65,7 @@ _YEAR_IN = re.compile(r"(20\d{2})年度|\((20\d{2})年?度?\)")
 _HEAD_WORDS = re.compile(r"^(?:附表|附件|表)\d*[-.、]?\d*$")
 _NOTE_START = re.compile(r"^(?:注|备注|说明|填报说明)\d*[:.、]")
 _SELF_UNIT = ("本单位", "本部门", "同上")
+_SECTION = re.compile(r"^(?:[一二三四五六七八九十]+、|[(][一二三四五六七八九十]+[)]|\d+[.、](?!\d))")
 _TOTAL_FUSED = re.compile(r"^(?:总分|合计|总计|自评总分)\d[\d.]*$")
 
 
@@ -165,6 +166,8 @@ def _table_stop(cell: Cell, cells: Sequence[Cell], j: int) -> bool:
         return True
     if _TOTAL_FUSED.match(norm):
         return True  # 合计100: the total row with its figure run on
+    if _SECTION.match(norm) and len(norm) >= 15 and any(p in norm for p in ",，。?？"):
+        return True  # a numbered paragraph of a report's narrative (3.分析评价…,…): the table is over
     if (
         "盖章" in norm
         or norm.endswith("意见")
@@ -420,8 +423,9 @@ def _read_forms(stream: Stream) -> Reading:
     headings = _headings(cells)
     inside = {i for h, m in headings.items() for i in range(h, m.end)}
     starts = _starts(cells, inside)
-    if not starts and headings:
-        starts = [min(headings)]
+    if headings and (not starts or min(headings) < starts[0]):
+        # a table before any 项目名称: an excerpt that begins with the form's table, its identity cut off
+        starts = [min(headings), *starts]
     if not starts:
         prose = _prose_reading(stream)
         if prose.projects:

@@ -105,13 +105,15 @@ def _refuse_empty_forms(reading: Reading, name: str) -> None:
         raise SourceError(
             "表中没有数字：金额、分值和指标值的数字似乎在提取时全部丢失，无法读取", Location(file=name, line=first)
         )
-    indicators = [d for p in reading.projects for d in p.drafts]
-    if indicators and not any(_has_value(d) for d in indicators):
-        line = indicators[0].sources["name"].line
-        raise SourceError(
-            f"表格是未填写的模板：{len(indicators)} 个指标都没有指标值（只印了单位或符号），没有可读取的内容",
-            Location(file=name, line=line),
-        )
+
+
+def _warn_unfilled(reading: Reading) -> None:
+    """A template never filled in: its indicators print no value, only units or signs; said once, by line."""
+    for proj in reading.projects:
+        if proj.drafts and not any(_has_value(d) for d in proj.drafts):
+            line = proj.drafts[0].sources["name"].line or proj.first_line
+            message = f"表格是未填写的模板：{len(proj.drafts)} 个指标都没有指标值（只印了单位或符号）"
+            reading.warnings.append((line, message, ""))
 
 
 def _has_value(draft: Draft) -> bool:
@@ -135,6 +137,7 @@ def read_stream_text(source: TextSource) -> ImportResult:
             Location(file=source.name, line=stream.cells[0].line),
         )
     _refuse_empty_forms(reading, source.name)
+    _warn_unfilled(reading)
     fields: dict[str, FieldSource] = {}
     projects = [_project(p, n, fields) for n, p in enumerate(reading.projects)]
     kind = reading.kind or Kind.SELF_EVALUATION
