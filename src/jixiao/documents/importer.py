@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from jixiao.core.errors import Location, SourceError
 from jixiao.core.serialize import loads
 from jixiao.documents import safety
 from jixiao.documents.readers import read_source
+from jixiao.documents.reading.provenance import CONFIDENCE, READ, FieldSource
 from jixiao.documents.result import ImportResult
 from jixiao.documents.text import MAX_BYTES, TEXT_SUFFIXES, read_bytes
 
@@ -25,6 +27,20 @@ def _read_cells(data: bytes, name: str, suffix: str) -> ImportResult:
 
     reader = {".xlsx": xlsx.read, ".docx": docx.read, ".pdf": pdf.read}[suffix]
     return tabular.read_parts(reader(data, name), name, suffix.lstrip("."), separate=suffix == ".xlsx")
+
+
+def _reading_of(text: str) -> dict[str, FieldSource]:
+    """The sources ``jixiao import`` wrote beside a document (its ``reading``), so they survive a round trip."""
+    try:
+        tree = json.loads(text)
+        fields = tree.get("reading", {}).get("fields", {}) if isinstance(tree, dict) else {}
+        return {
+            path: FieldSource(f.get("line"), f.get("column"), f.get("confidence", READ), f.get("note", ""))
+            for path, f in fields.items()
+            if isinstance(f, dict) and f.get("confidence", READ) in CONFIDENCE
+        }
+    except (ValueError, AttributeError):
+        return {}  # the document itself was read by loads; a malformed reading record is left out
 
 
 def import_bytes(data: bytes, name: str) -> ImportResult:
@@ -47,7 +63,7 @@ def import_bytes(data: bytes, name: str) -> ImportResult:
             raise SourceError(
                 f"JSON 文件必须是 UTF-8 编码（第 {exc.start} 字节处无法解码）", Location(file=name)
             ) from None
-        return ImportResult(source=name, document=loads(text, source=name), layout="json")
+        return ImportResult(source=name, document=loads(text, source=name), layout="json", fields=_reading_of(text))
     if suffix not in TEXT_SUFFIXES:
         allowed = "、".join(ALL_SUFFIXES)
         raise SourceError(f"不支持的文件类型 {suffix or '(无扩展名)'}；可读取：{allowed}", Location(file=name))
