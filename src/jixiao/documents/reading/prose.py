@@ -107,6 +107,8 @@ def read_prose(cells: Sequence[Cell], start: int, pinyin_mode: bool) -> tuple[li
         kind, label, end = _peel_label(cell.norm)
         if label is None and (labels_of(cell.norm) or cell.norm.startswith(("附件", "附表"))):
             break
+        if label is None and cell.first and j > start and not _NUMBERING.match(cell.norm):
+            break  # a line that opens with no level label: the list is over (a signature, a date)
         f = fold(cell.text, pinyin_mode)
         if label is not None:
             src = FieldSource(cell.line, cell.column, READ)
