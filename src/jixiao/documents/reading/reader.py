@@ -100,6 +100,11 @@ _FEW = 3  # cells with a digit, below which a form's figures are taken as lost
 def _refuse_empty_forms(reading: Reading, name: str) -> None:
     """A form with nothing in it to read: every digit lost by the extraction, or a template never filled in."""
     first = reading.projects[0].first_line
+    if not any(p.fields or p.funds or p.drafts for p in reading.projects):
+        raise SourceError(
+            "没有找到绩效表：文中有指标的字样，却没有项目、资金或可以读取的指标行（可能只是叙述文字）",
+            Location(file=name, line=first),
+        )
     cells = [c for c in reading.stream_cells if c.line >= first]
     if sum(1 for c in cells if _FIGURE.search(c.norm)) < _FEW:
         raise SourceError(
