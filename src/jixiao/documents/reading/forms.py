@@ -103,13 +103,16 @@ def _is_year_cell(norm: str) -> int | None:
     return int(m.group(1) or m.group(2))
 
 
+_VALUE_BEFORE_TITLE = re.compile(r"[≥≤=<>%]\d|\d%|\d.*绩效")
 _ORG_LINE = re.compile(r"^\[?\d{3,}\]?\S{2,}(?:局|院|中心|政府|委员会|部门|学校|馆|所)$")
 
 
 def _is_head(cell: Cell) -> bool:
     """A cell printed above a form's first label: title, year, money unit, sheet number, filing unit."""
     norm = cell.norm
-    if title_kind(norm) is not None or _is_year_cell(norm) is not None or _HEAD_WORDS.match(norm):
+    if title_kind(norm) is not None and not (cell.fused and _VALUE_BEFORE_TITLE.search(norm)):
+        return True  # (a fused run whose figures precede the title ends the form above with a row)
+    if _is_year_cell(norm) is not None or _HEAD_WORDS.match(norm):
         return True
     if money_unit_of(norm) is not None and norm.startswith(("单位", "金额单位", "(单位")):
         return True
@@ -175,7 +178,8 @@ def _table_stop(cell: Cell, cells: Sequence[Cell], j: int) -> bool:
         or norm.rstrip(":") in lexicon().navigation
     ):
         return True
-    return len(norm) >= 8 and title_kind(norm) is not None and label_of(norm, LEVEL1, LEVEL2) is None
+    # a fused run may end with the next form's title: it is cut there once its rows are split, not here
+    return not cell.fused and len(norm) >= 8 and title_kind(norm) is not None and label_of(norm, LEVEL1, LEVEL2) is None
 
 
 def _row_layout(cells: Sequence[Cell]) -> bool:

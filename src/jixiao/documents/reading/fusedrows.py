@@ -136,10 +136,19 @@ def split_cell(cell: Cell, model: TableModel, pinyin_mode: bool) -> list[Cell]:
     return _split_one(cell, model, pinyin_mode)
 
 
-def _split_one(cell: Cell, model: TableModel, pinyin_mode: bool) -> list[Cell]:
+def _split_one(cell: Cell, model: TableModel, pinyin_mode: bool, peel: bool = True) -> list[Cell]:
     norm = cell.norm
     if labels_of(norm) or grammar.value_likeness(norm) >= 0.9 or len(norm) < 3:
         return [cell]
+    short = next((w for w in lexicon().level2_short if norm.startswith(w) and len(norm) > len(w) + 1), None)
+    if peel and short is not None and "level2" in model.roles:
+        # a level-2 label printed without its 指标 (服务对象满意度) runs into the name: the vocabulary cuts it
+        label, rest = _sub(cell, 0, len(short), pinyin_mode), _sub(cell, len(short), len(norm), pinyin_mode)
+        if label is not None and rest is not None:
+            return [
+                replace(label, first=cell.first, row_start=cell.row_start),
+                *_split_one(replace(rest, cont=True), model, pinyin_mode, peel=False),
+            ]
     after = _after_name(model)
     numeric = [r for r in after if r in _NUMERIC]
     out: list[Cell] = []
