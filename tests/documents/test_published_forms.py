@@ -319,3 +319,16 @@ def test_reading_json_carries_each_values_source_and_unplaced_lines() -> None:
     assert fields["projects[0].name"]["line"] == 4
     assert fields["projects[0].indicators[0].level1"]["confidence"] == "inferred"
     assert data["projects"][0]["name"] == "禁毒经费"
+
+
+def test_points_that_do_not_add_up_to_the_printed_share_are_noted() -> None:
+    """产出指标(50分) over rows worth 20 + 20: a note names the group and both sums, for a person to check."""
+    text = (
+        "项目支出绩效自评表\n(2021年度)\n项目名称 | 培训经费 |\n"
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+        "产出指标(50分) | 数量指标 | 培训场次 | ≥4场 | 4场 | 20 | 20 |\n"
+        "质量指标 | 合格率 | ≥95% | 96% | 20 | 20 |\n"
+    )
+    notes = [w for w in _read(text).warnings if w.level == "note" and "请核对" in w.message]
+    assert len(notes) == 1
+    assert "50" in notes[0].message and "40" in notes[0].message and notes[0].location.line == 5

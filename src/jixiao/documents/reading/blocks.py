@@ -26,7 +26,6 @@ from jixiao.documents.reading.lexicon import (
     FUND_ROW,
     GOAL_BLOCK,
     GOAL_COLUMN,
-    GRADE,
     LEVEL1,
     LEVEL2,
     OTHER,
@@ -311,7 +310,6 @@ def _assign_funds(
             if "weight" not in proj.execution and block_weight is not None and proj.execution:
                 proj.execution["weight"] = block_weight
                 proj.sources["execution.weight"] = FieldSource(label_cell.line, label_cell.column, READ)
-        _ = label_cell
     if keyed and "total" not in proj.funds:
         row = {}
         for key, cell in keyed:
@@ -467,5 +465,4 @@ def read_fund_management(cells: Sequence[Cell], i: int, proj: ProjectDraft) -> i
         elif remedy is None:
             proj.fund_management[-1] = (item, description, text)
         j += 1
-    _ = GRADE
     return j

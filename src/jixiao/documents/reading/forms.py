@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from jixiao.core.model import Kind
 from jixiao.documents.markup import join_cell
@@ -442,11 +441,9 @@ def _read_forms(stream: Stream) -> Reading:
     regions: list[tuple[int, int]] = []
     floor = 0
     heads = []
-    for n, s in enumerate(starts):
-        head = _extend_head(cells, s, floor)
-        heads.append(head)
+    for s in starts:
+        heads.append(_extend_head(cells, s, floor))
         floor = s + 1
-        _ = n
     for n, head in enumerate(heads):
         end = heads[n + 1] if n + 1 < len(heads) else len(cells)
         regions.append((head, end))
@@ -514,11 +511,3 @@ def _settle_identity(proj: ProjectDraft, kind: Kind | None) -> None:
         proj.put("unit", filing, proj.sources["filing_unit"])
     if "department" not in fields and org is not None:
         proj.put("department", org, proj.sources["organisation"])
-
-
-def to_decimal(value: object) -> Decimal | None:
-    """A Decimal or None (for values already parsed)."""
-    return value if isinstance(value, Decimal) else None
-
-
-__all__ = ["READ", "Reading", "read_forms"]

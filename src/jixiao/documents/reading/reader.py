@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.model import Document, Execution, FundRow, Funds, Kind, Project
@@ -112,6 +113,32 @@ def _refuse_empty_forms(reading: Reading, name: str) -> None:
         )
 
 
+def _check_sums(reading: Reading) -> None:
+    """The form's own arithmetic over what was read: each level-1 group's points against its printed share
+    (产出指标(50分)), and the scores against 总分. A difference is said, with the line, for a person to check:
+    the form may be wrong, or the reading."""
+    for proj in reading.projects:
+        groups: dict[tuple[str, str], list[Draft]] = {}
+        for d in proj.drafts:
+            if d.level1 and d.level1_weight:
+                groups.setdefault((d.level1, d.level1_weight), []).append(d)
+        for (label, share), drafts in groups.items():
+            points = [d.weight if d.weight is not None else d.score for d in drafts]
+            if all(p is not None for p in points) and len(drafts) > 1:
+                total = sum(p for p in points if p is not None)
+                if total != Decimal(share):
+                    line = drafts[0].sources["name"].line or proj.first_line
+                    note = f"{label}所印分值为{share}分，读到的各项分值之和为{total}分，请核对"
+                    proj.notes.append((line, note))
+        scores = [d.score for d in proj.drafts]
+        if proj.total is not None and scores and all(s is not None for s in scores):
+            got = sum(s for s in scores if s is not None) + proj.execution.get("score", Decimal(0))
+            if abs(got - proj.total) > Decimal("0.05"):
+                where = proj.sources.get("total_score")
+                at = (where.line if where is not None else None) or proj.first_line
+                proj.notes.append((at, f"总分{proj.total}与读到的各项得分之和{got}不符，请核对"))
+
+
 def _warn_unfilled(reading: Reading) -> None:
     """A template never filled in: its indicators print no value, only units or signs; said once, by line."""
     for proj in reading.projects:
@@ -143,6 +170,7 @@ def read_stream_text(source: TextSource) -> ImportResult:
         )
     _refuse_empty_forms(reading, source.name)
     _warn_unfilled(reading)
+    _check_sums(reading)
     fields: dict[str, FieldSource] = {}
     projects = [_project(p, n, fields) for n, p in enumerate(reading.projects)]
     kind = reading.kind or Kind.SELF_EVALUATION
