@@ -23,12 +23,10 @@ from jixiao.cli.common import (
 )
 from jixiao.cli.progress import Display
 from jixiao.core.errors import JixiaoError, Location
-from jixiao.core.model import Document
-from jixiao.core.serialize import iter_dumps
 from jixiao.documents.datapackage import DESCRIPTOR
 from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
 from jixiao.documents.limits import limit_for, megabytes
-from jixiao.documents.result import ImportResult
+from jixiao.documents.result import ImportResult, iter_reading_json
 from jixiao.documents.result import Progress as ProgressHook
 
 
@@ -130,7 +128,7 @@ def out_name(path: Path, roots: dict[Path, Path], taken: set[Path], out_dir: Pat
     return target
 
 
-def write_json(document: Document, target: Path, progress: ProgressHook) -> None:
+def write_json(result: ImportResult, target: Path, progress: ProgressHook) -> None:
     """Write a document's JSON to ``target`` piece by piece, whole or not at all.
 
     The text goes to a hidden file beside the target, renamed over it at the end: a stopped
@@ -140,10 +138,10 @@ def write_json(document: Document, target: Path, progress: ProgressHook) -> None
     limit = limit_for(".json")
     partial = target.with_name(f".{target.name}.part")
     written = 0
-    count = max(len(document.projects), 1)
+    count = max(len(result.document.projects), 1)
     try:
         with partial.open("w", encoding="utf-8") as handle:
-            for n, piece in enumerate(iter_dumps(document)):
+            for n, piece in enumerate(iter_reading_json(result)):
                 written += len(piece.encode("utf-8"))
                 if written > limit:
                     raise JixiaoError(
@@ -177,7 +175,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                 target = out_name(f, roots, taken, args.out_dir)
                 try:
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    write_json(result.document, target, progress)
+                    write_json(result, target, progress)
                 except OSError as exc:
                     raise write_error(target, exc) from None
             except JixiaoError as exc:

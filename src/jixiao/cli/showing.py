@@ -22,6 +22,9 @@ from jixiao.cli.common import (
 from jixiao.core.errors import JixiaoError
 from jixiao.core.model import FUND_ROW_LABELS, Document, Project
 from jixiao.documents.importer import import_path
+from jixiao.documents.reading.provenance import CONFIDENCE_LABELS, FieldSource
+
+MARK = "*"  # after a value the reader chose by arithmetic or inferred: a person should check it
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,8 +49,24 @@ def _fmt(value: Decimal | str | None) -> str:
     return str(value)
 
 
-def _project_tables(p: Project, doc: Document, console: Console) -> None:
-    console.rule(f"[bold]{p.name}[/]")
+class _Marks:
+    """Marks the values of one project that were not simply read from their cell."""
+
+    def __init__(self, fields: dict[str, FieldSource], n: int) -> None:
+        self.fields = fields
+        self.base = f"projects[{n}]"
+        self.used = False
+
+    def __call__(self, path: str, text: str) -> str:
+        source = self.fields.get(f"{self.base}.{path}")
+        if not text or text == "—" or source is None or not source.uncertain:
+            return text
+        self.used = True
+        return f"[yellow]{text}{MARK}[/]"
+
+
+def _project_tables(p: Project, doc: Document, console: Console, mark: _Marks) -> None:
+    console.rule(f"[bold]{p.name or p.department or ''}[/]")
     info = Table.grid(padding=(0, 2))
     info.add_column(style="dim")
     info.add_column()
@@ -68,15 +87,19 @@ def _project_tables(p: Project, doc: Document, console: Console) -> None:
         funds.add_column("", overflow="fold")
         for col in ("年初预算数", "全年预算数", "全年执行数", "申请总额", "执行率(%)"):
             funds.add_column(col, justify="right")
+        cols = ("initial", "adjusted", "executed", "requested", "rate_pct")
         for key, row in rows:
             funds.add_row(
                 FUND_ROW_LABELS[key],
-                *(_fmt(v) for v in (row.initial, row.adjusted, row.executed, row.requested, row.rate_pct)),
+                *(mark(f"funds.{key}.{c}", _fmt(getattr(row, c))) for c in cols),
             )
         console.print(funds)
     if p.execution is not None:
         e = p.execution
-        console.print(f"预算执行率：分值 {_fmt(e.weight)}，执行率 {_fmt(e.rate_pct)}%，得分 {_fmt(e.score)}")
+        console.print(
+            f"预算执行率：分值 {mark('execution.weight', _fmt(e.weight))}，"
+            f"执行率 {mark('execution.rate_pct', _fmt(e.rate_pct))}%，得分 {mark('execution.score', _fmt(e.score))}"
+        )
     for label, text in (("项目总目标", p.overall_goal), ("年度目标", p.goal), ("实际完成情况", p.outcome)):
         if text:
             console.print(f"[dim]{label}[/]  {text}", highlight=False)
@@ -100,18 +123,19 @@ def _project_tables(p: Project, doc: Document, console: Console) -> None:
     ):
         table.add_column(col, justify=just, overflow="fold")  # type: ignore[arg-type]
     last: tuple[str, str | None] = ("", None)
-    for ind in p.indicators:
+    for k, ind in enumerate(p.indicators):
         l1 = ind.level1 if ind.level1 != last[0] else ""
         l2 = (ind.level2 or "") if (ind.level1, ind.level2) != last else ""
         last = (ind.level1, ind.level2)
+        at = f"indicators[{k}]."
         table.add_row(
-            l1,
-            l2,
-            ind.name,
-            ind.target or "—",
-            ind.actual or "",
-            _fmt(ind.weight) if ind.weight is not None else "",
-            _fmt(ind.score) if ind.score is not None else "",
+            mark(at + "level1", l1),
+            mark(at + "level2", l2),
+            mark(at + "name", ind.name),
+            mark(at + "target", ind.target or "—"),
+            mark(at + "actual", ind.actual or ""),
+            mark(at + "weight", _fmt(ind.weight) if ind.weight is not None else ""),
+            mark(at + "score", _fmt(ind.score) if ind.score is not None else ""),
             ind.deviation or "",
         )
     console.print(table)
@@ -135,9 +159,15 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         f"{len(doc.projects)} 个项目，{doc.indicator_count} 个指标",
         highlight=False,
     )
-    for project in doc.projects:
+    marked = False
+    for n, project in enumerate(doc.projects):
         if args.project and args.project not in project.name:
             continue
-        _project_tables(project, doc, out)
+        mark = _Marks(result.fields, n)
+        _project_tables(project, doc, out, mark)
+        marked = marked or mark.used
+    if marked:
+        kinds = "、".join(CONFIDENCE_LABELS[c] for c in ("arithmetic", "inferred"))
+        out.print(f"[yellow]标{MARK}的值不是直接读自所在的单元格（{kinds}），请核对；依据见下方提示。[/]")
     print_warnings(result, err)
     return EXIT_WARNINGS if result.problems else EXIT_OK

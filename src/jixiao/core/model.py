@@ -22,6 +22,7 @@ class Kind(StrEnum):
     TARGET_DECLARATION = "target_declaration"
     SELF_EVALUATION = "self_evaluation"
     TRANSFER_SELF_EVALUATION = "transfer_self_evaluation"
+    DEPARTMENT_SELF_EVALUATION = "department_self_evaluation"
 
     @property
     def label(self) -> str:
@@ -33,6 +34,7 @@ _KIND_LABELS = {
     Kind.TARGET_DECLARATION: "财政项目支出绩效目标申报表",
     Kind.SELF_EVALUATION: "财政项目支出绩效自评表",
     Kind.TRANSFER_SELF_EVALUATION: "中央对地方转移支付区域绩效目标自评表",
+    Kind.DEPARTMENT_SELF_EVALUATION: "部门（单位）整体支出绩效自评表",
 }
 
 GRADES = ("优", "良", "中", "差")
@@ -106,7 +108,10 @@ class FundManagementRow:
 
 @dataclass(frozen=True)
 class Indicator:
-    """One row of the indicator table (三级指标 with its two parent levels)."""
+    """One row of the indicator table (三级指标 with its two parent levels).
+
+    ``level1`` is ``""`` when the form prints no level-1 column at all (JSON ``null``).
+    """
 
     level1: str
     level2: str | None
@@ -120,7 +125,11 @@ class Indicator:
 
 @dataclass(frozen=True)
 class Project:
-    """One form: a budget project with its money, goals and indicators."""
+    """One form: a budget project with its money, goals and indicators.
+
+    ``name`` is ``""`` on a form that names no project: a department-wide form
+    (部门整体支出绩效自评表), whose subject is its ``department`` (JSON ``null``).
+    """
 
     name: str
     department: str | None = None

@@ -58,6 +58,7 @@ def _row_to_dict(row: FundRow) -> dict[str, JsonValue]:
 def project_to_dict(p: Project) -> dict[str, JsonValue]:
     """The JSON object of one project, keys in schema order."""
     out: dict[str, JsonValue] = {k: getattr(p, k) for k in PROJECT_TEXT_FIELDS}
+    out["name"] = p.name or None  # a department-wide form names no project
     out["funds"] = {key: _row_to_dict(row) for key, row in p.funds.rows()}
     out["execution"] = None if p.execution is None else {k: getattr(p.execution, k) for k in EXECUTION_FIELDS}
     out["goal"] = p.goal
@@ -70,7 +71,7 @@ def project_to_dict(p: Project) -> dict[str, JsonValue]:
     )
     out["indicators"] = [
         {
-            "level1": i.level1,
+            "level1": i.level1 or None,  # the form prints no level-1 column
             "level2": i.level2,
             "name": i.name,
             "target": i.target,
@@ -134,11 +135,12 @@ def _encode(value: JsonValue, indent: int, level: int) -> str:
     raise DocumentError(f"不能写出类型为 {type(value).__name__} 的值")
 
 
-def iter_dumps(doc: Document, indent: int = 2) -> Iterator[str]:
+def iter_dumps(doc: Document, indent: int = 2, extra: dict[str, JsonValue] | None = None) -> Iterator[str]:
     """The text of :func:`dumps` in pieces, one project at a time.
 
     A document read from a 20 MB form is some 50 MB of JSON; writing it piece by piece keeps only
-    one project's text in memory instead of the whole tree and string.
+    one project's text in memory instead of the whole tree and string. ``extra`` keys (the
+    importer's ``reading`` record) are written after the document's own.
     """
     head = document_to_dict(replace(doc, projects=()))
     pad, inner = "\n" + " " * indent, "\n" + " " * (indent * 2)
@@ -152,7 +154,14 @@ def iter_dumps(doc: Document, indent: int = 2) -> Iterator[str]:
         yield pad + "]"
     if "notes" in head:
         yield "," + pad + f'"notes": {_encode(head["notes"], indent, 1)}'
+    for key, value in (extra or {}).items():
+        yield "," + pad + f"{json.dumps(key)}: {_encode(value, indent, 1)}"
     yield "\n}\n"
+
+
+def dumps_tree(tree: JsonValue, indent: int = 2) -> str:
+    """JSON text of a tree of dicts, lists, strings and Decimals, written as :func:`dumps` writes a document."""
+    return _encode(tree, indent, 0) + "\n"
 
 
 def dumps(doc: Document, indent: int = 2) -> str:
@@ -220,7 +229,7 @@ class _Reader:
         data = self.obj(value, path)
         self.no_extra(data, _INDICATOR_FIELDS, path)
         return Indicator(
-            level1=self.text(data, "level1", path, required=True) or "",
+            level1=self.text(data, "level1", path) or "",
             level2=self.text(data, "level2", path),
             name=self.text(data, "name", path, required=True) or "",
             target=self.text(data, "target", path),
@@ -238,9 +247,8 @@ class _Reader:
             value = texts[key]
             if value is not None and not _ISO_DATE.fullmatch(value):
                 raise self.fail(f"{path}.{key}", f"日期应写作 YYYY-MM-DD，实为 {value!r}")
-        name = texts.pop("name")
-        if name is None:
-            raise self.fail(f"{path}.name", "缺少项目名称")
+        # null: a form that names no project (a department-wide form); its department names it
+        name = texts.pop("name") or ""
         grade = self.text(data, "grade", path)
         if grade is not None and grade not in GRADES:
             raise self.fail(f"{path}.grade", f"评分等级应为 优/良/中/差 之一，实为 {grade!r}")

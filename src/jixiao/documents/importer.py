@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from jixiao.core.serialize import loads
 from jixiao.documents import datapackage, safety
 from jixiao.documents.limits import limit_for, too_large
 from jixiao.documents.oserrors import describe
-from jixiao.documents.reader import read_text
+from jixiao.documents.readers import read_source
+from jixiao.documents.reading.provenance import CONFIDENCE, READ, FieldSource
 from jixiao.documents.result import ImportResult, Progress, no_progress
 from jixiao.documents.text import TEXT_SUFFIXES, read_bytes
 
@@ -29,6 +31,20 @@ def _read_cells(data: bytes, name: str, suffix: str, progress: Progress) -> Impo
     progress(0.0, {".xlsx": "读取工作表", ".docx": "读取 Word 表格", ".pdf": "读取 PDF 页面"}[suffix])
     parts = reader(data, name)
     return tabular.read_parts(parts, name, suffix.lstrip("."), separate=suffix == ".xlsx", progress=progress)
+
+
+def _reading_of(text: str) -> dict[str, FieldSource]:
+    """The sources ``jixiao import`` wrote beside a document (its ``reading``), so they survive a round trip."""
+    try:
+        tree = json.loads(text)
+        fields = tree.get("reading", {}).get("fields", {}) if isinstance(tree, dict) else {}
+        return {
+            path: FieldSource(f.get("line"), f.get("column"), f.get("confidence", READ), f.get("note", ""))
+            for path, f in fields.items()
+            if isinstance(f, dict) and f.get("confidence", READ) in CONFIDENCE
+        }
+    except (ValueError, AttributeError):
+        return {}  # the document itself was read by loads; a malformed reading record is left out
 
 
 def import_bytes(data: bytes, name: str, progress: Progress = no_progress) -> ImportResult:
@@ -53,14 +69,14 @@ def import_bytes(data: bytes, name: str, progress: Progress = no_progress) -> Im
             ) from None
         if datapackage.is_package(text):
             raise datapackage.refuse_alone(name)
-        return ImportResult(source=name, document=loads(text, source=name), layout="json")
+        return ImportResult(source=name, document=loads(text, source=name), layout="json", fields=_reading_of(text))
     if suffix == ".csv":
         raise datapackage.refuse_alone(name)
     if suffix not in TEXT_SUFFIXES:
         allowed = "、".join(ALL_SUFFIXES)
         raise SourceError(f"不支持的文件类型 {suffix or '(无扩展名)'}；可读取：{allowed}", Location(file=name))
     progress(0.0, "识别编码")
-    return read_text(read_bytes(data, name), progress)
+    return read_source(read_bytes(data, name), progress)
 
 
 def import_path(path: Path, progress: Progress = no_progress) -> ImportResult:

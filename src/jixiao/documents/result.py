@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from jixiao.core.errors import Location
 from jixiao.core.model import Document
+from jixiao.core.serialize import JsonValue, iter_dumps
+from jixiao.documents.reading.provenance import FieldSource
 
 # Told how far a long read has come: the fraction done (0 to 1) and the stage, in Chinese.
 Progress = Callable[[float, str], None]
@@ -53,6 +55,9 @@ class ImportResult:
     # For cell-based sources (XLSX, DOCX, PDF): where each value was printed, by JSON path
     # such as ``projects[0].indicators[2].target``; text sources place values by line instead.
     locations: dict[str, Location] = field(default_factory=dict)
+    # Where each value came from and how sure the reading is, by the same JSON paths: read from a
+    # cell, chosen by the form's arithmetic, or inferred (see jixiao.documents.reading.provenance).
+    fields: dict[str, FieldSource] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -79,3 +84,25 @@ class Problems:
     def note(self, line: int | None, message: str, text: str = "") -> None:
         """Record a note: a reading decision worth telling the user, not a problem."""
         self.items.append(ImportWarning(Location(file=self.source, line=line), message, text, level="note"))
+
+
+def reading_record(result: ImportResult) -> JsonValue:
+    """The importer's ``reading`` record: where each value came from and what was not placed."""
+    reading: dict[str, JsonValue] = {"source": result.source, "layout": result.layout}
+    reading["fields"] = {path: src.to_json() for path, src in result.fields.items()}
+    reading["unplaced"] = [{"line": w.location.line, "text": w.text, "message": w.message} for w in result.problems]
+    return reading
+
+
+def iter_reading_json(result: ImportResult) -> Iterator[str]:
+    """:func:`reading_json` in pieces, one project at a time (what ``jixiao import`` streams to its file)."""
+    return iter_dumps(result.document, extra={"reading": reading_record(result)})
+
+
+def reading_json(result: ImportResult) -> str:
+    """The document JSON with its ``reading``: where each value came from and what was not placed.
+
+    This is what ``jixiao import`` writes. The ``reading`` key is the importer's record, outside the
+    document proper (``loads`` reads the document and passes it over; compare_gold ignores it).
+    """
+    return "".join(iter_reading_json(result))

@@ -28,6 +28,10 @@ _FUNDS = {
         ("initial", "adjusted", "executed"),
     ),
     Kind.TRANSFER_SELF_EVALUATION: (("total", "central", "local", "other"), ("adjusted", "executed")),
+    Kind.DEPARTMENT_SELF_EVALUATION: (
+        ("total", "current_appropriation", "carryover", "other"),
+        ("initial", "adjusted", "executed"),
+    ),
 }
 
 
