@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from jixiao import __version__
-from jixiao.cli import demo, exporting, importing, scoring, showing
+from jixiao.cli import backup, demo, exporting, importing, scoring, showing
 from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, Parser
 
 __all__ = ["EXIT_OK", "EXIT_UNUSABLE", "EXIT_WARNINGS", "build_parser", "main"]
 
-VERBS = (importing, showing, scoring, demo, exporting)
+VERBS = (importing, showing, scoring, demo, exporting, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal, InvalidOperation
@@ -47,6 +48,8 @@ from jixiao.web.cycle.html import (
 from jixiao.web.cycle.layout import tree_rows
 from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, StateChange
 from jixiao.web.orgs.models import Organization
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 
@@ -601,7 +604,7 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def source_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+def source_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """The kept file a record was imported from, for whoever may see the record."""
     model = {"declaration": Declaration, "evaluation": SelfEvaluation}.get(kind)
     if model is None:
@@ -610,7 +613,13 @@ def source_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     if record.source_file is None:
         raise Http404("该记录不是从文件导入的。")
     kept = record.source_file
-    return FileResponse(kept.stored.open("rb"), as_attachment=True, filename=kept.original_name)
+    try:
+        stored = kept.stored.open("rb")
+    except FileNotFoundError:
+        # the row outlived its file (a restore without uploads/, a disk mishap): say so instead of a 500
+        logger.error("source file %s (%s) of %s %s is missing", kept.stored.name, kept.original_name, kind, pk)
+        return render(request, "cycle/source_missing.html", {"kept": kept, "record": record, "kind": kind}, status=404)
+    return FileResponse(stored, as_attachment=True, filename=kept.original_name)
 
 
 @login_required
