@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.dateparse import parse_datetime
 
 from jixiao.web.audit.models import AuditEvent
 
@@ -51,42 +52,75 @@ GENESIS = "0" * 64
 _SEAL_LOCK = 0x6A69786961_0001
 
 
+_TABLE = AuditEvent._meta.db_table
+_COLUMNS = ", ".join(CONTENT_FIELDS)
+_PAGE = 1000
+
+
 def digest_of(prev_digest: str, seq: int, row: dict[str, Any]) -> str:
     """The SHA-256 of an event's content, its place in the chain and the digest before it."""
-    content = {name: _plain(row[name]) for name in CONTENT_FIELDS}
+    content: dict[str, Any] = {name: _plain(name, row[name]) for name in CONTENT_FIELDS}
     content["seq"] = seq
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{prev_digest}\n{text}".encode()).hexdigest()
 
 
-def _plain(value: Any) -> Any:
-    """A column's value as JSON, the same whichever backend read it."""
-    if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
-    if value is not None and not isinstance(value, (str, int, float, bool, dict, list)):
-        return str(value)  # an address read as an ipaddress object
+def _plain(name: str, value: Any) -> Any:
+    """A column's value as JSON, the same whether the ORM or a plain cursor of either backend read it."""
+    if value is None:
+        return None
+    if name == "at":
+        when = value if isinstance(value, dt.datetime) else parse_datetime(str(value))
+        if when is None:
+            return str(value)  # not a time any more: hashed as it is, and so found changed
+        if when.tzinfo is None:  # SQLite keeps UTC without a zone
+            when = when.replace(tzinfo=dt.UTC)
+        return when.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    if name == "success":
+        return bool(value)
+    if name == "detail":
+        return json.loads(value) if isinstance(value, (str, bytes)) else value
+    if name == "ip":
+        return str(value)  # psycopg may read an address as an ipaddress object
     return value
+
+
+def _rows(cursor: Any) -> list[dict[str, Any]]:
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
 def head() -> tuple[int, str] | None:
     """The last sealed event's place and digest, or None while nothing is sealed."""
-    row = AuditEvent.objects.filter(seq__isnull=False).order_by("-seq").values_list("seq", "digest").first()
-    return (row[0], row[1]) if row else None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, digest FROM {_TABLE} WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1")
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
 
 
 def seal_pending() -> int:
     """Seal every event not yet in the chain, in the order written; call it where no other sealer can run."""
+    # plain statements: this runs for every event written, and the ORM's query building cost more than the queries
     last = head()
     seq, prev = last if last else (0, GENESIS)
-    sealed = 0
-    pending = AuditEvent.objects.filter(seq__isnull=True).order_by("id").values(*CONTENT_FIELDS)
-    for row in pending.iterator(chunk_size=500):
-        seq += 1
-        digest = digest_of(prev, seq, row)
-        AuditEvent.objects.filter(pk=row["id"], seq__isnull=True).update(seq=seq, prev_digest=prev, digest=digest)
-        prev = digest
-        sealed += 1
-    return sealed
+    sealed, after = 0, 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT {_COLUMNS} FROM {_TABLE} WHERE seq IS NULL AND id > %s ORDER BY id LIMIT {_PAGE}", [after]
+            )
+            rows = _rows(cursor)
+            for row in rows:
+                seq += 1
+                digest = digest_of(prev, seq, row)
+                cursor.execute(
+                    f"UPDATE {_TABLE} SET seq = %s, prev_digest = %s, digest = %s WHERE id = %s AND seq IS NULL",
+                    [seq, prev, digest, row["id"]],
+                )
+                prev, after = digest, row["id"]
+            sealed += len(rows)
+            if len(rows) < _PAGE:
+                return sealed
 
 
 def seal_now() -> int:
@@ -129,13 +163,25 @@ class Verification:
 
 
 def _describe(row: dict[str, Any]) -> str:
-    at = row["at"].astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+    at = _plain("at", row["at"])[:19].replace("T", " ")
     return f"编号 {row['id']}，{at} UTC，{row['username'] or '—'}，{row['event']}"
 
 
 def _sealed_rows() -> Iterator[dict[str, Any]]:
-    fields = (*CONTENT_FIELDS, *CHAIN_FIELDS)
-    yield from AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(*fields).iterator(chunk_size=2000)
+    """The sealed events in chain order, a page at a time (a long log is never held in memory whole)."""
+    after = 0
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute(
+                f"SELECT {_COLUMNS}, seq, prev_digest, digest FROM {_TABLE}"
+                f" WHERE seq IS NOT NULL AND seq > %s ORDER BY seq LIMIT {_PAGE}",
+                [after],
+            )
+            rows = _rows(cursor)
+            yield from rows
+            if len(rows) < _PAGE:
+                return
+            after = rows[-1]["seq"]
 
 
 def verify(anchor: tuple[int, str] | None = None) -> Verification:
@@ -164,7 +210,7 @@ def verify(anchor: tuple[int, str] | None = None) -> Verification:
             anchor_seen = True
         prev, expected, checked, last_id = row["digest"], seq + 1, checked + 1, row["id"]
     current = (expected - 1, prev) if checked else None
-    unsealed = AuditEvent.objects.filter(seq__isnull=True).count()
+    unsealed = _unsealed()
     if not anchor_seen:
         assert anchor is not None
         return Verification(
@@ -177,7 +223,11 @@ def verify(anchor: tuple[int, str] | None = None) -> Verification:
 
 
 def _broken(checked: int, problem: str, row: dict[str, Any]) -> Verification:
-    return Verification(checked, None, AuditEvent.objects.filter(seq__isnull=True).count(), problem, row["id"])
+    return Verification(checked, None, _unsealed(), problem, row["id"])
+
+
+def _unsealed() -> int:
+    return AuditEvent.objects.filter(seq__isnull=True).count()
 
 
 def _sqlite_cut(last_id: int | None) -> str | None:
