@@ -167,6 +167,8 @@ def test_the_application_role_can_work_but_not_empty_or_unprotect_the_log(cluste
     assert f"共 {count} 条事件" in audited.stdout
     checked = c.manage(c.app, "check", "--deploy", "--database", "default", "--fail-level", "ERROR", **PRODUCTION)
     assert checked.returncode == 0, checked.stderr
+    backed_up = c.manage(c.app, "backup", str(c.data_dir / "backups"))  # the nightly backup needs no owner
+    assert backed_up.returncode == 0, backed_up.stderr
 
 
 def test_a_disabled_trigger_is_reported(cluster: Cluster) -> None:
