@@ -126,6 +126,16 @@ def test_a_cut_tail_is_found(events: list[AuditEvent]) -> None:
         assert f"曾写到编号 {events[-1].pk}" in refused()
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the purge permit table exists on SQLite only")
+def test_a_log_emptied_through_the_purge_permit_is_found(events: list[AuditEvent]) -> None:
+    """On SQLite anyone who can write the file can permit a purge and empty the log: check_audit says so."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO jixiao_audit_purge (allowed) VALUES (1)")
+    AuditEvent.objects.all().delete()
+    problem = refused()
+    assert f"曾写到编号 {events[-1].pk}" in problem and "末尾的事件已被删除" in problem
+
+
 def test_the_anchor_must_be_well_formed(events: list[AuditEvent]) -> None:
     """A mistyped anchor is refused in plain words, not taken for a broken log."""
     assert "序号:摘要" in refused("--anchor", "12:not-a-digest")
