@@ -98,3 +98,20 @@ def test_the_deploy_check_warns_of_readable_data(tmp_path: Path) -> None:
     assert "jixiao.W201" in checked.stderr and str(database) in checked.stderr
     database.chmod(0o600)
     assert manage(data_dir, "check", "--deploy", "--fail-level", "WARNING", **production).returncode == 0
+
+
+def test_the_demo_folder_is_private(tmp_path: Path) -> None:
+    """``jixiao demo`` makes its data folder 0700 and its database 0600, like a real installation."""
+    data_dir = tmp_path / "demo"
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "JIXIAO_ENV", "JIXIAO_DATA_DIR")}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "jixiao"), "demo", "--no-serve", "--data-dir", str(data_dir)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=lambda: os.umask(0o022),
+    )
+    assert done.returncode == 0, done.stderr
+    assert mode(data_dir) == 0o700
+    assert mode(data_dir / "jixiao.sqlite3") == 0o600
