@@ -38,7 +38,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     data_dir = args.data_dir.resolve()
     if data_dir.exists():
         shutil.rmtree(data_dir)  # a demo always starts from an empty database
-    data_dir.mkdir(parents=True)
+    data_dir.mkdir(parents=True, mode=0o700)  # its database and uploads are nobody else's (web/private.py)
     os.environ["JIXIAO_DATA_DIR"] = str(data_dir)
     os.environ.pop("DATABASE_URL", None)  # the demo is SQLite, whatever the environment says
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")

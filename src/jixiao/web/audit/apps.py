@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
 
     name = "jixiao.web.audit"
     verbose_name = "审计日志"
+
+    def ready(self) -> None:
+        from jixiao.web.audit import checks  # noqa: F401  (registers the deployment check of the log's protection)

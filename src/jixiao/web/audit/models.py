@@ -1,4 +1,9 @@
-"""The audit log: one append-only table; the database itself refuses UPDATE and DELETE on it."""
+"""The audit log: one append-only table; the database itself refuses UPDATE, DELETE and TRUNCATE on it.
+
+Each event is also sealed into a hash chain (:mod:`jixiao.web.audit.chain`):
+``seq``, ``prev_digest`` and ``digest`` are written once, right after the
+event, and are the only columns the database lets change, and only from empty.
+"""
 
 from __future__ import annotations
 
@@ -50,6 +55,10 @@ class AuditEvent(models.Model):
     )
     request_id = models.CharField("请求编号", max_length=40, blank=True)
     detail = models.JSONField("详情", default=dict, blank=True)
+    # The hash chain: empty until the event is sealed (at once on SQLite, just after the commit on PostgreSQL).
+    seq = models.BigIntegerField("链序号", null=True, blank=True, editable=False)
+    prev_digest = models.CharField("前一条摘要", max_length=64, null=True, blank=True, editable=False)
+    digest = models.CharField("摘要（SHA-256）", max_length=64, null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "审计事件"
@@ -59,6 +68,12 @@ class AuditEvent(models.Model):
             models.Index(fields=["object_type", "object_id"]),
             # the address throttle counts an address's recent failures before every sign-in and token call
             models.Index(fields=["ip", "at"], name="audit_ip_at_idx"),
+            # the sealer finds the few events not yet chained without reading the whole log
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
+        ]
+        constraints = [
+            # partial, so that SQLite adds it as an index rather than rebuilding the table (and its triggers)
+            models.UniqueConstraint(fields=["seq"], condition=models.Q(seq__isnull=False), name="audit_unique_seq"),
         ]
 
     def __str__(self) -> str:

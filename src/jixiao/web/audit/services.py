@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
+from jixiao.web.audit import chain
 from jixiao.web.audit.models import AuditEvent
 
 _SECRET_WORDS = ("password", "passwd", "token", "secret", "密码")
@@ -67,17 +68,21 @@ def record(
     detail: dict[str, Any] | None = None,
     username: str | None = None,
 ) -> AuditEvent:
-    """Append one audit event; call it inside the transaction of the change it records."""
+    """Append one audit event and seal it into the chain; call it inside the transaction of the change it records."""
     user = ctx.user if ctx.user is not None and not isinstance(ctx.user, AnonymousUser) else None
-    return AuditEvent.objects.create(
-        actor=user,
-        username=username if username is not None else ctx.username,
-        ip=ctx.ip,
-        event=event,
-        success=success,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        organization=organization,  # type: ignore[misc]
-        request_id=ctx.request_id,
-        detail=clean_detail(detail),
-    )
+    # the caller's transaction when there is one (no savepoint per event), else one for the event and its seal
+    with transaction.atomic(savepoint=False):
+        created = AuditEvent.objects.create(
+            actor=user,
+            username=username if username is not None else ctx.username,
+            ip=ctx.ip,
+            event=event,
+            success=success,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            organization=organization,  # type: ignore[misc]
+            request_id=ctx.request_id,
+            detail=clean_detail(detail),
+        )
+        chain.after_append()
+    return created

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
@@ -53,6 +54,8 @@ from jixiao.web.cycle.shares import Row, posted_rows, share_status
 from jixiao.web.forms import ErrorLink, error_summary
 from jixiao.web.numbers import form_decimal, small_int
 from jixiao.web.orgs.models import Organization
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 50
 
@@ -775,7 +778,7 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
-def source_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
+def source_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """The kept file a record was imported from, for whoever may see the record."""
     model = {"declaration": Declaration, "evaluation": SelfEvaluation}.get(kind)
     if model is None:
@@ -784,7 +787,13 @@ def source_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     if record.source_file is None:
         raise Http404("该记录不是从文件导入的。")
     kept = record.source_file
-    return FileResponse(kept.stored.open("rb"), as_attachment=True, filename=kept.original_name)
+    try:
+        stored = kept.stored.open("rb")
+    except FileNotFoundError:
+        # the row outlived its file (a restore without uploads/, a disk mishap): say so instead of a 500
+        logger.error("source file %s (%s) of %s %s is missing", kept.stored.name, kept.original_name, kind, pk)
+        return render(request, "cycle/source_missing.html", {"kept": kept, "record": record, "kind": kind}, status=404)
+    return FileResponse(stored, as_attachment=True, filename=kept.original_name)
 
 
 @login_required
