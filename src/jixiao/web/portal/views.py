@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from jixiao.core.serialize import loads
 from jixiao.exporters.report import Report, build_report
+from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle.models import Publication
 from jixiao.web.portal.sheets import html_grid
 
@@ -98,6 +99,20 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _audited(request: HttpRequest, publication: Publication, fmt: str) -> None:
+    """Record the download of a published form (readers are anonymous: their address is what is known)."""
+    ctx = Context.of(request)
+    record_export(
+        ctx,
+        f"公开的{publication.get_kind_display()}",
+        fmt,
+        obj=publication,
+        organization=publication.declaration.project.unit,
+        detail={"year": publication.year, "project": publication.project_name},
+        username=None if ctx.user is not None else "匿名读者",
+    )
+
+
 def _filename(publication: Publication, suffix: str) -> str:
     """An ASCII name for old clients and the Chinese one (RFC 6266) for everyone else."""
     title = f"{publication.year}年度{publication.get_kind_display()}-{publication.project_name}"
@@ -107,8 +122,9 @@ def _filename(publication: Publication, suffix: str) -> str:
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     """The published document JSON (jixiao.document/1), exactly as frozen at publication."""
-    publication = get_object_or_404(Publication, pk=pk)
+    publication = get_object_or_404(Publication.objects.select_related("declaration__project__unit"), pk=pk)
     json.loads(publication.document)  # a frozen version is valid JSON; never serve anything else
+    _audited(request, publication, "json")
     response = HttpResponse(publication.document, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = _filename(publication, "json")
     return response
@@ -119,7 +135,7 @@ def download_form(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The published form as XLSX, PDF or Word, drawn from the frozen document."""
     if fmt not in FORMATS:
         raise Http404("没有这种格式。")
-    publication = get_object_or_404(Publication, pk=pk)
+    publication = get_object_or_404(Publication.objects.select_related("declaration__project__unit"), pk=pk)
     report = _report(publication)
     if fmt == "xlsx":
         from jixiao.exporters import xlsx
@@ -133,6 +149,7 @@ def download_form(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         from jixiao.exporters import docx
 
         body = docx.render(report)
+    _audited(request, publication, fmt)
     response = HttpResponse(body, content_type=FORMATS[fmt])
     response["Content-Disposition"] = _filename(publication, fmt)
     return response
