@@ -23,6 +23,7 @@ from jixiao.core.review import Finding, review_document
 from jixiao.core.scoring import score_project
 from jixiao.core.targets import parse_target
 from jixiao.core.workflow import Action, Role, State, allowed
+from jixiao.exporters.report import build_report
 from jixiao.web.access import account_of, get_for, role_of
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
@@ -39,13 +40,13 @@ from jixiao.web.cycle.forms import (
 )
 from jixiao.web.cycle.html import (
     declaration_list_html,
-    declaration_tree_html,
+    declaration_notes,
     evaluation_list_html,
+    evaluation_notes,
     evaluation_rows_html,
-    evaluation_tree_html,
 )
-from jixiao.web.cycle.layout import tree_rows
 from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, StateChange
+from jixiao.web.cycle.sheets import official_table
 from jixiao.web.orgs.models import Organization
 
 PAGE_SIZE = 50
@@ -257,16 +258,19 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
     )
     indicators = list(decl.indicators.all())
-    findings = review_document(declaration_document(decl, indicators))
+    document = declaration_document(decl, indicators)
+    findings = review_document(document)
     by_row, general = _findings_by_row(findings)
-    tree = tree_rows(indicators, extras=[by_row.get(n, []) for n in range(len(indicators))])
+    # the official layout, as it prints and as the portal will show it, with the review beside it
+    form = build_report(document).forms[0]
     return render(
         request,
         "cycle/declaration_detail.html",
         {
             "decl": decl,
-            "tree": tree,  # the indicators an adjustment may name
-            "tree_html": declaration_tree_html(tree),
+            "indicators": indicators,  # the indicators an adjustment may name
+            "form": form,
+            "sheet": official_table(form, declaration_notes(indicators, by_row)),
             "general": general,
             "actions": _actions(request.user, decl.state),
             "can_edit": services.role_may(request.user, decl, Action.EDIT),
@@ -407,7 +411,13 @@ def _evaluation_context(ev: SelfEvaluation, rows: list[Any]) -> dict[str, Any]:
     by_row, general = _findings_by_row(review_document(document))
     scored = scores.indicators
     per_row = [(scored[n] if n < len(scored) else None, by_row.get(n, [])) for n in range(len(rows))]
-    return {"scores": scores, "per_row": per_row, "general": general, "project": document.projects[0]}
+    return {
+        "scores": scores,
+        "per_row": per_row,
+        "general": general,
+        "project": document.projects[0],
+        "document": document,
+    }
 
 
 @login_required
@@ -421,14 +431,19 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     items = list(ev.indicators.select_related("indicator"))
     extra = _evaluation_context(ev, items)
-    tree = tree_rows(items, extras=extra["per_row"])
+    form = build_report(extra["document"]).forms[0]
+    transfer = ev.declaration.kind == Declaration.Kind.TRANSFER
+    # a transfer payment's form has no weights and no scores: only the findings go beside it
+    per_row = [(None, found) for _, found in extra["per_row"]] if transfer else extra["per_row"]
+    notes = evaluation_notes(items, per_row, None if transfer else extra["scores"], "grade" in dict(form.anchors))
     return render(
         request,
         "cycle/evaluation_detail.html",
         {
             "ev": ev,
             "decl": ev.declaration,
-            "tree_html": evaluation_tree_html(tree),
+            "form": form,
+            "sheet": official_table(form, [notes]),
             "scores": extra["scores"],
             "general": extra["general"],
             "actions": _actions(request.user, ev.state),

@@ -22,7 +22,7 @@ from jixiao.core.serialize import loads
 from jixiao.exporters.report import Report, build_report
 from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle.models import Publication
-from jixiao.web.portal.sheets import html_grid
+from jixiao.web.cycle.sheets import official_table
 
 PAGE_SIZE = 50
 FORMATS = {
@@ -92,7 +92,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "publication": publication,
             "form": form,
-            "grid": html_grid(form),
+            "sheet": official_table(form),
             "newest": newest,
             "formats": list(FORMATS),
         },
