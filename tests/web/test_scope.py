@@ -120,6 +120,9 @@ def _reading_pages(role: str, records: list[Record], client: Client) -> None:
     for rec in records:
         detail = client.get(f"/work/{_path(rec.kind)}/{rec.pk}/")
         assert detail.status_code == _expected_read(role, rec), (role, rec)
+        # the form as a file and on paper: whoever may read the record, before publication too
+        for url in (f"/work/{_path(rec.kind)}/{rec.pk}/download.xlsx", f"/work/{_path(rec.kind)}/{rec.pk}/print/"):
+            assert client.get(url).status_code == _expected_read(role, rec), (role, rec, url)
         edit = client.get(f"/work/{_path(rec.kind)}/{rec.pk}/edit/")
         expected = _expected_action(role, rec, "edit")
         assert edit.status_code == (200 if expected == 302 and role != "anonymous" else expected), (role, rec, "edit")

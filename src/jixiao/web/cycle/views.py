@@ -25,7 +25,7 @@ from jixiao.core.targets import parse_target
 from jixiao.core.workflow import Action, Role, State, allowed
 from jixiao.exporters.report import build_report
 from jixiao.web.access import account_of, get_for, role_of
-from jixiao.web.audit.services import Context
+from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle import services
 from jixiao.web.cycle.documents import declaration_document, evaluation_document, evaluation_project
 from jixiao.web.cycle.forms import (
@@ -621,11 +621,22 @@ def source_file(request: HttpRequest, kind: str, pk: int) -> FileResponse:
     model = {"declaration": Declaration, "evaluation": SelfEvaluation}.get(kind)
     if model is None:
         raise Http404("没有这种记录。")
-    record = get_for(request.user, model.objects.select_related("source_file"), pk)
+    related = "project__unit" if model is Declaration else "declaration__project__unit"
+    record = get_for(request.user, model.objects.select_related("source_file", related), pk)
     if record.source_file is None:
         raise Http404("该记录不是从文件导入的。")
     kept = record.source_file
-    return FileResponse(kept.stored.open("rb"), as_attachment=True, filename=kept.original_name)
+    handle = kept.stored.open("rb")
+    unit = (record if isinstance(record, Declaration) else record.declaration).project.unit
+    record_export(
+        Context.of(request),
+        "来源文件",
+        kept.original_name.rpartition(".")[2].lower(),
+        obj=record,
+        organization=unit,
+        detail={"file": kept.original_name, "sha256": kept.sha256},
+    )
+    return FileResponse(handle, as_attachment=True, filename=kept.original_name)
 
 
 @login_required
