@@ -41,7 +41,7 @@ def _cell(row: Row, key: str) -> object:
 
 def _totals_row(totals: Totals) -> list[object]:
     values: dict[str, object] = {
-        "department": f"合计（{totals.projects} 个项目，其中 {totals.evaluated} 个已自评）",
+        "project": f"合计（{totals.projects} 个项目，其中 {totals.evaluated} 个已自评）",
         "requested": totals.requested,
         "budgeted": totals.budgeted,
         "executed": totals.executed,
@@ -77,7 +77,7 @@ def to_xlsx(rows: Sequence[Row], totals: Totals, title: str) -> bytes:
     sheet = book.create_sheet("汇总表")
     for n, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(n)].width = WIDTHS.get(column.key, 11)
-    sheet.freeze_panes = "D3"
+    sheet.freeze_panes = "B3"  # the title and headings, and the project names, stay in view
     bold = Font(bold=True)
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
