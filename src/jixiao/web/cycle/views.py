@@ -27,6 +27,7 @@ from jixiao.exporters.report import build_report
 from jixiao.web.access import account_of, get_for, role_of
 from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle import services
+from jixiao.web.cycle.across import stored_across
 from jixiao.web.cycle.documents import declaration_document, evaluation_document, evaluation_project
 from jixiao.web.cycle.forms import (
     AdjustForm,
@@ -259,7 +260,8 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     indicators = list(decl.indicators.all())
     document = declaration_document(decl, indicators)
-    findings = review_document(document)
+    # this form's own review, and what the last save found against the unit's other records (stored)
+    findings = review_document(document) + stored_across(decl)
     by_row, general = _findings_by_row(findings)
     # the official layout, as it prints and as the portal will show it, with the review beside it
     form = build_report(document).forms[0]
@@ -433,8 +435,12 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     extra = _evaluation_context(ev, items)
     form = build_report(extra["document"]).forms[0]
     transfer = ev.declaration.kind == Declaration.Kind.TRANSFER
-    # a transfer payment's form has no weights and no scores: only the findings go beside it
-    per_row = [(None, found) for _, found in extra["per_row"]] if transfer else extra["per_row"]
+    across, general = _findings_by_row(stored_across(ev))  # against its approval, as the last save found
+    per_row = [
+        # a transfer payment's form has no weights and no scores: only the findings go beside it
+        (None if transfer else score, [*found, *across.get(n, [])])
+        for n, (score, found) in enumerate(extra["per_row"])
+    ]
     notes = evaluation_notes(items, per_row, None if transfer else extra["scores"], "grade" in dict(form.anchors))
     return render(
         request,
@@ -445,7 +451,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "sheet": official_table(form, [notes]),
             "scores": extra["scores"],
-            "general": extra["general"],
+            "general": extra["general"] + general,
             "actions": _actions(request.user, ev.state),
             "can_edit": services.role_may(request.user, ev, Action.EDIT),
             "comment_form": CommentForm(),
