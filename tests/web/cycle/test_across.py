@@ -161,3 +161,18 @@ def test_a_web_import_of_both_years_stores_the_findings(
     table = client.get("/work/summary/download.csv?year=2023&code=target-unchanged-after-shortfall")
     listed = table.content.decode("utf-8-sig")
     assert all(d.project.name in listed for d in flagged)
+
+
+def test_the_api_answers_the_cross_document_findings_too(
+    last_year: SelfEvaluation, tree: Any, people: dict[str, Any]
+) -> None:
+    """The findings endpoint of a declaration lists its year-over-year finding with the form's own."""
+    from tests.web.test_api import call, token_for
+
+    staff = people["staff_a1"]
+    services.act(ctx(staff), last_year, Action.SUBMIT)
+    decl = services.create_declaration(ctx(staff), tree.unit_a1, "业务培训经费", 2025, DECLARATION_DATA, LOWERED)
+    data = call("get", f"/api/v1/declarations/{decl.pk}/findings", token_for(staff)).json()
+    found = [f for f in data["items"] if f["code"] == "target-lowered-after-shortfall"]
+    assert len(found) == 1 and data["count"] == len(data["items"])
+    assert found[0]["project"] == "业务培训经费" and found[0]["year"] == 2025 and found[0]["indicator_index"] == 0

@@ -40,6 +40,7 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services as cycle
+from jixiao.web.cycle.across import stored_across
 from jixiao.web.cycle.documents import declaration_document, evaluation_document
 from jixiao.web.cycle.intake import YEARS, DocumentProblems, problems_of
 from jixiao.web.cycle.loader import LoadError
@@ -153,8 +154,9 @@ def _record(request: HttpRequest, rec: Declaration | SelfEvaluation) -> HttpResp
     return HttpResponse(text, content_type=api.get_content_type())
 
 
-def _findings(document: Any) -> dict[str, Any]:
-    items = [f.to_dict() for f in review_document(document)]
+def _findings(document: Any, rec: Declaration | SelfEvaluation) -> dict[str, Any]:
+    # the form's own review, then what the last write found against the unit's other records (stored)
+    items = [f.to_dict() for f in [*review_document(document), *stored_across(rec)]]
     return {"count": len(items), "items": items}
 
 
@@ -188,8 +190,9 @@ def get_evaluation(request: HttpRequest, id: Id) -> HttpResponse:
     summary="绩效目标申报表的审核意见",
 )
 def declaration_findings(request: HttpRequest, id: Id) -> dict[str, Any]:
-    """What the review checks find in a declaration."""
-    return _findings(declaration_document(_declaration(request, id)))
+    """What the review checks find in a declaration, against its earlier years too."""
+    decl = _declaration(request, id)
+    return _findings(declaration_document(decl), decl)
 
 
 @api.get(
@@ -199,8 +202,9 @@ def declaration_findings(request: HttpRequest, id: Id) -> dict[str, Any]:
     summary="绩效自评表的审核意见",
 )
 def evaluation_findings(request: HttpRequest, id: Id) -> dict[str, Any]:
-    """What the review checks find in a self-evaluation."""
-    return _findings(evaluation_document(_evaluation(request, id)))
+    """What the review checks find in a self-evaluation, against its approval too."""
+    ev = _evaluation(request, id)
+    return _findings(evaluation_document(ev), ev)
 
 
 # -- review actions --------------------------------------------------------------------------------

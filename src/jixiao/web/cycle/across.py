@@ -257,7 +257,7 @@ def stored_across(record: Declaration | SelfEvaluation) -> list[Finding]:
         Finding(
             s.code,
             Severity(s.severity),
-            "",
+            record.project_name,
             None,
             s.indicator or None,
             s.indicator_index,
@@ -266,7 +266,7 @@ def stored_across(record: Declaration | SelfEvaluation) -> list[Finding]:
             s.expected or None,
             s.found or None,
             None,
-            None,
+            record.year,
         )
         for s in StoredFinding.objects.filter(**owner, code__in=ACROSS)
     ]
