@@ -176,3 +176,27 @@ def test_the_api_answers_the_cross_document_findings_too(
     found = [f for f in data["items"] if f["code"] == "target-lowered-after-shortfall"]
     assert len(found) == 1 and data["count"] == len(data["items"])
     assert found[0]["project"] == "业务培训经费" and found[0]["year"] == 2025 and found[0]["indicator_index"] == 0
+
+
+def test_a_unit_typing_a_lowered_target_in_the_form_sees_the_warning_on_its_page(
+    last_year: SelfEvaluation, tree: Any, people: dict[str, Any], login: Any
+) -> None:
+    """New declaration, edit form posted as the browser posts it, record page: the shortfall warning is beside its row."""
+    import re
+
+    from tests.web.test_cycle import _declaration_form
+
+    services.act(ctx(people["staff_a1"]), last_year, Action.SUBMIT)
+    client = login(people["staff_a1"])
+    created = client.post("/work/declarations/new/", {"name": "业务培训经费", "year": "2025"})
+    assert created.status_code == 302
+    decl = Declaration.objects.get(year=2025)
+    form = _declaration_form(decl) | {"ind-0-target": "≥3(次)"}
+    assert client.post(f"/work/declarations/{decl.pk}/edit/", form).status_code == 302
+    page = client.get(f"/work/declarations/{decl.pk}/").content.decode()
+    table = page[page.index('id="official-form"') :]
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", table, re.S) if "培训场次" in r)
+    assert "上年未完成" in row and "本年度反而降低为“≥3(次)”" in row
+    # the form's three rows leave out last year's 培训合格率: said too, as information
+    assert codes(Declaration.objects.get(pk=decl.pk)) == ["target-lowered-after-shortfall", "yoy-indicator-dropped"]
+    assert "培训合格率" in page[: page.index('id="official-form"')]  # a dropped indicator has no row: above the form
