@@ -181,7 +181,7 @@ def test_the_api_answers_the_cross_document_findings_too(
 def test_a_unit_typing_a_lowered_target_in_the_form_sees_the_warning_on_its_page(
     last_year: SelfEvaluation, tree: Any, people: dict[str, Any], login: Any
 ) -> None:
-    """New declaration, edit form posted as the browser posts it, record page: the shortfall warning is beside its row."""
+    """New declaration, edit form posted as a browser posts it: on the record page the warning is beside its row."""
     import re
 
     from tests.web.test_cycle import _declaration_form
