@@ -203,9 +203,10 @@ def refresh_across(unit_id: int, project_id: int | None = None) -> dict[Key, dic
         "expected", "found",
     ):  # fmt: skip
         stored[("declaration", decl_id) if decl_id else ("evaluation", ev_id)].append(tuple(values))  # type: ignore[arg-type]
-    changed = [
+    # in the records' order: two refreshes never update the same rows in different orders
+    changed = sorted(
         k for k in set(wanted) | set(stored) if sorted(wanted.get(k, []), key=str) != sorted(stored.get(k, []), key=str)
-    ]
+    )
     if not changed:
         return {}
     for key in changed:
