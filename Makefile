@@ -44,6 +44,7 @@ bench: venv
 	$(BIN)/python benchmarks/bench_scoring.py
 	$(BIN)/python benchmarks/bench_export.py
 	$(BIN)/python benchmarks/bench_web_import.py
+	$(BIN)/python benchmarks/bench_findings.py
 	$(BIN)/python benchmarks/bench_web.py  # needs the local PostgreSQL
 
 clean:

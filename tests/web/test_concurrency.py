@@ -75,3 +75,54 @@ def test_ten_parallel_submissions_make_one_transition(tree: Any, people: dict[st
     assert StateChange.objects.filter(declaration=decl).count() == 1
     assert AuditEvent.objects.filter(event="submit", object_id=str(decl.pk)).count() == 1
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def test_saves_across_years_of_one_unit_at_once_keep_one_set_of_findings(tree: Any, people: dict[str, Any]) -> None:
+    """Last year's self-evaluation and this year's declaration saved at once, again and again: no deadlock,
+    no failure, and the cross-document findings stored once each, as a fresh review of the unit finds them."""
+
+    from jixiao.web.cycle.across import ACROSS, review_unit
+    from jixiao.web.cycle.models import SelfEvaluation, StoredFinding
+    from tests.web.conftest import advance, evaluate
+
+    staff = people["staff_a1"]
+    last = advance(declare(staff, tree.unit_a1, year=2024), people, "staff_a1", "dept_a", State.APPROVED)
+    ev = services.act(ctx(staff), evaluate(last, staff), Action.SUBMIT)
+    ev = services.act(ctx(people["dept_a"]), ev, Action.RETURN, "请核实。")
+    now = declare(staff, tree.unit_a1, year=2025)
+    rounds = 6
+
+    def work(i: int) -> object:
+        for n in range(rounds):
+            if i == 0:  # last year's result flips between a shortfall and the target met
+                current = SelfEvaluation.objects.get(pk=ev.pk)
+                rows = [
+                    services.EvaluationRowInput(
+                        r.indicator_id,
+                        f"{3 + n % 2}次" if r.indicator.name == "培训场次" else r.actual,
+                        r.score,
+                        "说明",
+                        "理由",
+                    )
+                    for r in current.indicators.select_related("indicator")
+                ]
+                data = {k: getattr(current, k) for k in services.EVALUATION_FIELDS}
+                services.update_evaluation(ctx(staff), current, current.version, data, rows)
+            else:  # this year's target moves as well
+                current = Declaration.objects.get(pk=now.pk)
+                first = INDICATORS[0]
+                moved = services.IndicatorInput(
+                    first.level1, first.level2, first.name, f"≥{3 + n % 2}(次)", first.weight
+                )
+                rows = [moved, *INDICATORS[1:]]
+                services.update_declaration(ctx(staff), current, current.version, DECLARATION_DATA, rows)
+        return "done"
+
+    results = _race(2, work)
+    assert results == ["done", "done"], results
+    stored = sorted(
+        (("declaration", f.declaration_id) if f.declaration_id else ("evaluation", f.evaluation_id), f.code, f.message)
+        for f in StoredFinding.objects.filter(code__in=ACROSS)
+    )
+    fresh = sorted((key, row[0], row[5]) for key, rows in review_unit(tree.unit_a1).items() for row in rows)
+    assert stored == fresh and stored

@@ -9,6 +9,8 @@ answers 403 and stays as it was; lists never show a foreign row.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +124,9 @@ def _reading_pages(role: str, records: list[Record], client: Client) -> None:
     for rec in records:
         detail = client.get(f"/work/{_path(rec.kind)}/{rec.pk}/")
         assert detail.status_code == _expected_read(role, rec), (role, rec)
+        # the form as a file and on paper: whoever may read the record, before publication too
+        for url in (f"/work/{_path(rec.kind)}/{rec.pk}/download.xlsx", f"/work/{_path(rec.kind)}/{rec.pk}/print/"):
+            assert client.get(url).status_code == _expected_read(role, rec), (role, rec, url)
         edit = client.get(f"/work/{_path(rec.kind)}/{rec.pk}/edit/")
         expected = _expected_action(role, rec, "edit")
         assert edit.status_code == (200 if expected == 302 and role != "anonymous" else expected), (role, rec, "edit")
@@ -183,12 +188,12 @@ def _summaries(role: str, records: list[Record], client: Client) -> None:
             assert client.get(url).status_code == (302 if role == "anonymous" else 403), (role, url)
         return
     table = client.get(urls[1]).content.decode("utf-8-sig")
-    rows = {line.split(",")[2]: line.split(",") for line in table.splitlines()[1:-1]}
+    rows = {r["项目名称"]: r for r in list(csv.DictReader(io.StringIO(table)))[:-1]}  # the last line: totals
     for rec in records:
         if rec.kind == "declaration":
             assert (rec.name in rows) == VISIBLE[role](rec.owner, rec.state), (role, rec)
         else:  # its declaration is approved; the self-evaluation's state shows only where the role sees it
-            shown = rec.name in rows and rows[rec.name][11] != ""
+            shown = rec.name in rows and rows[rec.name]["自评状态"] != ""
             assert shown == VISIBLE[role](rec.owner, rec.state), (role, rec)
     page = client.get(urls[0]).content.decode()
     assert all(name in page for name in rows)

@@ -75,7 +75,7 @@ def test_totals_are_exact_sums_in_yuan_and_reviewers_do_not_see_draft_figures(de
     assert Decimal(total["全年预算数（元）"]) == expected_budget
     assert Decimal(total["全年执行数（元）"]) == expected_executed
     assert Decimal(total["执行率（%）"]) == (expected_executed / expected_budget * 100).quantize(Decimal("0.01"))
-    assert total["主管部门"] == f"合计（{len(projects)} 个项目，其中 {len(evaluations)} 个已自评）"
+    assert total["项目名称"] == f"合计（{len(projects)} 个项目，其中 {len(evaluations)} 个已自评）"
     assert len(projects) == Declaration.objects.filter(year=YEAR).exclude(state=State.DRAFT.value).count()
     # a draft self-evaluation is the unit's own business: its unit sees its figures, reviewers do not
     draft = SelfEvaluation.objects.filter(
@@ -99,7 +99,7 @@ def test_filters_narrow_the_rows_and_the_totals_alike(demo: dict[str, Client]) -
     good = csv_rows(client, f"year={YEAR}&grade=良")
     *rows, total = good
     assert rows and {r["等级"] for r in rows} == {"良"}
-    assert total["主管部门"].startswith(f"合计（{len(rows)} 个项目")
+    assert total["项目名称"].startswith(f"合计（{len(rows)} 个项目")
     expected = {e.declaration.project.name for e in visible_evaluations(reviewer=True) if e.summary_grade == "良"}
     assert {r["项目名称"] for r in rows} == expected
     unit = Organization.objects.get(name="上海市医疗保险事业管理中心")

@@ -7,7 +7,7 @@ type, and each money field its unit (元 or 万元), ``moneyFactor`` (how many �
 order mark, which Excel needs to open Chinese CSV correctly.
 
 A text cell that a spreadsheet would run as a formula (starting with ``= + - @``, a tab or a
-carriage return) is prefixed with ``'`` (reliability.md); numbers are written as plain decimals,
+carriage return) is prefixed with ``'`` by :mod:`jixiao.exporters.safe`; numbers are written as plain decimals,
 never with thousands separators.
 """
 
@@ -21,19 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.exporters.report import Column, DataTable, Report, Value
+from jixiao.exporters.safe import csv_text
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ENCODING = "utf-8-sig"
-
-
-def safe_text(text: str) -> str:
-    """Text that no spreadsheet will run as a formula.
-
-    The apostrophe is also put before a text that already starts with apostrophes and then a
-    formula character, so that a reader removes exactly one and gets the text back unchanged
-    (``jixiao import`` reads the package back).
-    """
-    return "'" + text if text.lstrip("'").startswith(FORMULA_STARTS) else text
 
 
 def _cell(value: Value, column: Column) -> str:
@@ -45,7 +35,7 @@ def _cell(value: Value, column: Column) -> str:
     if isinstance(value, int):
         return str(value)
     # dates and codes are never formulas; only free text gets the apostrophe
-    return safe_text(value) if column.type == "string" else value
+    return csv_text(value) if column.type == "string" else value
 
 
 def table_csv(table: DataTable) -> str:

@@ -164,12 +164,13 @@ def sheet_name(n: int, name: str, taken: set[str]) -> str:
 # -- self-evaluation --------------------------------------------------------------
 
 
-def _ordered(p: Project, style: Style) -> tuple[Indicator, ...]:
-    """Indicators in print order; the 2024 forms print the 成本指标 group first."""
+def _ordered(p: Project, style: Style) -> tuple[int, ...]:
+    """The indicators' indices in print order; the 2024 forms print the 成本指标 group first."""
+    every = tuple(range(len(p.indicators)))
     if style is Style.SELF_2024:
         # a stable sort: within 成本 and within the rest, the printed order is kept
-        return tuple(sorted(p.indicators, key=lambda i: 0 if clean(i.level1) == "成本指标" else 1))
-    return p.indicators
+        return tuple(sorted(every, key=lambda n: 0 if clean(p.indicators[n].level1) == "成本指标" else 1))
+    return every
 
 
 def _self_funds(p: Project, style: Style, first: int) -> list[tuple[Cell, ...]]:
@@ -227,6 +228,7 @@ def self_evaluation(doc: Document, p: Project, style: Style, sheet: str, maximum
             _text(5, p.unit, colspan=n - 5),
         ),
     ]
+    anchors = [("execution", len(rows) + 1)]  # the funds' heading row, then the total row
     rows += _self_funds(p, style, 1)
     goal_split = 5 if old else 4
     rows += [
@@ -237,13 +239,16 @@ def self_evaluation(doc: Document, p: Project, style: Style, sheet: str, maximum
         ),
         (_text(1, p.goal, colspan=goal_split - 1), _text(goal_split, p.outcome, colspan=n - goal_split)),
     ]
-    indicators = _ordered(p, style)
+    order = _ordered(p, style)
+    indicators = tuple(p.indicators[n] for n in order)
     heads = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
     head_row = [_label(t + k, h) for k, h in enumerate(heads)]
     if old:
         head_row.insert(0, _label(0, "绩效指标", rowspan=len(indicators) + 1, vertical=True))
+    anchors.append(("indicators", len(rows)))
     rows.append(tuple(head_row))
-    for ind, levels in zip(indicators, _level_cells(indicators, t, t + 1), strict=True):
+    for index, ind, levels in zip(order, indicators, _level_cells(indicators, t, t + 1), strict=True):
+        anchors.append((f"indicator:{index}", len(rows)))
         rows.append(
             (
                 *levels,
@@ -257,6 +262,7 @@ def self_evaluation(doc: Document, p: Project, style: Style, sheet: str, maximum
         )
     # a total that cannot be (weights or scores beyond the pack's 100) prints as a dash, with a note saying why
     impossible = over_maximum(p, maximum)
+    anchors.append(("total", len(rows)))
     rows.append(
         (
             _label(0, "总分", colspan=t + 5),
@@ -267,9 +273,11 @@ def self_evaluation(doc: Document, p: Project, style: Style, sheet: str, maximum
     )
     if not old:
         grade = DASH if impossible else p.grade
+        anchors.append(("grade", len(rows)))
         rows.append((_label(0, "评分等级", colspan=2), _text(2, grade, colspan=n - 2, role=Role.CODE)))
     notes = (over_maximum_note(maximum),) if impossible and maximum is not None else ()
-    return Form(Kind.SELF_EVALUATION.label, year_line(doc.year), sheet, Grid(widths, tuple(rows)), notes)
+    grid = Grid(widths, tuple(rows))
+    return Form(Kind.SELF_EVALUATION.label, year_line(doc.year), sheet, grid, notes, anchors=tuple(anchors))
 
 
 # -- declaration ------------------------------------------------------------------
@@ -328,9 +336,12 @@ def declaration(doc: Document, p: Project, sheet: str) -> Form:
             _label(4, "年度(/项目)指标值", colspan=2),
         ),
     ]
-    for ind, levels in zip(p.indicators, _level_cells(p.indicators, 1, 2), strict=True):
+    anchors = [("indicators", len(rows) - 1)]
+    for index, (ind, levels) in enumerate(zip(p.indicators, _level_cells(p.indicators, 1, 2), strict=True)):
+        anchors.append((f"indicator:{index}", len(rows)))
         rows.append((*levels, _text(3, ind.name), _text(4, ind.target, colspan=2, role=Role.CODE)))
-    return Form(Kind.TARGET_DECLARATION.label, year_line(doc.year), sheet, Grid(widths, tuple(rows)))
+    grid = Grid(widths, tuple(rows))
+    return Form(Kind.TARGET_DECLARATION.label, year_line(doc.year), sheet, grid, anchors=tuple(anchors))
 
 
 # -- transfer payment -------------------------------------------------------------
@@ -399,7 +410,9 @@ def transfer(doc: Document, p: Project, sheet: str) -> Form:
             _label(6, "未完成原因和改进措施"),
         ),
     ]
-    for ind, levels in zip(p.indicators, _level_cells(p.indicators, 1, 2), strict=True):
+    anchors = [("indicators", len(rows) - 1)]
+    for index, (ind, levels) in enumerate(zip(p.indicators, _level_cells(p.indicators, 1, 2), strict=True)):
+        anchors.append((f"indicator:{index}", len(rows)))
         rows.append(
             (
                 *levels,
@@ -412,7 +425,12 @@ def transfer(doc: Document, p: Project, sheet: str) -> Form:
     # 说明 has no field in the document; the row is kept empty, as on the blank form
     rows.append((_label(0, "说明", colspan=2), _text(2, "", colspan=5)))
     return Form(
-        Kind.TRANSFER_SELF_EVALUATION.label, year_line(doc.year), sheet, Grid(widths, tuple(rows)), TRANSFER_NOTES
+        Kind.TRANSFER_SELF_EVALUATION.label,
+        year_line(doc.year),
+        sheet,
+        Grid(widths, tuple(rows)),
+        TRANSFER_NOTES,
+        anchors=tuple(anchors),
     )
 
 

@@ -76,13 +76,25 @@ class Grid:
 
 @dataclass(frozen=True)
 class Form:
-    """One printed form: title, year line, table and footnotes."""
+    """One printed form: title, year line, table and footnotes.
+
+    ``anchors`` name the rows a reader may want to annotate, as (name, row index in ``grid.rows``):
+    ``indicators`` (the indicator table's heading), ``indicator:N`` (the project's N-th indicator,
+    counting from 0 in the document's order, wherever the layout prints it), ``execution``,
+    ``total`` and ``grade``. The renderers ignore them; the web's record pages put their review
+    notes beside these rows.
+    """
 
     title: str
     subtitle: str
     sheet: str
     grid: Grid
     notes: tuple[str, ...] = ()
+    anchors: tuple[tuple[str, int], ...] = ()
+
+    def rows_named(self) -> dict[int, str]:
+        """Row index -> the anchor naming it."""
+        return {row: name for name, row in self.anchors}
 
 
 @dataclass(frozen=True)

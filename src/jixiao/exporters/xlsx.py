@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.exporters.report import Cell, Form, Report, Role
+from jixiao.exporters.safe import xlsx_text
 
 FONT_NAME = "宋体"
 BODY_SIZE = 10
 LINE_HEIGHT = 13.5  # points per line of 10-point text
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def number_format(cell: Cell) -> str:
@@ -138,13 +138,6 @@ def _alignment(cell: Cell) -> str:
     return "center"
 
 
-def _write_text(cell: Any, text: str) -> bool:
-    """Set a text value that stays text, never a formula or an error code; True when it needs a quote prefix."""
-    cell.value = text
-    cell.data_type = "s"
-    return text.startswith(FORMULA_STARTS)
-
-
 def _sheet(wb: Any, form: Form, styles: _Styles) -> None:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
@@ -173,7 +166,7 @@ def _sheet(wb: Any, form: Form, styles: _Styles) -> None:
         row_no += 1
         ws.row_dimensions[row_no].height = height
         c = WriteOnlyCell(ws)
-        quote = _write_text(c, text)
+        quote = xlsx_text(c, text)
         styles.apply(ws, c, font, align, False, quote=quote)
         ws.merged_cells.add(CellRange(f"A{row_no}:{last}{row_no}"))
         ws.append([c])
@@ -203,7 +196,7 @@ def _sheet(wb: Any, form: Form, styles: _Styles) -> None:
                 # a side label prints one character per line (Excel's stacked rotation is not centred
                 # by every spreadsheet program; line breaks are)
                 text = "\n".join(ch for ch in item.text if not ch.isspace()) if item.vertical else item.text
-                quote = _write_text(c, text)
+                quote = xlsx_text(c, text)
             styles.apply(ws, c, "body", _alignment(item), True, fmt, quote)
             if item.colspan > 1 or item.rowspan > 1:
                 span = CellRange(

@@ -279,6 +279,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"server_errors_only": {"()": "jixiao.web.logs.ServerErrorsOnly"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("JIXIAO_LOG_LEVEL", "WARNING")},
+    # a 4xx is one line of the access log (and a denial is audited): no second line, no traceback
+    "loggers": {"django.request": {"filters": ["server_errors_only"]}},
 }
+CSRF_FAILURE_VIEW = "jixiao.web.views.csrf_failure"

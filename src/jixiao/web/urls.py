@@ -13,5 +13,7 @@ urlpatterns = [
     path("api/", include("jixiao.web.api.urls")),
 ]
 
+handler400 = "jixiao.web.views.bad_request"
 handler403 = "jixiao.web.views.permission_denied"
 handler404 = "jixiao.web.views.page_not_found"
+handler500 = "jixiao.web.views.server_error"

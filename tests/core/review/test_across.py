@@ -60,6 +60,25 @@ def test_latest_earlier_year_wins_and_same_year_pairs_as_approved() -> None:
     assert ("d2022", "d2023", "previous-year") in links
 
 
+def test_only_the_documents_named_earlier_are_compared_with() -> None:
+    """A draft of 2023 is compared with 2022 but 2024 is compared with 2022, skipping the draft."""
+    docs = [("d2022", decl_doc(year=2022)), ("draft2023", decl_doc(year=2023)), ("d2024", decl_doc(year=2024))]
+    links = [(k.earlier.source, k.later.source) for k in link_projects(docs, earlier={0, 2})]
+    assert links == [("d2022", "draft2023"), ("d2022", "d2024")]
+    every = [(k.earlier.source, k.later.source) for k in link_projects(docs)]
+    assert every == [("d2022", "draft2023"), ("draft2023", "d2024")]
+
+
+def test_linkable_names_are_those_alike_directly_or_through_another() -> None:
+    """A renamed project and the names alike to it are found; an unrelated name is not."""
+    from jixiao.core.review.across import linkable
+
+    names = ["业务培训经费", "信息系统运维项目", "业务培训专项经费", "业务培训专项", "机关服务管理费"]
+    assert linkable(names, {0}) == {0, 2, 3}
+    assert linkable(names, {1}) == {1}
+    assert linkable(names, {4}) == {4}
+
+
 def test_documents_without_a_year_are_not_linked() -> None:
     """Without a 年度 there is no order, so no cross-year comparison."""
     undated = Document(Kind.TARGET_DECLARATION, None, (P,))

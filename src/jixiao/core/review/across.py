@@ -18,7 +18,7 @@ they differ more, the share of indicator names they have in common decides.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -30,7 +30,15 @@ from jixiao.core.scoring.formulas import HUNDRED, quantize
 from jixiao.core.scoring.packs import RulePack
 from jixiao.core.targets import Compound, Operator, Qualitative, Quantity
 
-__all__ = ["ProjectLink", "ProjectRef", "check_links", "compare_targets", "link_projects", "match_indicators"]
+__all__ = [
+    "ProjectLink",
+    "ProjectRef",
+    "check_links",
+    "compare_targets",
+    "link_projects",
+    "linkable",
+    "match_indicators",
+]
 
 _GENERIC = ("经费", "费用", "资金", "项目", "专项", "工作", "支出", "费")
 NAME_SAME = Decimal("0.85")  # names this similar link on their own
@@ -99,10 +107,43 @@ def _same_unit(a: str | None, b: str | None) -> bool:
 
 def _overlap(a: Project, b: Project) -> Decimal:
     """The share of indicator names two projects have in common (of the smaller set)."""
-    ka, kb = {name_key(i) for i in a.indicators}, {name_key(i) for i in b.indicators}
+    return _share({name_key(i) for i in a.indicators}, {name_key(i) for i in b.indicators})
+
+
+def _share(ka: Collection[str], kb: Collection[str]) -> Decimal:
     if not ka or not kb:
         return Decimal(0)
-    return Decimal(len(ka & kb)) / Decimal(min(len(ka), len(kb)))
+    return Decimal(len(set(ka) & set(kb))) / Decimal(min(len(ka), len(kb)))
+
+
+class _Names:
+    """Each project's core name and indicator name keys, worked out once per linking run.
+
+    A project is compared with the projects of every earlier document; without this its keys were
+    folded again for each comparison (most of the time of linking a unit's records over four years).
+    Keyed by identity: the documents do not change during a run.
+    """
+
+    def __init__(self) -> None:
+        self._cores: dict[int, str] = {}
+        self._keys: dict[int, frozenset[str]] = {}
+
+    def core(self, p: Project) -> str:
+        """The project's name without generic words."""
+        found = self._cores.get(id(p))
+        if found is None:
+            found = self._cores[id(p)] = _core(p.name)
+        return found
+
+    def overlap(self, a: Project, b: Project) -> Decimal:
+        """:func:`_overlap` of two projects, from their kept keys."""
+        return _share(self._keys_of(a), self._keys_of(b))
+
+    def _keys_of(self, p: Project) -> frozenset[str]:
+        found = self._keys.get(id(p))
+        if found is None:
+            found = self._keys[id(p)] = frozenset(name_key(i) for i in p.indicators)
+        return found
 
 
 def _relation(a: Document, b: Document) -> str | None:
@@ -120,14 +161,14 @@ def _bigrams(text: str) -> set[str]:
     return {text[k : k + 2] for k in range(len(text) - 1)} or {text}
 
 
-def _candidates(doc_a: Document, doc_b: Document) -> list[tuple[Decimal, Decimal, int, int]]:
+def _candidates(doc_a: Document, doc_b: Document, names: _Names) -> list[tuple[Decimal, Decimal, int, int]]:
     """Scored (rank, similarity, a, b) candidate pairs of projects that may be the same project.
 
     Exact core names are found through a dictionary; only the projects left
     over are compared fuzzily, and only with projects that share enough
     character pairs (a cheap filter that keeps large collections linear in practice).
     """
-    cores_a = [_core(p.name) for p in doc_a.projects]
+    cores_a = [names.core(p) for p in doc_a.projects]
     exact: dict[str, list[int]] = {}
     index: dict[str, list[int]] = {}
     for pa, core in enumerate(cores_a):
@@ -136,10 +177,10 @@ def _candidates(doc_a: Document, doc_b: Document) -> list[tuple[Decimal, Decimal
             index.setdefault(gram, []).append(pa)
     out: list[tuple[Decimal, Decimal, int, int]] = []
     for pb, b in enumerate(doc_b.projects):
-        core_b = _core(b.name)
+        core_b = names.core(b)
         hits = [pa for pa in exact.get(core_b, ()) if _same_unit(doc_a.projects[pa].unit, b.unit)]
         if hits:
-            out.extend((ONE + _overlap(doc_a.projects[pa], b), ONE, pa, pb) for pa in hits)
+            out.extend((ONE + names.overlap(doc_a.projects[pa], b), ONE, pa, pb) for pa in hits)
             continue
         grams = _bigrams(core_b)
         shared: dict[int, int] = {}
@@ -156,19 +197,56 @@ def _candidates(doc_a: Document, doc_b: Document) -> list[tuple[Decimal, Decimal
             sim = _ratio(cores_a[pa], core_b)
             if sim < NAME_NEAR:
                 continue
-            overlap = _overlap(a, b)
+            overlap = names.overlap(a, b)
             if sim >= NAME_SAME or overlap >= OVERLAP_NEAR:
                 out.append((sim + overlap, sim, pa, pb))
     return out
 
 
-def _pair_links(docs: Sequence[tuple[str, Document]], i: int, j: int, relation: str) -> list[ProjectLink]:
+def linkable(names: Sequence[str], start: Collection[int]) -> set[int]:
+    """The names (by index) that may link with those of ``start``, directly or through one another.
+
+    Two projects are linked only when their names are alike (the same without generic words, or at
+    least :data:`NAME_NEAR` similar); so a project outside the returned set never links, nor competes
+    for a link, with one inside it, and reviewing the set alone finds what reviewing every name would
+    find for its projects. Units are not compared: ``names`` are one unit's.
+    """
+    cores = [_core(n) for n in names]
+    grams = [_bigrams(c) for c in cores]
+    index: dict[str, list[int]] = {}
+    for k, gs in enumerate(grams):
+        for gram in gs:
+            index.setdefault(gram, []).append(k)
+    found = set(start)
+    todo = list(found)
+    while todo:
+        k = todo.pop()
+        shared: dict[int, int] = {}
+        for gram in grams[k]:
+            for other in index.get(gram, ()):
+                shared[other] = shared.get(other, 0) + 1
+        for other, count in shared.items():
+            if other in found:
+                continue
+            # the same cheap filter and the same threshold as the linking itself (see _candidates)
+            alike = cores[other] == cores[k] or (
+                5 * count >= min(len(grams[k]), len(grams[other])) and _ratio(cores[k], cores[other]) >= NAME_NEAR
+            )
+            if alike:
+                found.add(other)
+                todo.append(other)
+    return found
+
+
+def _pair_links(
+    docs: Sequence[tuple[str, Document]], i: int, j: int, relation: str, names: _Names
+) -> list[ProjectLink]:
     """One-to-one links between the projects of documents ``i`` (earlier) and ``j`` (later), best first."""
     (src_a, doc_a), (src_b, doc_b) = docs[i], docs[j]
     links: list[ProjectLink] = []
     used_a: set[int] = set()
     used_b: set[int] = set()
-    for _, sim, pa, pb in sorted(_candidates(doc_a, doc_b), key=lambda c: (-c[0], c[2], c[3])):
+    for _, sim, pa, pb in sorted(_candidates(doc_a, doc_b, names), key=lambda c: (-c[0], c[2], c[3])):
         if pa in used_a or pb in used_b:
             continue
         used_a.add(pa)
@@ -180,26 +258,33 @@ def _pair_links(docs: Sequence[tuple[str, Document]], i: int, j: int, relation: 
                 ProjectRef(src_b, j, pb, doc_b.year, doc_b.kind, b.name, b.unit),
                 relation,
                 sim,
-                _overlap(a, b),
+                names.overlap(a, b),
             )
         )
     return links
 
 
-def link_projects(documents: Sequence[tuple[str, Document]]) -> list[ProjectLink]:
+def link_projects(
+    documents: Sequence[tuple[str, Document]], *, earlier: Collection[int] | None = None
+) -> list[ProjectLink]:
     """Link each project to its approved declaration and to its latest earlier year, across ``documents``.
 
     ``documents`` are (source name, document) pairs; documents without a
     year are not linked. A later project keeps at most one approved link
     and one previous-year link (to the latest earlier year that has it).
+    ``earlier`` lists the documents that may be the earlier side of a link
+    (all when None): a document still being drafted is compared with what
+    came before it, but nothing is compared with it.
     """
     links: list[ProjectLink] = []
+    names = _Names()
     # Every ordered pair of documents: collections are small in count even when their projects are many.
     for j, (_, later) in enumerate(documents):
-        for i, (_, earlier) in enumerate(documents):
-            relation = _relation(earlier, later) if i != j else None
+        for i, (_, before) in enumerate(documents):
+            may = i != j and (earlier is None or i in earlier)
+            relation = _relation(before, later) if may else None
             if relation:
-                links.extend(_pair_links(documents, i, j, relation))
+                links.extend(_pair_links(documents, i, j, relation, names))
     best: dict[tuple[int, int, str], ProjectLink] = {}
     for link in links:
         key = (link.later.document, link.later.index, link.relation)

@@ -40,6 +40,7 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services as cycle
+from jixiao.web.cycle.across import stored_across
 from jixiao.web.cycle.documents import declaration_document, evaluation_document
 from jixiao.web.cycle.intake import YEARS, DocumentProblems, problems_of
 from jixiao.web.cycle.loader import LoadError
@@ -158,8 +159,9 @@ def _record(request: HttpRequest, rec: Declaration | SelfEvaluation) -> HttpResp
 
 
 def _findings(document: Any, rec: Declaration | SelfEvaluation) -> dict[str, Any]:
-    # by the record's own rule pack, as its pages show them
-    items = [f.to_dict() for f in review_document(document, record_pack(rec))]
+    # by the record's own rule pack, as its pages show them; then what the last write found against
+    # the unit's other records (stored)
+    items = [f.to_dict() for f in [*review_document(document, record_pack(rec)), *stored_across(rec)]]
     return {"count": len(items), "items": items}
 
 
@@ -193,7 +195,7 @@ def get_evaluation(request: HttpRequest, id: Id) -> HttpResponse:
     summary="绩效目标申报表的审核意见",
 )
 def declaration_findings(request: HttpRequest, id: Id) -> dict[str, Any]:
-    """What the review checks find in a declaration."""
+    """What the review checks find in a declaration, against its earlier years too."""
     decl = _declaration(request, id)
     return _findings(declaration_document(decl), decl)
 
@@ -205,7 +207,7 @@ def declaration_findings(request: HttpRequest, id: Id) -> dict[str, Any]:
     summary="绩效自评表的审核意见",
 )
 def evaluation_findings(request: HttpRequest, id: Id) -> dict[str, Any]:
-    """What the review checks find in a self-evaluation."""
+    """What the review checks find in a self-evaluation, against its approval too."""
     ev = _evaluation(request, id)
     return _findings(evaluation_document(ev), ev)
 

@@ -86,3 +86,32 @@ def record(
         )
         chain.after_append()
     return created
+
+
+def record_export(
+    ctx: Context,
+    what: str,
+    fmt: str,
+    *,
+    obj: models.Model | None = None,
+    organization: models.Model | None = None,
+    detail: dict[str, Any] | None = None,
+    username: str | None = None,
+) -> AuditEvent:
+    """Record that ``what`` (a form, the 汇总表) was downloaded or printed as ``fmt``, before it is served.
+
+    Called by every view that hands out records as a file, so the audit log says who took which
+    records away, from where, and when; written in its own transaction: a download that cannot be
+    recorded is not served.
+    """
+    from django.db import transaction
+
+    with transaction.atomic():
+        return record(
+            ctx,
+            AuditEvent.Type.EXPORT,
+            obj=obj,
+            organization=organization,
+            detail={"what": what, "format": fmt} | (detail or {}),
+            username=username,
+        )

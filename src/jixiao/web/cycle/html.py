@@ -1,4 +1,4 @@
-"""Parts of the cycle's pages written in Python: findings, the record pages', form's and lists' rows.
+"""Parts of the cycle's pages written in Python: findings, the record pages' notes, the form's and lists' rows.
 
 These repeat once per indicator or per record. Through Django's template
 engine a row of the self-evaluation form cost about 0.2 ms (an include, a
@@ -10,7 +10,7 @@ templates' own: the pages and the browser script see no difference.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from jixiao.core.review import Finding
-from jixiao.web.cycle.layout import TreeRow
+from jixiao.web.cycle.sheets import NoteColumn
 
 SEVERITY_LABELS = {"error": "错误", "warning": "提醒", "info": "提示"}
 
@@ -181,51 +181,48 @@ def evaluation_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> Saf
     )
 
 
-def _level_cells(row: TreeRow) -> SafeString:
-    """The merged 一级/二级 cells a row starts (none when the row above spans it)."""
-    cells = [
-        format_html('<td rowspan="{}" class="lvl">{}</td>', span, text)
-        for span, text in ((row.level1_span, row.level1), (row.level2_span, row.level2))
-        if span
+def _anchor(n: int) -> str:
+    return f"indicator:{n}"
+
+
+def declaration_notes(indicators: Sequence[Any], by_row: Mapping[int, Sequence[Finding]]) -> list[NoteColumn]:
+    """What the declaration page adds beside the official form: each indicator's 分值 and its findings.
+
+    The 申报表 prints no weights, but the weights are approved with the targets and carried into the
+    self-evaluation, so a reviewer sees them beside each row.
+    """
+    return [
+        NoteColumn("分值", 6, {_anchor(n): _value(i.weight) for n, i in enumerate(indicators)}, css="num"),
+        NoteColumn("审核提示", 24, {_anchor(n): findings_html(by_row.get(n, ())) for n in range(len(indicators))}),
     ]
-    return mark_safe("".join(cells))
 
 
-def declaration_tree_html(tree: Iterable[TreeRow]) -> SafeString:
-    """The declaration's indicator table: merged levels, name, target, weight, and the findings of each row."""
-    return format_html_join(
-        "\n",
-        '<tr>{}<td>{}</td><td>{}</td><td class="num">{}</td><td class="noprint">{}</td></tr>',
-        ((_level_cells(t), t.item.name, t.item.target, _value(t.item.weight), findings_html(t.extra)) for t in tree),
-    )
+def evaluation_notes(
+    rows: Sequence[Any], per_row: Sequence[tuple[Any, Sequence[Finding]]], scores: Any, grade_row: bool
+) -> NoteColumn:
+    """What the self-evaluation page adds beside the official form: suggested scores, reasons and findings.
 
-
-EVALUATION_TREE_ROW = (
-    '<tr>{levels}<td>{name}</td><td>{target}</td><td>{actual}</td><td class="num">{weight}</td>'
-    '<td class="num">{score}</td><td>{deviation}</td><td class="noprint">{suggestion}{reason}{findings}</td></tr>'
-)
-
-
-def evaluation_tree_html(tree: Iterable[TreeRow]) -> SafeString:
-    """The self-evaluation's indicator table; each row's ``extra`` is (its score, its findings)."""
-    out = []
-    for t in tree:
-        row, (score, findings) = t.item, t.extra
-        indicator = row.indicator
+    ``per_row`` pairs each row with its score (None where the form scores nothing, as a transfer payment)
+    and its findings; ``scores`` are the project's (execution, total and grade as the rules have them),
+    or None; ``grade_row`` says whether the layout prints a 评分等级 row (the 2022 one does not: the
+    suggested grade then goes beside the total).
+    """
+    cells: dict[str, SafeString | str] = {}
+    for n, (row, (score, findings)) in enumerate(zip(rows, per_row, strict=True)):
         suggestion = _suggestion(score, '<div class="suggest{differs}">建议 {score}：{why}</div>')
-        out.append(
-            format_html(
-                EVALUATION_TREE_ROW,
-                levels=_level_cells(t),
-                name=indicator.name,
-                target=indicator.target,
-                actual=_value(row.actual),
-                weight=_value(indicator.weight),
-                score=_value(row.score),
-                deviation=_value(row.deviation),
-                suggestion=suggestion,
-                reason=format_html('<div class="reason">理由：{}</div>', row.score_reason) if row.score_reason else "",
-                findings=findings_html(findings),
-            )
-        )
-    return mark_safe("\n".join(out))
+        reason = format_html('<div class="reason">理由：{}</div>', row.score_reason) if row.score_reason else ""
+        cells[_anchor(n)] = format_html("{}{}{}", suggestion, reason, findings_html(findings))
+    execution = getattr(scores, "execution", None)
+    if execution is not None:
+        cells["execution"] = _suggestion(execution, '<div class="suggest{differs}">建议 {score}：{why}</div>')
+    total = getattr(scores, "total_suggested", None)
+    grade = getattr(scores, "grade_suggested", None)
+    if total is not None:
+        cells["total"] = format_html('<div class="suggest">按规则计算 {}</div>', _value(total))
+    if grade:
+        line = format_html('<div class="suggest">等级按规则应为 {}</div>', grade)
+        if grade_row:
+            cells["grade"] = line
+        else:
+            cells["total"] = format_html("{}{}", cells.get("total", ""), line)
+    return NoteColumn("审核提示" if scores is None else "建议得分与审核提示", 28, cells)

@@ -23,6 +23,7 @@ from jixiao.core.review import blocking
 from jixiao.core.workflow import STATE_LABELS, State
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.across import lock_unit, refresh_across
 from jixiao.web.cycle.models import (
     Declaration,
     DeclarationIndicator,
@@ -231,20 +232,31 @@ def load_document(
     create_orgs: bool = False,
     source_file: SourceFile | None = None,
     first_lines: Sequence[int | None] = (),
+    units: set[int] | None = None,
 ) -> LoadResult:
     """Load every project of ``document`` in one transaction; ``state_for`` picks each record's state.
 
     For a self-evaluation the declaration is loaded as approved (its
     targets and weights are the ones the evaluation was scored against)
-    and the evaluation takes the chosen state.
+    and the evaluation takes the chosen state. The cross-document findings
+    of the units loaded into are refreshed at the end; a caller loading
+    many documents in one transaction passes ``units`` instead, which
+    collects their ids, and calls :func:`refresh_units` once at its end.
     """
     if document.year is None:
         raise LoadError("文档没有年度，无法建立年度记录。")
     result = LoadResult()
+    touched: set[int] = set()
     with transaction.atomic():
+        # Loads take the bureau's lock, then each unit's before writing in it (services take a unit's,
+        # then a record's): two loads never wait on each other's units in opposite orders.
+        lock_unit(bureau.pk)
         transfer = document.kind is Kind.TRANSFER_SELF_EVALUATION
         for n, project in enumerate(document.projects):
             unit = _unit_for(project, bureau, create_orgs, result, transfer)
+            if unit.pk not in touched:
+                lock_unit(unit.pk)
+                touched.add(unit.pk)
             state = state_for(n, project)
             origin = Origin(source, source_file, first_lines[n] if n < len(first_lines) else None)
             existing = Declaration.objects.filter(project__unit=unit, project__name=project.name, year=document.year)
@@ -262,7 +274,17 @@ def load_document(
                 result.evaluations.append(ev)
                 _audit_import(ctx, decl, unit, source, decl_state, targets_of_evaluation=True)
                 _audit_import(ctx, ev, unit, source, state)
+        if units is None:
+            refresh_units(touched)
+        else:
+            units |= touched
         return result
+
+
+def refresh_units(units: set[int]) -> None:
+    """Refresh the cross-document findings of these units (after a load, in its transaction)."""
+    for unit_id in sorted(units):
+        refresh_across(unit_id)
 
 
 def _audit_import(
@@ -282,7 +304,8 @@ def _audit_import(
         comment=f"由文件 {source[0]} 导入" if source[0] else "导入",
         by=ctx.user if ctx.user is not None else None,
     )
-    impossible = blocking(refresh_findings(obj))
+    # the units' cross-document review comes once, after the load
+    impossible = blocking(refresh_findings(obj, across=False))
     if impossible and state is not State.DRAFT:
         # an approved or published record must never carry a figure that cannot be (issue 11, item 3)
         name = obj.project.name if isinstance(obj, Declaration) else obj.declaration.project.name

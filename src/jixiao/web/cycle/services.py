@@ -29,6 +29,7 @@ from jixiao.core.workflow import REVIEW_ACTIONS, Action, Role, State, transition
 from jixiao.web.access import account_of, require, role_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.across import ACROSS, lock_unit, refresh_across
 from jixiao.web.cycle.documents import declaration_document, evaluation_document, evaluation_project
 from jixiao.web.cycle.models import (
     Adjustment,
@@ -152,12 +153,15 @@ def _fitting(value: Decimal | None, model: type[models.Model], field: str) -> De
     return value if value.adjusted() < column.max_digits - column.decimal_places else None  # type: ignore[union-attr, operator]
 
 
-def refresh_findings(record_: Record) -> list[Finding]:
+def refresh_findings(record_: Record, *, across: bool = True) -> list[Finding]:
     """Review the record again (by its rule pack) and store its findings, counts and computed figures.
 
     Called by every write in the same transaction, so lists, summary tables
     and charts read stored values instead of reviewing thousands of records
-    per page. Returns the findings, for a caller that decides on them.
+    per page. The cross-document findings of the record's unit are refreshed
+    too (:mod:`jixiao.web.cycle.across`), unless ``across`` is False: a load
+    of many records refreshes them once at its end. Returns the record's own
+    findings, for a caller that decides on them.
     """
     from jixiao.core.scoring import grade_for, score_project
     from jixiao.core.scoring.formulas import quantize
@@ -170,7 +174,8 @@ def refresh_findings(record_: Record) -> list[Finding]:
         document = evaluation_document(record_)
         owner = {"evaluation": record_}
     findings = review_document(document, pack)
-    StoredFinding.objects.filter(**owner).delete()
+    # this record's own findings; the cross-document ones are the unit's refresh's (kept, and counted below)
+    StoredFinding.objects.filter(**owner).exclude(code__in=ACROSS).delete()
     StoredFinding.objects.bulk_create(
         StoredFinding(
             **owner,
@@ -185,7 +190,9 @@ def refresh_findings(record_: Record) -> list[Finding]:
         )
         for f in findings
     )
-    counts = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}
+    severities = [f.severity.value for f in findings]
+    severities += StoredFinding.objects.filter(**owner, code__in=ACROSS).values_list("severity", flat=True)
+    counts = {s: severities.count(s) for s in ("error", "warning", "info")}
     values: dict[str, Any] = {"errors": counts["error"], "warnings": counts["warning"], "infos": counts["info"]}
     if isinstance(record_, SelfEvaluation):
         executed, adjusted = record_.executed_total, record_.adjusted_total
@@ -201,7 +208,25 @@ def refresh_findings(record_: Record) -> list[Finding]:
     type(record_).objects.filter(pk=record_.pk).update(**values)
     for key, value in values.items():
         setattr(record_, key, value)
+    if across:
+        # the refresh recounts this record too when its cross-document findings changed
+        decl = record_ if isinstance(record_, Declaration) else record_.declaration
+        recounted = refresh_across(decl.project.unit_id, decl.project_id)
+        key = ("declaration" if isinstance(record_, Declaration) else "evaluation", record_.pk)
+        for name, value in recounted.get(key, {}).items():
+            setattr(record_, name, value)
     return findings
+
+
+def _lock_unit_of(record_: Record) -> None:
+    """Lock the record's unit before the record itself.
+
+    A write refreshes the cross-document findings of every record of its unit (their counts are on the
+    records' rows), so every write in a unit takes the unit's lock first, then its record's: two writes
+    in one unit then wait for each other instead of each holding a record the other must update.
+    """
+    path = "projects__declarations" if isinstance(record_, Declaration) else "projects__declarations__evaluation"
+    list(Organization.objects.select_for_update(of=("self",)).filter(**{path: record_.pk}).only("pk"))
 
 
 def _ensure_visible(ctx: Context, record: Record) -> None:
@@ -239,6 +264,7 @@ def create_declaration(
     if account is None or account.role_enum is not Role.UNIT_STAFF or account.organization_id != unit.pk:
         raise PermissionDenied("只有本单位的填报人员可以新建绩效目标申报表。")
     with transaction.atomic():
+        lock_unit(unit.pk)
         project = ensure_project(ctx, unit, name)
         if Declaration.objects.filter(project=project, year=year).exists():
             raise ValidationError(f"「{name}」已有{year}年度的绩效目标申报表，请打开它继续填写。")
@@ -316,6 +342,7 @@ def update_declaration(
     """Save an edit of a draft or returned declaration; a stale version raises :class:`ConflictError`."""
     _ensure_visible(ctx, decl)
     with transaction.atomic():
+        _lock_unit_of(decl)
         locked = Declaration.objects.select_for_update().get(pk=decl.pk)
         require(ctx.user, locked, Action.EDIT)
         before = snapshot(locked, DECLARATION_FIELDS) | {"indicators": _indicator_rows(locked)}
@@ -394,6 +421,7 @@ def adjust_indicators(ctx: Context, decl: Declaration, changes: Sequence[Change]
         raise ValidationError("没有填写调整后的值。")
     _ensure_visible(ctx, decl)
     with transaction.atomic():
+        _lock_unit_of(decl)
         locked = Declaration.objects.select_for_update().get(pk=decl.pk)
         require(ctx.user, locked, Action.ADJUST)
         pack = record_pack(locked)
@@ -467,6 +495,7 @@ def create_evaluation(ctx: Context, decl: Declaration) -> SelfEvaluation:
     if account is None or account.role_enum is not Role.UNIT_STAFF:
         raise PermissionDenied("只有单位填报人员可以开始绩效自评。")
     with transaction.atomic():
+        _lock_unit_of(decl)
         locked = Declaration.objects.select_for_update().get(pk=decl.pk)
         if locked.state not in (State.APPROVED.value, State.PUBLISHED.value):
             raise ValidationError("绩效目标经财政批复后才能开始自评。")
@@ -497,6 +526,7 @@ def update_evaluation(
     """Save an edit of a draft or returned self-evaluation; a stale version raises :class:`ConflictError`."""
     _ensure_visible(ctx, ev)
     with transaction.atomic():
+        _lock_unit_of(ev)
         locked = SelfEvaluation.objects.select_for_update().get(pk=ev.pk)
         require(ctx.user, locked, Action.EDIT)
         before = snapshot(locked, EVALUATION_FIELDS) | {"rows": _evaluation_rows(locked)}
@@ -621,6 +651,7 @@ def act(ctx: Context, record_: Record, action: Action, comment: str = "") -> Rec
     _ensure_visible(ctx, record_)
     model = type(record_)
     with transaction.atomic():
+        _lock_unit_of(record_)
         locked = model.objects.select_for_update().get(pk=record_.pk)
         role = require(ctx.user, locked, action)
         step = transition(action, role, State(locked.state))
@@ -650,6 +681,9 @@ def act(ctx: Context, record_: Record, action: Action, comment: str = "") -> Rec
         )
         if action is Action.PUBLISH:
             _publish(ctx, locked)
+        # a draft is compared with nothing: its first submission makes it a record others are compared with
+        decl = locked if isinstance(locked, Declaration) else locked.declaration
+        refresh_across(decl.project.unit_id, decl.project_id)
         record(
             ctx,
             _EVENTS[action],
@@ -704,6 +738,7 @@ def delete_draft(ctx: Context, record_: Record, expected_version: int) -> bool:
     _ensure_visible(ctx, record_)
     model = type(record_)
     with transaction.atomic():
+        _lock_unit_of(record_)  # the unit first, as every write in a unit (see _lock_unit_of)
         locked = model.objects.select_for_update().get(pk=record_.pk)
         require(ctx.user, locked, Action.DELETE)
         if locked.version != expected_version:

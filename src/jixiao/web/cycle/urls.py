@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.web.cycle import views
+from jixiao.web.cycle import exports, views
 
 app_name = "cycle"
 urlpatterns = [
@@ -21,5 +21,7 @@ urlpatterns = [
     path("evaluations/<int:pk>/preview/", views.evaluation_preview, name="evaluation_preview"),
     path("evaluations/<int:pk>/delete/", views.evaluation_delete, name="evaluation_delete"),
     path("<str:kind>/<int:pk>/source/", views.source_file, name="source_file"),
+    path("<str:kind>s/<int:pk>/download.<str:fmt>", exports.download, name="record_download"),
+    path("<str:kind>s/<int:pk>/print/", exports.print_form, name="record_print"),
     path("targets/check/", views.target_check, name="target_check"),
 ]

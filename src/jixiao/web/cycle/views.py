@@ -25,9 +25,11 @@ from jixiao.core.scoring import grade_for, score_project
 from jixiao.core.scoring.assess import show_number
 from jixiao.core.targets import parse_target
 from jixiao.core.workflow import REVIEW_ACTIONS, Action, Role, State, allowed
+from jixiao.exporters.report import build_report
 from jixiao.web.access import account_of, get_for, role_of
-from jixiao.web.audit.services import Context
+from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle import services
+from jixiao.web.cycle.across import stored_across
 from jixiao.web.cycle.documents import declaration_document, evaluation_document, evaluation_project
 from jixiao.web.cycle.forms import (
     AdjustForm,
@@ -42,15 +44,15 @@ from jixiao.web.cycle.forms import (
 )
 from jixiao.web.cycle.html import (
     declaration_list_html,
-    declaration_tree_html,
+    declaration_notes,
     evaluation_list_html,
+    evaluation_notes,
     evaluation_rows_html,
-    evaluation_tree_html,
 )
-from jixiao.web.cycle.layout import tree_rows
 from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, StateChange
 from jixiao.web.cycle.packs import record_pack
 from jixiao.web.cycle.shares import Row, posted_rows, share_status
+from jixiao.web.cycle.sheets import official_table
 from jixiao.web.forms import ErrorLink, error_summary
 from jixiao.web.numbers import form_decimal, small_int
 from jixiao.web.orgs.models import Organization
@@ -282,9 +284,12 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     indicators = list(decl.indicators.all())
     pack = record_pack(decl)
-    findings = review_document(declaration_document(decl, indicators), pack)
+    document = declaration_document(decl, indicators)
+    # this form's own review by its pack, and what the last save found against the unit's other records (stored)
+    findings = review_document(document, pack) + stored_across(decl)
     by_row, general = _findings_by_row(findings)
-    tree = tree_rows(indicators, extras=[by_row.get(n, []) for n in range(len(indicators))])
+    # the official layout, as it prints and as the portal will show it, with the review beside it
+    form = build_report(document, pack=pack).forms[0]
     return render(
         request,
         "cycle/declaration_detail.html",
@@ -293,8 +298,9 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pack": pack,
             "indicator_points": show_number(pack.indicator_weight),
             "weights": [(i, _plain_weight(i.weight)) for i in indicators],  # the weights form's inputs
-            "tree": tree,  # the indicators an adjustment may name
-            "tree_html": declaration_tree_html(tree),
+            "indicators": indicators,  # the indicators an adjustment may name
+            "form": form,
+            "sheet": official_table(form, declaration_notes(indicators, by_row)),
             "general": general,
             "actions": _actions(request.user, decl.state),
             "can_return": services.role_may(request.user, decl, Action.RETURN),
@@ -508,6 +514,7 @@ def _evaluation_context(ev: SelfEvaluation, rows: list[Any], posted: Project | N
         "general": general,
         "project": document.projects[0],
         "pack": pack,
+        "document": document,
     }
 
 
@@ -522,17 +529,26 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     items = list(ev.indicators.select_related("indicator"))
     extra = _evaluation_context(ev, items)
-    tree = tree_rows(items, extras=extra["per_row"])
+    form = build_report(extra["document"], pack=extra["pack"]).forms[0]
+    transfer = ev.declaration.kind == Declaration.Kind.TRANSFER
+    across, general = _findings_by_row(stored_across(ev))  # against its approval, as the last save found
+    per_row = [
+        # a transfer payment's form has no weights and no scores: only the findings go beside it
+        (None if transfer else score, [*found, *across.get(n, [])])
+        for n, (score, found) in enumerate(extra["per_row"])
+    ]
+    notes = evaluation_notes(items, per_row, None if transfer else extra["scores"], "grade" in dict(form.anchors))
     return render(
         request,
         "cycle/evaluation_detail.html",
         {
             "ev": ev,
             "decl": ev.declaration,
-            "tree_html": evaluation_tree_html(tree),
+            "form": form,
+            "sheet": official_table(form, [notes]),
             "scores": extra["scores"],
             "pack": extra["pack"],
-            "general": extra["general"],
+            "general": extra["general"] + general,
             "actions": _actions(request.user, ev.state),
             "can_return": services.role_may(request.user, ev, Action.RETURN),
             "can_delete": services.role_may(request.user, ev, Action.DELETE),
@@ -783,17 +799,27 @@ def source_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = {"declaration": Declaration, "evaluation": SelfEvaluation}.get(kind)
     if model is None:
         raise Http404("没有这种记录。")
-    record = get_for(request.user, model.objects.select_related("source_file"), pk)
+    related = "project__unit" if model is Declaration else "declaration__project__unit"
+    record = get_for(request.user, model.objects.select_related("source_file", related), pk)
     if record.source_file is None:
         raise Http404("该记录不是从文件导入的。")
     kept = record.source_file
     try:
-        stored = kept.stored.open("rb")
+        handle = kept.stored.open("rb")
     except FileNotFoundError:
         # the row outlived its file (a restore without uploads/, a disk mishap): say so instead of a 500
         logger.error("source file %s (%s) of %s %s is missing", kept.stored.name, kept.original_name, kind, pk)
         return render(request, "cycle/source_missing.html", {"kept": kept, "record": record, "kind": kind}, status=404)
-    return FileResponse(stored, as_attachment=True, filename=kept.original_name)
+    unit = (record if isinstance(record, Declaration) else record.declaration).project.unit
+    record_export(
+        Context.of(request),
+        "来源文件",
+        kept.original_name.rpartition(".")[2].lower(),
+        obj=record,
+        organization=unit,
+        detail={"file": kept.original_name, "sha256": kept.sha256},
+    )
+    return FileResponse(handle, as_attachment=True, filename=kept.original_name)
 
 
 @login_required

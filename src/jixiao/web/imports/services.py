@@ -29,7 +29,7 @@ from jixiao.web.access import account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.intake import document_problems
-from jixiao.web.cycle.loader import LoadError, find_department, find_unit, load_document
+from jixiao.web.cycle.loader import LoadError, find_department, find_unit, load_document, refresh_units
 from jixiao.web.cycle.models import Declaration, SourceFile
 from jixiao.web.imports.models import ImportFile, ImportJob
 from jixiao.web.orgs.models import Organization, RulePackChoice
@@ -316,6 +316,7 @@ def load_job(job_id: int, user_id: int) -> None:
         return
     state = State(job.target_state)
     created = {"declarations": 0, "evaluations": 0, "organizations": 0}
+    units: set[int] = set()  # the cross-document review of the units loaded into, once at the end
     try:
         with transaction.atomic():
             # no progress is written inside the transaction: nobody else could see it before the commit
@@ -330,10 +331,12 @@ def load_job(job_id: int, user_id: int) -> None:
                     first_lines=[p.get("first_line") for p in item.projects],
                     state_for=lambda n, p: state,
                     create_orgs=job.create_units,
+                    units=units,
                 )
                 created["declarations"] += len(result.declarations)
                 created["evaluations"] += len(result.evaluations)
                 created["organizations"] += len(result.organizations)
+            refresh_units(units)
             ImportJob.objects.filter(pk=job.pk).update(
                 state=ImportJob.State.DONE, result=created, problems=[], done_files=job.total_files
             )

@@ -11,7 +11,7 @@ official layout and each other.
 from __future__ import annotations
 
 import json
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,17 +20,14 @@ from django.views.decorators.http import require_GET
 
 from jixiao.core.serialize import loads
 from jixiao.exporters.report import Report, build_report
+from jixiao.web.audit.services import Context, record_export
+from jixiao.web.cycle import files
 from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
 from jixiao.web.cycle.packs import pack_named
+from jixiao.web.cycle.sheets import official_table
 from jixiao.web.numbers import small_int
-from jixiao.web.portal.sheets import html_grid
 
 PAGE_SIZE = 50
-FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 
 @require_GET
@@ -101,24 +98,39 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "publication": publication,
             "form": form,
-            "grid": html_grid(form),
+            "sheet": official_table(form),
             "newest": newest,
-            "formats": list(FORMATS),
+            "formats": list(files.FORMATS),
         },
     )
 
 
+def _audited(request: HttpRequest, publication: Publication, fmt: str) -> None:
+    """Record the download of a published form (readers are anonymous: their address is what is known)."""
+    ctx = Context.of(request)
+    record_export(
+        ctx,
+        f"公开的{publication.get_kind_display()}",
+        fmt,
+        obj=publication,
+        organization=publication.declaration.project.unit,
+        detail={"year": publication.year, "project": publication.project_name},
+        username=None if ctx.user is not None else "匿名读者",
+    )
+
+
 def _filename(publication: Publication, suffix: str) -> str:
-    """An ASCII name for old clients and the Chinese one (RFC 6266) for everyone else."""
+    """The file's name: its year, kind and project."""
     title = f"{publication.year}年度{publication.get_kind_display()}-{publication.project_name}"
-    return f"attachment; filename=\"jixiao-{publication.pk}.{suffix}\"; filename*=UTF-8''{quote(title)}.{suffix}"
+    return files.attachment(f"jixiao-{publication.pk}", title, suffix)
 
 
 @require_GET
 def download(request: HttpRequest, pk: int) -> HttpResponse:
     """The published document JSON (jixiao.document/1), exactly as frozen at publication."""
-    publication = get_object_or_404(Publication, pk=pk)
+    publication = get_object_or_404(Publication.objects.select_related("declaration__project__unit"), pk=pk)
     json.loads(publication.document)  # a frozen version is valid JSON; never serve anything else
+    _audited(request, publication, "json")
     response = HttpResponse(publication.document, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = _filename(publication, "json")
     return response
@@ -127,22 +139,11 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def download_form(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The published form as XLSX, PDF or Word, drawn from the frozen document."""
-    if fmt not in FORMATS:
+    if fmt not in files.FORMATS:
         raise Http404("没有这种格式。")
-    publication = get_object_or_404(Publication, pk=pk)
-    report = _report(publication)
-    if fmt == "xlsx":
-        from jixiao.exporters import xlsx
-
-        body = xlsx.render(report)
-    elif fmt == "pdf":
-        from jixiao.exporters import pdf
-
-        body = pdf.render(report, summary=False)
-    else:
-        from jixiao.exporters import docx
-
-        body = docx.render(report)
-    response = HttpResponse(body, content_type=FORMATS[fmt])
+    publication = get_object_or_404(Publication.objects.select_related("declaration__project__unit"), pk=pk)
+    body = files.render(_report(publication), fmt)
+    _audited(request, publication, fmt)
+    response = HttpResponse(body, content_type=files.FORMATS[fmt])
     response["Content-Disposition"] = _filename(publication, fmt)
     return response

@@ -101,9 +101,11 @@ Point = tuple[int, Decimal, Decimal, str, str, str]
 
 
 def scatter(rows: list[YearRow]) -> list[Point]:
-    """Every evaluated project with both an execution rate and a total score."""
+    """Every evaluated project with both an execution rate and a total score (to the hundredth, as printed)."""
+    # SQLite hands the annotated figures back without their trailing zeros (95, 99.5): print them as the forms do
+    hundredth = Decimal("0.01")
     return [
-        (r.evaluation_id, r.rate, r.score, r.grade, r.project, r.unit)
+        (r.evaluation_id, quantize(r.rate, hundredth), quantize(r.score, hundredth), r.grade, r.project, r.unit)
         for r in rows
         if r.evaluation_id is not None and r.rate is not None and r.score is not None
     ]

@@ -2,7 +2,9 @@
 
 Both carry exactly the rows and totals the page shows for the same
 filters, every amount to the fen; the XLSX has a title, frozen headings
-and number formats like the official 汇总表 templates.
+and number formats like the official 汇总表 templates. Names come from
+filers: every text goes through :mod:`jixiao.exporters.safe`, so none
+becomes a formula in either file.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from jixiao.core.workflow import STATE_LABELS, State
+from jixiao.exporters.safe import csv_text, xlsx_text
 from jixiao.web.summary.table import COLUMNS, Row, Totals
 
 MONEY_FORMAT = "#,##0.00"
@@ -38,7 +41,7 @@ def _cell(row: Row, key: str) -> object:
 
 def _totals_row(totals: Totals) -> list[object]:
     values: dict[str, object] = {
-        "department": f"合计（{totals.projects} 个项目，其中 {totals.evaluated} 个已自评）",
+        "project": f"合计（{totals.projects} 个项目，其中 {totals.evaluated} 个已自评）",
         "requested": totals.requested,
         "budgeted": totals.budgeted,
         "executed": totals.executed,
@@ -50,14 +53,21 @@ def _totals_row(totals: Totals) -> list[object]:
     return [values.get(c.key) for c in COLUMNS]
 
 
+def _csv(value: object) -> object:
+    """A CSV cell: empty for None, text made safe, numbers as they are."""
+    if value is None:
+        return ""
+    return csv_text(value) if isinstance(value, str) else value
+
+
 def to_csv(rows: Sequence[Row], totals: Totals) -> bytes:
     """The table as CSV: headings, one line per project, the totals line; amounts as exact decimals."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.label for c in COLUMNS])
     for row in rows:
-        writer.writerow(["" if (v := _cell(row, c.key)) is None else v for c in COLUMNS])
-    writer.writerow(["" if v is None else v for v in _totals_row(totals)])
+        writer.writerow([_csv(_cell(row, c.key)) for c in COLUMNS])
+    writer.writerow([_csv(v) for v in _totals_row(totals)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -67,13 +77,17 @@ def to_xlsx(rows: Sequence[Row], totals: Totals, title: str) -> bytes:
     sheet = book.create_sheet("汇总表")
     for n, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(n)].width = WIDTHS.get(column.key, 11)
-    sheet.freeze_panes = "D3"
+    sheet.freeze_panes = "B3"  # the title and headings, and the project names, stay in view
     bold = Font(bold=True)
     thin = Side(style="thin", color="999999")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
     def cell(value: object, kind: str = "text", strong: bool = False) -> WriteOnlyCell:
-        c = WriteOnlyCell(sheet, value=value)
+        c = WriteOnlyCell(sheet)
+        if isinstance(value, str):
+            c.quotePrefix = xlsx_text(c, value)
+        else:
+            c.value = value
         c.border = border
         if strong:
             c.font = bold
@@ -83,7 +97,8 @@ def to_xlsx(rows: Sequence[Row], totals: Totals, title: str) -> bytes:
             c.alignment = Alignment(wrap_text=True, vertical="top")
         return c
 
-    heading = WriteOnlyCell(sheet, value=title)
+    heading = WriteOnlyCell(sheet)
+    heading.quotePrefix = xlsx_text(heading, title)
     heading.font = Font(bold=True, size=14)
     sheet.append([heading])
     sheet.append([cell(c.label, strong=True) for c in COLUMNS])

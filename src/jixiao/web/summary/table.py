@@ -60,10 +60,11 @@ class Column:
     order_by: str = ""
 
 
+# 项目名称 first, as the official 汇总表 prints it: it is also the column the page keeps in view when it scrolls
 COLUMNS = (
+    Column("project", "项目名称", order_by="project__name"),
     Column("department", "主管部门", order_by="project__department__name"),
     Column("unit", "实施单位", order_by="project__unit__name"),
-    Column("project", "项目名称", order_by="project__name"),
     Column("declaration_state", "目标状态", "state", order_by="state"),
     Column("requested", "申请金额（元）", "money", order_by="s_requested"),
     Column("budgeted", "全年预算数（元）", "money", order_by="s_budgeted"),

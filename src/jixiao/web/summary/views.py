@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from jixiao.core.workflow import Role, State
 from jixiao.web.access import account_of, role_of
+from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle.views import url_prefix
 from jixiao.web.summary import charts, downloads
 from jixiao.web.summary.cache import cached, data_version
@@ -130,6 +131,14 @@ def summary_download(request: HttpRequest, fmt: str) -> HttpResponse:
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         raise PermissionDenied("只能下载 CSV 或 XLSX。")
+    account = account_of(request.user)
+    record_export(
+        Context.of(request),
+        "汇总表",
+        fmt,
+        organization=account.organization if account else None,
+        detail={"title": title, "filters": filters.as_query(), "rows": len(table_rows)},
+    )
     response = HttpResponse(body, content_type=content_type)
     # RFC 6266 filename*: the Chinese title survives every browser
     response["Content-Disposition"] = f"attachment; filename=\"summary.{fmt}\"; filename*=UTF-8''{quote(title)}.{fmt}"

@@ -18,6 +18,49 @@
     return c;
   }
   function num(v) { return v === null || v === undefined ? null : Number(v); }
+
+  // Tooltips are built from DOM nodes and text, never from HTML strings: the page's content security
+  // policy refuses the style attributes of ECharts' own tooltip markup (the tooltip came out as
+  // unformatted 「优5」 with a violation per hover), and names typed by filers must never be read as markup.
+  function node(tag, className, text) {
+    const e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+  // a title line, then one line per row: a colour mark (set through CSSOM, which the policy allows) and text
+  function tipBox(title, rows) {
+    const box = node("div", "tip");
+    if (title) box.appendChild(node("div", "tip-title", title));
+    rows.forEach(function (r) {
+      const line = node("div", "tip-row");
+      if (r.color && typeof r.color === "string") {
+        const mark = node("span", "tip-mark");
+        mark.style.backgroundColor = r.color;
+        line.appendChild(mark);
+      }
+      line.appendChild(node("span", "tip-text", r.text));
+      box.appendChild(line);
+    });
+    return box;
+  }
+  function shown(v) { return v === null || v === undefined || v === "" ? "—" : String(v); }
+  // the usual reading of a bar or a line: the category (or a fuller title), then each series with its value
+  function seriesTip(titleOf, units) {
+    return function (params) {
+      const list = Array.isArray(params) ? params : [params];
+      if (!list.length) return null;
+      const first = list[0];
+      const title = titleOf ? titleOf(first) : (first.axisValueLabel || first.name);
+      return tipBox(title, list.map(function (p) {
+        const unit = (units && units[p.seriesName]) || "";
+        return { color: p.color, text: p.seriesName + "：" + shown(p.value) + (p.value === null || p.value === undefined ? "" : unit) };
+      }));
+    };
+  }
+  function tooltip(extra) {
+    return Object.assign({ className: "jixiao-tooltip", renderMode: "html", formatter: seriesTip() }, extra);
+  }
   function summaryLink(params) {
     const q = new URLSearchParams(window.location.search);
     if (data.year) q.set("year", data.year);
@@ -26,7 +69,7 @@
   }
 
   const grades = chart("chart-grades", {
-    tooltip: { trigger: "item" },
+    tooltip: tooltip({ trigger: "item" }),
     grid: { left: 40, right: 20, top: 20, bottom: 30 },
     xAxis: { type: "category", data: data.grades.map(function (g) { return g.grade; }) },
     yAxis: { type: "value", minInterval: 1, name: "项目数" },
@@ -44,14 +87,22 @@
   const byGrade = {};
   data.points.forEach(function (p) {
     const g = p[3] || "未评";
-    (byGrade[g] = byGrade[g] || []).push({ value: [num(p[1]), num(p[2])], id: p[0], name: p[4], unit: p[5] });
+    (byGrade[g] = byGrade[g] || []).push({
+      value: [num(p[1]), num(p[2])], id: p[0], name: p[4], unit: p[5], rate: p[1], score: p[2],
+    });
   });
   const scatter = chart("chart-scatter", {
     legend: { top: 0 },
-    tooltip: {
+    tooltip: tooltip({
       trigger: "item",
-      formatter: function (p) { return p.data.name + "<br>" + p.data.unit + "<br>执行率 " + p.value[0] + "%，总分 " + p.value[1]; },
-    },
+      // the figures as the server sent them (exact decimals), not as the chart's floating-point position
+      formatter: function (p) {
+        return tipBox(p.data.name, [
+          { text: p.data.unit },
+          { color: p.color, text: "执行率 " + p.data.rate + "%，总分 " + p.data.score },
+        ]);
+      },
+    }),
     grid: { left: 50, right: 20, top: 40, bottom: 40 },
     xAxis: { type: "value", name: "执行率（%）", nameLocation: "middle", nameGap: 26, scale: true },
     yAxis: { type: "value", name: "总分", scale: true },
@@ -66,7 +117,11 @@
   const findings = data.findings.slice().reverse();
   const top = chart("chart-findings", {
     legend: { top: 0 },
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    // the axis shows names cut to 14 characters; the tooltip gives the whole name
+    tooltip: tooltip({
+      trigger: "axis", axisPointer: { type: "shadow" },
+      formatter: seriesTip(function (p) { return findings[p.dataIndex] ? findings[p.dataIndex].project : p.name; }),
+    }),
     grid: { left: 8, right: 20, top: 30, bottom: 20, containLabel: true },
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", data: findings.map(function (f) { return f.project.length > 14 ? f.project.slice(0, 14) + "…" : f.project; }) },
@@ -83,7 +138,10 @@
   const progress = data.progress;
   chart("chart-progress", {
     legend: { top: 0 },
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    tooltip: tooltip({
+      trigger: "axis", axisPointer: { type: "shadow" },
+      formatter: seriesTip(function (p) { return progress[p.dataIndex] ? progress[p.dataIndex].name : p.name; }),
+    }),
     grid: { left: 8, right: 20, top: 50, bottom: 20, containLabel: true },
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", data: progress.map(function (p) { return p.name.length > 14 ? p.name.slice(0, 14) + "…" : p.name; }) },
@@ -98,7 +156,10 @@
   const years = data.years;
   chart("chart-years", {
     legend: { top: 0 },
-    tooltip: { trigger: "axis" },
+    tooltip: tooltip({
+      trigger: "axis",
+      formatter: seriesTip(function (p) { return p.name + " 年度"; }, { "申请金额": " 万元", "全年执行数": " 万元", "执行率（%）": "%", "平均总分": " 分" }),
+    }),
     grid: { left: 8, right: 8, top: 40, bottom: 20, containLabel: true },
     xAxis: { type: "category", data: years.map(function (y) { return String(y.year); }) },
     yAxis: [{ type: "value", name: "万元" }, { type: "value", name: "分 / %", min: 0, max: 120 }],
