@@ -88,11 +88,13 @@ def read(data: bytes, name: str, deadline: safety.Deadline | None = None) -> lis
                     chars += len(page.chars)
                     parts.append(Part(f"第{n}页", tuple(_page_rows(page, n, name))))
                     page.close()  # release the page's parsed objects before the next one
-        except SourceError:
+        except (SourceError, MemoryError):  # a memory limit is the caller's to report
             raise
         except Exception as exc:  # pdfminer raises many types for a broken file
             if budget.refusal is not None:  # a decoder's refusal, which pdfplumber wraps in its own exception
                 raise budget.refusal from None
+            if any(isinstance(arg, MemoryError) for arg in exc.args):
+                raise MemoryError from None
             message = f"PDF 文件有误，无法读取：{type(exc).__name__}: {exc}"[:300]
             raise SourceError(message, Location(file=name)) from None
     if chars == 0:
