@@ -8,6 +8,7 @@ the time and that process's peak resident memory: the figures the hostile-file s
 
 from __future__ import annotations
 
+import functools
 import json
 import struct
 import subprocess
@@ -292,6 +293,30 @@ BOMBS: dict[str, Callable[[], tuple[str, bytes]]] = {
     "xlsx-overlapping": xlsx_overlapping,
     "docx-huge-body": docx_huge_body,
     "json-nest": json_nest,
+}
+
+
+@functools.cache
+def make(bomb: str) -> tuple[str, bytes]:
+    """The bomb of that key, made once per test session (the web and the reader suites share it)."""
+    return BOMBS[bomb]()
+
+
+# What each refusal must say, so that the reader's own check refused it (not a crash or a time-out).
+REASONS = {
+    "pdf-nested-flate": "解压",
+    "pdf-abbreviated": "解压",
+    "pdf-escaped": "解压",
+    "pdf-padded": "解压",
+    "pdf-runlength": "解压",
+    "pdf-hex-flate": "解压",
+    "xlsx-shared-strings": "共享字符串",
+    "xlsx-many-cells": "单元格",
+    "xlsx-zeros": "压缩炸弹",
+    "xlsx-lying-sizes": "损坏",
+    "xlsx-overlapping": "压缩炸弹",
+    "docx-huge-body": "过大",
+    "json-nest": "嵌套",
 }
 
 

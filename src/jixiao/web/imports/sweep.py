@@ -54,7 +54,7 @@ def _older(path: Path, cutoff: float) -> bool:
 def sweep(grace: timedelta = GRACE, abandoned: timedelta | None = None) -> Swept:
     """Find and remove what killed processes left; report what was removed."""
     swept = Swept()
-    for job in ImportJob.objects.filter(state__in=list(INTERRUPTED)):
+    for job in ImportJob.objects.filter(state__in=list(INTERRUPTED)).order_by("pk"):
         if end_interrupted(job):
             swept.interrupted.append(job.pk)
     if abandoned is not None:
@@ -100,7 +100,7 @@ def _end_abandoned(before: object) -> list[int]:
     waiting = ImportJob.objects.filter(created_at__lt=before).filter(
         state__in=[ImportJob.State.READ, ImportJob.State.FAILED]
     )
-    for job in waiting.exclude(files__source=None).distinct():
+    for job in waiting.exclude(files__source=None).distinct().order_by("pk"):
         with transaction.atomic():
             locked = ImportJob.objects.select_for_update().get(pk=job.pk)
             if locked.state not in (ImportJob.State.READ, ImportJob.State.FAILED):
