@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from django.test import Client
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.cycle.models import SourceFile
 from jixiao.web.imports.models import ImportJob
-from tests.hostile import BOMBS, REASONS, make
+from tests.hostile import BOMBS, REASONS, make, pdf
 
 pytestmark = pytest.mark.django_db
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "2024-self-evaluation-tabbed.txt"
@@ -106,3 +107,19 @@ def test_confirming_a_refused_job_is_refused(people: dict[str, Any], login: Any,
     assert "该导入任务现在不能确认" in response.content.decode()
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED
+
+
+@pytest.mark.parametrize(
+    "limit, value, words",
+    [("JIXIAO_IMPORT_SECONDS", 2, "读取超时（超过 2 秒）"), ("JIXIAO_IMPORT_MEMORY_MB", 20, "内存超过上限（20 MB）")],
+)
+def test_a_file_past_the_reading_limits_ends_the_job_with_the_reason(
+    limit: str, value: int, words: str, people: dict[str, Any], login: Any, upload: Any, settings: Any
+) -> None:
+    """A page of 100,000 drawn lines is no bomb, but past the time or memory allowed the job ends, nothing kept."""
+    setattr(settings, limit, value)
+    lines = pdf(zlib.compress(b"0 0 m 10 10 l S\n" * 100_000), b"/Filter /FlateDecode")
+    client = login(people["finance"])
+    job = upload(client, [("线条.pdf", lines)])
+    assert job.state == ImportJob.State.FAILED and kept_files(settings) == []
+    assert words in job.files.get().error

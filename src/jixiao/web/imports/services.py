@@ -137,7 +137,8 @@ def create_job(ctx: Context, uploads: Iterable[Upload]) -> ImportJob:
             )
             for position, upload in enumerate(files):
                 digest = upload.sha256()
-                source = SourceFile.objects.filter(sha256=digest, size=upload.size).first()
+                # locked: a refused job letting go of the same bytes at this moment deletes it first, or waits
+                source = SourceFile.objects.select_for_update().filter(sha256=digest, size=upload.size).first()
                 if source is None:
                     source = SourceFile(
                         sha256=digest, original_name=upload.name[:255], size=upload.size, uploaded_by=ctx.user
