@@ -5,6 +5,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import zlib
@@ -109,3 +111,10 @@ def test_an_unreadable_path_is_a_refusal(tmp_path: Path) -> None:
     reading = isolated.read_file(tmp_path / "missing", "缺失.txt")
     assert reading.error is not None and reading.error.location.file == "缺失.txt"
     assert "FileNotFoundError" in reading.error.message
+
+
+def test_a_caller_whose_program_came_from_standard_input_can_read() -> None:
+    """The child never imports the caller's main module (multiprocessing would, and fail on ``python -``)."""
+    script = f"from jixiao.documents import isolated\nprint(isolated.read_file({str(EXAMPLE)!r}, 'x.txt').error)\n"
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "None", done.stderr[-500:]

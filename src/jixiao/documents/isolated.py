@@ -25,7 +25,12 @@ from __future__ import annotations
 import multiprocessing
 import resource
 import signal
+import sys
+import threading
 import time
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -144,6 +149,27 @@ def _forkserver() -> Any:
     return _context
 
 
+_LAUNCH = threading.Lock()
+
+
+@contextmanager
+def _without_main() -> Iterator[None]:
+    """Start a child without the caller's main module.
+
+    multiprocessing has every child import the parent's ``__main__`` again: gunicorn's or pytest's script
+    once per file, and a crash when the parent read its program from standard input. The reader needs
+    nothing from it (its target lives in this module), so the main module is hidden while the child is
+    launched. The lock keeps two threads of one process (a threaded development server) from swapping it at once.
+    """
+    with _LAUNCH:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
 def read_file(path: str | Path, name: str, limits: Limits | None = None) -> Reading:
     """Read the file at ``path`` as ``name`` (which decides its format and names it) in a bounded child process."""
     limits = limits or Limits()
@@ -153,7 +179,8 @@ def read_file(path: str | Path, name: str, limits: Limits | None = None) -> Read
         target=_child, args=(send, str(path), name, limits.seconds, limits.memory_mb), name="jixiao-reader", daemon=True
     )
     start = time.monotonic()
-    child.start()
+    with _without_main():
+        child.start()
     send.close()
     reply: tuple[Any, ...] | None = None
     try:
