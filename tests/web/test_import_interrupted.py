@@ -206,7 +206,11 @@ class Server:
             stdout=self._log,
             stderr=self._log,
         )
-        wait_for(self._up, 60, 0.1)
+        try:
+            wait_for(self._up, 60, 0.1)
+        except BaseException:
+            self.stop()  # a server that never answered must not outlive the test
+            raise
 
     def _up(self) -> bool:
         try:
