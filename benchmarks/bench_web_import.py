@@ -132,7 +132,7 @@ def main() -> None:
     Account.objects.create(user=user, role=Role.FINANCE_REVIEWER.value, organization=bureau, display_name="财政")
     ctx = Context(user=user, ip="127.0.0.1")
     t0 = time.perf_counter()
-    job = services.create_job(ctx, [services.Upload(p.name, p.read_bytes()) for p in files])
+    job = services.create_job(ctx, [services.Upload.of_bytes(p.name, p.read_bytes()) for p in files])
     upload = time.perf_counter() - t0
     worker = subprocess.Popen(
         [

@@ -31,7 +31,15 @@ ALLOWED_RINGS = {
 # Third-party libraries a ring may import, and whether only lazily (inside a function).
 THIRD_PARTY = {
     "core": {},
-    "documents": {"openpyxl": True, "pdfplumber": True, "docx": True, "defusedxml": True, "opencc": True},
+    # pdfminer is pdfplumber's engine: the PDF reader bounds its stream decoders (documents/pdfstreams.py)
+    "documents": {
+        "openpyxl": True,
+        "pdfplumber": True,
+        "pdfminer": True,
+        "docx": True,
+        "defusedxml": True,
+        "opencc": True,
+    },
     "exporters": {"openpyxl": True, "reportlab": True, "docx": True},
     "cli": {"rich": False, "django": True},
     "web": None,  # anything

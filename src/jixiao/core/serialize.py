@@ -392,6 +392,9 @@ def loads(text: str, source: str | None = None) -> Document:
             f"不是有效的 JSON：{_json_message(exc.msg)}",
             Location(file=source, line=exc.lineno, path=f"第{exc.colno}列"),
         ) from None
+    except RecursionError:
+        # the decoder recurses once per nested array or object; a document is a few levels deep
+        raise DocumentError("JSON 嵌套层数过多，不是绩效文档，已拒绝", Location(file=source)) from None
     return _Reader(source).document(tree)
 
 

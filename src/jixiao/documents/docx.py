@@ -64,6 +64,8 @@ def read(data: bytes, name: str, deadline: safety.Deadline | None = None) -> lis
     clock = deadline or safety.Deadline(name)
     try:
         document = WordDocument(BytesIO(data))
+    except MemoryError:
+        raise
     except Exception as exc:  # python-docx raises many types for a broken file
         raise SourceError(f"无法打开 Word 文件：{type(exc).__name__}: {exc}"[:300], Location(file=name)) from None
     rows: list[RawRow] = []
@@ -84,7 +86,7 @@ def read(data: bytes, name: str, deadline: safety.Deadline | None = None) -> lis
                 raise SourceError(f"Word 文件段落和表格行过多（超过 {MAX_BLOCKS} 个），已拒绝", Location(file=name))
             if len(rows) % 1000 == 0:
                 clock.check(Location(file=name))
-    except SourceError:
+    except (SourceError, MemoryError):  # a memory limit is the caller's to report
         raise
     except Exception as exc:  # a malformed body inside a valid archive
         raise SourceError(

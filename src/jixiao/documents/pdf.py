@@ -6,9 +6,10 @@ cells. Text outside the tables (titles, year lines, page numbers, notes) becomes
 interleaved with the table rows by their height on the page. Each cell keeps its page and its
 place in its table (``表1!C4``: table 1 of the page, column C, row 4).
 
-The file is measured by :func:`jixiao.documents.safety.check_pdf` before pdfplumber inflates
-anything, and reading stops at :data:`~jixiao.documents.safety.MAX_PAGES` pages, at
-:data:`MAX_CHARS` characters on one page, or when the deadline passes.
+Every stream pdfplumber decodes goes through the bounded decoders of
+:mod:`jixiao.documents.pdfstreams` (a decompression bomb is refused whatever its filters), and
+reading stops at :data:`~jixiao.documents.safety.MAX_PAGES` pages, at :data:`MAX_CHARS`
+characters on one page, or when the deadline passes.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from io import BytesIO
 from typing import Any
 
 from jixiao.core.errors import Location, SourceError
-from jixiao.documents import pdferrors, safety
+from jixiao.documents import pdferrors, pdfstreams, safety
 from jixiao.documents.cells import Part, RawCell, RawRow
 
 MAX_CHARS = 200_000  # characters on one page; a real form page has a few thousand
@@ -66,31 +67,35 @@ def _page_rows(page: Any, n: int, name: str) -> list[RawRow]:
 
 def read(data: bytes, name: str, deadline: safety.Deadline | None = None) -> list[Part]:
     """Every page of a PDF as a :class:`Part`; refuses bombs, huge and text-less files."""
-    safety.check_pdf(data, name)
     import pdfplumber
 
     clock = deadline or safety.Deadline(name)
     parts: list[Part] = []
     chars = 0
-    try:
-        with pdfplumber.open(BytesIO(data)) as pdf:
-            count = len(pdf.pages)
-            if count > safety.MAX_PAGES:
-                raise SourceError(f"PDF 页数过多（{count} 页，上限 {safety.MAX_PAGES} 页）", Location(file=name))
-            for n, page in enumerate(pdf.pages, start=1):
-                clock.check(Location(file=name, page=n))
-                if len(page.chars) > MAX_CHARS:
-                    raise SourceError(
-                        f"PDF 第 {n} 页的字符过多（超过 {MAX_CHARS} 个），不像绩效表，已拒绝",
-                        Location(file=name, page=n),
-                    )
-                chars += len(page.chars)
-                parts.append(Part(f"第{n}页", tuple(_page_rows(page, n, name))))
-                page.close()  # release the page's parsed objects before the next one
-    except SourceError:
-        raise
-    except Exception as exc:  # pdfminer raises many types for a broken file
-        raise SourceError(pdferrors.describe(exc), Location(file=name)) from None
+    with pdfstreams.bounded(name, clock) as budget:
+        try:
+            with pdfplumber.open(BytesIO(data)) as pdf:
+                count = len(pdf.pages)
+                if count > safety.MAX_PAGES:
+                    raise SourceError(f"PDF 页数过多（{count} 页，上限 {safety.MAX_PAGES} 页）", Location(file=name))
+                for n, page in enumerate(pdf.pages, start=1):
+                    clock.check(Location(file=name, page=n))
+                    if len(page.chars) > MAX_CHARS:
+                        raise SourceError(
+                            f"PDF 第 {n} 页的字符过多（超过 {MAX_CHARS} 个），不像绩效表，已拒绝",
+                            Location(file=name, page=n),
+                        )
+                    chars += len(page.chars)
+                    parts.append(Part(f"第{n}页", tuple(_page_rows(page, n, name))))
+                    page.close()  # release the page's parsed objects before the next one
+        except (SourceError, MemoryError):  # a memory limit is the caller's to report
+            raise
+        except Exception as exc:  # pdfminer raises many types for a broken file
+            if budget.refusal is not None:  # a decoder's refusal, which pdfplumber wraps in its own exception
+                raise budget.refusal from None
+            if any(isinstance(arg, MemoryError) for arg in exc.args):
+                raise MemoryError from None
+            raise SourceError(pdferrors.describe(exc), Location(file=name)) from None
     if chars == 0:
         raise SourceError(
             "PDF 没有文字层（可能是扫描件），无法读取：请提供带文字的 PDF，或先做文字识别", Location(file=name)

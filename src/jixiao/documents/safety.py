@@ -8,10 +8,10 @@ with a :class:`~jixiao.core.errors.SourceError` that says in plain words what is
 - the content must be what the extension says (a ``.xlsx`` that is a PDF, a ``.txt`` that is a zip
   archive, an encrypted Office file are refused, and ``.xls``/``.doc`` are named as old formats);
 - an XLSX or DOCX (a zip archive) is checked from its directory before it is opened: number of
-  entries, total and per-entry uncompressed size, compression ratio; and no XML part may carry a
-  document type definition (the vehicle of entity bombs; Office never writes one);
-- a PDF's compressed streams are inflated in bounded steps to measure them before the PDF parser
-  inflates them whole (a decompression bomb is refused without ever holding it in memory);
+  entries, total and per-entry uncompressed size, compression ratio; no XML part may carry a
+  document type definition (the vehicle of entity bombs; Office never writes one); and what its
+  parts hold (cells, shared strings, elements) is counted by :mod:`jixiao.documents.ooxml`;
+- a PDF's streams are decoded by the bounded decoders of :mod:`jixiao.documents.pdfstreams`;
 - readers check a :class:`Deadline` as they go, and limit rows and pages.
 """
 
@@ -25,7 +25,7 @@ import zlib
 from io import BytesIO
 
 from jixiao.core.errors import Location, SourceError
-from jixiao.documents import limits, sniffing
+from jixiao.documents import limits, ooxml, sniffing
 
 MAX_BYTES = limits.MAX_BYTES
 MAX_ZIP_ENTRIES = 10_000
@@ -36,7 +36,6 @@ RATIO_FLOOR = 1024 * 1024
 MAX_ROWS = 200_000  # rows read from all sheets of a workbook together
 MAX_COLUMNS = 64
 MAX_PAGES = 1_000
-MAX_INFLATED = 256 * 1024 * 1024  # all PDF streams together, inflated
 SECONDS = 60.0
 
 _EMPTY_ZIP = b"PK\x05\x06"
@@ -170,41 +169,7 @@ def check_zip(data: bytes, name: str, suffix: str) -> None:
                     )
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
             raise _fail(name, f"文件中的压缩数据已损坏（{exc}）") from None
-
-
-_STREAM = re.compile(rb"stream\r?\n")
-
-
-def check_pdf(data: bytes, name: str, limit: int = MAX_INFLATED) -> None:
-    """Measure every Flate stream of a PDF by inflating it in bounded steps; refuse a bomb.
-
-    The PDF parser inflates a stream whole when it is read. A few kilobytes can inflate to
-    gigabytes, so the total inflated size is measured here first, holding at most one step of
-    output at a time.
-    """
-    total = 0
-    for match in _STREAM.finditer(data):
-        start = match.end()
-        end = data.find(b"endstream", start)
-        if end < 0:
-            end = len(data)
-        head = data[max(0, match.start() - 512) : match.start()]
-        if b"FlateDecode" not in head:
-            continue
-        inflater = zlib.decompressobj()
-        pending = data[start:end]
-        try:
-            while True:
-                out = inflater.decompress(pending, 1 << 20)
-                total += len(out)
-                if total > limit:
-                    raise _fail(name, f"PDF 中的数据流解压后超过 {limit} 字节，疑似“解压炸弹”，已拒绝")
-                pending = inflater.unconsumed_tail
-                if inflater.eof or (not out and not pending):
-                    break
-        except zlib.error:
-            # A damaged or encrypted stream does not inflate here; the parser's limits still apply.
-            continue
+        ooxml.check(archive, infos, name, suffix)
 
 
 class Deadline:

@@ -79,7 +79,7 @@ def read(data: bytes, name: str, deadline: safety.Deadline | None = None) -> lis
     clock = deadline or safety.Deadline(name)
     try:
         wb = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except SourceError:
+    except (SourceError, MemoryError):  # a memory limit is the caller's to report
         raise
     except Exception as exc:  # openpyxl raises many types for a broken workbook
         raise SourceError(f"无法打开 Excel 文件：{_reason(exc)}", Location(file=name)) from None
@@ -120,7 +120,7 @@ def read(data: bytes, name: str, deadline: safety.Deadline | None = None) -> lis
             while rows and not rows[-1].cells:
                 rows.pop()
             parts.append(Part(ws.title, tuple(rows)))
-    except SourceError:
+    except (SourceError, MemoryError):  # a memory limit is the caller's to report
         raise
     except Exception as exc:  # a malformed sheet inside a valid archive
         raise SourceError(f"Excel 文件内容有误，无法读取：{_reason(exc)}", Location(file=name)) from None

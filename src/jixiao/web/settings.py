@@ -274,7 +274,13 @@ TASKS = {
     }
 }
 DATA_UPLOAD_MAX_NUMBER_FILES = 1000
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads go to disk as they arrive (never whole into memory), each within the 20 MB limit and all of one request
+# within JIXIAO_UPLOAD_MAX_MB (web/uploads.py); the reverse proxy's body limit should be at least as large.
+FILE_UPLOAD_HANDLERS = ["jixiao.web.uploads.BoundedUploadHandler"]
+JIXIAO_UPLOAD_MAX_MB = env_int("JIXIAO_UPLOAD_MAX_MB", 1024)
+# Each uploaded file is read in a child process limited in time and memory (documents/isolated.py).
+JIXIAO_IMPORT_SECONDS = env_int("JIXIAO_IMPORT_SECONDS", 60)
+JIXIAO_IMPORT_MEMORY_MB = env_int("JIXIAO_IMPORT_MEMORY_MB", 1024)
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,9 @@
-"""An import: files uploaded together, read and previewed, then loaded in one transaction."""
+"""An import: files uploaded together, read and previewed, then loaded in one transaction.
+
+A job waits (``uploaded``, ``confirmed``) until a process takes it; while it is ``reading`` or
+``loading`` that process holds the job's lock (``running.py``), so a job in those states whose lock
+nobody holds was interrupted, and is ended as failed, to be retried.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ class ImportJob(models.Model):
         UPLOADED = "uploaded", "已上传"
         READING = "reading", "读取中"
         READ = "read", "待确认"
+        CONFIRMED = "confirmed", "已确认，等待导入"
         LOADING = "loading", "导入中"
         DONE = "done", "已导入"
         FAILED = "failed", "未导入"
@@ -26,6 +32,10 @@ class ImportJob(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     state = models.CharField("状态", max_length=12, choices=State.choices, default=State.UPLOADED)
+    # where a failed job stopped: "reading" (read again, if its files are kept) or "loading" (confirm again)
+    failed_step = models.CharField(
+        "未完成的步骤", max_length=12, blank=True, choices=[("reading", "读取"), ("loading", "导入")]
+    )
     total_files = models.PositiveIntegerField(default=0)
     done_files = models.PositiveIntegerField(default=0)
     target_state = models.CharField("导入后的状态", max_length=20, default="approved")
@@ -42,17 +52,40 @@ class ImportJob(models.Model):
         return f"导入任务 {self.pk}（{self.get_state_display()}）"
 
     @property
+    def can_reread(self) -> bool:
+        """Interrupted while reading, with every file still kept: it can be read again."""
+        return (
+            self.state == self.State.FAILED
+            and self.failed_step == "reading"
+            and not self.files.filter(source__isnull=True).exists()
+        )
+
+    @property
+    def can_confirm(self) -> bool:
+        """Read and waiting, or failed while loading (nothing was written): it can be confirmed (again)."""
+        return self.state == self.State.READ or (self.state == self.State.FAILED and self.failed_step == "loading")
+
+    @property
     def progress_pct(self) -> int:
         """How far reading or loading has come, in percent."""
         return int(100 * self.done_files / self.total_files) if self.total_files else 0
 
 
 class ImportFile(models.Model):
-    """One file of an import: what was read from it, and whether it was seen before."""
+    """One file of an import: what was read from it, and whether it was seen before.
+
+    Its name, size and hash are kept here too: a refused file's bytes (its ``source``) are not kept.
+    """
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="files")
-    source = models.ForeignKey(SourceFile, on_delete=models.PROTECT, related_name="imports")
+    source = models.ForeignKey(SourceFile, null=True, on_delete=models.SET_NULL, related_name="imports")
+    name = models.CharField("原文件名", max_length=255, default="")
+    size = models.PositiveBigIntegerField("大小（字节）", default=0)
+    sha256 = models.CharField("文件摘要（SHA-256）", max_length=64, default="")
     position = models.PositiveIntegerField()
+    # what reading it cost in its child process (operators look here for the heavy files)
+    read_seconds = models.FloatField("读取用时（秒）", null=True, blank=True)
+    read_peak_mb = models.FloatField("读取内存峰值（MB）", null=True, blank=True)
     # the document JSON as jixiao.core.serialize wrote it (exact digits)
     document = models.TextField(blank=True)
     error = models.TextField(blank=True)

@@ -2,7 +2,13 @@
 
 Reading and loading run as tasks (django-tasks): inline in development and
 in the demo, in a worker process (``manage.py db_worker``) in production,
-so a large upload never holds a page. Every step is audited.
+so a large upload never holds a page. Each file is read in a child process
+limited in time and memory (``jixiao.documents.isolated``), so no file can
+take the worker or the web process down. While a job reads or loads, its
+process holds the job's lock (``running.py``); a job whose process died is
+ended as failed and can be retried. A refused file is not kept: when a job
+cannot load because a file was refused, no file of it is. Every step is
+audited.
 """
 
 from __future__ import annotations
@@ -13,8 +19,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 
@@ -23,15 +31,17 @@ from jixiao.core.model import Document, Kind
 from jixiao.core.review import Severity, review_document
 from jixiao.core.serialize import dumps, loads
 from jixiao.core.workflow import Role, State
-from jixiao.documents.importer import ALL_SUFFIXES, import_bytes
+from jixiao.documents import isolated
+from jixiao.documents.importer import ALL_SUFFIXES
 from jixiao.documents.text import MAX_BYTES
 from jixiao.web.access import account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.intake import document_problems
 from jixiao.web.cycle.loader import LoadError, find_department, find_unit, load_document, refresh_units
-from jixiao.web.cycle.models import Declaration, SourceFile
+from jixiao.web.cycle.models import Declaration, SelfEvaluation, SourceFile
 from jixiao.web.imports.models import ImportFile, ImportJob
+from jixiao.web.imports.running import JobLock
 from jixiao.web.orgs.models import Organization, RulePackChoice
 
 logger = logging.getLogger(__name__)
@@ -58,10 +68,31 @@ MAX_FILES = 1000
 
 @dataclass(frozen=True)
 class Upload:
-    """A file as the browser sent it."""
+    """A file as the browser sent it: received to disk by the upload handler, or given as a Django File."""
 
     name: str
-    data: bytes
+    content: File
+
+    @classmethod
+    def of_bytes(cls, name: str, data: bytes) -> Upload:
+        """An upload of ``data`` (programs and tests that hold the bytes)."""
+        return cls(name, ContentFile(data, name=name))
+
+    @property
+    def size(self) -> int:
+        """Its size in bytes."""
+        return int(self.content.size or 0)
+
+    def sha256(self) -> str:
+        """Its SHA-256: counted while it was received, or now, in chunks."""
+        known = getattr(self.content, "sha256", None)
+        if known:
+            return str(known)
+        digest = hashlib.sha256()
+        self.content.open("rb")
+        for chunk in self.content.chunks():
+            digest.update(chunk)
+        return digest.hexdigest()
 
 
 def importer_of(ctx: Context) -> Organization:
@@ -94,31 +125,42 @@ def create_job(ctx: Context, uploads: Iterable[Upload]) -> ImportJob:
     if len(files) > MAX_FILES:
         raise ValidationError(f"一次最多导入 {MAX_FILES} 个文件。")
     for upload in files:
-        if len(upload.data) > MAX_BYTES:
+        if upload.size > MAX_BYTES:
             raise ValidationError(f"{upload.name}：文件过大（上限 {MAX_BYTES // 1024 // 1024} MB）。")
         if not upload.name.lower().endswith(ALL_SUFFIXES):
             raise ValidationError(f"{upload.name}：不支持的文件类型，可导入：{'、'.join(ALL_SUFFIXES)}。")
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            created_by=ctx.user, organization=organization, ip=ctx.ip, total_files=len(files)
-        )
-        for position, upload in enumerate(files):
-            digest = hashlib.sha256(upload.data).hexdigest()
-            source = SourceFile.objects.filter(sha256=digest, size=len(upload.data)).first()
-            if source is None:
-                source = SourceFile(
-                    sha256=digest, original_name=upload.name[:255], size=len(upload.data), uploaded_by=ctx.user
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.create(
+                created_by=ctx.user, organization=organization, ip=ctx.ip, total_files=len(files)
+            )
+            for position, upload in enumerate(files):
+                digest = upload.sha256()
+                # locked: a refused job letting go of the same bytes at this moment deletes it first, or waits
+                source = SourceFile.objects.select_for_update().filter(sha256=digest, size=upload.size).first()
+                if source is None:
+                    source = SourceFile(
+                        sha256=digest, original_name=upload.name[:255], size=upload.size, uploaded_by=ctx.user
+                    )
+                    # a received upload is moved into storage (a rename), any other file copied in chunks
+                    source.stored.save(upload.name, upload.content, save=False)
+                    stored.append(source.stored.name)
+                    source.save()
+                ImportFile.objects.create(
+                    job=job, source=source, position=position, name=upload.name[:255], size=upload.size, sha256=digest
                 )
-                source.stored.save(upload.name, ContentFile(upload.data), save=False)
-                source.save()
-            ImportFile.objects.create(job=job, source=source, position=position)
-        record(
-            ctx,
-            AuditEvent.Type.IMPORT,
-            obj=job,
-            organization=organization,
-            detail={"step": "upload", "files": [f.name for f in files]},
-        )
+            record(
+                ctx,
+                AuditEvent.Type.IMPORT,
+                obj=job,
+                organization=organization,
+                detail={"step": "upload", "files": [f.name for f in files]},
+            )
+    except BaseException:
+        for name in stored:  # the rows were rolled back: their files must not stay behind
+            default_storage.delete(name)
+        raise
     return job
 
 
@@ -178,35 +220,121 @@ def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list
     return out
 
 
+def reading_limits() -> isolated.Limits:
+    """How long and how much memory reading one file may take (settings JIXIAO_IMPORT_SECONDS and _MEMORY_MB)."""
+    return isolated.Limits(seconds=settings.JIXIAO_IMPORT_SECONDS, memory_mb=settings.JIXIAO_IMPORT_MEMORY_MB)
+
+
 def read_job(job_id: int) -> None:
-    """Read every file of the job and prepare its preview; the job is then waiting for confirmation."""
-    job = ImportJob.objects.get(pk=job_id)
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.READING, done_files=0)
+    """Read every file of the job and prepare its preview; the job is then waiting for confirmation.
+
+    Each file is read in a bounded child process. When a file is refused, the job ends as failed and
+    none of its files is kept (nothing refused is stored); its page still lists every file and why.
+    """
+    with JobLock(job_id):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job_id)
+            if job.state != ImportJob.State.UPLOADED:
+                return  # already taken by another process, or no longer waiting
+            job.state = ImportJob.State.READING
+            job.done_files = 0
+            job.save(update_fields=["state", "done_files"])
+        _read_files(job)
+
+
+def _read_files(job: ImportJob) -> None:
+    limits = reading_limits()
+    refused = 0
     # one file at a time, none kept: a 500-file job must not hold 500 documents in memory (and no cursor
     # stays open on the table being written, which SQLite does not isolate)
     ids = list(job.files.values_list("pk", flat=True))
     for count, item_id in enumerate(ids, start=1):
         item = ImportFile.objects.select_related("source").get(pk=item_id)
-        with item.source.stored.open("rb") as handle:
-            data = handle.read()
-        try:
-            result = import_bytes(data, item.source.original_name)
-        except JixiaoError as exc:
-            item.error = str(exc)
+        assert item.source is not None  # a waiting job keeps all its files
+        reading = isolated.read_file(item.source.stored.path, item.name, limits)
+        item.read_seconds, item.read_peak_mb = reading.seconds, reading.peak_mb
+        logger.info(
+            "import job %s: %s read in %.1f s, peak %.0f MB", job.pk, item.name, reading.seconds, reading.peak_mb
+        )
+        if reading.error is not None:
+            item.error = str(reading.error)
         else:
+            result = reading.result
+            assert result is not None
             unfit = document_problems(result.document)
             if unfit:  # read, but not something the records can hold: say where, as the API does
-                item.error = "\n".join(f"{item.source.original_name}：{p.path}：{p.message}" for p in unfit[:50])
+                item.error = "\n".join(f"{item.name}：{p.path}：{p.message}" for p in unfit[:50])
             item.document = dumps(result.document)
             item.warnings = [str(w) for w in result.warnings]
             item.projects = _preview(job, result.document, [p.first_line for p in result.projects])
-        seen = _seen_by(job).filter(sha256=item.source.sha256).order_by("created_at").first()
+        refused += bool(item.error)
+        seen = _seen_by(job).filter(sha256=item.sha256).order_by("created_at").first()
         item.seen_before = (
             {"year": seen.year, "project": seen.project.name, "at": seen.created_at.isoformat()} if seen else {}
         )
         item.save()
         ImportJob.objects.filter(pk=job.pk).update(done_files=count)
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.READ)
+    if not refused:
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.READ)
+        return
+    problem = f"{refused} 个文件未能读取，已拒绝；本次上传的文件均未保存。请修正或去掉这些文件后重新上传。"
+    ctx = Context(user=job.created_by, ip=job.ip)
+    with transaction.atomic():
+        released = release_files(job)
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.FAILED, failed_step="reading", problems=[problem]
+        )
+        record(
+            ctx,
+            AuditEvent.Type.IMPORT,
+            obj=job,
+            success=False,
+            organization=job.organization,
+            detail={"step": "read", "refused": refused, "files_deleted": released},
+        )
+
+
+def release_files(job: ImportJob) -> int:
+    """Let go of the job's files: each one no other import or record uses is deleted, row and bytes.
+
+    Call it inside a transaction: the bytes are deleted once the transaction commits.
+    """
+    deleted = 0
+    for item in job.files.select_related("source").exclude(source=None):
+        source = item.source
+        assert source is not None
+        item.source = None
+        item.save(update_fields=["source"])
+        used = (
+            ImportFile.objects.filter(source=source).exists()
+            or Declaration.objects.filter(source_file=source).exists()
+            or SelfEvaluation.objects.filter(source_file=source).exists()
+        )
+        if not used:
+            name = source.stored.name
+            source.delete()
+            transaction.on_commit(lambda name=name: default_storage.delete(name))
+            deleted += 1
+    return deleted
+
+
+def retry_reading(ctx: Context, job: ImportJob) -> ImportJob:
+    """Read an interrupted job's files again (they are kept); the uploader asks for it."""
+    organization = importer_of(ctx)
+    if not job.can_reread:
+        raise ValidationError("该导入任务现在不能重新读取。")
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.state != ImportJob.State.FAILED or locked.failed_step != "reading":
+            raise ValidationError("该导入任务现在不能重新读取。")
+        locked.state = ImportJob.State.UPLOADED
+        locked.failed_step = ""
+        locked.problems = []
+        locked.done_files = 0
+        locked.save(update_fields=["state", "failed_step", "problems", "done_files"])
+        ImportFile.objects.filter(job=locked).update(error="", document="", warnings=[], projects=[], seen_before={})
+        record(ctx, AuditEvent.Type.IMPORT, obj=locked, organization=organization, detail={"step": "retry"})
+    return locked
 
 
 def _seen_by(job: ImportJob) -> Any:
@@ -224,8 +352,8 @@ def problems_of(job: ImportJob, role: Role, department_id: int | None, create_un
     """
     create = job.create_units if create_units is None else create_units
     problems = []
-    for item in job.files.select_related("source").defer("document").iterator(chunk_size=100):
-        name = item.source.original_name
+    for item in job.files.defer("document").iterator(chunk_size=100):
+        name = item.name
         if item.error:
             problems.append(item.error)
             continue
@@ -275,16 +403,19 @@ def new_organizations(job: ImportJob) -> dict[str, list[str]]:
 def confirm(ctx: Context, job: ImportJob, target_state: str, create_units: bool) -> ImportJob:
     """Record the choices and start loading (all files in one transaction, or nothing)."""
     organization = importer_of(ctx)
-    if job.state not in (ImportJob.State.READ, ImportJob.State.FAILED):
+    if not job.can_confirm:
         raise ValidationError("该导入任务现在不能确认。")
     account = account_of(ctx.user)
     if target_state not in target_states(account.role_enum if account else None):
         raise ValidationError("请选择您可以设定的导入后状态。")
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if not locked.can_confirm:  # confirmed twice at once: the second waits here and finds it taken
+            raise ValidationError("该导入任务现在不能确认。")
         locked.target_state = target_state
         locked.create_units = create_units
-        locked.state = ImportJob.State.LOADING
+        locked.state = ImportJob.State.CONFIRMED  # LOADING once a process takes it (and holds its lock)
+        locked.failed_step = ""
         locked.problems = []
         locked.save()
         record(
@@ -299,9 +430,19 @@ def confirm(ctx: Context, job: ImportJob, target_state: str, create_units: bool)
 
 def load_job(job_id: int, user_id: int) -> None:
     """Load every project of every file of the job in one transaction, or nothing, with every problem listed."""
+    with JobLock(job_id):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().get(pk=job_id)
+            if job.state != ImportJob.State.CONFIRMED:
+                return  # already taken by another process, or no longer waiting
+            job.state = ImportJob.State.LOADING
+            job.save(update_fields=["state"])
+        _load(job, user_id)
+
+
+def _load(job: ImportJob, user_id: int) -> None:
     from django.contrib.auth import get_user_model
 
-    job = ImportJob.objects.get(pk=job_id)
     user = get_user_model().objects.get(pk=user_id)
     ctx = Context(user=user, ip=job.ip)
     account = account_of(user)
@@ -321,12 +462,12 @@ def load_job(job_id: int, user_id: int) -> None:
         with transaction.atomic():
             # no progress is written inside the transaction: nobody else could see it before the commit
             for item in job.files.select_related("source").iterator(chunk_size=20):
-                document = loads(item.document, source=item.source.original_name)
+                document = loads(item.document, source=item.name)
                 result = load_document(
                     ctx,
                     document,
                     bureau=bureau,
-                    source=(item.source.original_name, item.source.sha256),
+                    source=(item.name, item.sha256),
                     source_file=item.source,
                     first_lines=[p.get("first_line") for p in item.projects],
                     state_for=lambda n, p: state,
@@ -352,7 +493,9 @@ def load_job(job_id: int, user_id: int) -> None:
 
 def _fail(ctx: Context, job: ImportJob, problems: list[str]) -> None:
     with transaction.atomic():
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.FAILED, problems=problems)
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportJob.State.FAILED, failed_step="loading", problems=problems
+        )
         record(
             ctx,
             AuditEvent.Type.IMPORT,

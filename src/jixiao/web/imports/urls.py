@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.job_detail, name="detail"),
     path("<int:pk>/status/", views.job_status, name="status"),
     path("<int:pk>/confirm/", views.job_confirm, name="confirm"),
+    path("<int:pk>/retry/", views.job_retry, name="retry"),
 ]

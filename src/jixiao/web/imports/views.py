@@ -14,13 +14,18 @@ from jixiao.web.access import account_of, role_of
 from jixiao.web.audit.services import Context
 from jixiao.web.imports import services, tasks
 from jixiao.web.imports.models import ImportJob
+from jixiao.web.imports.running import end_interrupted
+
+BUSY = (ImportJob.State.UPLOADED, ImportJob.State.READING, ImportJob.State.CONFIRMED, ImportJob.State.LOADING)
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
     try:
-        return services.jobs_visible_to(request.user).get(pk=pk)  # type: ignore[no-any-return]
+        job: ImportJob = services.jobs_visible_to(request.user).get(pk=pk)
     except ImportJob.DoesNotExist:
         raise Http404("没有找到该导入任务，或您无权查看。") from None
+    end_interrupted(job)  # a job whose process died is seen as failed at the next look
+    return job
 
 
 @login_required
@@ -29,7 +34,13 @@ def job_list(request: HttpRequest) -> HttpResponse:
     if role_of(request.user) not in (Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER):
         raise PermissionDenied("只有主管部门审核人员和财政审核人员可以导入文件。")
     if request.method == "POST":
-        uploads = [services.Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
+        # the upload handler received every file to disk, or stopped at the first past its limit
+        received = request.FILES.getlist("files")
+        refused = getattr(request, "upload_refused", None)
+        if refused:
+            messages.error(request, refused)
+            return redirect("imports:list")
+        uploads = [services.Upload(f.name or "", f) for f in received]
         try:
             job = services.create_job(Context.of(request), uploads)
         except ValidationError as exc:
@@ -38,7 +49,9 @@ def job_list(request: HttpRequest) -> HttpResponse:
             return redirect("imports:list")
         tasks.read_files.enqueue(job.pk)
         return redirect("imports:detail", pk=job.pk)
-    jobs = services.jobs_visible_to(request.user).select_related("created_by")[:50]
+    jobs = list(services.jobs_visible_to(request.user).select_related("created_by")[:50])
+    for job in jobs:
+        end_interrupted(job)
     return render(request, "imports/list.html", {"jobs": jobs})
 
 
@@ -47,7 +60,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress, then the preview of every project found, then the result."""
     job = _job(request, pk)
-    files = list(job.files.select_related("source").defer("document"))
+    files = list(job.files.defer("document"))
     account = account_of(request.user)
     role = account.role_enum if account else None
     problems: list[str] = []
@@ -64,7 +77,7 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "new_orgs": services.new_organizations(job) if job.state == ImportJob.State.READ else {},
             "targets": services.target_states(role),
             "may_create_departments": role is Role.FINANCE_REVIEWER,
-            "busy": job.state in (ImportJob.State.UPLOADED, ImportJob.State.READING, ImportJob.State.LOADING),
+            "busy": job.state in BUSY,
         },
     )
 
@@ -95,4 +108,21 @@ def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
         return redirect("imports:detail", pk=job.pk)
     tasks.load_files.enqueue(job.pk, request.user.pk)
+    return redirect("imports:detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Read an interrupted job's files again."""
+    job = _job(request, pk)
+    if job.created_by_id != request.user.pk:
+        raise PermissionDenied("只有上传文件的人可以重新读取。")
+    try:
+        job = services.retry_reading(Context.of(request), job)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("imports:detail", pk=job.pk)
+    tasks.read_files.enqueue(job.pk)
     return redirect("imports:detail", pk=job.pk)

@@ -20,7 +20,7 @@
           document.getElementById("job-count").textContent = data.done + " / " + data.total;
         }
         document.getElementById("job-state").textContent = data.label;
-        if (["uploaded", "reading", "loading"].indexOf(data.state) >= 0) {
+        if (["uploaded", "reading", "confirmed", "loading"].indexOf(data.state) >= 0) {
           setTimeout(poll, 1000);
         } else {
           window.location.reload();

@@ -1,0 +1,120 @@
+"""A file is read in a child process that cannot outlive its time or memory, nor take its caller down."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from jixiao.core.serialize import dumps
+from jixiao.documents import isolated
+from jixiao.documents.importer import import_path
+from tests.hostile import pdf, pdf_nested_flate
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "2024-self-evaluation-tabbed.txt"
+
+
+def _slow_pdf(tmp_path: Path) -> Path:
+    """A page of 100,000 drawn lines: no bomb to any decoder, and minutes of pdfminer's time."""
+    path = tmp_path / "lines.pdf"
+    path.write_bytes(pdf(zlib.compress(b"0 0 m 10 10 l S\n" * 100_000), b"/Filter /FlateDecode"))
+    return path
+
+
+def test_a_file_reads_as_in_process_with_its_cost() -> None:
+    """The child's result is the in-process result; the time and the peak memory come with it."""
+    reading = isolated.read_file(EXAMPLE, "自评表.txt")
+    assert reading.error is None and reading.result is not None
+    assert dumps(reading.result.document) == dumps(import_path(EXAMPLE).document)
+    assert reading.result.source == "自评表.txt"
+    assert 0 < reading.seconds < 30 and 10 < reading.peak_mb < 300
+
+
+def test_a_bomb_is_refused_with_the_readers_reason(tmp_path: Path) -> None:
+    """The reader's own refusal comes back whole: message and file."""
+    name, data = pdf_nested_flate()
+    (tmp_path / "upload").write_bytes(data)
+    reading = isolated.read_file(tmp_path / "upload", name)
+    assert reading.result is None and reading.error is not None
+    assert "解压炸弹" in reading.error.message and reading.error.location.file == name
+    assert reading.peak_mb < 300
+
+
+def test_reading_past_the_time_limit_is_stopped(tmp_path: Path) -> None:
+    """The alarm stops pdfminer in the middle of a page; the refusal says how long was allowed."""
+    start = time.monotonic()
+    reading = isolated.read_file(_slow_pdf(tmp_path), "lines.pdf", isolated.Limits(seconds=2))
+    assert time.monotonic() - start < 2 + isolated.GRACE
+    assert reading.error is not None and "读取超时（超过 2 秒）" in reading.error.message
+    assert reading.error.location.file == "lines.pdf"
+
+
+def test_reading_past_the_memory_limit_is_stopped(tmp_path: Path) -> None:
+    """Twenty megabytes beyond its start are not enough for that page: the child stops, the caller goes on."""
+    reading = isolated.read_file(_slow_pdf(tmp_path), "lines.pdf", isolated.Limits(memory_mb=20))
+    assert reading.error is not None and "内存超过上限（20 MB）" in reading.error.message
+    assert isolated.read_file(EXAMPLE, "again.txt").result is not None  # the next file reads as ever
+
+
+@contextmanager
+def _signal_the_reader(signum: int) -> Iterator[None]:
+    """Send ``signum`` to the reading child as soon as it exists."""
+
+    def watch() -> None:
+        for _ in range(500):
+            children = [c for c in multiprocessing.active_children() if c.name == "jixiao-reader"]
+            if children and children[0].pid:
+                time.sleep(0.3)
+                os.kill(children[0].pid, signum)
+                return
+            time.sleep(0.01)
+
+    thread = threading.Thread(target=watch)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+
+
+def test_a_child_stuck_beyond_the_alarm_is_killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A child that answers no signal (stopped, as if stuck in C code) is killed after the grace period."""
+    monkeypatch.setattr(isolated, "GRACE", 1.0)
+    start = time.monotonic()
+    with _signal_the_reader(signal.SIGSTOP):
+        reading = isolated.read_file(_slow_pdf(tmp_path), "stuck.pdf", isolated.Limits(seconds=2))
+    assert 2 <= time.monotonic() - start < 10
+    assert reading.error is not None and "读取超时" in reading.error.message
+    assert not [c for c in multiprocessing.active_children() if c.name == "jixiao-reader"]
+
+
+def test_a_crashed_child_is_a_refusal_not_a_crash(tmp_path: Path) -> None:
+    """A segmentation fault in the child ends the child; the caller gets a refusal naming the file."""
+    with _signal_the_reader(signal.SIGSEGV):
+        reading = isolated.read_file(_slow_pdf(tmp_path), "crash.pdf")
+    assert reading.error is not None and reading.error.location.file == "crash.pdf"
+    assert "读取进程意外终止" in reading.error.message
+
+
+def test_an_unreadable_path_is_a_refusal(tmp_path: Path) -> None:
+    """Whatever goes wrong in the child comes back as a refusal naming the file."""
+    reading = isolated.read_file(tmp_path / "missing", "缺失.txt")
+    assert reading.error is not None and reading.error.location.file == "缺失.txt"
+    assert "FileNotFoundError" in reading.error.message
+
+
+def test_a_caller_whose_program_came_from_standard_input_can_read() -> None:
+    """The child never imports the caller's main module (multiprocessing would, and fail on ``python -``)."""
+    script = f"from jixiao.documents import isolated\nprint(isolated.read_file({str(EXAMPLE)!r}, 'x.txt').error)\n"
+    done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "None", done.stderr[-500:]
