@@ -80,12 +80,18 @@ def test_an_action_that_is_not_a_review_step_is_not_found(
 
 @pytest.mark.parametrize("value", HOSTILE)
 def test_the_live_preview_answers_every_number(records: dict[str, Any], people: dict[str, Any], value: str) -> None:
-    """1e999999, NaN, Infinity, 30 digits…: the preview answers 200 with scores for what it can read."""
+    """1e999999, NaN, Infinity, 30 digits…: the preview answers 200 with scores for what it can read.
+
+    A NUL byte is refused before any view, by NulByteMiddleware, with its own 400 page: never a 500.
+    """
     ev = records["evaluation"]
     client = _client(people["staff_a1"])
     form = _evaluation_form(ev, ["30", "20", "30", "10"])
     for field in ("row-0-score", "executed_total", "adjusted_total", "execution_weight", "total_score", "rate_pct"):
         response = client.post(f"/work/evaluations/{ev.pk}/preview/", form | {field: value})
+        if "\x00" in value:
+            assert response.status_code == 400 and "NUL" in response.content.decode(), (field, response.status_code)
+            continue
         assert response.status_code == 200, (field, value, response.status_code)
         assert "indicators" in response.json()
 

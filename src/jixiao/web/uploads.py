@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
 from jixiao.documents.safety import MAX_BYTES
+from jixiao.web.private import private_dir
 
 MB = 1024 * 1024
 
@@ -73,8 +74,7 @@ class BoundedUploadHandler(FileUploadHandler):
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         """Open a fresh file in ``incoming/`` for the next upload."""
         super().new_file(*args, **kwargs)
-        folder = incoming_folder()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = private_dir(incoming_folder())  # 0700 up to the uploads folder (private.py)
         fd, path = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=folder)
         self._handle = os.fdopen(fd, "wb")
         self._path = Path(path)

@@ -95,11 +95,15 @@ class Installation:
             conn.close()
 
     def files(self) -> dict[str, str]:
-        """Every uploaded file: its path under uploads/ and its SHA-256."""
+        """Every uploaded file: its path under uploads/ and its SHA-256.
+
+        The import jobs' lock files (``uploads/running/``, shared by the web and worker processes) are
+        no uploads: a backup names only the files the database refers to, so they are left out here too.
+        """
         return {
             p.relative_to(self.uploads).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in self.uploads.rglob("*")
-            if p.is_file()
+            if p.is_file() and p.relative_to(self.uploads).parts[0] != "running"
         }
 
     def drop(self) -> None:

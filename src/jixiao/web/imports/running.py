@@ -28,6 +28,7 @@ from django.db import transaction
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.imports.models import ImportJob
+from jixiao.web.private import private_dir
 
 INTERRUPTED = {
     ImportJob.State.READING: (
@@ -54,7 +55,7 @@ class JobLock:
 
     def acquire(self, wait: bool = True) -> bool:
         """Take the lock (waiting for it, or not); True when this process now holds it."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self.path.parent)  # 0700, as the uploads folder it sits in (private.py)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
