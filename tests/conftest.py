@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+import os
 from typing import Any
 
 import pytest
@@ -11,3 +13,21 @@ import pytest
 def _fast_password_hasher(settings: Any) -> None:
     """Tests create many users: a fast hasher (production keeps Django's PBKDF2 default)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The OCR tests (marked ``ocr``) need the optional extra ``.[ocr]``: skipped, with the install
+# command, where it is missing. CI runs them a second time with the extra installed and
+# ``JIXIAO_REQUIRE_OCR=1``: there a missing extra is an error, never a skip.
+HAVE_OCR = all(importlib.util.find_spec(m) is not None for m in ("rapidocr", "onnxruntime", "cv2", "numpy"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked ``ocr`` with the command that installs the extra, unless it is required."""
+    if HAVE_OCR:
+        return
+    if os.environ.get("JIXIAO_REQUIRE_OCR"):
+        raise pytest.UsageError("the OCR extra is required here but not installed: pip install -e '.[ocr]'")
+    skip = pytest.mark.skip(reason="OCR extra not installed: pip install -e '.[ocr]'")
+    for item in items:
+        if "ocr" in item.keywords:
+            item.add_marker(skip)

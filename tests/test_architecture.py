@@ -39,6 +39,13 @@ THIRD_PARTY = {
         "docx": True,
         "defusedxml": True,
         "opencc": True,
+        # the scan reader: Pillow and pypdfium2 come with pdfplumber, the rest with the extra .[ocr]
+        "PIL": True,
+        "pypdfium2": True,
+        "numpy": True,
+        "cv2": True,
+        "rapidocr": True,
+        "onnxruntime": True,
     },
     "exporters": {"openpyxl": True, "reportlab": True, "docx": True},
     "cli": {"rich": False, "django": True},

@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         nargs="+",
         type=Path,
         metavar="PATH",
-        help="文件或文件夹（文件夹递归读取其中的文本、JSON、XLSX、DOCX 和 PDF）",
+        help="文件或文件夹（文件夹递归读取其中的文本、JSON、XLSX、DOCX、PDF 和扫描图片 PNG/JPEG/TIFF）",
     )
     p.add_argument("--out-dir", type=Path, default=Path("."), metavar="DIR", help="输出文件夹（默认当前文件夹）")
     p.add_argument("--quiet", "-q", action="store_true", help="只打印汇总行和错误")
@@ -156,6 +156,21 @@ def write_json(result: ImportResult, target: Path, progress: ProgressHook) -> No
         partial.unlink(missing_ok=True)
 
 
+def page_lines(path: Path, err: Console, quiet: bool, progress: ProgressHook) -> ProgressHook:
+    """``progress``, and a line on stderr per page of a scan when stderr is no terminal (a log).
+
+    OCR takes seconds a page: on a terminal the file's progress line shows each page, and in a log
+    each page gets a line of its own, so a long scan is never silent. ``--quiet`` prints nothing.
+    """
+
+    def report(fraction: float, stage: str) -> None:
+        progress(fraction, stage)
+        if stage.startswith("识别第") and not quiet and not err.is_terminal:
+            err.print(f"识别 {path.name}：{stage.removeprefix('识别')}", highlight=False)
+
+    return report
+
+
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Read each input, write its JSON, report warnings and a summary."""
     found = collect(args.paths, err)
@@ -171,7 +186,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             tally.files += 1
             progress = display.file(f)
             try:
-                result = import_path(f, progress)
+                result = import_path(f, page_lines(f, err, args.quiet, progress))
                 target = out_name(f, roots, taken, args.out_dir)
                 try:
                     target.parent.mkdir(parents=True, exist_ok=True)

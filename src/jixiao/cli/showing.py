@@ -1,12 +1,17 @@
-"""``jixiao show``: a document (a text extraction or its JSON) printed as tables."""
+"""``jixiao show``: a document (a text extraction, its JSON, a workbook, a PDF or a scan) printed as tables.
+
+Values read from a scan with low confidence are marked 〔?〕 and listed with their page, cell and box.
+"""
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from jixiao.cli.common import (
@@ -22,9 +27,12 @@ from jixiao.cli.common import (
 from jixiao.core.errors import JixiaoError
 from jixiao.core.model import FUND_ROW_LABELS, Document, Project
 from jixiao.documents.importer import import_path
-from jixiao.documents.reading.provenance import CONFIDENCE_LABELS, FieldSource
+from jixiao.documents.ocr import confidence
+from jixiao.documents.reading.provenance import CONFIDENCE_LABELS
+from jixiao.documents.result import ImportResult
 
 MARK = "*"  # after a value the reader chose by arithmetic or inferred: a person should check it
+UNSURE = "〔?〕"  # after a value read from a scan with low confidence: check it against the page
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
             exit_codes("0  读取完整，没有警告", "1  读取了，但有警告", "2  文件无法读取，或用法错误"),
         ),
     )
-    p.add_argument("path", type=Path, metavar="PATH", help="一个文件（任何 jixiao 能读取的格式）")
+    p.add_argument("path", type=Path, metavar="PATH", help="一个文件（任何 jixiao 能读取的格式，扫描件和图片也可以）")
     p.add_argument("--project", metavar="名称", help="只显示名称包含此文字的项目")
     p.set_defaults(handler=run)
 
@@ -50,23 +58,53 @@ def _fmt(value: Decimal | str | None) -> str:
 
 
 class _Marks:
-    """Marks the values of one project that were not simply read from their cell."""
+    """Marks the values of one project a person should check: chosen or inferred by the reader (*),
+    or recognised from a scan with low confidence (〔?〕)."""
 
-    def __init__(self, fields: dict[str, FieldSource], n: int) -> None:
-        self.fields = fields
-        self.base = f"projects[{n}]"
+    def __init__(self, result: ImportResult) -> None:
+        self.fields = result.fields
+        self.unsure = {path: r for path, r in result.recognised.items() if r.confidence < confidence.LOW}
+        self.base = ""
         self.used = False
 
     def __call__(self, path: str, text: str) -> str:
-        source = self.fields.get(f"{self.base}.{path}")
-        if not text or text == "—" or source is None or not source.uncertain:
-            return text
-        self.used = True
-        return f"[yellow]{text}{MARK}[/]"
+        """``text`` (escaped for rich) with the marks of the value at ``path`` of the current project."""
+        if not text or text == "—":
+            return escape(text)
+        key = f"{self.base}.{path}"
+        source = self.fields.get(key)
+        marked = escape(text)
+        if source is not None and source.uncertain:
+            self.used = True
+            marked = f"[yellow]{marked}{MARK}[/]"
+        if key in self.unsure:
+            marked = f"{marked}[bold yellow]{UNSURE}[/]"
+        return marked
 
 
-def _project_tables(p: Project, doc: Document, console: Console, mark: _Marks) -> None:
-    console.rule(f"[bold]{p.name or p.department or ''}[/]")
+def _print_unsure(result: ImportResult, marks: _Marks, console: Console) -> None:
+    if not marks.unsure:
+        return
+    console.print(
+        f"[bold yellow]{UNSURE}[/] 标出的 {len(marks.unsure)} 个值识别把握较低"
+        f"（低于 {confidence.LOW:.0%}），请对照原件核对：",
+        highlight=False,
+    )
+    for path, r in sorted(marks.unsure.items(), key=lambda item: (item[1].page, item[1].box[1], item[1].box[0])):
+        where = result.locations.get(path)
+        place = str(replace(where, file=None)) if where is not None else f"第{r.page}页"
+        box = "，".join(f"{v:g}" for v in r.box)
+        console.print(
+            f"  {place}（位置 {box} 磅）：{path}，把握 {r.confidence:.0%}（识别 {r.ocr:.0%}，核对 {r.reader:.0%}）",
+            highlight=False,
+            soft_wrap=True,  # one value a line, never cut: the list is read and searched line by line
+        )
+
+
+def _project_tables(p: Project, doc: Document, console: Console, mark: _Marks | None = None) -> None:
+    if mark is None:
+        mark = _Marks(ImportResult(source="", document=doc))
+    console.rule(f"[bold]{escape(p.name or p.department or '')}[/]")
     info = Table.grid(padding=(0, 2))
     info.add_column(style="dim")
     info.add_column()
@@ -98,7 +136,8 @@ def _project_tables(p: Project, doc: Document, console: Console, mark: _Marks) -
         e = p.execution
         console.print(
             f"预算执行率：分值 {mark('execution.weight', _fmt(e.weight))}，"
-            f"执行率 {mark('execution.rate_pct', _fmt(e.rate_pct))}%，得分 {mark('execution.score', _fmt(e.score))}"
+            f"执行率 {mark('execution.rate_pct', _fmt(e.rate_pct))}%，得分 {mark('execution.score', _fmt(e.score))}",
+            highlight=False,
         )
     for label, text in (("项目总目标", p.overall_goal), ("年度目标", p.goal), ("实际完成情况", p.outcome)):
         if text:
@@ -136,11 +175,15 @@ def _project_tables(p: Project, doc: Document, console: Console, mark: _Marks) -
             mark(at + "actual", ind.actual or ""),
             mark(at + "weight", _fmt(ind.weight) if ind.weight is not None else ""),
             mark(at + "score", _fmt(ind.score) if ind.score is not None else ""),
-            ind.deviation or "",
+            mark(at + "deviation", ind.deviation or ""),
         )
     console.print(table)
     if p.total_score is not None or p.grade:
-        console.print(f"总分 {_fmt(p.total_score)}" + (f"    评分等级 {p.grade}" if p.grade else ""))
+        console.print(
+            f"总分 {mark('total_score', _fmt(p.total_score))}"
+            + (f"    评分等级 {mark('grade', p.grade)}" if p.grade else ""),
+            highlight=False,
+        )
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -159,15 +202,15 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         f"{len(doc.projects)} 个项目，{doc.indicator_count} 个指标",
         highlight=False,
     )
-    marked = False
+    marks = _Marks(result)
     for n, project in enumerate(doc.projects):
         if args.project and args.project not in project.name:
             continue
-        mark = _Marks(result.fields, n)
-        _project_tables(project, doc, out, mark)
-        marked = marked or mark.used
-    if marked:
+        marks.base = f"projects[{n}]"
+        _project_tables(project, doc, out, marks)
+    if marks.used:
         kinds = "、".join(CONFIDENCE_LABELS[c] for c in ("arithmetic", "inferred"))
         out.print(f"[yellow]标{MARK}的值不是直接读自所在的单元格（{kinds}），请核对；依据见下方提示。[/]")
+    _print_unsure(result, marks, out)
     print_warnings(result, err)
     return EXIT_WARNINGS if result.problems else EXIT_OK

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.serialize import loads
 from jixiao.documents import datapackage, safety
 from jixiao.documents.limits import limit_for, too_large
+from jixiao.documents.ocr.pages import IMAGE_SUFFIXES  # scanned pages, read by OCR (the extra ``.[ocr]``)
 from jixiao.documents.oserrors import describe
 from jixiao.documents.readers import read_source
 from jixiao.documents.reading.provenance import CONFIDENCE, READ, FieldSource
@@ -20,16 +21,28 @@ from jixiao.documents.text import TEXT_SUFFIXES, read_bytes
 # published files (``jixiao import``, ``jixiao export``, ``jixiao demo --from``) ask for every format.
 READABLE_SUFFIXES = (*TEXT_SUFFIXES, ".json")
 CELL_SUFFIXES = (".xlsx", ".docx", ".pdf")
-ALL_SUFFIXES = (*READABLE_SUFFIXES, *CELL_SUFFIXES)
+ALL_SUFFIXES = (*READABLE_SUFFIXES, *CELL_SUFFIXES, *IMAGE_SUFFIXES)
+
+
+def _pages(progress: Progress) -> Callable[[int, int], None]:
+    """The scan reader's page count as a stage of ``progress`` (OCR takes seconds a page)."""
+    return lambda done, total: progress(done / max(total, 1), f"识别第 {done}/{total} 页")
 
 
 def _read_cells(data: bytes, name: str, suffix: str, progress: Progress) -> ImportResult:
-    """XLSX, DOCX and PDF: raw cells with their places, then the text pipeline (``tabular``)."""
-    from jixiao.documents import docx, pdf, tabular, xlsx
+    """XLSX, DOCX and PDF: raw cells with their places, then the text pipeline (``tabular``).
 
-    reader = {".xlsx": xlsx.read, ".docx": docx.read, ".pdf": pdf.read}[suffix]
+    A scan (an image-only PDF, a Word file whose forms are pictures, a page image) goes to OCR instead.
+    """
+    from jixiao.documents import docx, ocr, pdf, tabular, xlsx
+
+    parts = docx.read(data, name) if suffix == ".docx" else None
+    scan = ocr.scan_pages(data, name, suffix, has_form=parts is not None and tabular.has_form(parts))
+    if scan is not None:
+        return ocr.read_scan(scan, name, _pages(progress))
     progress(0.0, {".xlsx": "读取工作表", ".docx": "读取 Word 表格", ".pdf": "读取 PDF 页面"}[suffix])
-    parts = reader(data, name)
+    if parts is None:
+        parts = {".xlsx": xlsx.read, ".pdf": pdf.read}[suffix](data, name)
     return tabular.read_parts(parts, name, suffix.lstrip("."), separate=suffix == ".xlsx", progress=progress)
 
 
@@ -51,9 +64,13 @@ def import_bytes(data: bytes, name: str, progress: Progress = no_progress) -> Im
     """Read one source given as bytes; ``name`` (a file name) decides the format and names the source.
 
     The content is checked against the extension first (:mod:`jixiao.documents.safety`), so a
-    renamed, oversized or old-format file is refused before any parser sees it.
+    renamed, oversized or old-format file is refused before any parser sees it. ``progress`` is told
+    each stage (and each page of a scan: OCR takes seconds a page).
     """
     suffix = Path(name).suffix.lower()
+    if suffix in IMAGE_SUFFIXES:
+        safety.check_size(len(data), name)
+        return _read_cells(data, name, suffix, progress)
     if suffix in (*ALL_SUFFIXES, *safety.OLD_FORMATS):
         safety.check_format(data, name, suffix, "、".join(ALL_SUFFIXES))
     if suffix in CELL_SUFFIXES:

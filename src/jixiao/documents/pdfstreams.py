@@ -222,3 +222,45 @@ def _decode(self: Any) -> None:
     budget.left -= len(data)
     self.data = data
     self.rawdata = None
+
+
+def check_streams(data: bytes, name: str, max_pixels: int, clock: safety.Deadline | None = None) -> None:
+    """Decode every stream of the PDF within the file's budget, and refuse a picture too large to render.
+
+    The scan reader hands the PDF to pdfium, which decodes streams in C with no bound of ours: so every
+    stream pdfium may inflate (page contents, fonts, Flate-coded pictures) is first decoded here, through
+    the bounded decoders, and every image's declared size is checked against ``max_pixels``. Pictures in
+    image codecs (DCT, JPX, JBIG2, fax) stay encoded here; their declared size is what is checked.
+    """
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    with bounded(name, clock) as budget:
+        try:
+            document = PDFDocument(PDFParser(BytesIO(data)))
+            for xref in document.xrefs:
+                for objid in xref.get_objids():
+                    try:
+                        obj = document.getobj(objid)
+                    except Exception:  # a dangling or damaged object: pdfium will say what it makes of it
+                        continue
+                    if not isinstance(obj, PDFStream):
+                        continue
+                    width, height = resolve1(obj.get("Width")), resolve1(obj.get("Height"))
+                    if isinstance(width, int) and isinstance(height, int) and width * height > max_pixels:
+                        raise budget.refuse(
+                            f"PDF 中的图片（对象 {objid}）声明为 {width}×{height} 像素，"
+                            "超过上限，疑似“解压炸弹”，已拒绝"
+                        )
+                    obj.get_data()
+        except (SourceError, MemoryError):
+            raise
+        except Exception as exc:  # pdfminer raises many types for a broken file; a decoder's refusal first
+            if budget.refusal is not None:
+                raise budget.refusal from None
+            from jixiao.documents.pdferrors import describe
+
+            raise SourceError(describe(exc), Location(file=name)) from None
+        if budget.refusal is not None:
+            raise budget.refusal

@@ -43,6 +43,27 @@ class ProjectSource:
 
 
 @dataclass(frozen=True)
+class Recognised:
+    """A value read by OCR: its page, its box and how sure the reading is.
+
+    ``box`` is (x0, top, x1, bottom) in points from the top left of the page as it was read (turned
+    upright and levelled). ``ocr`` is the engine's own confidence in the weakest line of the cell,
+    ``reader`` the reader's (lower where the value breaks the form's arithmetic or was not placed
+    cleanly); ``confidence`` combines the two.
+    """
+
+    page: int
+    box: tuple[float, float, float, float]
+    ocr: float
+    reader: float = 1.0
+
+    @property
+    def confidence(self) -> float:
+        """The engine's and the reader's confidence together (their product), 0..1."""
+        return round(self.ocr * self.reader, 3)
+
+
+@dataclass(frozen=True)
 class ImportResult:
     """One source read: the document, the source lines of each project, and the warnings."""
 
@@ -58,6 +79,8 @@ class ImportResult:
     # Where each value came from and how sure the reading is, by the same JSON paths: read from a
     # cell, chosen by the form's arithmetic, or inferred (see jixiao.documents.reading.provenance).
     fields: dict[str, FieldSource] = field(default_factory=dict)
+    # For scans read by OCR: the page, box and confidence of each value, by the same JSON paths.
+    recognised: dict[str, Recognised] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

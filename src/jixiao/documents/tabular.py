@@ -56,6 +56,11 @@ def _has_form(part: Part) -> bool:
     return any(is_project_start(r) for r in make_rows(lines))
 
 
+def has_form(parts: list[Part]) -> bool:
+    """True when some part holds a form (a 项目名称 row); a Word file of pictures has none."""
+    return any(_has_form(p) for p in parts)
+
+
 def read_parts(
     parts: list[Part], name: str, layout: str, separate: bool = False, progress: Progress = no_progress
 ) -> ImportResult:
