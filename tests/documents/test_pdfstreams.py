@@ -97,3 +97,43 @@ def test_a_refused_stream_is_reported_even_when_pdfplumber_wraps_it() -> None:
     with pytest.raises(SourceError) as info:
         import_bytes(_pdf_with_stream(zeros_deflated(40)), "one.pdf")
     assert "解压炸弹" in info.value.message and "PdfminerException" not in info.value.message
+
+
+# ``check_streams`` runs before a scan is handed to pdfium, which decodes in C with no bound of ours.
+
+
+@pytest.mark.parametrize("bomb", ["nested", "abbreviated", "escaped", "padded", "runlength", "hex-flate"])
+def test_check_streams_refuses_every_bomb_before_pdfium_sees_it(bomb: str) -> None:
+    """Each PDF bomb of the hostile set is refused while its streams are decoded within the budget."""
+    from tests import hostile
+
+    name, data = {
+        "nested": hostile.pdf_nested_flate,
+        "abbreviated": hostile.pdf_abbreviated_filter,
+        "escaped": hostile.pdf_escaped_filter,
+        "padded": hostile.pdf_padded_filter,
+        "runlength": hostile.pdf_runlength,
+        "hex-flate": hostile.pdf_hex_then_flate,
+    }[bomb]()
+    with pytest.raises(SourceError, match="解压炸弹") as refused:
+        pdfstreams.check_streams(data, name, max_pixels=48_000_000)
+    assert refused.value.location.file == name
+
+
+def test_check_streams_refuses_a_picture_declared_too_large() -> None:
+    """An image XObject declaring 100,000 × 100,000 pixels is refused by its declared size, undecoded."""
+    from tests import hostile
+
+    data = hostile.pdf(b"\x00" * 16, b"/Type /XObject /Subtype /Image /Width 100000 /Height 100000 /BitsPerComponent 8")
+    with pytest.raises(SourceError, match="100000×100000 像素"):
+        pdfstreams.check_streams(data, "huge-image.pdf", max_pixels=48_000_000)
+
+
+def test_check_streams_lets_an_ordinary_pdf_through() -> None:
+    """A page with a small Flate-coded content stream and a modest image passes unchanged."""
+    from tests import hostile
+
+    content = zlib.compress(b"BT /F1 12 Tf 72 720 Td (form) Tj ET\n" * 200)
+    pdfstreams.check_streams(hostile.pdf(content, b"/Filter /FlateDecode"), "form.pdf", max_pixels=48_000_000)
+    picture = hostile.pdf(b"\x00" * 16, b"/Type /XObject /Subtype /Image /Width 2480 /Height 3508 /BitsPerComponent 8")
+    pdfstreams.check_streams(picture, "page.pdf", max_pixels=48_000_000)
