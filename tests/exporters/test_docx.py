@@ -11,8 +11,9 @@ from docx import Document as WordDocument
 
 from jixiao.core.model import Document, Indicator, Kind
 from jixiao.exporters import docx
+from jixiao.exporters.model import figure
 from jixiao.exporters.narrative import MET, PARTIAL, UNMET, judge
-from jixiao.exporters.report import build_report, figure
+from jixiao.exporters.report import build_report
 from tests.exporters.helpers import STEMS, gold_document
 
 _FIGURE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")

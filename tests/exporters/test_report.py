@@ -9,17 +9,8 @@ import pytest
 
 from jixiao.core.model import Document, Execution, FundRow, Funds, Indicator, Kind, Project
 from jixiao.exporters.layouts import FUND_MANAGEMENT_ITEMS, sheet_name
-from jixiao.exporters.report import (
-    Cell,
-    Form,
-    Role,
-    Style,
-    auto_style,
-    build_report,
-    chinese_number,
-    clean,
-    figure,
-)
+from jixiao.exporters.model import Cell, Form, Role, Style, auto_style, chinese_number, clean, figure
+from jixiao.exporters.report import build_report
 from tests.exporters.helpers import gold_document
 
 

@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from jixiao.core.model import Document, FundRow, Indicator, Kind, Project
 from jixiao.core.targets import Compound, Operator, Qualitative, Quantity, Tier, normalise, parse_target
-from jixiao.exporters.layouts import SELF_FUND_ROWS, TRANSFER_FUND_ROWS
-from jixiao.exporters.report import (
+from jixiao.exporters.model import (
+    SELF_FUND_ROWS,
+    TRANSFER_FUND_ROWS,
     Block,
     Narrative,
     Style,

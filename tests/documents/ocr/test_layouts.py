@@ -20,7 +20,8 @@ from jixiao.core.model import Document, Project
 from jixiao.core.serialize import dumps, loads
 from jixiao.documents.importer import import_bytes
 from jixiao.exporters import pdf
-from jixiao.exporters.report import Cell, Form, Grid, Role, build_report, figure
+from jixiao.exporters.model import Cell, Form, Grid, Role, figure
+from jixiao.exporters.report import build_report
 from tests.documents.ocr import testset
 from tests.shared import SHARED, score
 
