@@ -25,6 +25,8 @@ from jixiao.exporters.report import build_report
 from tests.documents.ocr import testset
 from tests.shared import SHARED, score
 
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
+
 CORPUS_FILE = SHARED / "corpus" / "gold-doc" / "013.json"
 _SPLIT = re.compile(r"^([≥≤><=＝]?)(\d+(?:\.\d+)?)(\D{0,4})$")
 

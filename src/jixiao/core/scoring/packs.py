@@ -1,7 +1,7 @@
 """Rule packs: the scoring rules as versioned data, read from TOML.
 
 A rule pack (``packs/<name>.toml`` in this package) holds everything that
-domain.md marks as a **Decision**: the weights, the formula for each
+docs/domain.md marks as a **Decision**: the weights, the formula for each
 direction, the qualitative tier bands, the grade bands, the rounding, the
 thresholds and the tolerated display roundings. Each pack names the official
 text it follows and gives, for every formula, its basis in Chinese.
