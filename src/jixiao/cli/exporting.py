@@ -19,11 +19,11 @@ from jixiao.cli.common import (
     print_warnings,
     write_error,
 )
-from jixiao.cli.importing import out_name
+from jixiao.cli.importing import collect, out_name
 from jixiao.cli.progress import Display
 from jixiao.core.errors import JixiaoError, Location
 from jixiao.documents import limits, safety
-from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
+from jixiao.documents.importer import import_path
 from jixiao.documents.limits import megabytes
 from jixiao.exporters.formats import RENDERERS, Renderer
 from jixiao.exporters.model import Report, Style
@@ -61,24 +61,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--quiet", "-q", action="store_true", help="只打印汇总行和错误")
     p.set_defaults(handler=run)
-
-
-def collect(paths: list[Path], err: Console) -> tuple[list[Path], dict[Path, Path]] | None:
-    """The files named by ``paths``, folders searched for every format jixiao reads, with the folder of each."""
-    roots: dict[Path, Path] = {}
-    files: list[Path] = []
-    for given in paths:
-        if not given.exists():
-            err.print(f"[red]{given}: 文件或文件夹不存在[/]", highlight=False)
-            return None
-        for f in expand([given], ALL_SUFFIXES):
-            if given.is_dir():
-                roots[f] = given
-            files.append(f)
-    if not files:
-        err.print(f"[red]没有可读取的文件（可读取：{'、'.join(ALL_SUFFIXES)}）[/]")
-        return None
-    return files, roots
 
 
 def _too_large_to_read(report: Report, fmt: str) -> str | None:
