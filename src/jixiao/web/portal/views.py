@@ -101,7 +101,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "sheet": official_table(form),
             "newest": newest,
-            "formats": list(files.FORMATS),
+            "formats": list(files.LABELS.items()),  # (format, button label), from the renderers' table
         },
     )
 
