@@ -28,7 +28,8 @@ from pathlib import Path
 from jixiao.core.model import Document, FundRow, Funds, Kind, Project
 from jixiao.core.serialize import loads
 from jixiao.exporters import fonts, pdf, xlsx
-from jixiao.exporters.report import Report, build_report
+from jixiao.exporters.model import Report
+from jixiao.exporters.report import build_report
 
 HERE = Path(__file__).resolve().parent
 GOLD = HERE.parents[1] / "shared" / "gold"

@@ -1,4 +1,9 @@
-"""Where the read-only seeds and gold live: ../shared next to the checkout (CI has it too)."""
+"""Where the read-only seeds, gold and corpus live: ../shared next to the checkout (CI has it too).
+
+A clone elsewhere may have none of it. Importing this module never fails: the tests that need the
+data carry the ``shared`` mark and are skipped, with the reason printed, where it is absent
+(tests/conftest.py); ``JIXIAO_REQUIRE_SHARED=1`` (set by .ci/run) makes its absence a failure instead.
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,31 @@ import os
 import sys
 from pathlib import Path
 
+# Where the data is looked for after ../shared and $JIXIAO_SHARED; set it empty to look nowhere else
+# (the stand-alone test does, to see a clone as it runs on a machine without the data).
+FALLBACK = os.environ.get("JIXIAO_SHARED_FALLBACK", "/work/shared")
 
-def _find_shared() -> Path:
-    """../shared next to the checkout; JIXIAO_SHARED or /work/shared when the checkout is elsewhere."""
+
+def _find_shared() -> Path | None:
+    """../shared next to the checkout; JIXIAO_SHARED or the fallback when the checkout is elsewhere; None if absent."""
     candidates = [Path(__file__).resolve().parents[2] / "shared"]
     if os.environ.get("JIXIAO_SHARED"):
         candidates.insert(0, Path(os.environ["JIXIAO_SHARED"]))
-    candidates.append(Path("/work/shared"))
+    if FALLBACK:
+        candidates.append(Path(FALLBACK))
     for candidate in candidates:
-        if (candidate / "gold").is_dir():
+        if (candidate / "gold").is_dir() and (candidate / "seeds").is_dir():
             return candidate
-    return candidates[0]
+    return None
 
 
-SHARED = _find_shared()
+FOUND = _find_shared()
+# Paths stay defined where the data is absent (nothing under them exists), so modules import and
+# collect; only the tests marked ``shared`` read them, and those are skipped.
+SHARED = FOUND if FOUND is not None else Path(__file__).resolve().parents[2] / "shared"
 SEEDS = SHARED / "seeds"
 GOLD = SHARED / "gold"
-
-if not GOLD.is_dir() or not SEEDS.is_dir():  # a missing corpus must fail loudly, never skip
-    raise RuntimeError(f"the shared seeds and gold are missing: expected them in {SHARED}")
+MISSING_REASON = f"needs the shared seeds, gold and corpus (../shared, or JIXIAO_SHARED): not found at {SHARED}"
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 GOLD_FILES = sorted(GOLD.glob("*.json"))

@@ -2,9 +2,11 @@
 
 core may import only the standard library; documents and exporters only core
 (plus their format libraries, imported lazily inside functions); cli only
-core, documents and exporters (Django only through call_command); web is the
-only package that imports Django; nothing under src imports tests,
-benchmarks or scripts.
+core, documents and exporters (Django only through call_command); web the
+same three and Django, never cli (what both need lives in the inner rings);
+web is the only package that imports Django; nothing under src imports tests,
+benchmarks or scripts. Inside exporters, the modules that fill the report
+model import the model only, never each other.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ ALLOWED_RINGS = {
     "documents": {"core"},
     "exporters": {"core"},
     "cli": {"core", "documents", "exporters", ""},
-    "web": {"core", "documents", "exporters", "cli", ""},
+    "web": {"core", "documents", "exporters", ""},  # never cli: the web and the CLI are both outer rings
     "": {"core"},  # jixiao/__init__.py re-exports the core API only
 }
 # Third-party libraries a ring may import, and whether only lazily (inside a function).
@@ -145,3 +147,44 @@ def test_only_web_imports_django() -> None:
         if i.module.split(".")[0] == "django" and not i.lazy
     ]
     assert offenders == []
+
+
+def test_contract_forbids_web_importing_cli(tmp_path: Path) -> None:
+    """The web may not reach into the CLI: what both use belongs to core, documents or exporters."""
+    bad = tmp_path / "probe.py"
+    bad.write_text("from jixiao.cli.common import READS\nfrom jixiao.exporters.formats import RENDERERS\n")
+    found = violations(bad, ring="web")
+    assert len(found) == 1 and "imports jixiao.cli.common" in found[0]
+
+
+# The exporters' content modules fill the neutral model (exporters/model.py); the builder (report.py)
+# joins them. None imports another, so there is no cycle to hide behind a lazy import.
+EXPORTER_CONTENT = ("model", "layouts", "narrative", "opendata")
+RENDERER_MODULES = ("xlsx", "pdf", "docx", "csv")
+
+
+def exporter_imports(path: Path) -> set[str]:
+    """The jixiao.exporters modules a module imports, at any depth (``from jixiao.exporters import x`` too)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "jixiao.exporters":
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("jixiao.exporters."):
+            found.add((node.module or "").split(".")[2])
+        elif isinstance(node, ast.Import):
+            found.update(a.name.split(".")[2] for a in node.names if a.name.startswith("jixiao.exporters."))
+    return found
+
+
+@pytest.mark.parametrize("name", EXPORTER_CONTENT)
+def test_exporter_content_modules_import_only_the_model(name: str) -> None:
+    """layouts, narrative and opendata import the model and no other content module or the builder."""
+    imported = exporter_imports(SRC / "exporters" / f"{name}.py")
+    assert imported <= ({"model"} if name != "model" else set()), imported
+
+
+@pytest.mark.parametrize("name", RENDERER_MODULES)
+def test_renderers_draw_the_model_without_building_it(name: str) -> None:
+    """A renderer reads the model; it never builds a report or reaches the layouts."""
+    imported = exporter_imports(SRC / "exporters" / f"{name}.py")
+    assert not imported & {"report", "layouts", "narrative", "opendata", "formats"}, imported

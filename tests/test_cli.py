@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "2024-self-evaluation-tabbed.txt"
 
 
+@pytest.mark.shared
 def test_import_seed_folder_writes_one_json_per_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Importing the seed folder writes five documents and a summary with the totals."""
     code = main(["import", str(SEEDS), "--out-dir", str(tmp_path)])
@@ -113,6 +114,7 @@ def test_wrong_extension_is_refused(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "form.doc" in err and ".txt" in err
 
 
+@pytest.mark.shared
 def test_show_prints_the_tables(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """show prints the form kind, each project, its money and every indicator."""
     monkeypatch.setenv("COLUMNS", "240")

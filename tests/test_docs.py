@@ -9,10 +9,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-# Cited by name but kept outside this repository, with why.
-ELSEWHERE = {
-    "domain.md": "the domain reference shared by the jixiao projects (../shared/docs), cited for official rules"
-}
+# Cited by name but kept outside this repository, with why: none, every document the code cites is here.
+ELSEWHERE: dict[str, str] = {}
 
 
 def _cited_names() -> dict[str, list[str]]:
@@ -37,6 +35,31 @@ def test_the_documents_the_project_cites_exist() -> None:
         if name not in ELSEWHERE and not list(DOCS.rglob(name)) and not (ROOT / name).exists()
     }
     assert missing == {}
+
+
+def test_no_source_cites_what_is_not_in_the_repository() -> None:
+    """A reader of the code never needs ../shared: no comment, docstring, rule pack or check cites it."""
+    outside = re.compile(r"\.\./shared|shared/docs|/work/shared")
+    files = [p for p in (ROOT / "src").rglob("*") if p.suffix in (".py", ".toml", ".html", ".js")]
+    files += [ROOT / "docs" / "rules.md", ROOT / "docs" / "architecture.md", ROOT / "docs" / "domain.md"]
+    cited = [
+        f"{p.relative_to(ROOT)}:{n}"
+        for p in files
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if outside.search(line)
+    ]
+    assert cited == []
+
+
+def test_every_section_of_the_rules_cited_exists() -> None:
+    """Each ``docs/domain.md §N`` the code, the packs and the checks cite is a section of docs/domain.md."""
+    headings = set(re.findall(r"^## (§\d+) ", (DOCS / "domain.md").read_text(encoding="utf-8"), re.M))
+    files = [p for p in (ROOT / "src").rglob("*") if p.suffix in (".py", ".toml")] + [DOCS / "rules.md"]
+    cited = {s for p in files for s in re.findall(r"docs/domain\.md (§\d+)", p.read_text(encoding="utf-8"))}
+    assert {"§2", "§4", "§5", "§6"} <= cited  # the checks, the packs and the exporters cite it
+    assert cited <= headings
+    bare = [str(p) for p in files if re.search(r"(?<!docs/)\bdomain\.md", p.read_text(encoding="utf-8"))]
+    assert bare == []  # always by its path in this repository
 
 
 def test_every_test_the_promises_name_exists() -> None:

@@ -28,3 +28,11 @@ def test_first_command_sets_up_and_starts_the_demo() -> None:
     assert first.startswith("python3 -m venv .venv && .venv/bin/pip install")
     assert first.endswith(".venv/bin/jixiao demo")
     assert (ROOT / "examples" / "demo").is_dir(), "the demo loads the project's own examples"
+
+
+def test_ci_requires_the_data_and_the_browser_the_tests_may_skip() -> None:
+    """.ci/run makes a missing ../shared or browser a failure before it runs the README's command."""
+    ci = ROOT.joinpath(".ci", "run").read_text(encoding="utf-8").splitlines()
+    required = next(n for n, line in enumerate(ci) if line.startswith("export JIXIAO_REQUIRE_SHARED=1"))
+    assert "JIXIAO_REQUIRE_BROWSER=1" in ci[required]
+    assert required < ci.index(_readme_commands()[1])

@@ -14,6 +14,7 @@ from tests.shared import GOLD_FILES, SEEDS, score
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("fmt", ["xlsx", "pdf", "docx"])
 def test_export_then_import_gives_the_document_back(
     fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -30,12 +31,14 @@ def test_export_then_import_gives_the_document_back(
     assert correct == counted
 
 
+@pytest.mark.shared
 def test_export_reads_text_sources_and_folders(tmp_path: Path) -> None:
     """A folder of published text extractions exports one workbook per file."""
     assert main(["export", str(SEEDS), "--to", "xlsx", "--out-dir", str(tmp_path), "-q"]) == EXIT_OK
     assert sorted(p.name for p in tmp_path.glob("*.xlsx")) == sorted(p.stem + ".xlsx" for p in SEEDS.glob("*.txt"))
 
 
+@pytest.mark.shared
 def test_export_to_csv_writes_a_data_package_folder(tmp_path: Path) -> None:
     """CSV export writes a folder per input with the tables and datapackage.json."""
     gold = next(p for p in GOLD_FILES if p.name.startswith("003"))
@@ -44,6 +47,7 @@ def test_export_to_csv_writes_a_data_package_folder(tmp_path: Path) -> None:
     assert (folder / "datapackage.json").is_file() and (folder / "indicators.csv").is_file()
 
 
+@pytest.mark.shared
 def test_style_option_chooses_the_2024_layout(tmp_path: Path) -> None:
     """--style 2024 prints a 2022 self-evaluation in the 2024 layout (评分等级 row, 分数 column)."""
     from openpyxl import load_workbook
@@ -55,6 +59,7 @@ def test_style_option_chooses_the_2024_layout(tmp_path: Path) -> None:
     assert "评分等级" in values and "分数" in values
 
 
+@pytest.mark.shared
 def test_an_export_never_overwrites_its_input(tmp_path: Path) -> None:
     """An XLSX exported to XLSX into its own folder is written beside it under another name."""
     gold = next(p for p in GOLD_FILES if p.name.startswith("002"))
@@ -96,6 +101,7 @@ def test_unknown_format_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     assert info.value.code == EXIT_UNUSABLE
 
 
+@pytest.mark.shared
 def test_a_csv_export_imports_back_into_the_same_document(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """export --to csv, then import of the output folder, gives back the input's JSON digit for digit."""
     gold = next(p for p in GOLD_FILES if p.name.startswith("003"))

@@ -25,6 +25,7 @@ def _long_text(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("verb", ["import", "export"])
 def test_a_long_file_shows_its_stages_on_a_terminal(
     verb: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
@@ -39,6 +40,7 @@ def test_a_long_file_shows_its_stages_on_a_terminal(
     assert "读取项目" not in captured.out and captured.out.strip().startswith("共 1 个文件")
 
 
+@pytest.mark.shared
 def test_no_progress_when_stderr_is_not_a_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -50,6 +52,7 @@ def test_no_progress_when_stderr_is_not_a_terminal(
     assert "读取项目" not in captured.err and "\x1b[" not in captured.err + captured.out
 
 
+@pytest.mark.shared
 def test_import_refuses_a_json_it_could_not_read_back(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -75,6 +78,7 @@ def test_every_verb_reads_a_document_json_above_20_mb(tmp_path: Path, capsys: py
     assert "过大" not in capsys.readouterr().err
 
 
+@pytest.mark.shared
 def test_export_refuses_a_pdf_past_the_readers_page_limit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -89,6 +93,7 @@ def test_export_refuses_a_pdf_past_the_readers_page_limit(
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.shared
 def test_export_removes_a_file_past_the_readers_size_limit(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -82,6 +82,7 @@ def test_argparse_speaks_english_again_outside_the_command() -> None:
     assert "usage: " in argparse.ArgumentParser(prog="other").format_usage()
 
 
+@pytest.mark.shared
 def test_an_unknown_rule_pack_names_no_place(capsys: pytest.CaptureFixture[str]) -> None:
     """A wrong --rules is a usage problem: its message has no 「(未知位置)」 label."""
     assert main(["check", str(SEED_004), "--rules", "no-such-pack"]) == EXIT_UNUSABLE
@@ -89,6 +90,7 @@ def test_an_unknown_rule_pack_names_no_place(capsys: pytest.CaptureFixture[str])
     assert "no-such-pack" in err and "(未知位置)" not in err
 
 
+@pytest.mark.shared
 def test_a_missing_rule_pack_file_is_named_as_a_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """--rules naming a .toml file that is not there says the file does not exist."""
     missing = tmp_path / "省级规则.toml"
@@ -104,6 +106,7 @@ def test_a_folder_given_to_show_is_said_in_chinese(tmp_path: Path, capsys: pytes
     assert "这是一个文件夹" in err and not ENGLISH.search(err)
 
 
+@pytest.mark.shared
 def test_an_output_folder_that_is_a_file_is_refused_in_chinese(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -116,6 +119,7 @@ def test_an_output_folder_that_is_a_file_is_refused_in_chinese(
     assert taken.read_text(encoding="utf-8") == "not a folder"
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("verb, fmt", [("import", None), ("export", "pdf")])
 def test_an_output_that_cannot_be_written_is_reported_and_the_others_still_are(
     verb: str, fmt: str | None, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -42,6 +42,7 @@ def _png(doc: Document, path: Path) -> Path:
     return testset.write(path, buffer.getvalue())
 
 
+@pytest.mark.shared
 def test_import_reads_a_folder_of_scans_with_one_bomb(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A folder with a page image and a decompression bomb: the page is read (progress per page), the bomb listed."""
     from tests.documents.ocr.test_pages import _bomb_png
@@ -64,6 +65,7 @@ def test_import_reads_a_folder_of_scans_with_one_bomb(tmp_path: Path, capsys: py
     assert not (tmp_path / "out" / "bomb.json").exists()
 
 
+@pytest.mark.shared
 def test_show_marks_a_figure_that_breaks_the_forms_arithmetic(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

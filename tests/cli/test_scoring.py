@@ -10,6 +10,8 @@ import pytest
 from jixiao.cli import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, main
 from tests.shared import SEEDS
 
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
+
 SEED_004 = SEEDS / "004_b2949c82b0b28d4f.txt"
 ROOT = Path(__file__).resolve().parents[2]
 

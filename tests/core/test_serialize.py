@@ -23,6 +23,7 @@ def _strip_nulls(value: object) -> object:
     return value
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("gold", GOLD_FILES, ids=lambda p: p.stem[:3])
 def test_gold_reads_and_writes_back_the_same_values(gold: Path) -> None:
     """Every gold file survives read -> write with every value and its digits intact."""
@@ -33,6 +34,7 @@ def test_gold_reads_and_writes_back_the_same_values(gold: Path) -> None:
     assert _strip_nulls(again) == _strip_nulls(original)
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("gold", GOLD_FILES, ids=lambda p: p.stem[:3])
 def test_written_json_is_stable(gold: Path) -> None:
     """Writing what was read gives byte-identical text, and the model compares equal."""
@@ -65,6 +67,7 @@ def test_money_keeps_printed_digits() -> None:
     assert isinstance(back.projects[0].indicators[0].weight, Decimal)
 
 
+@pytest.mark.shared
 def test_from_dict_accepts_floats_without_binary_noise() -> None:
     """A tree parsed with plain floats is read through its shortest text (0.1 stays 0.1)."""
     data = document_to_dict(loads((GOLD_FILES[2]).read_text(encoding="utf-8")))
@@ -74,6 +77,7 @@ def test_from_dict_accepts_floats_without_binary_noise() -> None:
     assert doc.projects[0].indicators[0].score == Decimal("0.1")
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     ("mutate", "path", "words"),
     [

@@ -144,12 +144,14 @@ def test_corpus_is_large_unique_and_well_formed() -> None:
             assert set(part) <= _QUANTITY_KEYS | {"label"}, f"{case['text']!r}: unknown part fields"
 
 
+@pytest.mark.shared
 def test_corpus_covers_every_gold_value() -> None:
     """Every distinct target and actual value of the gold files is a corpus case."""
     missing = set(_gold_values()) - {case["text"] for case in CASES}
     assert not missing, f"gold values without a corpus case: {sorted(missing)}"
 
 
+@pytest.mark.shared
 def test_every_gold_value_is_readable() -> None:
     """Every gold target and actual parses to something other than FreeText, except the allowlist."""
     values = _gold_values()

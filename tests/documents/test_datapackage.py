@@ -19,6 +19,8 @@ from jixiao.exporters.report import build_report
 from tests.exporters.helpers import gold_document
 from tests.shared import GOLD_FILES
 
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
+
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED = sorted((ROOT / "tests" / "documents" / "expected").rglob("*.json"))
 

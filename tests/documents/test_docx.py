@@ -43,6 +43,7 @@ def test_merged_cells_come_back_once_at_their_first_position() -> None:
     assert part.rows[0].location.path == "第1段"
 
 
+@pytest.mark.shared
 def test_a_word_report_with_its_form_reads_like_its_text() -> None:
     """Seed 003 (a report with the form attached) as Word paragraphs and a table reads at least 99% right."""
     seed = next(SEEDS.glob("003_*.txt"))

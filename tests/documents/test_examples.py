@@ -30,6 +30,7 @@ def test_every_example_has_its_expected_reading() -> None:
         loads(expected.read_text(encoding="utf-8"), source=expected.name)
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_example_reads_exactly_as_expected(example: Path) -> None:
     """Every field of every example is read as its expected JSON says, with no warning."""

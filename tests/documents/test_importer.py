@@ -193,3 +193,13 @@ def test_files_and_folders_mixed_keep_the_order_given(tmp_path: Path) -> None:
     _touch(tmp_path, "dir/b.txt", "dir/a.txt", "single.md")
     found = [p.name for p in expand([tmp_path / "single.md", tmp_path / "dir"])]
     assert found == ["single.md", "a.txt", "b.txt"]
+
+
+def test_every_readable_file_type_has_one_reader_in_the_table() -> None:
+    """The importer dispatches on one table: each type a folder is searched for has its reader there."""
+    from jixiao.documents.importer import ALL_SUFFIXES, READERS
+
+    assert set(ALL_SUFFIXES) <= set(READERS)
+    assert READERS[".xlsx"] is READERS[".pdf"] is READERS[".png"]  # cells or a scan: one pipeline decides
+    with pytest.raises(SourceError, match=r"不支持的文件类型 \.odt"):
+        import_bytes(b"PK\x03\x04", "form.odt")

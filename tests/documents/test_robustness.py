@@ -69,6 +69,7 @@ def damaged_seed(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.shared
 @SETTINGS
 @given(damaged_seed())
 def test_damaged_seeds_never_crash(text: str) -> None:
@@ -90,6 +91,7 @@ def test_random_text_never_crashes(text: str) -> None:
     _outcome(text.encode("utf-8"))
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("encoding", ["gb18030", "gbk", "utf-16", "utf-8-sig"])
 def test_seed_in_other_encodings_reads_the_same(encoding: str) -> None:
     """A seed saved as GB18030, GBK, UTF-16 or UTF-8 with BOM reads to the same document as UTF-8."""
@@ -98,6 +100,7 @@ def test_seed_in_other_encodings_reads_the_same(encoding: str) -> None:
     assert import_bytes(text.encode(encoding), "seed.txt").document == expected
 
 
+@pytest.mark.shared
 @SETTINGS
 @given(st.sampled_from(SEED_TEXTS), st.sampled_from(["latin-1", "cp1252", "utf-16-le", "utf-32", "big5"]))
 def test_wrong_encodings_never_crash(text: str, encoding: str) -> None:
@@ -118,6 +121,7 @@ def test_truncated_multibyte_is_a_located_error() -> None:
     assert outcome.location.line == 2
 
 
+@pytest.mark.shared
 def test_utf16_without_bom_is_refused_clearly() -> None:
     """UTF-16 without a byte-order mark is binary to a text reader: refused with the file named."""
     outcome = _outcome(SEED_TEXTS[4].encode("utf-16-le"))
@@ -125,6 +129,7 @@ def test_utf16_without_bom_is_refused_clearly() -> None:
     assert "二进制" in outcome.message or "编码" in outcome.message
 
 
+@pytest.mark.shared
 def test_bom_is_not_part_of_the_text() -> None:
     """A UTF-8 BOM does not end up in the first line."""
     data = codecs.BOM_UTF8 + SEED_TEXTS[1].encode("utf-8")

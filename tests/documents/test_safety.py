@@ -245,6 +245,7 @@ def test_deadline_stops_a_slow_read() -> None:
         clock.check()
 
 
+@pytest.mark.shared
 def test_pdf_page_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """A PDF with more pages than the limit is refused before its pages are read."""
     from jixiao.exporters import pdf

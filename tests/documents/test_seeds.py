@@ -11,6 +11,8 @@ from jixiao.core.serialize import document_to_dict, dumps
 from jixiao.documents.importer import import_path
 from tests.shared import SEED_FILES, gold_for, score
 
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
+
 PER_FILE = 0.99
 OVERALL = 0.995
 

@@ -88,6 +88,7 @@ def test_utf16_text_with_its_byte_order_mark_is_text() -> None:
     assert sniffing.kind_of("项目名称\t补助\n".encode("utf-16")) == "text"
 
 
+@pytest.mark.shared
 def test_cli_folder_with_a_picture_and_a_program_names_both(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """import of a folder with a PNG as .pdf and a program as .xlsx reads the good file and names the others."""
     folder = tmp_path / "in"

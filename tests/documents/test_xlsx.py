@@ -78,6 +78,7 @@ def _seed_workbook(stem: str) -> bytes:
     return _book({"自评表": rows})
 
 
+@pytest.mark.shared
 def test_a_workbook_in_the_official_layout_reads_like_its_text() -> None:
     """Seed 002 laid out cell by cell in a workbook reads as well as its text extraction does."""
     seed = next(p for p in SEEDS.glob("002_*.txt"))
@@ -87,6 +88,7 @@ def test_a_workbook_in_the_official_layout_reads_like_its_text() -> None:
     assert result.layout == "xlsx"
 
 
+@pytest.mark.shared
 def test_sheets_that_hold_no_form_are_passed_over_with_a_note() -> None:
     """A 汇总表 or cover sheet with no 项目名称 is not read as a project; a note names it."""
     data = _seed_workbook("004")
@@ -105,6 +107,7 @@ def test_sheets_that_hold_no_form_are_passed_over_with_a_note() -> None:
     assert any(w.location.sheet == "封面" for w in notes)
 
 
+@pytest.mark.shared
 def test_a_stray_cell_is_a_warning_with_its_sheet_and_cell() -> None:
     """A cell the reader cannot place is reported at its sheet and cell, not at a line number."""
     data = _seed_workbook("004")

@@ -9,9 +9,13 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from jixiao.exporters import csv
 from jixiao.exporters.report import build_report
 from tests.exporters.helpers import gold_document
+
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
 
 
 def _rows(files: dict[str, bytes], name: str) -> list[dict[str, str]]:

@@ -11,8 +11,9 @@ from docx import Document as WordDocument
 
 from jixiao.core.model import Document, Indicator, Kind
 from jixiao.exporters import docx
+from jixiao.exporters.model import figure
 from jixiao.exporters.narrative import MET, PARTIAL, UNMET, judge
-from jixiao.exporters.report import build_report, figure
+from jixiao.exporters.report import build_report
 from tests.exporters.helpers import STEMS, gold_document
 
 _FIGURE = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -48,6 +49,7 @@ def _data_figures(doc: Document) -> tuple[set[Decimal], str]:
     return numbers, "\n".join(texts)
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("stem", STEMS)
 def test_every_figure_in_the_text_comes_from_the_document(stem: str) -> None:
     """Each number in the report's text is a number of the document, or printed inside one of its texts."""
@@ -59,6 +61,7 @@ def test_every_figure_in_the_text_comes_from_the_document(stem: str) -> None:
             assert value in numbers or found in texts, f"{found!r} in {paragraph!r}"
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("stem", ["000", "003", "004"])
 def test_one_paragraph_per_indicator_states_its_data(stem: str) -> None:
     """Each indicator has its paragraph: target, actual, weight and score as on the form, and the deviation note."""
@@ -78,6 +81,7 @@ def test_one_paragraph_per_indicator_states_its_data(stem: str) -> None:
         assert {MET: "已达成", PARTIAL: "部分达成", UNMET: "未达成", None: "需结合"}[verdict] in text
 
 
+@pytest.mark.shared
 def test_transfer_report_has_its_four_parts_and_the_form() -> None:
     """The transfer-payment report: the four parts of domain.md §6 in order, then the form as a table."""
     doc = gold_document("003")
@@ -104,6 +108,7 @@ def test_transfer_report_has_its_four_parts_and_the_form() -> None:
     assert "转移支付(项目)名称" in word.tables[0].rows[0].cells[0].text
 
 
+@pytest.mark.shared
 def test_self_evaluation_report_gives_the_score_and_grade() -> None:
     """Each project's conclusion states the execution score, the total and the grade, as the form prints them."""
     texts = _paragraphs(gold_document("004"))
@@ -111,6 +116,7 @@ def test_self_evaluation_report_gives_the_score_and_grade() -> None:
     assert len(WordDocument(BytesIO(docx.render(build_report(gold_document("004"))))).tables) == 2
 
 
+@pytest.mark.shared
 def test_attached_form_keeps_its_merged_cells() -> None:
     """The form attached in Word merges its cells as the printed form does."""
     word = WordDocument(BytesIO(docx.render(build_report(gold_document("002")))))
@@ -132,6 +138,7 @@ def test_met_or_not_is_read_from_the_score_or_the_values() -> None:
     assert judge(Indicator("产出指标", None, "x", "显著提升", "有所提升")) is None
 
 
+@pytest.mark.shared
 def test_declaration_gets_its_explanation_with_the_forms() -> None:
     """A declaration exports as a 申报说明 naming each indicator's target, with its forms attached."""
     doc = gold_document("001")

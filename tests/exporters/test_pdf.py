@@ -15,6 +15,8 @@ from jixiao.exporters import fonts, pdf
 from jixiao.exporters.report import build_report
 from tests.exporters.helpers import gold_document, read_back
 
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
+
 
 def test_without_a_truetype_font_the_builtin_cid_font_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
     """Where no CJK TrueType font is installed, the PDF uses STSong-Light and its text still extracts."""

@@ -9,17 +9,8 @@ import pytest
 
 from jixiao.core.model import Document, Execution, FundRow, Funds, Indicator, Kind, Project
 from jixiao.exporters.layouts import FUND_MANAGEMENT_ITEMS, sheet_name
-from jixiao.exporters.report import (
-    Cell,
-    Form,
-    Role,
-    Style,
-    auto_style,
-    build_report,
-    chinese_number,
-    clean,
-    figure,
-)
+from jixiao.exporters.model import Cell, Form, Role, Style, auto_style, chinese_number, clean, figure
+from jixiao.exporters.report import build_report
 from tests.exporters.helpers import gold_document
 
 
@@ -31,6 +22,7 @@ def _cell(form: Form, text: str) -> Cell:
     return next(c for row in form.grid.rows for c in row if c.text == text)
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize(
     "stem, style",
     [
@@ -46,6 +38,7 @@ def test_each_seed_gets_its_official_layout(stem: str, style: Style) -> None:
     assert auto_style(gold_document(stem)) is style
 
 
+@pytest.mark.shared
 def test_2022_self_evaluation_layout() -> None:
     """2022: 元, 年初预算数/全年预算数/全年执行数/分值/执行率/得分, a 绩效指标 side label, 总分, no 评分等级."""
     report = build_report(gold_document("000"))
@@ -61,6 +54,7 @@ def test_2022_self_evaluation_layout() -> None:
     assert rate.number == Decimal("84.99") and rate.percent and rate.role is Role.FIGURE
 
 
+@pytest.mark.shared
 def test_2024_self_evaluation_layout() -> None:
     """2024: 万元, 分数 and 执行率(%), 成本指标 first, the 评分等级 row."""
     form = build_report(gold_document("004")).forms[0]
@@ -71,6 +65,7 @@ def test_2024_self_evaluation_layout() -> None:
     assert _cell(form, "49.78").percent is False
 
 
+@pytest.mark.shared
 def test_2024_style_prints_cost_indicators_first() -> None:
     """Asked for the 2024 layout, a form whose 成本指标 come last prints them first."""
     doc = gold_document("002")
@@ -81,6 +76,7 @@ def test_2024_style_prints_cost_indicators_first() -> None:
     assert names.index("成本合理性") < names.index("覆盖面")
 
 
+@pytest.mark.shared
 def test_declaration_layout() -> None:
     """申报表: 项目名称/性质/类别, 计划开始/完成日期, 年度资金申请总额, 项目总目标/年度总体目标, 年度(/项目)指标值."""
     report = build_report(gold_document("001"))
@@ -98,6 +94,7 @@ def test_declaration_layout() -> None:
     assert report.summary.title == "上海市医疗保障局2023年度项目绩效目标汇总表" or "汇总表" in report.summary.title
 
 
+@pytest.mark.shared
 def test_transfer_layout() -> None:
     """转移支付: 全年预算数(A)/全年执行数(B)/预算执行率(B/A) to 0.1, seven 资金管理情况 rows, 未完成原因和改进措施."""
     form = build_report(gold_document("003")).forms[0]
@@ -117,6 +114,7 @@ def test_transfer_layout() -> None:
     assert form.notes and form.notes[0].startswith("注：")
 
 
+@pytest.mark.shared
 def test_transfer_form_without_fund_management_prints_the_seven_checks() -> None:
     """A transfer document with no 资金管理情况 still prints the seven fixed rows, empty."""
     doc = gold_document("003")
@@ -125,6 +123,7 @@ def test_transfer_form_without_fund_management_prints_the_seven_checks() -> None
     assert [t for t in texts if t in FUND_MANAGEMENT_ITEMS] == list(FUND_MANAGEMENT_ITEMS)
 
 
+@pytest.mark.shared
 def test_level_labels_are_merged_over_their_runs() -> None:
     """A level-1 label spans all its rows, a level-2 label the rows of its group."""
     form = build_report(gold_document("002")).forms[0]
@@ -133,6 +132,7 @@ def test_level_labels_are_merged_over_their_runs() -> None:
     assert output.rowspan == 3 and quantity.rowspan == 1
 
 
+@pytest.mark.shared
 def test_one_sheet_per_project_plus_summary() -> None:
     """Every project is a form with its own sheet name; the summary lists every project."""
     report = build_report(gold_document("001"))

@@ -16,6 +16,8 @@ from jixiao.exporters.report import build_report
 from tests.exporters.helpers import STEMS, gold_document, gold_path, read_back
 from tests.shared import GOLD_FILES, score
 
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
+
 BAR = 0.999
 # The built-in CID font always; an installed TrueType font as well where the machine has one.
 PDF_FONTS = ["cid"] + (["truetype"] if fonts.find_truetype() else [])

@@ -30,6 +30,7 @@ def test_schema_is_a_valid_json_schema() -> None:
     _validator()
 
 
+@pytest.mark.shared
 @pytest.mark.parametrize("path", [*GOLD_FILES, *EXPECTED], ids=lambda p: p.name)
 def test_documents_fit_the_schema(path: Path) -> None:
     """Every gold file and every expected example reading validates against the schema."""
@@ -37,6 +38,7 @@ def test_documents_fit_the_schema(path: Path) -> None:
     assert errors == []
 
 
+@pytest.mark.shared
 def test_schema_refuses_what_the_loader_refuses() -> None:
     """An unknown kind, an unknown field and a grade outside 优/良/中/差 are schema errors."""
     doc = json.loads(dumps(gold_document("002")))
@@ -51,6 +53,7 @@ def test_schema_refuses_what_the_loader_refuses() -> None:
         assert list(validator.iter_errors(broken))
 
 
+@pytest.mark.shared
 def test_documents_read_back_from_an_export_fit_the_schema() -> None:
     """What the XLSX reader yields is valid document JSON."""
     from jixiao.exporters import xlsx

@@ -8,11 +8,14 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 from jixiao.exporters import xlsx
 from jixiao.exporters.report import build_report
 from tests.exporters.helpers import gold_document, read_back
+
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
 
 
 def _workbook(stem: str) -> Any:

@@ -5,9 +5,13 @@ The ``browser`` and ``shots`` fixtures live in ``tests/web/conftest.py``.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
@@ -18,6 +22,34 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def cjk_fonts_installed() -> bool:
+    """Whether fontconfig knows a Chinese font (Debian's fonts-noto-cjk): without one, pages screenshot as boxes."""
+    if shutil.which("fc-list") is None:
+        return False
+    listed = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True, check=False).stdout
+    return bool(listed.strip())
+
+
+def missing(chromium: str = CHROMIUM) -> str | None:
+    """Why the browser tests cannot run here (no chromium, no CJK fonts), or None when they can."""
+    if not Path(chromium).exists():
+        return f"needs Debian's chromium ({chromium} not found): apt-get install chromium"
+    if not cjk_fonts_installed():
+        return "needs CJK fonts for the screenshots (fontconfig lists no Chinese font): apt-get install fonts-noto-cjk"
+    return None
+
+
+def require_browser(chromium: str = CHROMIUM) -> None:
+    """Skip the calling test, with the reason, where the browser cannot run; fail instead under
+    JIXIAO_REQUIRE_BROWSER=1 (set by .ci/run), so CI never skips them quietly."""
+    reason = missing(chromium)
+    if reason is None:
+        return
+    if os.environ.get("JIXIAO_REQUIRE_BROWSER"):
+        pytest.fail(f"JIXIAO_REQUIRE_BROWSER is set: {reason}")
+    pytest.skip(reason)
 
 
 class Person:

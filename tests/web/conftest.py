@@ -21,7 +21,7 @@ from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.orgs.models import Organization
-from tests.web.browsing import ARGS, CHROMIUM
+from tests.web.browsing import ARGS, CHROMIUM, require_browser
 
 PASSWORD = "Kx7!correct-horse"
 
@@ -196,7 +196,7 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls stay synchronous.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    assert Path(CHROMIUM).exists(), "chromium is missing: install Debian's chromium (see .ci/run)"
+    require_browser()  # skipped with the reason where chromium or the CJK fonts are missing, unless CI
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b

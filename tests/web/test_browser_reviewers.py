@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SEED = SEEDS / "004_b2949c82b0b28d4f.txt"  # two 2024 self-evaluations, graded 优 and 良
 
 
+@pytest.mark.shared
 def test_a_reviewer_imports_a_seed_filters_the_summary_and_opens_a_chart_point(
     live_server: Any, people: dict[str, Any], browser: Any, shots: Path, settings: Any, tmp_path: Path
 ) -> None:

@@ -68,6 +68,7 @@ def loads_projects(path: Path) -> list[str]:
     return [p.name for p in import_path(path).document.projects]
 
 
+@pytest.mark.shared
 def test_the_five_seeds_through_the_web_give_what_jixiao_import_gives(
     people: dict[str, Any], login: Any, tmp_path: Path
 ) -> None:
@@ -136,6 +137,7 @@ def test_a_file_with_broken_projects_imports_nothing_and_lists_every_problem(
     assert failed.success is False and failed.detail["problems"] == job.problems
 
 
+@pytest.mark.shared
 def test_a_department_cannot_import_another_departments_projects(people: dict[str, Any], login: Any) -> None:
     """Every project of another department is listed as not the reviewer's; nothing is created."""
     client = login(people["dept_a"])
@@ -203,6 +205,7 @@ def test_an_unreadable_file_is_shown_with_its_error(people: dict[str, Any], logi
     assert confirm(client, job).state == ImportJob.State.FAILED
 
 
+@pytest.mark.shared
 def test_a_department_imports_its_declarations_up_to_its_own_approval(
     people: dict[str, Any], login: Any, tree: Any
 ) -> None:

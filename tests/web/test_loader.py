@@ -39,6 +39,7 @@ def test_demo_loads_every_example_in_every_state(capsys: pytest.CaptureFixture[s
     assert Publication.objects.exists()
 
 
+@pytest.mark.shared
 def test_demo_from_the_seeds_loads_them_completely(capsys: pytest.CaptureFixture[str]) -> None:
     """jixiao demo --from ../shared/seeds loads all five seeds, the transfer payment included."""
     call_command("demo", no_serve=True, source=str(SEEDS))

@@ -19,16 +19,17 @@ from jixiao.cli.common import (
     print_warnings,
     write_error,
 )
-from jixiao.cli.importing import out_name
+from jixiao.cli.importing import collect, out_name
 from jixiao.cli.progress import Display
 from jixiao.core.errors import JixiaoError, Location
 from jixiao.documents import limits, safety
-from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
+from jixiao.documents.importer import import_path
 from jixiao.documents.limits import megabytes
-from jixiao.exporters.report import Report, Style, build_report
+from jixiao.exporters.formats import RENDERERS, Renderer
+from jixiao.exporters.model import Report, Style
+from jixiao.exporters.report import build_report
 
-FORMATS = ("xlsx", "pdf", "docx", "csv")
-_WHAT = {"xlsx": "Excel 表格", "pdf": "PDF 表格", "docx": "Word 报告", "csv": "开放数据（CSV）"}
+FORMATS = tuple(RENDERERS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -62,24 +63,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(handler=run)
 
 
-def collect(paths: list[Path], err: Console) -> tuple[list[Path], dict[Path, Path]] | None:
-    """The files named by ``paths``, folders searched for every format jixiao reads, with the folder of each."""
-    roots: dict[Path, Path] = {}
-    files: list[Path] = []
-    for given in paths:
-        if not given.exists():
-            err.print(f"[red]{given}: 文件或文件夹不存在[/]", highlight=False)
-            return None
-        for f in expand([given], ALL_SUFFIXES):
-            if given.is_dir():
-                roots[f] = given
-            files.append(f)
-    if not files:
-        err.print(f"[red]没有可读取的文件（可读取：{'、'.join(ALL_SUFFIXES)}）[/]")
-        return None
-    return files, roots
-
-
 def _too_large_to_read(report: Report, fmt: str) -> str | None:
     """Why the export of ``report`` could not be read back by jixiao (its readers' limits), or None.
 
@@ -95,30 +78,14 @@ def _too_large_to_read(report: Report, fmt: str) -> str | None:
     return None
 
 
-def _write(report: Report, fmt: str, target: Path) -> list[Path]:
-    """Render ``report`` in ``fmt`` to ``target`` (a folder for CSV); the files written.
+def _write(report: Report, renderer: Renderer, target: Path) -> list[Path]:
+    """Render ``report`` to ``target`` (a folder for CSV); the files written.
 
     What jixiao could not read back is not left behind: a PDF past the readers' page limit or a
     file past their size limit is removed and refused, so every file jixiao writes, it can read.
     """
-    pages = 0
-    if fmt == "xlsx":
-        from jixiao.exporters import xlsx
-
-        xlsx.write(report, target)
-    elif fmt == "pdf":
-        from jixiao.exporters import pdf
-
-        pages = pdf.write(report, target)
-    elif fmt == "docx":
-        from jixiao.exporters import docx
-
-        docx.write(report, target)
-    else:
-        from jixiao.exporters import csv
-
-        return _checked(csv.write(report, target), 0)
-    return _checked([target], pages)
+    written = renderer.write(report, target)
+    return _checked(written.paths, written.pages)
 
 
 def _checked(written: list[Path], pages: int) -> list[Path]:
@@ -147,7 +114,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_UNUSABLE
     # "auto" lets the data decide (grades, 万元 or 成本指标 mean the 2024 layout)
     style = None if args.style == "auto" else Style(args.style)
-    suffix = "" if args.to == "csv" else f".{args.to}"
+    renderer = RENDERERS[args.to]
     taken: set[Path] = set()
     written = warnings = 0
     failed: list[Path] = []
@@ -157,7 +124,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             try:
                 result = import_path(f, progress)
                 report = build_report(result.document, style)
-                target = out_name(f, roots, taken, args.out_dir, suffix)
+                target = out_name(f, roots, taken, args.out_dir, renderer.suffix)
                 if target.resolve() == f.resolve():
                     # never write over the input (an XLSX exported to XLSX in its own folder)
                     target = target.with_name(f"{target.stem}-导出{target.suffix}")
@@ -166,10 +133,10 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                     raise JixiaoError(
                         f"导出的文件{too_large}，未导出：请把输入分成几份再导出", Location(file=str(target))
                     )
-                progress(0.97, f"写出{_WHAT[args.to]}")
+                progress(0.97, f"写出{renderer.name}")
                 try:
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    _write(report, args.to, target)
+                    _write(report, renderer, target)
                 except OSError as exc:
                     raise write_error(target, exc) from None
             except JixiaoError as exc:
@@ -184,7 +151,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             if not args.quiet:
                 print_warnings(result, err)
                 out.print(f"{f} → {target}", highlight=False)
-    summary = f"共 {len(files)} 个文件：导出 {written} 个 {_WHAT[args.to]}，{warnings} 条警告"
+    summary = f"共 {len(files)} 个文件：导出 {written} 个 {RENDERERS[args.to].name}，{warnings} 条警告"
     if failed:
         summary += f"；{len(failed)} 个文件无法读取或写出"
     out.print(summary, highlight=False)

@@ -149,6 +149,17 @@ def _project_tables(p: Project, doc: Document, console: Console, mark: _Marks | 
         for r in p.fund_management:
             fm.add_row(r.item, r.description or "", r.remedy or "")
         console.print(fm)
+    console.print(_indicator_table(p, mark))
+    if p.total_score is not None or p.grade:
+        console.print(
+            f"总分 {mark('total_score', _fmt(p.total_score))}"
+            + (f"    评分等级 {mark('grade', p.grade)}" if p.grade else ""),
+            highlight=False,
+        )
+
+
+def _indicator_table(p: Project, mark: _Marks) -> Table:
+    """The project's indicators, level labels printed once per run, each value marked as read."""
     table = Table(title="绩效指标", title_justify="left", show_lines=False)
     for col, just in (
         ("一级指标", "left"),
@@ -177,13 +188,7 @@ def _project_tables(p: Project, doc: Document, console: Console, mark: _Marks | 
             mark(at + "score", _fmt(ind.score) if ind.score is not None else ""),
             mark(at + "deviation", ind.deviation or ""),
         )
-    console.print(table)
-    if p.total_score is not None or p.grade:
-        console.print(
-            f"总分 {mark('total_score', _fmt(p.total_score))}"
-            + (f"    评分等级 {mark('grade', p.grade)}" if p.grade else ""),
-            highlight=False,
-        )
+    return table
 
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:

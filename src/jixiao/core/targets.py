@@ -98,7 +98,7 @@ Rules and decisions
   (``达到90%以上`` is ≥90%); two of the same direction keep the first
   (``超过90%以上`` is >90%); opposite directions (``不低于90%以下``) are
   FreeText. 以上/以下/以内 include the number itself (民法典 第一千二百五十九条),
-  so they read as ≥ and ≤. 达到 reads as ``=``: domain.md treats ``=`` as
+  so they read as ≥ and ≤. 达到 reads as ``=``: docs/domain.md treats ``=`` as
   "reach this".
 * Direction. ≥, >, = and a bare number are positive (more is better);
   ≤ and < are reverse (less is better).

@@ -60,40 +60,59 @@ def _reading_of(text: str) -> dict[str, FieldSource]:
         return {}  # the document itself was read by loads; a malformed reading record is left out
 
 
+def _read_json(data: bytes, name: str, suffix: str, progress: Progress) -> ImportResult:
+    """A document JSON (``jixiao import``'s output), with the reading record written beside it."""
+    if len(data) > limit_for(suffix):
+        raise SourceError(too_large(len(data), limit_for(suffix)), Location(file=name))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"JSON 文件必须是 UTF-8 编码（第 {exc.start} 字节处无法解码）", Location(file=name)) from None
+    if datapackage.is_package(text):
+        raise datapackage.refuse_alone(name)
+    return ImportResult(source=name, document=loads(text, source=name), layout="json", fields=_reading_of(text))
+
+
+def _refuse_alone(data: bytes, name: str, suffix: str, progress: Progress) -> ImportResult:
+    """A CSV is one table of a data package: only its folder (or its ``datapackage.json``) can be read."""
+    raise datapackage.refuse_alone(name)
+
+
+def _read_text(data: bytes, name: str, suffix: str, progress: Progress) -> ImportResult:
+    """Text (pdftotext output, tab-separated forms, Markdown): the encoding found, then the text pipeline."""
+    progress(0.0, "识别编码")
+    return read_source(read_bytes(data, name), progress)
+
+
+# The one table of readers, by file type: (data, name, suffix, progress) -> the result.
+Reader = Callable[[bytes, str, str, Progress], ImportResult]
+READERS: dict[str, Reader] = {
+    **dict.fromkeys(TEXT_SUFFIXES, _read_text),
+    ".json": _read_json,
+    ".csv": _refuse_alone,
+    **dict.fromkeys(CELL_SUFFIXES, _read_cells),
+    **dict.fromkeys(IMAGE_SUFFIXES, _read_cells),
+}
+
+
 def import_bytes(data: bytes, name: str, progress: Progress = no_progress) -> ImportResult:
     """Read one source given as bytes; ``name`` (a file name) decides the format and names the source.
 
     The content is checked against the extension first (:mod:`jixiao.documents.safety`), so a
-    renamed, oversized or old-format file is refused before any parser sees it. ``progress`` is told
-    each stage (and each page of a scan: OCR takes seconds a page).
+    renamed, oversized or old-format file is refused before any parser sees it; then the reader of
+    its type (:data:`READERS`) reads it. ``progress`` is told each stage (and each page of a scan:
+    OCR takes seconds a page).
     """
     suffix = Path(name).suffix.lower()
     if suffix in IMAGE_SUFFIXES:
-        safety.check_size(len(data), name)
-        return _read_cells(data, name, suffix, progress)
-    if suffix in (*ALL_SUFFIXES, *safety.OLD_FORMATS):
+        safety.check_size(len(data), name)  # an image has no container to check: its size only
+    elif suffix in (*ALL_SUFFIXES, *safety.OLD_FORMATS):
         safety.check_format(data, name, suffix, "、".join(ALL_SUFFIXES))
-    if suffix in CELL_SUFFIXES:
-        return _read_cells(data, name, suffix, progress)
-    if suffix == ".json":
-        if len(data) > limit_for(suffix):
-            raise SourceError(too_large(len(data), limit_for(suffix)), Location(file=name))
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SourceError(
-                f"JSON 文件必须是 UTF-8 编码（第 {exc.start} 字节处无法解码）", Location(file=name)
-            ) from None
-        if datapackage.is_package(text):
-            raise datapackage.refuse_alone(name)
-        return ImportResult(source=name, document=loads(text, source=name), layout="json", fields=_reading_of(text))
-    if suffix == ".csv":
-        raise datapackage.refuse_alone(name)
-    if suffix not in TEXT_SUFFIXES:
+    reader = READERS.get(suffix)
+    if reader is None:
         allowed = "、".join(ALL_SUFFIXES)
         raise SourceError(f"不支持的文件类型 {suffix or '(无扩展名)'}；可读取：{allowed}", Location(file=name))
-    progress(0.0, "识别编码")
-    return read_source(read_bytes(data, name), progress)
+    return reader(data, name, suffix, progress)
 
 
 def import_path(path: Path, progress: Progress = no_progress) -> ImportResult:

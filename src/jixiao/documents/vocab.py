@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Standard indicator classes (domain.md §2) and the level-1 name each prints as.
+# Standard indicator classes (docs/domain.md §2) and the level-1 name each prints as.
 CLASS_NAMES = {"cost": "成本指标", "output": "产出指标", "effect": "效益指标", "satisfaction": "满意度指标"}
 
 # Level-1 labels seen in published forms, with the class each maps to.

@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from jixiao.exporters.report import Column, DataTable, Report, Value
+from jixiao.exporters.model import Column, DataTable, Listing, ListingValue, Report, Value
 from jixiao.exporters.safe import csv_text
 
 ENCODING = "utf-8-sig"
@@ -134,3 +134,21 @@ def write(report: Report, folder: Path) -> list[Path]:
         path.write_bytes(content)
         written.append(path)
     return written
+
+
+def _listing_cell(value: ListingValue) -> ListingValue:
+    """A listing's CSV cell: empty for None, text made safe, numbers as they are."""
+    if value is None:
+        return ""
+    return csv_text(value) if isinstance(value, str) else value
+
+
+def render_listing(listing: Listing) -> bytes:
+    """A listing as one CSV (UTF-8 with a BOM, so Excel reads the Chinese): headings, rows, the totals line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.label for c in listing.columns])
+    for row in listing.rows:
+        writer.writerow([_listing_cell(v) for v in row])
+    writer.writerow([_listing_cell(v) for v in listing.totals])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

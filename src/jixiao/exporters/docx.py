@@ -1,6 +1,6 @@
 """DOCX renderer: the written 绩效自评报告 (or 申报说明) with its forms attached as Word tables.
 
-Dumb by design: the paragraphs come from the report's :class:`~jixiao.exporters.report.Narrative`
+Dumb by design: the paragraphs come from the report's :class:`~jixiao.exporters.model.Narrative`
 and the tables from its forms. The tables are written as WordprocessingML directly, because a
 merged cell in Word is a cell with ``gridSpan`` (across) or ``vMerge`` (down), and writing those
 is simpler and faster than merging python-docx cells one pair at a time.
@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from jixiao.exporters.report import Cell, Form, Report, Role
+from jixiao.exporters.model import Cell, Form, Report, Role
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"

@@ -14,7 +14,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from jixiao.core.model import Document, FundManagementRow, FundRow, Indicator, Kind, Project
-from jixiao.exporters.report import (
+from jixiao.exporters.model import (
+    SELF_FUND_ROWS,
+    TRANSFER_FUND_ROWS,
     Cell,
     Form,
     Grid,
@@ -27,19 +29,6 @@ from jixiao.exporters.report import (
     places_of,
 )
 
-# Fund rows each layout prints, always all of them, with their printed labels.
-SELF_FUND_ROWS = (
-    ("total", "年度资金总额"),
-    ("current_appropriation", "其中：当年财政拨款"),
-    ("carryover", "上年结转资金"),
-    ("other", "其他资金"),
-)
-TRANSFER_FUND_ROWS = (
-    ("total", "年度资金总额："),
-    ("central", "其中：中央财政资金"),
-    ("local", "地方资金"),
-    ("other", "其他资金"),
-)
 FUND_MANAGEMENT_ITEMS = (
     "分配科学性",
     "下达及时性",

@@ -1,5 +1,5 @@
 """The written reports, generated from the data: the project 绩效自评报告, the transfer-payment one in
-its four parts (domain.md §6), and the 申报说明 that goes with a declaration.
+its four parts (docs/domain.md §6), and the 申报说明 that goes with a declaration.
 
 Every figure in the text is the document's own, printed by the same :func:`figure` calls as the
 form it comes with, so the text and the attached form cannot disagree. Headings and ordinals are
@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from jixiao.core.model import Document, FundRow, Indicator, Kind, Project
 from jixiao.core.targets import Compound, Operator, Qualitative, Quantity, Tier, normalise, parse_target
-from jixiao.exporters.layouts import SELF_FUND_ROWS, TRANSFER_FUND_ROWS
-from jixiao.exporters.report import (
+from jixiao.exporters.model import (
+    SELF_FUND_ROWS,
+    TRANSFER_FUND_ROWS,
     Block,
     Narrative,
     Style,
@@ -50,7 +51,7 @@ def _holds(actual: Decimal, op: Operator | None, target: Decimal) -> bool:
         return actual <= target
     if op is Operator.LT:
         return actual < target
-    # ≥, and = read as "reach this" (domain.md §3)
+    # ≥, and = read as "reach this" (docs/domain.md §3)
     return actual >= target
 
 

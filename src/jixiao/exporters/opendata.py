@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from jixiao.core.model import FUND_ROW_LABELS, Document, Kind, Project
-from jixiao.exporters.report import Column, DataTable, Value
+from jixiao.exporters.model import Column, DataTable, Value
 
 _FACTOR = {"元": 1, "万元": 10000}
 _PHASES = {

@@ -1,7 +1,7 @@
 """PDF renderer: the report's forms as published, A4, with a Chinese font (ReportLab).
 
 Dumb by design: labels, spans and figures come from the
-:class:`~jixiao.exporters.report.Report`. This module sizes and paginates. ReportLab cannot split
+:class:`~jixiao.exporters.model.Report`. This module sizes and paginates. ReportLab cannot split
 a table through a merged cell, so the renderer measures every row itself and cuts each form into
 pages; a merged side label that runs over a page break is printed again at the top of the next
 page, as the published forms do. Every cell has ruled borders, which is also what lets the PDF
@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 from jixiao.exporters.fonts import PdfFont, register
 from jixiao.exporters.linebreak import break_lines
-from jixiao.exporters.report import Cell, Form, Report, Role
+from jixiao.exporters.model import Cell, Form, Report, Role
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM

@@ -1,6 +1,6 @@
 """XLSX renderer: the report's forms as an Excel workbook (openpyxl), one sheet per form plus the 汇总表.
 
-Dumb by design: every label, span and figure comes from the :class:`~jixiao.exporters.report.Report`.
+Dumb by design: every label, span and figure comes from the :class:`~jixiao.exporters.model.Report`.
 What this module adds is what Excel needs: merged cells with borders on every covered cell, column
 widths, row heights estimated from the wrapped text, number formats, and an A4 print setup fitted
 to the page width.
@@ -14,11 +14,12 @@ Figures are written as numbers (the document's ``Decimal``) with a fixed number 
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from jixiao.exporters.report import Cell, Form, Report, Role
+from jixiao.exporters.model import Cell, Form, Listing, Report, Role
 from jixiao.exporters.safe import xlsx_text
 
 FONT_NAME = "宋体"
@@ -229,3 +230,54 @@ def render(report: Report) -> bytes:
 def write(report: Report, path: Path) -> None:
     """Write the workbook to ``path``."""
     path.write_bytes(render(report))
+
+
+LISTING_MONEY_FORMAT = "#,##0.00"
+LISTING_NUMBER_FORMAT = "0.00"
+
+
+def render_listing(listing: Listing) -> bytes:
+    """A listing as a workbook: a title line, bold headings, the rows and a bold totals row, with number formats.
+
+    The title and headings and the first column stay in view when scrolling (panes frozen at B3).
+    """
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(listing.sheet)
+    for n, column in enumerate(listing.columns, start=1):
+        sheet.column_dimensions[get_column_letter(n)].width = column.width
+    sheet.freeze_panes = "B3"
+    bold = Font(bold=True)
+    thin = Side(style="thin", color="999999")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+
+    def cell(value: object, kind: str = "text", strong: bool = False) -> Any:
+        c = WriteOnlyCell(sheet)
+        if isinstance(value, str):
+            c.quotePrefix = xlsx_text(c, value)
+        else:
+            c.value = value
+        c.border = border
+        if strong:
+            c.font = bold
+        if isinstance(value, Decimal):
+            c.number_format = LISTING_MONEY_FORMAT if kind == "money" else LISTING_NUMBER_FORMAT
+        if kind == "text":
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        return c
+
+    heading = WriteOnlyCell(sheet)
+    heading.quotePrefix = xlsx_text(heading, listing.title)
+    heading.font = Font(bold=True, size=14)
+    sheet.append([heading])
+    sheet.append([cell(c.label, strong=True) for c in listing.columns])
+    for row in listing.rows:
+        sheet.append([cell(v, c.kind) for v, c in zip(row, listing.columns, strict=True)])
+    sheet.append([cell(v, c.kind, strong=True) for v, c in zip(listing.totals, listing.columns, strict=True)])
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()

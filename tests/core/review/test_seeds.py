@@ -14,6 +14,8 @@ from jixiao.core.scoring import score_document
 from jixiao.documents.importer import import_path
 from tests.shared import SEED_FILES
 
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
+
 D = Decimal
 
 

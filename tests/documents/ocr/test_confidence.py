@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
+
 from jixiao.core.errors import Location
 from jixiao.core.model import Execution, Indicator
 from jixiao.documents.ocr.confidence import BROKEN_SUM, UNPLACED, UNREADABLE_TARGET, reader_confidence
 from jixiao.documents.result import ImportResult, ImportWarning, Recognised
 from tests.exporters.helpers import gold_document
+
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
 
 
 def _doc(**changes: object):  # type: ignore[no-untyped-def]

@@ -20,9 +20,12 @@ from jixiao.core.model import Document, Project
 from jixiao.core.serialize import dumps, loads
 from jixiao.documents.importer import import_bytes
 from jixiao.exporters import pdf
-from jixiao.exporters.report import Cell, Form, Grid, Role, build_report, figure
+from jixiao.exporters.model import Cell, Form, Grid, Role, figure
+from jixiao.exporters.report import build_report
 from tests.documents.ocr import testset
 from tests.shared import SHARED, score
+
+pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
 
 CORPUS_FILE = SHARED / "corpus" / "gold-doc" / "013.json"
 _SPLIT = re.compile(r"^([≥≤><=＝]?)(\d+(?:\.\d+)?)(\D{0,4})$")

@@ -45,6 +45,7 @@ def test_an_image_file_that_is_no_image_is_refused() -> None:
         import_bytes("项目名称\t某项目\n".encode(), "form.jpg")
 
 
+@pytest.mark.shared
 def test_a_scan_with_too_many_pages_is_refused_before_any_is_read() -> None:
     """An image-only PDF over the page limit is refused up front, naming the count and the limit."""
     from PIL import Image
@@ -58,6 +59,7 @@ def test_a_scan_with_too_many_pages_is_refused_before_any_is_read() -> None:
     assert time.monotonic() - start < 10
 
 
+@pytest.mark.shared
 def test_a_pdf_with_a_text_layer_is_not_a_scan() -> None:
     """The exporter's own PDF (text layer) goes to the text reader; its rasterised copy is a scan."""
     printed = testset.printed("003")

@@ -6,7 +6,7 @@ import pytest
 
 from tests.documents.ocr import testset
 
-pytestmark = pytest.mark.ocr
+pytestmark = [pytest.mark.ocr, pytest.mark.shared]  # the extra, and ../shared's gold
 
 
 @pytest.fixture(scope="module")

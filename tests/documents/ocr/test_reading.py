@@ -57,6 +57,7 @@ def _same_projects(result: ImportResult) -> None:
     assert [len(p.indicators) for p in result.document.projects] == [len(p.indicators) for p in gold.projects]
 
 
+@pytest.mark.shared
 def test_a_clean_300_dpi_scan_reads_at_least_97_percent(clean: ImportResult) -> None:
     """An image-only PDF at 300 dpi reads back at least 97% right (compare_gold), every project found."""
     score, diffs = testset.accuracy(STEM, clean)
@@ -65,6 +66,7 @@ def test_a_clean_300_dpi_scan_reads_at_least_97_percent(clean: ImportResult) -> 
     assert clean.layout == "scan"
 
 
+@pytest.mark.shared
 def test_every_value_of_a_scan_keeps_its_page_box_and_confidence(clean: ImportResult) -> None:
     """Each value read from a scan has its page, a box on that page and a confidence between 0 and 1."""
     doc = clean.document.projects[0]
@@ -84,6 +86,7 @@ def test_every_value_of_a_scan_keeps_its_page_box_and_confidence(clean: ImportRe
     assert target.page == 2 and target.cell is not None and target.cell.startswith("表1!E")
 
 
+@pytest.mark.shared
 def test_a_150_dpi_scan_reads_at_least_90_percent(no_network: list[object]) -> None:
     """A coarse scan (150 dpi) still reads back at least 90% right, every project found."""
     result = _read("clean-150", no_network)
@@ -92,6 +95,7 @@ def test_a_150_dpi_scan_reads_at_least_90_percent(no_network: list[object]) -> N
     _same_projects(result)
 
 
+@pytest.mark.shared
 def test_a_degraded_scan_reads_at_least_90_percent(no_network: list[object]) -> None:
     """Skewed pages, a page scanned sideways, a red seal, salt noise and JPEG quality 40: at least 90%."""
     result = _read("combined", no_network)
@@ -107,6 +111,7 @@ def _page_png(stem: str, page: int, dpi: int = 300) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.shared
 def test_a_multi_page_tiff_is_read_as_one_scan() -> None:
     """A TIFF with the form's two pages reads the project whole, over the page break."""
     pages = testset.rasterise(testset.printed(STEM), 300)[1:]
@@ -117,6 +122,7 @@ def test_a_multi_page_tiff_is_read_as_one_scan() -> None:
     assert {r.page for r in result.recognised.values()} == {1, 2}
 
 
+@pytest.mark.shared
 def test_a_word_file_of_page_pictures_is_read_by_ocr() -> None:
     """A DOCX whose body is the form's pages pasted as pictures is read through OCR."""
     from docx import Document
@@ -138,6 +144,7 @@ def test_a_word_file_of_page_pictures_is_read_by_ocr() -> None:
     assert score >= 0.9, "\n".join(diffs[:20])
 
 
+@pytest.mark.shared
 def test_a_picture_that_is_not_a_form_is_a_located_error() -> None:
     """A page of text that is no form gives an error naming the file and page and what was recognised."""
     from reportlab.pdfbase import pdfmetrics
@@ -185,6 +192,7 @@ def _without_borders(page: Any) -> Any:
     return pixels
 
 
+@pytest.mark.shared
 def test_a_form_without_ruling_lines_is_read_by_alignment() -> None:
     """A form printed without borders is read by its columns' alignment: the project and its first indicators found.
 

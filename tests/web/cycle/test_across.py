@@ -122,6 +122,7 @@ def test_another_units_project_of_the_same_name_is_not_compared(
     assert codes(other) == []
 
 
+@pytest.mark.shared
 def test_imported_documents_get_the_findings_jixiao_check_finds(tree: Any) -> None:
     """Seeds 000 (2022 self-evaluations) and 001 (2023 declarations), imported: the same findings as the CLI's."""
     files = [SEEDS / "000_60882b1d6c49c94a.txt", SEEDS / "001_cd18a4592b4a1564.txt"]
@@ -144,6 +145,7 @@ def test_imported_documents_get_the_findings_jixiao_check_finds(tree: Any) -> No
     assert not StoredFinding.objects.filter(code__in=ACROSS, declaration__year=2022).exists()
 
 
+@pytest.mark.shared
 def test_a_web_import_of_both_years_stores_the_findings(
     people: dict[str, Any], login: Any, settings: Any, tmp_path: Any
 ) -> None:

@@ -1,6 +1,6 @@
 """Across documents: link the same project in several documents, then compare its indicators.
 
-Two relations matter to a reviewer (domain.md §5, "Across documents"):
+Two relations matter to a reviewer (docs/domain.md §5, "Across documents"):
 
 * **approved**: a declaration and a self-evaluation of the same year. The
   self-evaluation must score the approved indicators; one added, dropped

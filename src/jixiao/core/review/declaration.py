@@ -1,4 +1,4 @@
-"""Checks on targets (domain.md §5, "On a declaration"): they apply to every form that prints targets.
+"""Checks on targets (docs/domain.md §5, "On a declaration"): they apply to every form that prints targets.
 
 A declaration is reviewed for completeness and for targets a reviewer can
 later check: present, readable, neither trivial nor vague, in a unit that

@@ -1,4 +1,4 @@
-"""Checks on a self-evaluation (domain.md §5, "On a self-evaluation").
+"""Checks on a self-evaluation (docs/domain.md §5, "On a self-evaluation").
 
 They run on the scores of :mod:`jixiao.core.scoring`: the recorded scores
 against their weights, the total and the grade; each recorded score against

@@ -100,7 +100,7 @@ class Finding:
 
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: notice (info)
-_R5 = "domain.md §5"
+_R5 = "docs/domain.md §5"
 
 CHECKS: tuple[Check, ...] = (
     # --- targets: declarations and every form that prints targets ------------------------------
@@ -237,7 +237,7 @@ CHECKS: tuple[Check, ...] = (
         "evaluation",
         "执行率超过 100%",
         "执行数大于预算数，照实显示并提示核实。",
-        "domain.md §4 Decision",
+        "docs/domain.md §4 Decision",
     ),
     Check("score-out-of-range", E, "evaluation", "得分超出分值范围", "每项得分应在 0 到该项分值之间。", _R5),
     Check(
@@ -288,7 +288,7 @@ CHECKS: tuple[Check, ...] = (
         "自评分与计分规则不一致",
         "自评分与按规则计算的建议分相差超过 0.01 分（定性指标在本档区间内即视为一致）；"
         "自评人可以酌情打分，但审核人应当看到。",
-        "domain.md §4 Manual override",
+        "docs/domain.md §4 Manual override",
     ),
     Check(
         "deviation-missing",
@@ -353,7 +353,7 @@ CHECKS: tuple[Check, ...] = (
         "evaluation",
         "大幅超额完成",
         "实际完成值超过指标值 30% 及以上：指标值可能设置偏低，应说明原因，必要时调整来年指标值。",
-        "domain.md §4 Decision（over_achievement_pct）",
+        "docs/domain.md §4 Decision（over_achievement_pct）",
     ),
     Check(
         "equal-target-exceeded",
@@ -361,7 +361,7 @@ CHECKS: tuple[Check, ...] = (
         "evaluation",
         "“=”指标实际值高于指标值",
         "指标值为“=”而实际完成值更高（未到大幅超额的程度）：按达成计分并提示。",
-        "domain.md §4 Decision",
+        "docs/domain.md §4 Decision",
     ),
     # --- across documents ---------------------------------------------------------------------
     Check(

@@ -1,7 +1,7 @@
 """Rule packs: the scoring rules as versioned data, read from TOML.
 
 A rule pack (``packs/<name>.toml`` in this package) holds everything that
-domain.md marks as a **Decision**: the weights, the formula for each
+docs/domain.md marks as a **Decision**: the weights, the formula for each
 direction, the qualitative tier bands, the grade bands, the rounding, the
 thresholds and the tolerated display roundings. Each pack names the official
 text it follows and gives, for every formula, its basis in Chinese.
@@ -245,6 +245,76 @@ def _split(r: _Reader, data: dict[str, Any], key: str) -> tuple[tuple[str, Decim
     return tuple((k, r.number(table, k, f"weights.{key}.")) for k in table)
 
 
+def _source(r: _Reader, src: dict[str, Any]) -> Source:
+    """The official text a pack follows (its ``[source]`` table)."""
+    articles = src.get("articles")
+    if not isinstance(articles, list) or not all(isinstance(a, str) for a in articles):
+        raise r.fail("source.articles", "条款名称的列表")
+    return Source(
+        r.text(src, "document", "source."),
+        r.text(src, "title", "source."),
+        r.text(src, "issuer", "source."),
+        r.text(src, "date", "source."),
+        tuple(articles),
+        r.text(src, "note", "source.", optional=True),
+    )
+
+
+def _tiers(r: _Reader, tiers_raw: dict[str, Any]) -> list[tuple[Tier, Decimal, Decimal]]:
+    """The qualitative tiers' bands, in percent of the weight, one per tier."""
+    tiers: list[tuple[Tier, Decimal, Decimal]] = []
+    for tier in Tier:
+        band = tiers_raw.get(tier.value)
+        if not (isinstance(band, list) and len(band) == 2 and all(isinstance(b, (int, Decimal)) for b in band)):
+            raise r.fail(f"qualitative.tiers.{tier.value}", "[下限百分比, 上限百分比]")
+        low, high = Decimal(band[0]), Decimal(band[1])
+        if not 0 <= low <= high <= 100:
+            raise r.fail(f"qualitative.tiers.{tier.value}", "0 到 100 之间、下限不大于上限的区间")
+        tiers.append((tier, low, high))
+    return tiers
+
+
+def _grades(r: _Reader, grades_raw: dict[str, Any]) -> list[GradeBand]:
+    """The grade bands, highest first, the last starting at 0 (so every total has a grade)."""
+    grade_list = grades_raw.get("bands")
+    if not isinstance(grade_list, list) or not grade_list:
+        raise r.fail("grades.bands", "[[最低分, 等级], ...] 列表")
+    grades = []
+    for i, item in enumerate(grade_list):
+        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], str)):
+            raise r.fail(f"grades.bands[{i}]", "[最低分, 等级]")
+        grades.append(GradeBand(r.number({"v": item[0]}, "v", f"grades.bands[{i}]."), item[1]))
+    if [g.min_score for g in grades] != sorted((g.min_score for g in grades), reverse=True) or grades[-1].min_score:
+        raise r.fail("grades.bands", "按最低分从高到低排列、最后一档为 0 的列表")
+    return grades
+
+
+def _display(r: _Reader, display: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+    """The printed rate's rounding modes accepted, and the mode of each named template."""
+    modes = display.get("rate_rounding")
+    if not isinstance(modes, list) or not modes or any(m not in ROUNDING_MODES for m in modes):
+        raise r.fail("display.rate_rounding", f"取整方式的列表（{'、'.join(ROUNDING_MODES)}）")
+    templates = display.get("templates", {})
+    if not isinstance(templates, dict) or any(v not in ROUNDING_MODES for v in templates.values()):
+        raise r.fail("display.templates", "模板名 = 取整方式")
+    return modes, templates
+
+
+def _fixed_settings(
+    r: _Reader, execution: dict[str, Any], equal: dict[str, Any], zero: dict[str, Any], deadline: dict[str, Any]
+) -> None:
+    """Refuse a pack that asks for other than the one behaviour the code implements for these settings."""
+    # These settings name the only behaviour the code implements; a pack may not silently ask for another.
+    if r.text(execution, "cap", "execution.") != "weight":
+        raise r.fail("execution.cap", " weight（得分不超过分值）")
+    if r.text(equal, "above_target", "indicator.equal.") != "met":
+        raise r.fail("indicator.equal.above_target", " met")
+    if r.text(zero, "rule", "indicator.zero_target.") != "met-or-not":
+        raise r.fail("indicator.zero_target.rule", " met-or-not")
+    if r.text(deadline, "rule", "indicator.deadline.") != "met-or-not":
+        raise r.fail("indicator.deadline.rule", " met-or-not")
+
+
 def parse_pack(text: str, name: str) -> RulePack:
     """Read and validate the TOML text of a rule pack; ``name`` must match its ``name`` key."""
     r = _Reader(name)
@@ -260,18 +330,7 @@ def parse_pack(text: str, name: str) -> RulePack:
     years = data.get("years")
     if not (isinstance(years, list) and len(years) == 2 and all(isinstance(y, int) for y in years)):
         raise r.fail("years", "[起始年, 截止年]")
-    src = r.table(data, "source")
-    articles = src.get("articles")
-    if not isinstance(articles, list) or not all(isinstance(a, str) for a in articles):
-        raise r.fail("source.articles", "条款名称的列表")
-    source = Source(
-        r.text(src, "document", "source."),
-        r.text(src, "title", "source."),
-        r.text(src, "issuer", "source."),
-        r.text(src, "date", "source."),
-        tuple(articles),
-        r.text(src, "note", "source.", optional=True),
-    )
+    source = _source(r, r.table(data, "source"))
     weights = r.table(data, "weights")
     rounding = r.table(data, "rounding")
     execution = r.table(data, "execution")
@@ -296,33 +355,9 @@ def parse_pack(text: str, name: str) -> RulePack:
     if exec_weight + ind_weight != total:
         raise r.fail("weights", f"预算执行率分值与指标分值之和等于总分 {total}")
 
-    tiers: list[tuple[Tier, Decimal, Decimal]] = []
-    for tier in Tier:
-        band = tiers_raw.get(tier.value)
-        if not (isinstance(band, list) and len(band) == 2 and all(isinstance(b, (int, Decimal)) for b in band)):
-            raise r.fail(f"qualitative.tiers.{tier.value}", "[下限百分比, 上限百分比]")
-        low, high = Decimal(band[0]), Decimal(band[1])
-        if not 0 <= low <= high <= 100:
-            raise r.fail(f"qualitative.tiers.{tier.value}", "0 到 100 之间、下限不大于上限的区间")
-        tiers.append((tier, low, high))
-
-    grade_list = grades_raw.get("bands")
-    if not isinstance(grade_list, list) or not grade_list:
-        raise r.fail("grades.bands", "[[最低分, 等级], ...] 列表")
-    grades = []
-    for i, item in enumerate(grade_list):
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], str)):
-            raise r.fail(f"grades.bands[{i}]", "[最低分, 等级]")
-        grades.append(GradeBand(r.number({"v": item[0]}, "v", f"grades.bands[{i}]."), item[1]))
-    if [g.min_score for g in grades] != sorted((g.min_score for g in grades), reverse=True) or grades[-1].min_score:
-        raise r.fail("grades.bands", "按最低分从高到低排列、最后一档为 0 的列表")
-
-    modes = display.get("rate_rounding")
-    if not isinstance(modes, list) or not modes or any(m not in ROUNDING_MODES for m in modes):
-        raise r.fail("display.rate_rounding", f"取整方式的列表（{'、'.join(ROUNDING_MODES)}）")
-    templates = display.get("templates", {})
-    if not isinstance(templates, dict) or any(v not in ROUNDING_MODES for v in templates.values()):
-        raise r.fail("display.templates", "模板名 = 取整方式")
+    tiers = _tiers(r, tiers_raw)
+    grades = _grades(r, grades_raw)
+    modes, templates = _display(r, display)
 
     alternatives = reverse.get("alternatives", [])
     if not isinstance(alternatives, list) or any(a not in REVERSE_COMPLETIONS for a in alternatives):
@@ -330,15 +365,7 @@ def parse_pack(text: str, name: str) -> RulePack:
     execution_formula = r.choice(execution, "formula", EXECUTION_FORMULAS, "execution.")
     indicator_score = r.choice(indicator, "score", INDICATOR_SCORES, "indicator.")
     satisfaction_formula = r.choice(satisfaction, "formula", SATISFACTION_FORMULAS, "satisfaction.")
-    # These settings name the only behaviour the code implements; a pack may not silently ask for another.
-    if r.text(execution, "cap", "execution.") != "weight":
-        raise r.fail("execution.cap", " weight（得分不超过分值）")
-    if r.text(equal, "above_target", "indicator.equal.") != "met":
-        raise r.fail("indicator.equal.above_target", " met")
-    if r.text(zero, "rule", "indicator.zero_target.") != "met-or-not":
-        raise r.fail("indicator.zero_target.rule", " met-or-not")
-    if r.text(deadline, "rule", "indicator.deadline.") != "met-or-not":
-        raise r.fail("indicator.deadline.rule", " met-or-not")
+    _fixed_settings(r, execution, equal, zero, deadline)
     split_check = r.choice(shares, "split", SPLIT_CHECKS, "shares.")
     level1_check = r.choice(shares, "level1", LEVEL1_CHECKS, "shares.")
     for key in ("split", "split_with_cost"):

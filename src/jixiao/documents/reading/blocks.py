@@ -182,7 +182,9 @@ def _is_figure_like(cell: Cell) -> bool:
     )
 
 
-def read_funds(cells: Sequence[Cell], i: int, proj: ProjectDraft, kind: Kind) -> tuple[int, list[Cell]]:
+# Complexity over 15, kept: a state machine over the cells of the money block (columns, rows, keyed figures, the
+# scoring row): its states share the cursor and the rows read so far.
+def read_funds(cells: Sequence[Cell], i: int, proj: ProjectDraft, kind: Kind) -> tuple[int, list[Cell]]:  # noqa: C901
     """The money block from ``cells[i]``: its columns, its rows, and the 预算执行率 scoring row."""
     columns: list[str] = []
     block_weight: Decimal | None = None
@@ -260,7 +262,9 @@ def read_funds(cells: Sequence[Cell], i: int, proj: ProjectDraft, kind: Kind) ->
     return j, unplaced
 
 
-def _assign_funds(
+# Complexity over 15, kept: the figures read are placed by the block's shape (columns or keyed, self-evaluation or
+# declaration); each case is one printed layout.
+def _assign_funds(  # noqa: C901
     proj: ProjectDraft,
     kind: Kind,
     columns: list[str],

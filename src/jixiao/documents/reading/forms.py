@@ -199,7 +199,9 @@ class _Walker:
     pinyin_mode: bool
     reading: Reading
 
-    def region(self, start: int, end: int) -> list[ProjectDraft]:
+    # Complexity over 15, kept: the cursor loop over one form's cells, dispatching each block to its reader: the
+    # branches are the block kinds, the loop state is shared.
+    def region(self, start: int, end: int) -> list[ProjectDraft]:  # noqa: C901
         """Read the cells of one form; a grid of several projects gives several."""
         cells = self.cells
         proj = ProjectDraft(first_line=cells[start].line)
@@ -326,7 +328,9 @@ class _Walker:
             text = " ".join(c.text for cs in rows[-1].cells.values() for c in cs)
             self.reading.warnings.append((last.line, "摘录在此截断：表格的最后一行只读到部分内容", text))
 
-    def grid_projects(
+    # Complexity over 15, kept: a row opens a project, names a department total or continues the current one; the
+    # three are decided on the same row with shared state.
+    def grid_projects(  # noqa: C901
         self, rows: list[GridRow], model: TableModel, form: ProjectDraft, projects: list[ProjectDraft]
     ) -> None:
         """A grid of several projects: a row naming a project opens it; a row naming only a unit and an amount

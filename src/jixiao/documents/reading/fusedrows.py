@@ -136,7 +136,9 @@ def split_cell(cell: Cell, model: TableModel, pinyin_mode: bool) -> list[Cell]:
     return _split_one(cell, model, pinyin_mode)
 
 
-def _split_one(cell: Cell, model: TableModel, pinyin_mode: bool, peel: bool = True) -> list[Cell]:
+# Complexity over 15, kept: each way a published form runs cells together (a level-2 label, a figure, a unit) is tried
+# in order on the same cell, first match wins.
+def _split_one(cell: Cell, model: TableModel, pinyin_mode: bool, peel: bool = True) -> list[Cell]:  # noqa: C901
     norm = cell.norm
     if labels_of(norm) or grammar.value_likeness(norm) >= 0.9 or len(norm) < 3:
         return [cell]

@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from jixiao.core.workflow import State
-from jixiao.exporters.report import Report, build_report
+from jixiao.exporters.model import Report
+from jixiao.exporters.report import build_report
 from jixiao.web.access import get_for
 from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle import files

@@ -8,31 +8,20 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from jixiao.exporters.report import Report
+from jixiao.exporters.formats import DOWNLOADS
+from jixiao.exporters.model import Report
 
-FORMATS = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-LABELS = {"xlsx": "Excel", "pdf": "PDF", "docx": "Word"}
+# format -> media type and format -> button label, from the exporters' one table of renderers
+FORMATS = {fmt: r.media_type for fmt, r in DOWNLOADS.items()}
+LABELS = {fmt: r.label for fmt, r in DOWNLOADS.items()}
 
 
 def render(report: Report, fmt: str) -> bytes:
     """The report's forms as an XLSX workbook, a PDF (forms only) or a Word file (report and forms)."""
-    if fmt == "xlsx":
-        from jixiao.exporters import xlsx
-
-        return xlsx.render(report)
-    if fmt == "pdf":
-        from jixiao.exporters import pdf
-
-        return pdf.render(report, summary=False)
-    if fmt == "docx":
-        from jixiao.exporters import docx
-
-        return docx.render(report)
-    raise ValueError(f"unknown format {fmt!r}")
+    renderer = DOWNLOADS.get(fmt)
+    if renderer is None or renderer.download is None:
+        raise ValueError(f"unknown format {fmt!r}")
+    return renderer.download(report)
 
 
 def attachment(ascii_stem: str, title: str, suffix: str) -> str:

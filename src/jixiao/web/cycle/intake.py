@@ -151,7 +151,9 @@ def _problems(document: Document) -> Iterator[Problem]:
         yield from _project(project, f"$.projects[{n}]", document.kind is Kind.TRANSFER_SELF_EVALUATION)
 
 
-def _project(p: Project, path: str, transfer: bool) -> Iterator[Problem]:
+# Complexity over 15, kept: one range check per field of an imported project; the record's shape is declared once in
+# issue 15 item 1, which replaces this list.
+def _project(p: Project, path: str, transfer: bool) -> Iterator[Problem]:  # noqa: C901
     limits = dict(PROJECT_TEXT, unit=TRANSFER_UNIT) if transfer else PROJECT_TEXT
     for key, limit in limits.items():
         yield from _text(getattr(p, key), f"{path}.{key}", limit)

@@ -18,7 +18,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from jixiao.exporters.report import Cell, Form, Role
+from jixiao.exporters.model import Cell, Form, Role
 
 _CSS = {Role.LABEL: "label", Role.TEXT: "text", Role.FIGURE: "num", Role.CODE: "code"}
 

@@ -19,7 +19,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from jixiao.core.serialize import loads
-from jixiao.exporters.report import Report, build_report
+from jixiao.exporters.model import Report
+from jixiao.exporters.report import build_report
 from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle import files
 from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
@@ -100,7 +101,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "sheet": official_table(form),
             "newest": newest,
-            "formats": list(files.FORMATS),
+            "formats": list(files.LABELS.items()),  # (format, button label), from the renderers' table
         },
     )
 

@@ -124,13 +124,9 @@ def summary_download(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = ordered(apply_filters(base_queryset(request.user), filters, request.user), filters.sort)
     table_rows, table_totals = rows(qs), totals(qs)
     title = _scope_title(request, filters, role)
-    if fmt == "csv":
-        body, content_type = downloads.to_csv(table_rows, table_totals), "text/csv; charset=utf-8"
-    elif fmt == "xlsx":
-        body = downloads.to_xlsx(table_rows, table_totals, title)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
+    if fmt not in downloads.FORMATS:
         raise PermissionDenied("只能下载 CSV 或 XLSX。")
+    body, content_type = downloads.render(table_rows, table_totals, title, fmt)
     account = account_of(request.user)
     record_export(
         Context.of(request),
