@@ -41,7 +41,6 @@ from jixiao.core.scoring.results import ProjectScore
 from jixiao.documents.importer import import_path
 from jixiao.documents.oserrors import describe
 
-SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "提醒", Severity.INFO: "提示"}
 SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -82,7 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "check",
         help="读取、评分并审核，按项目列出审核发现",
         description=(
-            "读取、评分并审核每个文件，按项目列出审核发现（错误、提醒、提示）；给出多个文件时，"
+            "读取、评分并审核每个文件，按项目列出审核发现（错误、警告、提示）；给出多个文件时，"
             "同一项目跨文件、跨年度对照（如指标值调低、资金变化）。"
         ),
         epilog=epilog(
@@ -315,7 +314,7 @@ def run_check(args: argparse.Namespace, out: Console, err: Console) -> int:
                 style = SEVERITY_STYLES[f.severity]
                 # the message names the indicator itself
                 out.print(
-                    f"  [{style}]{SEVERITY_LABELS[f.severity]}[/] [dim]{f.code}[/] {f.message}",
+                    f"  [{style}]{f.severity.label}[/] [dim]{f.code}[/] {f.message}",
                     highlight=False,
                     soft_wrap=True,
                 )
@@ -324,7 +323,7 @@ def run_check(args: argparse.Namespace, out: Console, err: Console) -> int:
             counts[f.severity] += 1
         out.print(
             f"\n共 {len(documents)} 个文件，{sum(len(d.projects) for _, d in documents)} 个项目："
-            f"{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个提醒，{counts[Severity.INFO]} 个提示"
+            + "，".join(f"{counts[s]} 个{s.label}" for s in Severity)
             + (f"；{len(batch.failed)} 个文件无法读取" if batch.failed else ""),
             highlight=False,
         )

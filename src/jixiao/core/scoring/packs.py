@@ -48,7 +48,7 @@ POSITIVE_COMPLETIONS = ("actual/target",)
 REVERSE_COMPLETIONS = ("target/actual", "linear-to-zero-at-double")
 SATISFACTION_FORMULAS = ("indicator", "bands")
 # How a weight rule is enforced: an error blocks submission, approval and publication; a warning or an
-# info finding only tells (as 提醒 or 提示); "off" does not check at all.
+# info finding only tells (as 警告 or 提示); "off" does not check at all.
 SPLIT_CHECKS = ("error", "warning")
 LEVEL1_CHECKS = ("error", "warning", "info", "off")
 

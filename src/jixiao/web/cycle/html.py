@@ -21,8 +21,6 @@ from django.utils.safestring import SafeString, mark_safe
 from jixiao.core.review import Finding
 from jixiao.web.cycle.sheets import NoteColumn
 
-SEVERITY_LABELS = {"error": "错误", "warning": "提醒", "info": "提示"}
-
 
 def findings_html(findings: Sequence[Finding]) -> SafeString:
     """Findings as the list shown beside a row or above a form; nothing when there are none."""
@@ -31,7 +29,7 @@ def findings_html(findings: Sequence[Finding]) -> SafeString:
     items = format_html_join(
         "",
         '<li class="finding sev-{}"><span class="sev">{}</span> {}</li>',
-        ((f.severity.value, SEVERITY_LABELS.get(f.severity.value, "提示"), f.message) for f in findings),
+        ((f.severity.value, f.severity.label, f.message) for f in findings),
     )
     return format_html('<ul class="findings">{}</ul>', items)
 
@@ -193,7 +191,7 @@ def declaration_notes(indicators: Sequence[Any], by_row: Mapping[int, Sequence[F
     """
     return [
         NoteColumn("分值", 6, {_anchor(n): _value(i.weight) for n, i in enumerate(indicators)}, css="num"),
-        NoteColumn("审核提示", 24, {_anchor(n): findings_html(by_row.get(n, ())) for n in range(len(indicators))}),
+        NoteColumn("审核发现", 24, {_anchor(n): findings_html(by_row.get(n, ())) for n in range(len(indicators))}),
     ]
 
 
@@ -225,4 +223,4 @@ def evaluation_notes(
             cells["grade"] = line
         else:
             cells["total"] = format_html("{}{}", cells.get("total", ""), line)
-    return NoteColumn("审核提示" if scores is None else "建议得分与审核提示", 28, cells)
+    return NoteColumn("审核发现" if scores is None else "建议得分与审核发现", 28, cells)

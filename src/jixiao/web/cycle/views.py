@@ -782,7 +782,7 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     reasons = [post.get(f"row-{n}-score_reason", "") for n in range(len(project.indicators))]
 
     def plain(items: list[Finding]) -> list[dict[str, str]]:
-        return [{"severity": f.severity.value, "message": f.message} for f in items]
+        return [{"severity": f.severity.value, "label": f.severity.label, "message": f.message} for f in items]
 
     data = scores.to_dict() | {
         "problems": services.project_problems(project, reasons, pack, year),
@@ -851,7 +851,9 @@ def target_check(request: HttpRequest) -> JsonResponse:
         {
             "kind": value.kind,
             "reading": describe(value),
-            "findings": [{"severity": f.severity.value, "message": f.message} for f in findings],
+            "findings": [
+                {"severity": f.severity.value, "label": f.severity.label, "message": f.message} for f in findings
+            ],
         },
         json_dumps_params={"ensure_ascii": False},
     )

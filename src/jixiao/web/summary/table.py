@@ -36,7 +36,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from jixiao.core.review.findings import REGISTRY
+from jixiao.core.review.findings import REGISTRY, checks_for_people
 from jixiao.core.scoring.formulas import quantize
 from jixiao.core.workflow import STATE_LABELS, Role, State
 from jixiao.web.access import account_of
@@ -372,5 +372,5 @@ def choices(user: object, filters: Filters) -> dict[str, list[tuple[str, str]]]:
 
 
 def finding_codes() -> list[tuple[str, str]]:
-    """Every registered check, for the finding-code filter."""
-    return sorted((code, f"{code} {check.title}") for code, check in REGISTRY.items())
+    """Every registered check for the finding filter: its Chinese title, by severity then title (never the code)."""
+    return [(c.code, f"{c.severity.label}：{c.title}") for c in checks_for_people()]
