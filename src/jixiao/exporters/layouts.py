@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from jixiao.core.model import Document, FundManagementRow, FundRow, Indicator, Kind, Project
+from jixiao.core.model import FUND_MANAGEMENT_ITEMS, Document, FundManagementRow, FundRow, Indicator, Kind, Project
 from jixiao.exporters.report import (
     Cell,
     Form,
@@ -39,15 +39,6 @@ TRANSFER_FUND_ROWS = (
     ("central", "其中：中央财政资金"),
     ("local", "地方资金"),
     ("other", "其他资金"),
-)
-FUND_MANAGEMENT_ITEMS = (
-    "分配科学性",
-    "下达及时性",
-    "拨付合规性",
-    "使用规范性",
-    "执行准确性",
-    "预算绩效管理情况",
-    "支出责任履职情况",
 )
 TRANSFER_NOTES = (
     "注：1.资金使用单位按项目绩效目标填报，主管部门汇总时按区域绩效目标填报。",

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from jixiao.core.review import Finding
 from jixiao.web.cycle.sheets import NoteColumn
+from jixiao.web.numbers import grouped, money
 
 
 def findings_html(findings: Sequence[Finding]) -> SafeString:
@@ -168,14 +169,14 @@ def declaration_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> Sa
         DECLARATION_LIST_ROW,
         rows,
         record_url,
-        lambda r: {"requested": "" if r["requested"] is None else f"{_value(r['requested'])} {r['money']}"},
+        lambda r: {"requested": "" if r["requested"] is None else f"{money(r['requested'])} {r['money']}"},
     )
 
 
 def evaluation_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> SafeString:
     """The rows of the self-evaluation list: name (a link), organizations, year, total, grade, state."""
     return _list_rows(
-        EVALUATION_LIST_ROW, rows, record_url, lambda r: {"score": _value(r["score"]), "grade": r["the_grade"] or ""}
+        EVALUATION_LIST_ROW, rows, record_url, lambda r: {"score": grouped(r["score"]), "grade": r["the_grade"] or ""}
     )
 
 

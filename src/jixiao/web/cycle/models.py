@@ -112,7 +112,7 @@ class Source(models.Model):
     printed = models.JSONField("原表数字写法", default=dict, blank=True)
     # Review findings, counted when the record is written (lists sort and filter on them).
     errors = models.PositiveIntegerField("错误数", default=0)
-    warnings = models.PositiveIntegerField("提醒数", default=0)
+    warnings = models.PositiveIntegerField("警告数", default=0)
     infos = models.PositiveIntegerField("提示数", default=0)
     # the rule pack every score, finding and grade of the record follows (orgs.RulePackChoice decides it)
     rule_pack = models.CharField("评分规则包", max_length=40, default=DEFAULT_PACK)

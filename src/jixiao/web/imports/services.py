@@ -46,12 +46,7 @@ from jixiao.web.imports.running import JobLock
 from jixiao.web.orgs.models import Organization, RulePackChoice
 
 logger = logging.getLogger(__name__)
-TARGET_STATES = {
-    State.DRAFT.value: "草稿",
-    State.DEPT_APPROVED.value: "主管部门已审核",
-    State.APPROVED.value: "财政已批复",
-    State.PUBLISHED.value: "已公开",
-}
+TARGET_STATES = {s.value: s.label for s in (State.DRAFT, State.DEPT_APPROVED, State.APPROVED, State.PUBLISHED)}
 # A department may bring in its forms as far as its own approval; the bureau's approval stays the bureau's.
 STATES_FOR = {
     Role.DEPT_REVIEWER: (State.DEPT_APPROVED.value,),

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from jixiao.core.scoring import available_packs, load_pack
-from jixiao.core.workflow import Role, State
+from jixiao.core.workflow import Role, State, is_frozen
 from jixiao.web.access import role_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
@@ -43,7 +43,7 @@ def create_organization(ctx: Context, name: str, kind: str, parent: Organization
 
 # Records the finance bureau has not yet approved follow a new choice; approved ones keep the rules they were
 # approved under (docs/decisions/0006-rule-pack-per-department.md).
-UNAPPROVED = (State.DRAFT.value, State.RETURNED.value, State.SUBMITTED.value, State.DEPT_APPROVED.value)
+UNAPPROVED = tuple(s.value for s in State if not is_frozen(s))
 YEARS = (2000, 2100)  # the window of the forms' years
 
 

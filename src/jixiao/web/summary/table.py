@@ -36,6 +36,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from jixiao.core.model import GRADES
 from jixiao.core.review.findings import REGISTRY, checks_for_people
 from jixiao.core.scoring.formulas import quantize
 from jixiao.core.workflow import STATE_LABELS, Role, State
@@ -44,7 +45,6 @@ from jixiao.web.cycle.models import Declaration, StoredFinding
 from jixiao.web.numbers import small_int
 from jixiao.web.orgs.models import Organization
 
-GRADES = ("优", "良", "中", "差")
 NO_GRADE = "none"  # the grade filter's value for projects without a self-evaluation score
 MONEY_FIELD = DecimalField(max_digits=20, decimal_places=2)
 TEN_THOUSAND = Value(Decimal(10000), output_field=MONEY_FIELD)

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from jixiao.core.model import GRADES
 from jixiao.core.workflow import Role, State
 from jixiao.web.access import account_of, role_of
 from jixiao.web.audit.services import Context, record_export
@@ -22,7 +23,6 @@ from jixiao.web.summary import charts, downloads
 from jixiao.web.summary.cache import cached, data_version
 from jixiao.web.summary.table import (
     COLUMNS,
-    GRADES,
     NO_GRADE,
     Filters,
     apply_filters,
