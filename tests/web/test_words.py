@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -177,3 +179,17 @@ def test_the_audit_administrator_has_the_header_of_every_page(demo: dict[str, Cl
     for url in ("/audit/", "/audit/?user=unit"):
         html = demo["auditor"].get(url).content.decode()
         assert 'class="who-name">审计管理员<' in html and "退出</button>" in html, url
+
+
+def test_the_live_checks_send_the_core_word_with_each_finding(people: dict[str, Any], login: Any) -> None:
+    """The editor's scripts print the word the server sends (Severity.label), never a copy of their own."""
+    client = login(people["staff_a1"])
+    data = client.get(
+        "/work/targets/check/", {"target": "提高", "name": "培训场次", "level1": "产出指标", "level2": "数量指标"}
+    ).json()
+    assert data["findings"]
+    assert all(f["label"] == Severity(f["severity"]).label for f in data["findings"])
+    script = (Path(__file__).resolve().parents[2] / "src/jixiao/web/static/jixiao").glob("*.js")
+    for path in script:
+        text = path.read_text(encoding="utf-8")
+        assert "提醒" not in text and '"错误"' not in text, path

@@ -90,7 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "check",
         help="读取、评分并审核，按项目列出审核发现",
         description=(
-            "读取、评分并审核每个文件，按项目列出审核发现（错误、警告、提示）；给出多个文件时，"
+            f"读取、评分并审核每个文件，按项目列出审核发现（{'、'.join(s.label for s in Severity)}）；给出多个文件时，"
             "同一项目跨文件、跨年度对照（如指标值调低、资金变化）。"
         ),
         epilog=epilog(

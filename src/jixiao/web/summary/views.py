@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from jixiao.core.model import GRADES
+from jixiao.core.review import Severity
 from jixiao.core.workflow import Role, State
 from jixiao.web.access import account_of, role_of
 from jixiao.web.audit.services import Context, record_export
@@ -187,6 +188,7 @@ def _dashboard_figures(request: HttpRequest, filters: Filters, role: Role) -> di
         "declaration_url": reverse("cycle:declaration_detail", args=[0]).replace("/0/", "/{id}/"),
         "summary_url": reverse("summary:table"),
         "year": filters.year,
+        "severities": {s.value: s.label for s in Severity},  # the chart's series named by core's words
     }
     return {
         "data": data,

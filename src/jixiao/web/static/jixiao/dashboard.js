@@ -132,8 +132,8 @@
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", data: findings.map(function (f) { return f.project.length > 14 ? f.project.slice(0, 14) + "…" : f.project; }) },
     series: [
-      { type: "bar", stack: "n", name: "错误", data: findings.map(function (f) { return f.errors; }), itemStyle: { color: "#c0504d" } },
-      { type: "bar", stack: "n", name: "警告", data: findings.map(function (f) { return f.warnings; }), itemStyle: { color: "#d9a441" } },
+      { type: "bar", stack: "n", name: data.severities.error, data: findings.map(function (f) { return f.errors; }), itemStyle: { color: "#c0504d" } },
+      { type: "bar", stack: "n", name: data.severities.warning, data: findings.map(function (f) { return f.warnings; }), itemStyle: { color: "#d9a441" } },
     ],
   });
   if (top) top.on("click", function (p) {

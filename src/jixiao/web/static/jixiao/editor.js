@@ -84,7 +84,7 @@
         return li;
       })
     );
-    const items = data.missing.map(function (m) { return item("error", "错误", m); }).concat(
+    const items = data.missing.map(function (m) { return item("error", data.missing_label, m); }).concat(
       data.findings.map(function (f) { return item(f.severity, f.label, f.message); })
     );
     const list = document.getElementById("share-findings");
