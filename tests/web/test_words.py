@@ -176,9 +176,14 @@ def test_form_inputs_keep_plain_numbers(demo: dict[str, Client]) -> None:
 
 def test_the_audit_administrator_has_the_header_of_every_page(demo: dict[str, Client]) -> None:
     """User name and 退出, as on every other page, also when filtering by a user name."""
+    demo["finance"].get(f"/work/summary/download.xlsx?year={YEAR}")  # an export, its filters in the detail
     for url in ("/audit/", "/audit/?user=unit"):
         html = demo["auditor"].get(url).content.decode()
         assert 'class="who-name">审计管理员<' in html and "退出</button>" in html, url
+    cells = re.findall(r'<td class="detail">(.*?)</td>', demo["auditor"].get("/audit/").content.decode(), re.S)
+    assert len(cells) > 10
+    for cell in cells:  # every detail of the demo's log as sentences: no dict, no English key
+        assert not re.search(r"\{|\}|\b[a-z]+_[a-z_]+\b|其他信息", cell), cell
 
 
 def test_the_live_checks_send_the_core_word_with_each_finding(people: dict[str, Any], login: Any) -> None:

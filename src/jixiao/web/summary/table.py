@@ -37,7 +37,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from jixiao.core.model import GRADES
-from jixiao.core.review.findings import REGISTRY, checks_for_people
+from jixiao.core.review.findings import REGISTRY, Severity, checks_for_people
 from jixiao.core.scoring.formulas import quantize
 from jixiao.core.workflow import STATE_LABELS, Role, State
 from jixiao.web.access import account_of
@@ -74,9 +74,10 @@ COLUMNS = (
     Column("suggested", "按规则计算", "number", order_by="s_suggested"),
     Column("grade", "等级", order_by="s_grade"),
     Column("evaluation_state", "自评状态", "state", order_by="s_ev_state"),
-    Column("errors", "错误", "count", order_by="s_errors"),
-    Column("warnings", "警告", "count", order_by="s_warnings"),
-    Column("infos", "提示", "count", order_by="s_infos"),
+    # the severities' one word each, from core
+    Column("errors", Severity.ERROR.label, "count", order_by="s_errors"),
+    Column("warnings", Severity.WARNING.label, "count", order_by="s_warnings"),
+    Column("infos", Severity.INFO.label, "count", order_by="s_infos"),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
