@@ -48,7 +48,7 @@ def test_audit_page_has_the_header_and_says_each_change_as_a_sentence(
     assert "把“计划完成日期”从 2026-10-31 改为 2026-11-30。" in text
     assert "把第 2 行的“分值”从 20.00 改为 25.00。" in text or "把第 2 行的“分值”从 20 改为 25。" in text
     returned = "".join(_detail_cells(login(people["auditor"]).get("/audit/?user=dept_a").content.decode()))
-    assert "状态从“已提交”变为“已退回”。意见：请补充说明；角色：主管部门审核人员。" in returned
+    assert "状态从“已提交”变为“已退回”。审核意见：请补充说明；角色：主管部门审核人员。" in returned
     for cell in cells:
         assert not _DICT.search(cell), cell
         assert not _TOKEN.search(cell), cell

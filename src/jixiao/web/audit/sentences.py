@@ -30,7 +30,7 @@ KEY_LABELS: dict[str, str] = {
     "before": "修改前",
     "after": "修改后",
     "by": "操作方式",
-    "comment": "意见",
+    "comment": "审核意见",
     "create_units": "新建单位",
     "current_version": "当前版本",
     "department": "主管部门",

@@ -353,7 +353,7 @@ class StateChange(models.Model):
     action = models.CharField("操作", max_length=30)
     old_state = models.CharField("原状态", max_length=20, choices=STATE_CHOICES)
     new_state = models.CharField("新状态", max_length=20, choices=STATE_CHOICES)
-    comment = models.TextField("意见", blank=True)
+    comment = models.TextField("审核意见", blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     at = models.DateTimeField(auto_now_add=True)
 
