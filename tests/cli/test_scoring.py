@@ -181,6 +181,7 @@ def test_a_named_pack_outside_its_years_is_refused_for_that_file(
     assert main([verb, str(old), str(current), "--rules", "mof-2021-core"]) == EXIT_UNUSABLE
     captured = capsys.readouterr()
     assert f"{old}" in captured.err and "适用于 2021–2099 年度，不能用于 2020 年度的表" in captured.err
+    assert "未知位置" not in captured.err  # the file is the place
     assert f"{current}" not in captured.err and "医疗保险执行情况监督检查费" in captured.out
     assert "1 个文件无法读取" in captured.out + captured.err
 

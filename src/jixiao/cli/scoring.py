@@ -166,7 +166,7 @@ def _packs_by_year(batch: Batch, pack: RulePack, named: bool) -> dict[str, RuleP
         try:
             chosen[source] = pack_for_year(pack, doc.year) if named else choose_pack(doc.year)
         except JixiaoError as exc:
-            batch.failed.append((source, JixiaoError(str(exc), Location(file=source))))
+            batch.failed.append((source, JixiaoError(exc.message, Location(file=source))))
             continue
         kept.append((source, doc))
     batch.documents = kept
