@@ -76,3 +76,13 @@ def test_an_adjustment_and_a_deletion_read_as_sentences() -> None:
         "cycle.declaration",
     )
     assert deleted == ["删除前：“年度总体目标”为 全年培训；指标 2 行。", "名称：培训；状态：草稿。"]
+
+
+def test_the_record_history_names_what_an_adjustment_changed(tree: Tree, people: dict[str, Any], login: Any) -> None:
+    """The record page's 审核记录 says which field of which indicator was adjusted, in Chinese."""
+    decl = advance(declare(people["staff_a1"], tree.unit_a1), people, "staff_a1", "dept_a", State.APPROVED)
+    indicator = decl.indicators.get(name="培训场次")
+    services.adjust_indicator(ctx(people["finance"]), decl, indicator, "target", "≥5(次)", "任务增加")
+    page = html.unescape(login(people["finance"]).get(f"/work/declarations/{decl.pk}/").content.decode())
+    assert "调整「培训场次」的年度指标值</td><td>≥4(次) → ≥5(次)</td><td>任务增加</td>" in page
+    assert ">target<" not in page

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -391,6 +392,14 @@ class Adjustment(models.Model):
         verbose_name = "目标调整"
         verbose_name_plural = "目标调整"
         ordering = ["at", "id"]
+
+    @property
+    def field_label(self) -> str:
+        """What was adjusted, in Chinese: 年度指标值 or 分值 (the indicator's own field names)."""
+        try:
+            return str(DeclarationIndicator._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return "其他内容"
 
 
 class Publication(models.Model):
