@@ -49,7 +49,7 @@ def grouped(value: Decimal | int | str | None, places: int = 0) -> str:
     if value is None or value == "" or isinstance(value, bool):
         return ""
     if isinstance(value, int):
-        return f"{value:,.{places}f}" if places else f"{value:,}"
+        value = Decimal(value)  # an int formatted with decimals would go through float
     number = value if isinstance(value, Decimal) else form_decimal(str(value), max_digits=30, places=10)
     if number is None or not number.is_finite():
         return str(value)  # not a number after all (a stored text): shown as it is
