@@ -30,11 +30,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if username:
         qs = qs.filter(username__icontains=username)
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    for e in page:
-        e.sentences = describe(e)  # type: ignore[attr-defined]  # the detail as people read it
-        e.object_name = object_name(e)  # type: ignore[attr-defined]
+    # each event with its object's Chinese name and its detail as sentences (the stored JSON is for the chain)
+    rows = [(e, object_name(e), describe(e)) for e in page]
     return render(
         request,
         "audit/list.html",
-        {"page": page, "types": AuditEvent.Type.choices, "event": event, "username_filter": username},
+        {"page": page, "rows": rows, "types": AuditEvent.Type.choices, "event": event, "username_filter": username},
     )
