@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 
 from jixiao.cli import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, main
+from jixiao.core.serialize import dumps
+from jixiao.documents.importer import import_path
 from tests.shared import SEEDS
 
 pytestmark = pytest.mark.shared  # reads ../shared (seeds, gold, corpus): skipped, saying so, where absent
@@ -64,7 +67,9 @@ def test_check_links_years_across_documents(capsys: pytest.CaptureFixture[str]) 
 def test_check_exits_1_on_an_error_finding(capsys: pytest.CaptureFixture[str]) -> None:
     """Seed 001 has one indicator without a target: an error, so check exits 1."""
     assert main(["check", str(SEEDS / "001_cd18a4592b4a1564.txt")]) == EXIT_WARNINGS
-    assert "target-missing" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    # the check's Chinese title, never its code (the JSON output keeps codes for scripts)
+    assert "错误 指标值未填写：" in out and "target-missing" not in out
 
 
 def test_unknown_rule_pack_is_unusable(capsys: pytest.CaptureFixture[str]) -> None:
@@ -159,3 +164,34 @@ def test_scores_fit_80_columns_and_cite_the_rule_once_per_project(
     assert "（依据：" not in out  # no citation inside a row's explanation
     assert out.count("评分依据：") == projects
     assert len(out.splitlines()) < 1500
+
+
+def _as_year(tmp_path: Path, year: int) -> Path:
+    """Seed 004 as a document JSON of another 年度 (what ``jixiao import`` writes, then edited)."""
+    document = import_path(SEED_004).document
+    path = tmp_path / f"seed-004-{year}.json"
+    path.write_text(dumps(dataclasses.replace(document, year=year)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("verb", ["score", "check"])
+def test_a_named_pack_outside_its_years_is_refused_for_that_file(
+    verb: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--rules mof-2021-core (2021 on) refuses a 2020 form with a Chinese reason naming the file; 2024 is scored."""
+    old, current = _as_year(tmp_path, 2020), _as_year(tmp_path, 2024)
+    assert main([verb, str(old), str(current), "--rules", "mof-2021-core"]) == EXIT_UNUSABLE
+    captured = capsys.readouterr()
+    assert f"{old}" in captured.err and "适用于 2021–2099 年度，不能用于 2020 年度的表" in captured.err
+    assert "未知位置" not in captured.err  # the file is the place
+    assert f"{current}" not in captured.err and "医疗保险执行情况监督检查费" in captured.out
+    assert "1 个文件无法读取" in captured.out + captured.err
+
+
+def test_without_rules_each_form_takes_the_pack_of_its_year(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No --rules: the default pack covers 2020 on; a 2019 form has no pack and is refused, saying which exist."""
+    assert main(["score", str(_as_year(tmp_path, 2020)), "--format", "json"]) == EXIT_OK
+    (doc,) = _json(capsys)  # type: ignore[misc]
+    assert doc["pack"] == "mof-2020"
+    assert main(["score", str(_as_year(tmp_path, 2019))]) == EXIT_UNUSABLE
+    assert "没有适用于 2019 年度的评分规则包" in capsys.readouterr().err

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.core.model import Document, Execution, FundRow, Funds, Indicator, Kind, Project
-from jixiao.exporters.layouts import FUND_MANAGEMENT_ITEMS, sheet_name
+from jixiao.core.model import FUND_MANAGEMENT_ITEMS, Document, Execution, FundRow, Funds, Indicator, Kind, Project
+from jixiao.exporters.layouts import sheet_name
 from jixiao.exporters.model import Cell, Form, Role, Style, auto_style, chinese_number, clean, figure
 from jixiao.exporters.report import build_report
 from tests.exporters.helpers import gold_document

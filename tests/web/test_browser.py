@@ -85,7 +85,7 @@ def test_the_whole_cycle_in_a_browser(live_server: Any, people: dict[str, Any], 
     finance = Person(browser, base, "finance")
     page = finance.open(f"/work/declarations/{decl.pk}/")
     page.click("button:has-text('财政批复')")
-    expect(page.locator(".titlebar .state")).to_contain_text("财政已批复")
+    expect(page.locator(".titlebar .state")).to_contain_text("已财政批复")  # the status sentence
     decl.refresh_from_db()
     assert decl.state == State.APPROVED.value
 

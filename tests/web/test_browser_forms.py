@@ -127,7 +127,7 @@ def test_the_unit_reads_why_its_form_came_back(
         )
         expect(notice).to_contain_text("测试市医疗保障局 dept_a 于")
         expect(page.locator("textarea[name=comment]")).to_have_count(0)
-        expect(page.get_by_text("意见（退回时必填）")).to_have_count(0)
+        expect(page.get_by_text("审核意见（退回时必填）")).to_have_count(0)
     shot(page, shots / "13-returned-form-with-comment.png")
     for person in (dept, staff):
         person.close()

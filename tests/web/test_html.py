@@ -42,7 +42,7 @@ def test_findings_are_listed_escaped_with_their_severity() -> None:
         '<li class="finding sev-error"><span class="sev">错误</span> &lt;script&gt;x&lt;/script&gt; &amp; 得分</li>'
         in html
     )
-    assert '<span class="sev">提醒</span> 偏差' in html
+    assert '<span class="sev">警告</span> 偏差' in html
     assert findings_html([]) == ""
 
 

@@ -85,7 +85,8 @@ def test_the_five_seeds_through_the_web_give_what_jixiao_import_gives(
         for project in document.projects:
             assert project.name in page  # the preview lists every project found
     assert "读取提示 1 条" in page and "已归回该指标" in page  # the importer's one note on seed 000
-    assert "审核发现" in page and "<code>" in page  # each project's review findings, with their codes
+    # each project's review findings, by the check's Chinese title (never its code)
+    assert "审核发现" in page and "<strong>指标值未填写</strong>：" in page and "target-missing" not in page
     job = confirm(client, job)
     assert job.state == ImportJob.State.DONE, job.problems
     total = sum(len(d.projects) for d in cli_documents.values())

@@ -70,7 +70,7 @@ def test_a_returned_self_evaluation_shows_its_comment(tree: Any, people: dict[st
 
 def _comment_box(client: Client, url: str) -> bool:
     page = client.get(url).content.decode()
-    return 'name="comment"' in page or "意见（退回时必填）" in page
+    return 'name="comment"' in page or "审核意见（退回时必填）" in page
 
 
 @pytest.mark.parametrize("kind", ["declarations", "evaluations"])

@@ -79,7 +79,7 @@ def test_a_department_scored_by_its_own_pack(tree: Any, people: dict[str, Any], 
 def test_a_pack_cannot_be_chosen_for_years_it_does_not_cover(tree: Any, people: dict[str, Any], login: Any) -> None:
     """mof-2021-core covers 2021 on: choosing it from 2020 is refused with its years, nothing stored."""
     page = _choose(login(people["finance"]), tree.dept_a, "2020", "mof-2021-core").content.decode()
-    assert "适用于 2021–2099 年度" in page
+    assert "适用于 2021–2099 年度，不能用于 2020 年度的表" in page and "未知位置" not in page
     assert not RulePackChoice.objects.exists()
     assert not AuditEvent.objects.filter(event=AuditEvent.Type.SETTINGS_CHANGE).exists()
     for year, pack in (("二〇二五", "mof-2021-core"), ("2025", "no-such-pack"), ("99999999999999999999", "mof-2020")):

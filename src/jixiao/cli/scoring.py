@@ -36,12 +36,20 @@ from jixiao.cli.progress import Display
 from jixiao.core.errors import JixiaoError, Location
 from jixiao.core.model import Document, Kind, Project
 from jixiao.core.review import Finding, Severity, has_errors, review_documents
-from jixiao.core.scoring import RulePack, available_packs, load_pack, parse_pack, score_document
+from jixiao.core.review.findings import title_of
+from jixiao.core.scoring import (
+    RulePack,
+    available_packs,
+    choose_pack,
+    load_pack,
+    pack_for_year,
+    parse_pack,
+    score_document,
+)
 from jixiao.core.scoring.results import ProjectScore
 from jixiao.documents.importer import import_path
 from jixiao.documents.oserrors import describe
 
-SEVERITY_LABELS = {Severity.ERROR: "错误", Severity.WARNING: "提醒", Severity.INFO: "提示"}
 SEVERITY_STYLES = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
@@ -82,7 +90,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "check",
         help="读取、评分并审核，按项目列出审核发现",
         description=(
-            "读取、评分并审核每个文件，按项目列出审核发现（错误、提醒、提示）；给出多个文件时，"
+            f"读取、评分并审核每个文件，按项目列出审核发现（{'、'.join(s.label for s in Severity)}）；给出多个文件时，"
             "同一项目跨文件、跨年度对照（如指标值调低、资金变化）。"
         ),
         epilog=epilog(
@@ -99,6 +107,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _pack(spec: str | None, err: Console) -> RulePack | None:
+    """The pack named by ``--rules`` (a name or a .toml file); None, after saying why, when it cannot be read."""
     if spec is None:
         return load_pack()
     path = Path(spec)
@@ -143,6 +152,25 @@ def _documents(paths: list[Path], err: Console) -> Batch | None:
                 batch.failed.append((str(f), exc))
             display.finished()
     return batch
+
+
+def _packs_by_year(batch: Batch, pack: RulePack, named: bool) -> dict[str, RulePack]:
+    """The pack of each document: the named one where its years cover the form's, else the file is refused.
+
+    Without ``--rules`` each form takes the default pack, or the shipped pack that covers its year. A form
+    no pack fits joins the batch's unreadable files, with the reason, and the others are still scored.
+    """
+    chosen: dict[str, RulePack] = {}
+    kept: list[tuple[str, Document]] = []
+    for source, doc in batch.documents:
+        try:
+            chosen[source] = pack_for_year(pack, doc.year) if named else choose_pack(doc.year)
+        except JixiaoError as exc:
+            batch.failed.append((source, JixiaoError(exc.message, Location(file=source))))
+            continue
+        kept.append((source, doc))
+    batch.documents = kept
+    return chosen
 
 
 def _n(value: object) -> str:
@@ -263,7 +291,8 @@ def run_score(args: argparse.Namespace, out: Console, err: Console) -> int:
     batch = _documents(args.paths, err)
     if pack is None or batch is None:
         return EXIT_UNUSABLE
-    scored = [(source, doc, score_document(doc, pack)) for source, doc in batch.documents]
+    packs = _packs_by_year(batch, pack, args.rules is not None)
+    scored = [(source, doc, score_document(doc, packs[source])) for source, doc in batch.documents]
     if args.format == "json":
         data = [{"source": source, **result.to_dict()} for source, _, result in scored]
         out.print_json(json.dumps(data, ensure_ascii=False))
@@ -304,8 +333,11 @@ def run_check(args: argparse.Namespace, out: Console, err: Console) -> int:
     batch = _documents(args.paths, err)
     if pack is None or batch is None:
         return EXIT_UNUSABLE
+    packs = _packs_by_year(batch, pack, args.rules is not None)
     documents = batch.documents
-    findings = review_documents(documents, pack)
+    # a form whose year the common pack does not cover is reviewed by its own (project by project)
+    own = {p.name: packs[s].name for s, d in documents for p in d.projects if packs[s].name != pack.name}
+    findings = review_documents(documents, pack, project_packs=own or None)
     if args.format == "json":
         out.print_json(json.dumps([f.to_dict() for f in findings], ensure_ascii=False))
     else:
@@ -313,9 +345,9 @@ def run_check(args: argparse.Namespace, out: Console, err: Console) -> int:
             out.print(f"\n[bold]{project}[/]（{unit or '单位未注明'}） [dim]{source}[/]", highlight=False)
             for f in group:
                 style = SEVERITY_STYLES[f.severity]
-                # the message names the indicator itself
+                # the check's title, never its code (JSON keeps codes); the message names the indicator itself
                 out.print(
-                    f"  [{style}]{SEVERITY_LABELS[f.severity]}[/] [dim]{f.code}[/] {f.message}",
+                    f"  [{style}]{f.severity.label}[/] [dim]{escape(title_of(f.code))}：[/]{escape(f.message)}",
                     highlight=False,
                     soft_wrap=True,
                 )
@@ -324,7 +356,7 @@ def run_check(args: argparse.Namespace, out: Console, err: Console) -> int:
             counts[f.severity] += 1
         out.print(
             f"\n共 {len(documents)} 个文件，{sum(len(d.projects) for _, d in documents)} 个项目："
-            f"{counts[Severity.ERROR]} 个错误，{counts[Severity.WARNING]} 个提醒，{counts[Severity.INFO]} 个提示"
+            + "，".join(f"{counts[s]} 个{s.label}" for s in Severity)
             + (f"；{len(batch.failed)} 个文件无法读取" if batch.failed else ""),
             highlight=False,
         )

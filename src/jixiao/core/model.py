@@ -37,7 +37,17 @@ _KIND_LABELS = {
     Kind.DEPARTMENT_SELF_EVALUATION: "部门（单位）整体支出绩效自评表",
 }
 
-GRADES = ("优", "良", "中", "差")
+GRADES = ("优", "良", "中", "差")  # best first; each pack's score bands (RulePack.grades) say where each begins
+# The 资金管理情况 items of the transfer-payment self-evaluation, in the order the official form prints them.
+FUND_MANAGEMENT_ITEMS = (
+    "分配科学性",
+    "下达及时性",
+    "拨付合规性",
+    "使用规范性",
+    "执行准确性",
+    "预算绩效管理情况",
+    "支出责任履职情况",
+)
 MONEY_UNITS = ("元", "万元")
 
 # Keys of the funding block, in the order the forms print them.

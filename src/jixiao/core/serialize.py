@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
@@ -100,8 +100,18 @@ def document_to_dict(doc: Document) -> dict[str, JsonValue]:
     return out
 
 
-def _encode(value: JsonValue, indent: int, level: int) -> str:
-    """JSON text for a tree of dict, list, str, Decimal, int, bool and None."""
+def json_text(value: Any, *, indent: int | None = None, default: Callable[[Any], Any] | None = None) -> str:
+    """JSON text with exact numbers: the one encoder of jixiao (documents, the API, every JSON written).
+
+    A ``Decimal`` is written with its own digits (``445000.00`` stays ``445000.00``), never through a
+    float; a non-finite number is refused. ``indent`` None writes compact text (the API's), a number
+    the documents' layout. ``default`` turns any other value (a date, a model) into one of these.
+    """
+    return _encode(value, indent, 0, default)
+
+
+def _encode(value: Any, indent: int | None, level: int, default: Callable[[Any], Any] | None = None) -> str:
+    """JSON text for a tree of dict, list, str, Decimal, int, bool and None (and what ``default`` turns into them)."""
     if value is None:
         return "null"
     if value is True:
@@ -121,18 +131,30 @@ def _encode(value: JsonValue, indent: int, level: int) -> str:
         return repr(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
-    pad = "\n" + " " * (indent * (level + 1))
-    end = "\n" + " " * (indent * level)
     if isinstance(value, Mapping):
         if not value:
             return "{}"
-        items = [f"{json.dumps(str(k), ensure_ascii=False)}: {_encode(v, indent, level + 1)}" for k, v in value.items()]
-        return "{" + pad + ("," + pad).join(items) + end + "}"
+        colon = ":" if indent is None else ": "
+        items = [
+            f"{json.dumps(str(k), ensure_ascii=False)}{colon}{_encode(v, indent, level + 1, default)}"
+            for k, v in value.items()
+        ]
+        return _joined("{", items, "}", indent, level)
     if isinstance(value, (list, tuple)):
         if not value:
             return "[]"
-        return "[" + pad + ("," + pad).join(_encode(v, indent, level + 1) for v in value) + end + "]"
+        return _joined("[", [_encode(v, indent, level + 1, default) for v in value], "]", indent, level)
+    if default is not None:
+        return _encode(default(value), indent, level, default)
     raise DocumentError(f"不能写出类型为 {type(value).__name__} 的值")
+
+
+def _joined(start: str, items: list[str], end: str, indent: int | None, level: int) -> str:
+    """Items between brackets: on one line (compact) or one a line, indented."""
+    if indent is None:
+        return start + ",".join(items) + end
+    pad = "\n" + " " * (indent * (level + 1))
+    return start + pad + ("," + pad).join(items) + "\n" + " " * (indent * level) + end
 
 
 def iter_dumps(doc: Document, indent: int = 2, extra: dict[str, JsonValue] | None = None) -> Iterator[str]:

@@ -50,6 +50,24 @@ STATE_LABELS = {
 }
 
 
+# A record's status line as a sentence, per record kind: a declaration approved by the finance bureau has its
+# targets fixed (the self-evaluation may start); a self-evaluation approved by the bureau is simply 已财政批复.
+_DECLARATION_STATUS = {
+    State.DRAFT: "草稿，尚未提交。",
+    State.SUBMITTED: "已提交，待主管部门审核。",
+    State.RETURNED: "已退回，待修改。",
+    State.DEPT_APPROVED: "已主管部门审核通过。",
+    State.APPROVED: "已财政批复，绩效目标已确定。",
+    State.PUBLISHED: "已公开。",
+}
+_EVALUATION_STATUS = _DECLARATION_STATUS | {State.APPROVED: "已财政批复。"}
+
+
+def status_sentence(state: State | str, *, evaluation: bool = False) -> str:
+    """Where a declaration (or, with ``evaluation``, a self-evaluation) stands, as the record page says it."""
+    return (_EVALUATION_STATUS if evaluation else _DECLARATION_STATUS)[State(state)]
+
+
 class Role(StrEnum):
     """What a person does in the system; a person holds exactly one role."""
 
@@ -154,6 +172,12 @@ def allowed(role: Role, state: State) -> list[Action]:
     return [t.action for t in TRANSITIONS if t.role is role and t.source is state]
 
 
-def is_frozen(state: State) -> bool:
+# Approved or published: targets and weights fixed (changed only by a recorded 调整), the record final.
+FROZEN_STATES = frozenset({State.APPROVED, State.PUBLISHED})
+# the same states as stored in a state column, for database filters (``state__in=FROZEN_VALUES``)
+FROZEN_VALUES = tuple(s.value for s in State if s in FROZEN_STATES)
+
+
+def is_frozen(state: State | str) -> bool:
     """True once targets and weights are fixed: approved or published."""
-    return state in (State.APPROVED, State.PUBLISHED)
+    return State(state) in FROZEN_STATES

@@ -169,15 +169,6 @@ FUND_COLUMNS = {
 
 GRADE_LABELS = ("评分等级", "自评等级", "绩效等级", "评价等级")
 TOTAL_LABELS = ("总分", "合计", "总计", "自评总分")
-FUND_MANAGEMENT_ITEMS = (
-    "分配科学性",
-    "下达及时性",
-    "拨付合规性",
-    "使用规范性",
-    "执行准确性",
-    "预算绩效管理情况",
-    "支出责任履职情况",
-)
 
 _SPACES = re.compile(r"\s+")
 _WEIGHT_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")

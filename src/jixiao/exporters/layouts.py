@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from jixiao.core.model import Document, FundManagementRow, FundRow, Indicator, Kind, Project
+from jixiao.core.model import FUND_MANAGEMENT_ITEMS, Document, FundManagementRow, FundRow, Indicator, Kind, Project
 from jixiao.exporters.model import (
     SELF_FUND_ROWS,
     TRANSFER_FUND_ROWS,
@@ -29,15 +29,6 @@ from jixiao.exporters.model import (
     places_of,
 )
 
-FUND_MANAGEMENT_ITEMS = (
-    "分配科学性",
-    "下达及时性",
-    "拨付合规性",
-    "使用规范性",
-    "执行准确性",
-    "预算绩效管理情况",
-    "支出责任履职情况",
-)
 TRANSFER_NOTES = (
     "注：1.资金使用单位按项目绩效目标填报，主管部门汇总时按区域绩效目标填报。",
     "2.其他资金包括与中央财政资金、地方财政资金共同投入到同一项目的自有资金、社会资金，以及以前年度的结转结余资金等。",

@@ -125,3 +125,22 @@ def test_a_pack_may_make_the_level1_split_binding_or_leave_it_unchecked() -> Non
     text = _text("mof-2020")
     assert parse_pack(text.replace('level1 = "info"', 'level1 = "error"'), "mof-2020").level1_check == "error"
     assert parse_pack(text.replace('level1 = "info"', 'level1 = "off"'), "mof-2020").level1_check == "off"
+
+
+def test_a_pack_is_refused_for_a_year_outside_its_years() -> None:
+    """mof-2021-core governs 2021 on: a 2020 form is refused in Chinese, a 2024 one (or no year) accepted."""
+    from jixiao.core.scoring import pack_for_year
+
+    core = load_pack("mof-2021-core")
+    with pytest.raises(PackError, match=r"规则包 mof-2021-core.*适用于 2021–2099 年度，不能用于 2020 年度的表"):
+        pack_for_year(core, 2020)
+    assert pack_for_year(core, 2024) is core and pack_for_year(core, None) is core
+
+
+def test_without_a_named_pack_the_year_chooses_one() -> None:
+    """No pack named: the default where it applies; a year no shipped pack covers is refused, listing them."""
+    from jixiao.core.scoring import choose_pack
+
+    assert choose_pack(2020).name == DEFAULT_PACK and choose_pack(None).name == DEFAULT_PACK
+    with pytest.raises(PackError, match=r"没有适用于 2019 年度的评分规则包（现有：mof-2020（2020–2099）"):
+        choose_pack(2019)

@@ -68,7 +68,7 @@ def test_a_reviewer_downloads_and_prints_a_transfer_payment_form(
         # NFKC: the PDF's CJK font maps some characters to their Kangxi radical forms (⽬ for 目)
         text = unicodedata.normalize("NFKC", "".join(p.extract_text() or "" for p in document.pages))
         assert first.width < first.height  # A4 portrait, as the official form
-        assert "转移支付区域绩效目标自评表" in text.replace(" ", "") and "审核提示" not in text
+        assert "转移支付区域绩效目标自评表" in text.replace(" ", "") and "审核发现" not in text
         assert "打印对话框" not in text and "返回" not in text  # the page's own controls stay off the paper
         assert "本表状态:已提交" in text  # a form not yet approved says so on paper (NFKC: a plain colon)
     shot(page, shots / "17-print-page.png")

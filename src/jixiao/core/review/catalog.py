@@ -9,7 +9,7 @@ cannot drift from what the program does; ``docs/rules.md`` is its output::
 
 from __future__ import annotations
 
-from jixiao.core.review.findings import CHECKS, SCOPES
+from jixiao.core.review.findings import CHECKS, SCOPES, Severity
 from jixiao.core.scoring.packs import DEFAULT_PACK, RulePack, available_packs, load_pack
 
 __all__ = ["rules_markdown"]
@@ -22,9 +22,9 @@ def _cell(text: str) -> str:
 
 
 _STRICTNESS = {
-    "error": "错误（不能提交、批复、公开）",
-    "warning": "提醒",
-    "info": "提示",
+    "error": f"{Severity.ERROR.label}（不能提交、批复、公开）",
+    "warning": Severity.WARNING.label,
+    "info": Severity.INFO.label,
     "off": "不检查",
 }
 

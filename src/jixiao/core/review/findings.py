@@ -18,7 +18,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["CHECKS", "REGISTRY", "SCOPES", "Check", "Finding", "Severity"]
+__all__ = [
+    "CHECKS",
+    "REGISTRY",
+    "SCOPES",
+    "Check",
+    "Finding",
+    "Severity",
+    "checks_for_people",
+    "reading_order",
+    "title_of",
+]
 
 
 class Severity(StrEnum):
@@ -464,3 +474,19 @@ CHECKS: tuple[Check, ...] = (
 
 # Codes are the stable interface (JSON output, suppressions, docs): never rename one, add a new code instead.
 REGISTRY: dict[str, Check] = {c.code: c for c in CHECKS}
+
+
+def title_of(code: str) -> str:
+    """The Chinese title of the check with ``code``: what people read in its place (the code is for machines)."""
+    check = REGISTRY.get(code)
+    return check.title if check is not None else "其他审核发现"
+
+
+def reading_order(severity: Severity, code: str) -> tuple[int, str]:
+    """Sort key of a finding or check as people read them: the most serious first, then by Chinese title."""
+    return severity.rank, title_of(code)
+
+
+def checks_for_people() -> list[Check]:
+    """Every registered check in reading order (severity, then title): a filter's options, never by English code."""
+    return sorted(CHECKS, key=lambda c: reading_order(c.severity, c.code))

@@ -3,6 +3,8 @@
 Public API::
 
     available_packs() -> list[str]                       # "mof-2020", "mof-2021-core"
+    pack_for_year(pack, year) -> RulePack                # the pack, or PackError: its years do not cover year
+    choose_pack(year) -> RulePack                        # no pack named: the default, or one covering year
     load_pack(name=None) -> RulePack                     # None: the default pack, mof-2020
     parse_pack(text, name) -> RulePack                   # a pack file the caller has read
     score_document(document, pack=None, project_packs=None) -> DocumentScore
@@ -47,7 +49,9 @@ from jixiao.core.scoring.packs import (
     ShareBand,
     Source,
     available_packs,
+    choose_pack,
     load_pack,
+    pack_for_year,
     parse_pack,
 )
 
@@ -66,9 +70,11 @@ __all__ = [
     "Source",
     "assess",
     "available_packs",
+    "choose_pack",
     "describe_rounding",
     "grade_for",
     "load_pack",
+    "pack_for_year",
     "parse_pack",
     "read_value",
     "resolve_pack",

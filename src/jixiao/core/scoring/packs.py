@@ -48,7 +48,7 @@ POSITIVE_COMPLETIONS = ("actual/target",)
 REVERSE_COMPLETIONS = ("target/actual", "linear-to-zero-at-double")
 SATISFACTION_FORMULAS = ("indicator", "bands")
 # How a weight rule is enforced: an error blocks submission, approval and publication; a warning or an
-# info finding only tells (as 提醒 or 提示); "off" does not check at all.
+# info finding only tells (as 警告 or 提示); "off" does not check at all.
 SPLIT_CHECKS = ("error", "warning")
 LEVEL1_CHECKS = ("error", "warning", "info", "off")
 
@@ -470,3 +470,28 @@ def _load(name: str) -> RulePack:
         known = "、".join(sorted(files))
         raise PackError(f"没有名为 {name} 的评分规则包（可用：{known}）")
     return parse_pack(files[name].read_text(encoding="utf-8"), name)
+
+
+def pack_for_year(pack: RulePack, year: int | None) -> RulePack:
+    """``pack`` when its years cover ``year`` (:meth:`RulePack.applies_to`); else a :class:`PackError` in Chinese.
+
+    Every place that applies a pack a person named to a form (``--rules``, a department's setting) asks
+    this first: a pack scores only the years its official text governs.
+    """
+    if not pack.applies_to(year):
+        raise PackError(
+            f"规则包 {pack.name}（{pack.title}）适用于 {pack.years[0]}–{pack.years[1]} 年度，不能用于 {year} 年度的表。"
+        )
+    return pack
+
+
+def choose_pack(year: int | None) -> RulePack:
+    """The pack for a form of ``year`` when none was named: the default, else the first shipped pack covering it."""
+    default = load_pack()
+    if default.applies_to(year):
+        return default
+    for name in available_packs():
+        if load_pack(name).applies_to(year):
+            return load_pack(name)
+    spans = "、".join(f"{n}（{load_pack(n).years[0]}–{load_pack(n).years[1]}）" for n in available_packs())
+    raise PackError(f"没有适用于 {year} 年度的评分规则包（现有：{spans}）。")

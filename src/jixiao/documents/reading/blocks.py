@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from jixiao.core.model import Kind
+from jixiao.core.model import FUND_MANAGEMENT_ITEMS, Kind
 from jixiao.documents.markup import join_cell
 from jixiao.documents.reading import grammar
 from jixiao.documents.reading.arith import read_fund_row
@@ -46,16 +46,8 @@ _CHOICES = re.compile(r"^1[、.].+2[、.]")
 _CHECKED = re.compile(r"[☑√✓■R]")
 _FUND_ROWS = ("total", "current_appropriation", "carryover", "other", "central", "local")
 _EVALUATIONS = (Kind.SELF_EVALUATION, Kind.TRANSFER_SELF_EVALUATION, Kind.DEPARTMENT_SELF_EVALUATION)
-_FUND_MANAGEMENT_ITEMS = (
-    "分配科学性",
-    "下达及时性",
-    "拨付合规性",
-    "使用规范性",
-    "执行准确性",
-    "预算绩效管理情况",
-    "支出责任履行情况",
-    "支出责任履职情况",
-)
+# the official items, and a wording some provinces print for the last one
+_FUND_MANAGEMENT_WORDINGS = (*FUND_MANAGEMENT_ITEMS, "支出责任履行情况")
 
 
 @dataclass
@@ -455,7 +447,7 @@ def read_fund_management(cells: Sequence[Cell], i: int, proj: ProjectDraft) -> i
         if cell.norm in ("情况说明", "存在问题和改进措施", "存在问题及改进措施"):
             j += 1
             continue
-        if cell.norm in _FUND_MANAGEMENT_ITEMS:
+        if cell.norm in _FUND_MANAGEMENT_WORDINGS:
             current = [join_cell(cell.text)]
             proj.fund_management.append((current[0], None, None))
             j += 1

@@ -7,9 +7,6 @@ float; the document JSON promises JSON numbers with the digits as stored
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -17,31 +14,21 @@ from django.http import HttpRequest
 from ninja.renderers import BaseRenderer
 from pydantic import BaseModel
 
+from jixiao.core.serialize import json_text
+
 _FALLBACK = DjangoJSONEncoder()
+
+
+def _plain(value: Any) -> Any:
+    """A value the core's encoder does not know, as one it does: a schema's fields, a date's ISO text."""
+    if isinstance(value, BaseModel):
+        return value.model_dump()
+    return _FALLBACK.default(value)
 
 
 def encode(value: Any) -> str:
     """Compact JSON text of ``value``; decimals keep their digits, dates and ids their ISO or text form."""
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"不能写出非有限数值 {value}")
-        # str() of a finite Decimal is valid JSON number syntax (1E+2 included)
-        return str(value)
-    if isinstance(value, (str, int, float)):
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
-    if isinstance(value, Mapping):
-        return "{" + ",".join(f"{json.dumps(str(k), ensure_ascii=False)}:{encode(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        return "[" + ",".join(encode(v) for v in value) + "]"
-    if isinstance(value, BaseModel):
-        return encode(value.model_dump())
-    return encode(_FALLBACK.default(value))
+    return json_text(value, default=_plain)
 
 
 class ExactJSONRenderer(BaseRenderer):

@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from jixiao.core.workflow import State
+from jixiao.core.workflow import State, is_frozen
 from jixiao.exporters.model import Report
 from jixiao.exporters.report import build_report
 from jixiao.web.access import get_for
@@ -26,8 +26,6 @@ from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.cycle.packs import record_pack
 from jixiao.web.cycle.sheets import official_table
 
-# a record in these states is the approved text; any other is marked as such in its file name and on paper
-FINAL = (State.APPROVED.value, State.PUBLISHED.value)
 KINDS = {"declaration": "绩效目标申报表", "evaluation": "绩效自评表"}
 
 
@@ -54,7 +52,7 @@ def _title(record: Declaration | SelfEvaluation, report: Report) -> str:
     """``2025年度绩效目标申报表-业务培训经费（草稿）``: the state is named until the form is approved."""
     form = report.forms[0]
     name = report.document.projects[0].name
-    state = "" if record.state in FINAL else f"（{State(record.state).label}）"
+    state = "" if is_frozen(record.state) else f"（{State(record.state).label}）"
     return f"{report.year or ''}年度{form.title.removeprefix('财政项目支出')}-{name}{state}"
 
 
@@ -99,7 +97,7 @@ def print_form(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "form": form,
             "sheet": official_table(form),
             "title": _title(record, report),
-            "final": record.state in FINAL,
+            "final": is_frozen(record.state),  # the approved text; any other is marked so on paper
             "state_label": State(record.state).label,
             "back": reverse(f"cycle:{kind}_detail", args=[record.pk]),
         },

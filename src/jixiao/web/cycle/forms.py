@@ -164,7 +164,9 @@ EvaluationRowFormSet = forms.formset_factory(EvaluationRowForm, extra=0)
 class CommentForm(forms.Form):
     """A reviewer's comment on return or approval."""
 
-    comment = forms.CharField(label="意见", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    comment = forms.CharField(
+        label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
 
 class AdjustForm(forms.Form):

@@ -20,8 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from jixiao.core.review import Finding
 from jixiao.web.cycle.sheets import NoteColumn
-
-SEVERITY_LABELS = {"error": "错误", "warning": "提醒", "info": "提示"}
+from jixiao.web.numbers import grouped, money
 
 
 def findings_html(findings: Sequence[Finding]) -> SafeString:
@@ -31,7 +30,7 @@ def findings_html(findings: Sequence[Finding]) -> SafeString:
     items = format_html_join(
         "",
         '<li class="finding sev-{}"><span class="sev">{}</span> {}</li>',
-        ((f.severity.value, SEVERITY_LABELS.get(f.severity.value, "提示"), f.message) for f in findings),
+        ((f.severity.value, f.severity.label, f.message) for f in findings),
     )
     return format_html('<ul class="findings">{}</ul>', items)
 
@@ -170,14 +169,14 @@ def declaration_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> Sa
         DECLARATION_LIST_ROW,
         rows,
         record_url,
-        lambda r: {"requested": "" if r["requested"] is None else f"{_value(r['requested'])} {r['money']}"},
+        lambda r: {"requested": "" if r["requested"] is None else f"{money(r['requested'])} {r['money']}"},
     )
 
 
 def evaluation_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> SafeString:
     """The rows of the self-evaluation list: name (a link), organizations, year, total, grade, state."""
     return _list_rows(
-        EVALUATION_LIST_ROW, rows, record_url, lambda r: {"score": _value(r["score"]), "grade": r["the_grade"] or ""}
+        EVALUATION_LIST_ROW, rows, record_url, lambda r: {"score": grouped(r["score"]), "grade": r["the_grade"] or ""}
     )
 
 
@@ -193,7 +192,7 @@ def declaration_notes(indicators: Sequence[Any], by_row: Mapping[int, Sequence[F
     """
     return [
         NoteColumn("分值", 6, {_anchor(n): _value(i.weight) for n, i in enumerate(indicators)}, css="num"),
-        NoteColumn("审核提示", 24, {_anchor(n): findings_html(by_row.get(n, ())) for n in range(len(indicators))}),
+        NoteColumn("审核发现", 24, {_anchor(n): findings_html(by_row.get(n, ())) for n in range(len(indicators))}),
     ]
 
 
@@ -225,4 +224,4 @@ def evaluation_notes(
             cells["grade"] = line
         else:
             cells["total"] = format_html("{}{}", cells.get("total", ""), line)
-    return NoteColumn("审核提示" if scores is None else "建议得分与审核提示", 28, cells)
+    return NoteColumn("审核发现" if scores is None else "建议得分与审核发现", 28, cells)

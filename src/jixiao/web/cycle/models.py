@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -112,7 +113,7 @@ class Source(models.Model):
     printed = models.JSONField("原表数字写法", default=dict, blank=True)
     # Review findings, counted when the record is written (lists sort and filter on them).
     errors = models.PositiveIntegerField("错误数", default=0)
-    warnings = models.PositiveIntegerField("提醒数", default=0)
+    warnings = models.PositiveIntegerField("警告数", default=0)
     infos = models.PositiveIntegerField("提示数", default=0)
     # the rule pack every score, finding and grade of the record follows (orgs.RulePackChoice decides it)
     rule_pack = models.CharField("评分规则包", max_length=40, default=DEFAULT_PACK)
@@ -353,7 +354,7 @@ class StateChange(models.Model):
     action = models.CharField("操作", max_length=30)
     old_state = models.CharField("原状态", max_length=20, choices=STATE_CHOICES)
     new_state = models.CharField("新状态", max_length=20, choices=STATE_CHOICES)
-    comment = models.TextField("意见", blank=True)
+    comment = models.TextField("审核意见", blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     at = models.DateTimeField(auto_now_add=True)
 
@@ -391,6 +392,14 @@ class Adjustment(models.Model):
         verbose_name = "目标调整"
         verbose_name_plural = "目标调整"
         ordering = ["at", "id"]
+
+    @property
+    def field_label(self) -> str:
+        """What was adjusted, in Chinese: 年度指标值 or 分值 (the indicator's own field names)."""
+        try:
+            return str(DeclarationIndicator._meta.get_field(self.field).verbose_name)
+        except FieldDoesNotExist:
+            return "其他内容"
 
 
 class Publication(models.Model):

@@ -25,7 +25,7 @@ from jixiao.core.scoring import RulePack
 from jixiao.core.scoring.assess import show_number
 from jixiao.core.serialize import dumps
 from jixiao.core.targets import FreeText, parse_target
-from jixiao.core.workflow import REVIEW_ACTIONS, Action, Role, State, transition
+from jixiao.core.workflow import REVIEW_ACTIONS, Action, Role, State, is_frozen, transition
 from jixiao.web.access import account_of, require, role_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
@@ -497,7 +497,7 @@ def create_evaluation(ctx: Context, decl: Declaration) -> SelfEvaluation:
     with transaction.atomic():
         _lock_unit_of(decl)
         locked = Declaration.objects.select_for_update().get(pk=decl.pk)
-        if locked.state not in (State.APPROVED.value, State.PUBLISHED.value):
+        if not is_frozen(locked.state):
             raise ValidationError("绩效目标经财政批复后才能开始自评。")
         if SelfEvaluation.objects.filter(declaration=locked).exists():
             return locked.evaluation

@@ -72,6 +72,7 @@ class ShareStatus:
                 for name, found, points in self.level1
             ],
             "missing": list(self.missing),
+            "missing_label": Severity.ERROR.label,  # a missing share blocks submission: an error
             "findings": [
                 {"severity": f.severity.value, "label": f.severity.label, "message": f.message} for f in self.findings
             ],

@@ -24,7 +24,7 @@ from jixiao.core.review import Finding, review_document
 from jixiao.core.scoring import grade_for, score_project
 from jixiao.core.scoring.assess import show_number
 from jixiao.core.targets import parse_target
-from jixiao.core.workflow import REVIEW_ACTIONS, Action, Role, State, allowed
+from jixiao.core.workflow import FROZEN_VALUES, REVIEW_ACTIONS, Action, Role, State, allowed, is_frozen
 from jixiao.exporters.report import build_report
 from jixiao.web.access import account_of, get_for, role_of
 from jixiao.web.audit.services import Context, record_export
@@ -131,9 +131,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "todo_declarations": declarations.filter(state__in=waiting_states)[:20],
         "todo_evaluations": evaluations.filter(state__in=waiting_states)[:20],
-        "to_evaluate": declarations.filter(state__in=[State.APPROVED.value, State.PUBLISHED.value], evaluation=None)[
-            :20
-        ]
+        "to_evaluate": declarations.filter(state__in=FROZEN_VALUES, evaluation=None)[:20]
         if role is Role.UNIT_STAFF
         else [],
         "counts": {
@@ -308,8 +306,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "returned": _latest_return(decl),
             "can_edit": services.role_may(request.user, decl, Action.EDIT),
             "can_adjust": services.role_may(request.user, decl, Action.ADJUST),
-            "can_evaluate": role_of(request.user) is Role.UNIT_STAFF
-            and decl.state in (State.APPROVED.value, State.PUBLISHED.value),
+            "can_evaluate": role_of(request.user) is Role.UNIT_STAFF and is_frozen(decl.state),
             "comment_form": CommentForm(),
             "adjust_form": AdjustForm(),
             "changes": _history(StateChange.objects.filter(declaration=decl)),
@@ -782,7 +779,7 @@ def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     reasons = [post.get(f"row-{n}-score_reason", "") for n in range(len(project.indicators))]
 
     def plain(items: list[Finding]) -> list[dict[str, str]]:
-        return [{"severity": f.severity.value, "message": f.message} for f in items]
+        return [{"severity": f.severity.value, "label": f.severity.label, "message": f.message} for f in items]
 
     data = scores.to_dict() | {
         "problems": services.project_problems(project, reasons, pack, year),
@@ -851,7 +848,9 @@ def target_check(request: HttpRequest) -> JsonResponse:
         {
             "kind": value.kind,
             "reading": describe(value),
-            "findings": [{"severity": f.severity.value, "message": f.message} for f in findings],
+            "findings": [
+                {"severity": f.severity.value, "label": f.severity.label, "message": f.message} for f in findings
+            ],
         },
         json_dumps_params={"ensure_ascii": False},
     )

@@ -29,6 +29,7 @@ from django.db.models import Q
 from jixiao.core.errors import JixiaoError
 from jixiao.core.model import Document, Kind
 from jixiao.core.review import Severity, review_document
+from jixiao.core.review.findings import reading_order, title_of
 from jixiao.core.serialize import dumps, loads
 from jixiao.core.workflow import Role, State
 from jixiao.documents import isolated
@@ -45,12 +46,7 @@ from jixiao.web.imports.running import JobLock
 from jixiao.web.orgs.models import Organization, RulePackChoice
 
 logger = logging.getLogger(__name__)
-TARGET_STATES = {
-    State.DRAFT.value: "草稿",
-    State.DEPT_APPROVED.value: "主管部门已审核",
-    State.APPROVED.value: "财政已批复",
-    State.PUBLISHED.value: "已公开",
-}
+TARGET_STATES = {s.value: s.label for s in (State.DRAFT, State.DEPT_APPROVED, State.APPROVED, State.PUBLISHED)}
 # A department may bring in its forms as far as its own approval; the bureau's approval stays the bureau's.
 STATES_FOR = {
     Role.DEPT_REVIEWER: (State.DEPT_APPROVED.value,),
@@ -209,8 +205,14 @@ def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list
                 "exists": None if outside else exists,
                 "indicators": len(project.indicators),
                 "findings": [
-                    {"severity": f.severity.value, "label": f.severity.label, "code": f.code, "message": f.message}
-                    for f in sorted(findings, key=lambda f: f.severity.rank)
+                    # the check's Chinese title in place of its code: the code is for machines, not people
+                    {
+                        "severity": f.severity.value,
+                        "label": f.severity.label,
+                        "title": title_of(f.code),
+                        "message": f.message,
+                    }
+                    for f in sorted(findings, key=lambda f: reading_order(f.severity, f.code))
                 ],
                 "errors": sum(1 for f in findings if f.severity is Severity.ERROR),
                 "warnings": sum(1 for f in findings if f.severity is Severity.WARNING),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from jixiao.core.scoring import available_packs, load_pack
-from jixiao.core.workflow import Role, State
+from jixiao.core.scoring import PackError, available_packs, load_pack, pack_for_year
+from jixiao.core.workflow import Role, State, is_frozen
 from jixiao.web.access import role_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
@@ -43,7 +43,7 @@ def create_organization(ctx: Context, name: str, kind: str, parent: Organization
 
 # Records the finance bureau has not yet approved follow a new choice; approved ones keep the rules they were
 # approved under (docs/decisions/0006-rule-pack-per-department.md).
-UNAPPROVED = (State.DRAFT.value, State.RETURNED.value, State.SUBMITTED.value, State.DEPT_APPROVED.value)
+UNAPPROVED = tuple(s.value for s in State if not is_frozen(s))
 YEARS = (2000, 2100)  # the window of the forms' years
 
 
@@ -64,12 +64,10 @@ def choose_pack(ctx: Context, department: Organization, from_year: int, pack: st
         raise ValidationError(f"起始年度应在 {YEARS[0]} 到 {YEARS[1]} 之间。")
     if pack not in available_packs():
         raise ValidationError(f"没有名为 {pack} 的评分规则包（可用：{'、'.join(available_packs())}）。")
-    rules = load_pack(pack)
-    if not rules.applies_to(from_year):
-        raise ValidationError(
-            f"规则包 {pack}（{rules.title}）适用于 {rules.years[0]}–{rules.years[1]} 年度，"
-            f"不能从 {from_year} 年度起使用。"
-        )
+    try:
+        pack_for_year(load_pack(pack), from_year)  # a pack scores only the years its official text governs
+    except PackError as exc:
+        raise ValidationError(exc.message) from exc
     with transaction.atomic():
         choice = RulePackChoice.objects.select_for_update().filter(department=department, from_year=from_year).first()
         before = choice.pack if choice else RulePackChoice.objects.pack_for(department.pk, from_year)

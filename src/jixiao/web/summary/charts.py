@@ -22,10 +22,11 @@ from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.utils.html import _json_script_escapes  # type: ignore[attr-defined]
 from django.utils.safestring import SafeString, mark_safe
 
+from jixiao.core.model import GRADES
 from jixiao.core.scoring.formulas import quantize
-from jixiao.core.workflow import State
+from jixiao.core.workflow import FROZEN_VALUES, State
 from jixiao.web.cycle.models import Declaration
-from jixiao.web.summary.table import GRADES, fen
+from jixiao.web.summary.table import fen
 
 TOP = 10
 NOT_EVALUATED = "未评"
@@ -37,7 +38,7 @@ RATE_BANDS: tuple[tuple[str, Decimal, Decimal | None], ...] = (
     ("60%–80%", Decimal(60), Decimal(80)),
     ("60% 以下", Decimal(0), Decimal(60)),
 )
-APPROVED = (State.APPROVED.value, State.PUBLISHED.value)
+APPROVED = FROZEN_VALUES  # approved or published: the finance bureau has approved it
 FILED = (State.SUBMITTED.value, State.DEPT_APPROVED.value, *APPROVED)
 PROGRESS_COLUMNS = (
     ("projects", "项目数"),

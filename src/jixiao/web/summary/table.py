@@ -36,7 +36,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from jixiao.core.review.findings import REGISTRY
+from jixiao.core.model import GRADES
+from jixiao.core.review.findings import REGISTRY, Severity, checks_for_people
 from jixiao.core.scoring.formulas import quantize
 from jixiao.core.workflow import STATE_LABELS, Role, State
 from jixiao.web.access import account_of
@@ -44,7 +45,6 @@ from jixiao.web.cycle.models import Declaration, StoredFinding
 from jixiao.web.numbers import small_int
 from jixiao.web.orgs.models import Organization
 
-GRADES = ("优", "良", "中", "差")
 NO_GRADE = "none"  # the grade filter's value for projects without a self-evaluation score
 MONEY_FIELD = DecimalField(max_digits=20, decimal_places=2)
 TEN_THOUSAND = Value(Decimal(10000), output_field=MONEY_FIELD)
@@ -74,9 +74,10 @@ COLUMNS = (
     Column("suggested", "按规则计算", "number", order_by="s_suggested"),
     Column("grade", "等级", order_by="s_grade"),
     Column("evaluation_state", "自评状态", "state", order_by="s_ev_state"),
-    Column("errors", "错误", "count", order_by="s_errors"),
-    Column("warnings", "警告", "count", order_by="s_warnings"),
-    Column("infos", "提示", "count", order_by="s_infos"),
+    # the severities' one word each, from core
+    Column("errors", Severity.ERROR.label, "count", order_by="s_errors"),
+    Column("warnings", Severity.WARNING.label, "count", order_by="s_warnings"),
+    Column("infos", Severity.INFO.label, "count", order_by="s_infos"),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
@@ -372,5 +373,5 @@ def choices(user: object, filters: Filters) -> dict[str, list[tuple[str, str]]]:
 
 
 def finding_codes() -> list[tuple[str, str]]:
-    """Every registered check, for the finding-code filter."""
-    return sorted((code, f"{code} {check.title}") for code, check in REGISTRY.items())
+    """Every registered check for the finding filter: its Chinese title, by severity then title (never the code)."""
+    return [(c.code, f"{c.severity.label}：{c.title}") for c in checks_for_people()]

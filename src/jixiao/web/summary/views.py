@@ -14,6 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from jixiao.core.model import GRADES
+from jixiao.core.review import Severity
 from jixiao.core.workflow import Role, State
 from jixiao.web.access import account_of, role_of
 from jixiao.web.audit.services import Context, record_export
@@ -22,7 +24,6 @@ from jixiao.web.summary import charts, downloads
 from jixiao.web.summary.cache import cached, data_version
 from jixiao.web.summary.table import (
     COLUMNS,
-    GRADES,
     NO_GRADE,
     Filters,
     apply_filters,
@@ -183,6 +184,7 @@ def _dashboard_figures(request: HttpRequest, filters: Filters, role: Role) -> di
         "declaration_url": reverse("cycle:declaration_detail", args=[0]).replace("/0/", "/{id}/"),
         "summary_url": reverse("summary:table"),
         "year": filters.year,
+        "severities": {s.value: s.label for s in Severity},  # the chart's series named by core's words
     }
     return {
         "data": data,

@@ -44,7 +44,13 @@
     });
     return box;
   }
-  function shown(v) { return v === null || v === undefined || v === "" ? "—" : String(v); }
+  // one number format on every page (web/numbers.py): thousands separators, the digits as sent (no float)
+  function grouped(v) {
+    const text = String(v);
+    const m = /^(-?)(\d+)(\.\d+)?$/.exec(text);
+    return m ? m[1] + m[2].replace(/\B(?=(\d{3})+(?!\d))/g, ",") + (m[3] || "") : text;
+  }
+  function shown(v) { return v === null || v === undefined || v === "" ? "—" : grouped(v); }
   // the usual reading of a bar or a line: the category (or a fuller title), then each series with its value
   function seriesTip(titleOf, units) {
     return function (params) {
@@ -99,7 +105,7 @@
       formatter: function (p) {
         return tipBox(p.data.name, [
           { text: p.data.unit },
-          { color: p.color, text: "执行率 " + p.data.rate + "%，总分 " + p.data.score },
+          { color: p.color, text: "执行率 " + grouped(p.data.rate) + "%，总分 " + grouped(p.data.score) },
         ]);
       },
     }),
@@ -126,8 +132,8 @@
     xAxis: { type: "value", minInterval: 1 },
     yAxis: { type: "category", data: findings.map(function (f) { return f.project.length > 14 ? f.project.slice(0, 14) + "…" : f.project; }) },
     series: [
-      { type: "bar", stack: "n", name: "错误", data: findings.map(function (f) { return f.errors; }), itemStyle: { color: "#c0504d" } },
-      { type: "bar", stack: "n", name: "警告", data: findings.map(function (f) { return f.warnings; }), itemStyle: { color: "#d9a441" } },
+      { type: "bar", stack: "n", name: data.severities.error, data: findings.map(function (f) { return f.errors; }), itemStyle: { color: "#c0504d" } },
+      { type: "bar", stack: "n", name: data.severities.warning, data: findings.map(function (f) { return f.warnings; }), itemStyle: { color: "#d9a441" } },
     ],
   });
   if (top) top.on("click", function (p) {
@@ -162,7 +168,7 @@
     }),
     grid: { left: 8, right: 8, top: 40, bottom: 20, containLabel: true },
     xAxis: { type: "category", data: years.map(function (y) { return String(y.year); }) },
-    yAxis: [{ type: "value", name: "万元" }, { type: "value", name: "分 / %", min: 0, max: 120 }],
+    yAxis: [{ type: "value", name: "万元", axisLabel: { formatter: grouped } }, { type: "value", name: "分 / %", min: 0, max: 120 }],
     series: [
       { type: "bar", name: "申请金额", data: years.map(function (y) { return y.requested === null ? null : (num(y.requested) / 10000).toFixed(2); }) },
       { type: "bar", name: "全年执行数", data: years.map(function (y) { return y.executed === null ? null : (num(y.executed) / 10000).toFixed(2); }) },

@@ -45,8 +45,8 @@
       .then(function (data) {
         if (!data) return;
         const items = data.findings.map(function (f) {
-          const label = f.severity === "error" ? "错误" : f.severity === "warning" ? "提醒" : "提示";
-          return '<li class="finding sev-' + f.severity + '"><span class="sev">' + label + "</span> " + escapeHtml(f.message) + "</li>";
+          // the word comes with the finding from the server (core's Severity.label): never a copy here
+          return '<li class="finding sev-' + f.severity + '"><span class="sev">' + escapeHtml(f.label) + "</span> " + escapeHtml(f.message) + "</li>";
         });
         cell.innerHTML = '<div class="reading">' + escapeHtml(data.reading) + "</div>" +
           (items.length ? '<ul class="findings">' + items.join("") + "</ul>" : "");
@@ -84,7 +84,7 @@
         return li;
       })
     );
-    const items = data.missing.map(function (m) { return item("error", "错误", m); }).concat(
+    const items = data.missing.map(function (m) { return item("error", data.missing_label, m); }).concat(
       data.findings.map(function (f) { return item(f.severity, f.label, f.message); })
     );
     const list = document.getElementById("share-findings");

@@ -5,7 +5,6 @@
   const form = document.getElementById("evaluation-form");
   if (!form) return;
   const url = form.dataset.previewUrl;
-  const SEVERITY = { error: "错误", warning: "提醒", info: "提示" };
   let timer = null;
   let latest = null; // the last preview: what 采用建议分 fills in
 
@@ -22,7 +21,7 @@
       li.className = "finding sev-" + f.severity;
       const sev = document.createElement("span");
       sev.className = "sev";
-      sev.textContent = SEVERITY[f.severity] || "";
+      sev.textContent = f.label || ""; // core's word for the severity, sent with the finding
       li.append(sev, " " + f.message);
       ul.append(li);
     });
