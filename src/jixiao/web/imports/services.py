@@ -29,18 +29,20 @@ from django.db.models import Q
 from jixiao.core.errors import JixiaoError
 from jixiao.core.model import Document, Kind
 from jixiao.core.review import Severity, review_document
-from jixiao.core.serialize import dumps, loads
+from jixiao.core.serialize import dumps
 from jixiao.core.workflow import Role, State
 from jixiao.documents import isolated
 from jixiao.documents.importer import ALL_SUFFIXES
+from jixiao.documents.result import reading_record
 from jixiao.documents.text import MAX_BYTES
 from jixiao.web.access import account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.intake import document_problems
 from jixiao.web.cycle.loader import LoadError, find_department, find_unit, load_document, refresh_units
-from jixiao.web.cycle.models import Declaration, SelfEvaluation, SourceFile
-from jixiao.web.imports.models import ImportFile, ImportJob
+from jixiao.web.cycle.models import Declaration, SelfEvaluation, SourceCorrection, SourceFile
+from jixiao.web.imports.corrections import corrected_document, standing
+from jixiao.web.imports.models import ImportCorrection, ImportFile, ImportJob
 from jixiao.web.imports.running import JobLock
 from jixiao.web.orgs.models import Organization, RulePackChoice
 
@@ -175,7 +177,7 @@ def _outside(job: ImportJob, department: Organization | None) -> bool:
     )
 
 
-def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list[dict[str, Any]]:
+def preview(job: ImportJob, document: Document, first_lines: list[int | None]) -> list[dict[str, Any]]:
     """What loading would do with each project: its unit, whether that exists, what blocks it.
 
     For a project outside the importing department nothing is said about what exists (its unit, a
@@ -265,8 +267,9 @@ def _read_files(job: ImportJob) -> None:
             if unfit:  # read, but not something the records can hold: say where, as the API does
                 item.error = "\n".join(f"{item.name}：{p.path}：{p.message}" for p in unfit[:50])
             item.document = dumps(result.document)
+            item.reading = reading_record(result)  # each value's source and confidence, for the check page
             item.warnings = [str(w) for w in result.warnings]
-            item.projects = _preview(job, result.document, [p.first_line for p in result.projects])
+            item.projects = preview(job, result.document, [p.first_line for p in result.projects])
         refused += bool(item.error)
         seen = _seen_by(job).filter(sha256=item.sha256).order_by("created_at").first()
         item.seen_before = (
@@ -332,7 +335,9 @@ def retry_reading(ctx: Context, job: ImportJob) -> ImportJob:
         locked.problems = []
         locked.done_files = 0
         locked.save(update_fields=["state", "failed_step", "problems", "done_files"])
-        ImportFile.objects.filter(job=locked).update(error="", document="", warnings=[], projects=[], seen_before={})
+        ImportFile.objects.filter(job=locked).update(
+            error="", document="", reading={}, warnings=[], projects=[], seen_before={}
+        )
         record(ctx, AuditEvent.Type.IMPORT, obj=locked, organization=organization, detail={"step": "retry"})
     return locked
 
@@ -456,13 +461,15 @@ def _load(job: ImportJob, user_id: int) -> None:
         _fail(ctx, job, ["组织机构中还没有财政部门。"])
         return
     state = State(job.target_state)
-    created = {"declarations": 0, "evaluations": 0, "organizations": 0}
+    created = {"declarations": 0, "evaluations": 0, "organizations": 0, "corrections": 0}
     units: set[int] = set()  # the cross-document review of the units loaded into, once at the end
     try:
         with transaction.atomic():
             # no progress is written inside the transaction: nobody else could see it before the commit
             for item in job.files.select_related("source").iterator(chunk_size=20):
-                document = loads(item.document, source=item.name)
+                corrections = standing(item)
+                # the reading with the reviewers' corrections; the printed values stay in the corrections
+                document = corrected_document(item, corrections)
                 result = load_document(
                     ctx,
                     document,
@@ -477,6 +484,7 @@ def _load(job: ImportJob, user_id: int) -> None:
                 created["declarations"] += len(result.declarations)
                 created["evaluations"] += len(result.evaluations)
                 created["organizations"] += len(result.organizations)
+                created["corrections"] += _keep_corrections(item, corrections, result)
             refresh_units(units)
             ImportJob.objects.filter(pk=job.pk).update(
                 state=ImportJob.State.DONE, result=created, problems=[], done_files=job.total_files
@@ -489,6 +497,27 @@ def _load(job: ImportJob, user_id: int) -> None:
     except DatabaseError as exc:  # the transaction is rolled back; the job must not stay "loading"
         logger.exception("import job %s failed in the database", job.pk)
         _fail(ctx, job, [f"写入数据库时出错，没有写入任何记录：{exc}"])
+
+
+def _keep_corrections(item: ImportFile, corrections: list[ImportCorrection], loaded: Any) -> int:
+    """Keep each correction with the records its project was loaded as: the printed value and the correction."""
+    for c in corrections:
+        n = int(c.path.split("]", 1)[0].removeprefix("projects["))
+        # a self-evaluation's project is loaded as its approved targets and the evaluation itself: both show it
+        evaluation = loaded.evaluations[n] if n < len(loaded.evaluations) else None
+        SourceCorrection.objects.create(
+            declaration=loaded.declarations[n],
+            evaluation=evaluation,
+            path=c.path,
+            label=c.label,
+            source_value=c.source_value,
+            value=c.value,
+            reason=c.reason,
+            file_name=item.name[:255],
+            by=c.created_by,
+            at=c.created_at,
+        )
+    return len(corrections)
 
 
 def _fail(ctx: Context, job: ImportJob, problems: list[str]) -> None:
