@@ -26,7 +26,8 @@ TARGET = "projects[0].indicators[1].target"
 
 
 def misread_declaration(folder: Path, extra_line: str = "") -> Path:
-    """A declaration of the test tree's department, from the project's example, with one cell misread."""
+    """A declaration of the test tree's department, from the project's example, with one cell misread
+    (and ``extra_line`` after its last indicator: a row cut off, as an excerpt or a page break leaves it)."""
     text = (ROOT / "examples" / "2023-declarations-tabbed.txt").read_text(encoding="utf-8")
     form = "财政项目支出绩效目标申报表" + text.split("财政项目支出绩效目标申报表")[1]
     form = form.replace("市容环境卫生专项检查经费", PROJECT)
@@ -36,7 +37,8 @@ def misread_declaration(folder: Path, extra_line: str = "") -> Path:
     )
     form = form.replace("≥600.00(个)", MISREAD)
     if extra_line:
-        form = form.replace("\t\t\t专项检查问题整改督办数", extra_line + "\n\t\t\t专项检查问题整改督办数")
+        last = "\t市民对市容环境满意度\t≥85.00(%)\t\n"
+        form = form.replace(last, last + extra_line + "\n")
     path = folder / "misread.txt"
     path.write_text(form, encoding="utf-8")
     return path
@@ -171,3 +173,30 @@ def test_no_correction_once_the_job_is_confirmed(people: dict[str, Any], login: 
     response = client.post(url + "correct/", form_data(page, "correct-other-0", path=TARGET, value="≥600", reason="x"))
     assert response.status_code == 403
     assert not ImportCorrection.objects.exists()
+
+
+def test_an_unplaced_line_is_typed_into_its_row(people: dict[str, Any], login: Any, tmp_path: Path) -> None:
+    """A row cut off at the end of the table: its target, not printed there, is put into that row with a reason."""
+    client = login(people["dept_a"])
+    job, url = _read(client, tmp_path, extra_line="\t\t\t巡查覆盖率\t\t")
+    item = job.files.get()
+    unplaced = item.reading["unplaced"]
+    cut = next(n for n, u in enumerate(unplaced, start=1) if u["text"] == "巡查覆盖率")
+    page = client.get(url).content.decode()
+    assert "未能归位的内容" in page and "摘录在此截断" in page
+    data = form_data(page, f"place-{cut}", row="0:10", column="target", value="≥98.00(%)", reason="指标值印在下一页")
+    assert client.post(url + "correct/", data).status_code == 302
+    made = ImportCorrection.objects.get()
+    assert (made.path, made.source_value, made.unplaced_line) == (
+        "projects[0].indicators[10].target",
+        "",
+        unplaced[cut - 1]["line"],
+    )
+    job = confirm(client, job, state="dept_approved")
+    assert job.state == ImportJob.State.DONE, job.problems
+    decl = Declaration.objects.get(project__name=PROJECT)
+    assert (decl.indicators.get(position=11).name, decl.indicators.get(position=11).target) == (
+        "巡查覆盖率",
+        "≥98.00(%)",
+    )
+    assert SourceCorrection.objects.get(declaration=decl).source_value == ""
