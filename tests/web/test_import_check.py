@@ -200,3 +200,50 @@ def test_an_unplaced_line_is_typed_into_its_row(people: dict[str, Any], login: A
         "≥98.00(%)",
     )
     assert SourceCorrection.objects.get(declaration=decl).source_value == ""
+
+
+LOST_LEVEL1 = """\
+您现在所在的位置: 网站首页> 部门项目
+项目支出绩效自评表
+(2021年度)
+项目名称 医保宣传经费
+主管部门 测试市医疗保障局 实施单位 测试市医保中心
+一级
+指标
+二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施
+
+
+
+
+(50分)
+数量指标 指标1:宣传场次 ≥1场 1场 12 12
+指标2:宣传材料数量 ≥2400份 3200份 12 12
+……
+"""
+
+
+def test_an_inferred_value_is_flagged_with_why_and_settled_by_a_correction(
+    people: dict[str, Any], login: Any, tmp_path: Path
+) -> None:
+    """Level 1 lost to blank lines: flagged beside its row in the official form and in the list, with its note."""
+    path = tmp_path / "lost-level1.txt"
+    path.write_text(LOST_LEVEL1, encoding="utf-8")
+    client = login(people["finance"])
+    job = upload(client, [path])
+    item = job.files.get()
+    inferred = [p for p, s in item.reading["fields"].items() if s["confidence"] == "inferred"]
+    assert "projects[0].indicators[0].level1" in inferred
+    url = f"/work/imports/{job.pk}/files/{item.pk}/"
+    page = client.get(url).content.decode()
+    sheet = page.split('class="form-sheet"', 1)[1].split("</article>", 1)[0]
+    flagged = 'class="check-value unsure" data-path="projects[0].indicators[0].level1">一级指标：推断'
+    assert flagged in sheet  # beside its row in the official layout
+    assert 'data-path="projects[0].indicators[0].level1"' in page.split('class="list check-values"', 1)[1]
+    count = int(page.split('id="flagged-count">', 1)[1].split("<", 1)[0])
+    assert count == len(inferred)
+    form = "correct-" + "projects0indicators0level1"
+    response = client.post(url + "correct/", form_data(page, form, reason="原表一级指标为产出指标，核对无误"))
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert int(page.split('id="flagged-count">', 1)[1].split("<", 1)[0]) == count - 1
+    assert 'class="check-value corrected" data-path="projects[0].indicators[0].level1"' in page
