@@ -184,7 +184,7 @@ def test_an_unplaced_line_is_typed_into_its_row(people: dict[str, Any], login: A
     cut = next(n for n, u in enumerate(unplaced, start=1) if u["text"] == "巡查覆盖率")
     page = client.get(url).content.decode()
     assert "未能归位的内容" in page and "摘录在此截断" in page
-    data = form_data(page, f"place-{cut}", row="0:10", column="target", value="≥98.00(%)", reason="指标值印在下一页")
+    data = form_data(page, "place", unplaced=str(cut), row="0:10", column="target", value="≥98.00(%)", reason="下一页")
     assert client.post(url + "correct/", data).status_code == 302
     made = ImportCorrection.objects.get()
     assert (made.path, made.source_value, made.unplaced_line) == (
@@ -247,3 +247,25 @@ def test_an_inferred_value_is_flagged_with_why_and_settled_by_a_correction(
     page = client.get(url).content.decode()
     assert int(page.split('id="flagged-count">', 1)[1].split("<", 1)[0]) == count - 1
     assert 'class="check-value corrected" data-path="projects[0].indicators[0].level1"' in page
+
+
+def test_a_file_of_many_forms_is_checked_ten_at_a_time(people: dict[str, Any], login: Any) -> None:
+    """A seed of thirteen forms: ten on the first page, three on the second; a correction there returns there."""
+    from tests.shared import SEED_FILES
+
+    seed = next(p for p in SEED_FILES if p.name.startswith("000_"))
+    client = login(people["finance"])
+    job = upload(client, [seed])
+    item = job.files.get()
+    count = len(item.projects)
+    assert count > 10
+    url = f"/work/imports/{job.pk}/files/{item.pk}/"
+    first = client.get(url).content.decode()
+    assert first.count('class="form-sheet"') == 10 and f"共 {count} 个" in first
+    second = client.get(url + "?page=2").content.decode()
+    assert second.count('class="form-sheet"') == count - 10
+    assert item.projects[10]["name"] in second and item.projects[10]["name"] not in first
+    data = form_data(second, "correct-other-10", path="projects[10].indicators[0].target", value="≥1项", reason="核对")
+    response = client.post(url + "correct/", data)
+    assert response.status_code == 302 and response["Location"].endswith("?page=2")
+    assert ImportCorrection.objects.get().path == "projects[10].indicators[0].target"

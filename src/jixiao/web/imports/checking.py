@@ -148,14 +148,28 @@ def _note(values: list[Value]) -> SafeString:
     )
 
 
-def file_check(job: ImportJob, item: ImportFile, document: Document, corrections: list[ImportCorrection]) -> Any:
-    """The check page's content for ``item``: its projects, unplaced lines and scanned pages."""
+PER_PAGE = 10  # projects drawn per check page: a file of 300 forms is checked ten at a time
+
+
+def file_check(
+    job: ImportJob, item: ImportFile, document: Document, corrections: list[ImportCorrection], page: int = 1
+) -> Any:
+    """The check page's content for ``item``: its projects (``page`` of them), unplaced lines and scanned pages.
+
+    Every value of every project is looked at (the count of values to check is the file's), but only the
+    projects of ``page`` are drawn in their official layout: that is where the time goes.
+    """
     reading: dict[str, Any] = item.reading or {}
     sources: dict[str, Any] = reading.get("fields", {})
     recognised: dict[str, Any] = reading.get("recognised", {})
     by_path = {c.path: c for c in corrections}
     projects = []
     every: dict[str, Value] = {}
+    count = len(document.projects)
+    last = max(1, -(-count // PER_PAGE))
+    page = min(max(page, 1), last)
+    shown = range((page - 1) * PER_PAGE, min(page * PER_PAGE, count))
+    flagged_all = 0
     for n, project in enumerate(document.projects):
         values = []
         for path in _paths(document, n):
@@ -176,6 +190,9 @@ def file_check(job: ImportJob, item: ImportFile, document: Document, corrections
             if v.value or v.why or v.correction or f.group in ("indicator", "project"):
                 values.append(v)
                 every[path] = v
+        flagged_all += sum(1 for v in values if v.uncertain)
+        if n not in shown:
+            continue
         single = Document(kind=document.kind, year=document.year, projects=(project,))
         form = build_report(single, pack=pack_of(job, document, n)).forms[0]
         flagged: dict[str, list[Value]] = {}
@@ -196,14 +213,20 @@ def file_check(job: ImportJob, item: ImportFile, document: Document, corrections
                 bool(preview.get("outside")),
             )
         )
+    # the scanned pages the shown projects were printed on, with the boxes of their values
+    drawn = [v for p in projects for v in p.values if v.box]
     pages = []
     for frame in reading.get("pages", []):
-        boxes = [v for v in every.values() if v.page == frame["page"] and v.box]
-        pages.append(Page(int(frame["page"]), float(frame["width"]), float(frame["height"]), boxes))
+        boxes = [v for v in drawn if v.page == frame["page"]]
+        if boxes:
+            pages.append(Page(int(frame["page"]), float(frame["width"]), float(frame["height"]), boxes))
     return {
         "projects": projects,
         "unplaced": reading.get("unplaced", []),
         "pages": pages,
         "columns": [(c, fields.INDICATOR_LABELS[c]) for c in fields.ROW_COLUMNS],
-        "flagged": sum(1 for p in projects for v in p.values if v.uncertain),
+        "flagged": flagged_all,
+        "page": page,
+        "page_numbers": range(1, last + 1) if last > 1 else range(0),
+        "shown": (shown.start + 1, shown.stop, count),
     }

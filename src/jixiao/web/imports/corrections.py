@@ -195,26 +195,34 @@ def _bump(job: ImportJob, item: ImportFile, document: Document) -> None:
     item.save(update_fields=["projects"])
 
 
-def posted_correction(post: Any, document: Document) -> Correction:
-    """The correction a check page's form posts: a value's path, or an unplaced line with its row and column."""
+def posted_correction(post: Any, item: ImportFile) -> Correction:
+    """The correction a check page's form posts: a value's path, or an unplaced line put into a row and column.
+
+    An unplaced line is named by its place in the file's list (``reading.unplaced``); its text is the
+    value unless another is typed (the line may hold more than the cell, or be misread itself).
+    """
     try:
         revision = int(post.get("revision", ""))
     except ValueError:
         raise ValidationError("页面缺少版本信息，请刷新后重试。") from None
-    line = post.get("unplaced_line", "")
-    if line:
-        try:
-            project, row = (int(x) for x in post.get("row", "").split(":"))
-        except ValueError:
-            raise ValidationError("请选择要放入的指标行。") from None
-        column = post.get("column", "")
-        if column not in fields.ROW_COLUMNS:
-            raise ValidationError("请选择要放入的栏目。")
-        return Correction(
-            f"projects[{project}].indicators[{row}].{column}",
-            post.get("value", ""),
-            post.get("reason", ""),
-            revision,
-            int(line) if str(line).isdigit() else None,
-        )
-    return Correction(post.get("path", ""), post.get("value", ""), post.get("reason", ""), revision)
+    if "unplaced" not in post:
+        return Correction(post.get("path", ""), post.get("value", ""), post.get("reason", ""), revision)
+    lines = (item.reading or {}).get("unplaced", [])
+    chosen = post.get("unplaced", "")
+    if not chosen.isdigit() or not 1 <= int(chosen) <= len(lines):
+        raise ValidationError("请选择一条未能归位的内容。")
+    line = lines[int(chosen) - 1]
+    try:
+        project, row = (int(x) for x in post.get("row", "").split(":"))
+    except ValueError:
+        raise ValidationError("请选择要放入的指标行。") from None
+    column = post.get("column", "")
+    if column not in fields.ROW_COLUMNS:
+        raise ValidationError("请选择要放入的栏目。")
+    return Correction(
+        f"projects[{project}].indicators[{row}].{column}",
+        post.get("value", "").strip() or str(line.get("text", "")),
+        post.get("reason", ""),
+        revision,
+        line.get("line"),
+    )

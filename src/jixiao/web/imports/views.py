@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.core.errors import JixiaoError
@@ -16,6 +17,7 @@ from jixiao.web.audit.services import Context
 from jixiao.web.imports import checking, corrections, services, tasks
 from jixiao.web.imports.models import ImportCorrection, ImportFile, ImportJob
 from jixiao.web.imports.pages import scanned_page_png
+from jixiao.web.numbers import small_int
 from jixiao.web.imports.running import end_interrupted
 
 BUSY = (ImportJob.State.UPLOADED, ImportJob.State.READING, ImportJob.State.CONFIRMED, ImportJob.State.LOADING)
@@ -141,6 +143,17 @@ def _file(request: HttpRequest, pk: int, file_pk: int) -> tuple[ImportJob, Impor
         raise Http404("没有找到该文件。") from None
 
 
+def _page_number(request: HttpRequest) -> int:
+    """Which projects of the file the check page shows (a refused post shows again the page it came from)."""
+    return small_int(request.POST.get("page") or request.GET.get("page"), 1, 100_000) or 1
+
+
+def _back(job: ImportJob, item: ImportFile, request: HttpRequest) -> HttpResponse:
+    url = reverse("imports:check", args=[job.pk, item.pk])
+    page = _page_number(request)
+    return redirect(f"{url}?page={page}" if page > 1 else url)
+
+
 def _check_page(request: HttpRequest, job: ImportJob, item: ImportFile, status: int = 200) -> HttpResponse:
     standing = corrections.standing(item)
     document = corrections.corrected_document(item, standing)
@@ -151,7 +164,7 @@ def _check_page(request: HttpRequest, job: ImportJob, item: ImportFile, status: 
         {
             "job": job,
             "file": item,
-            "check": checking.file_check(job, item, document, standing),
+            "check": checking.file_check(job, item, document, standing, _page_number(request)),
             "history": history,
             "may_correct": corrections.may_correct(request.user, job),
         },
@@ -177,7 +190,7 @@ def file_correct(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
     if not item.document:
         raise Http404("该文件没有读取结果。")
     try:
-        posted = corrections.posted_correction(request.POST, corrections.corrected_document(item))
+        posted = corrections.posted_correction(request.POST, item)
         corrections.correct(Context.of(request), item, posted)
     except corrections.StaleRevision as exc:
         messages.error(request, str(exc))
@@ -188,7 +201,7 @@ def file_correct(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
             messages.error(request, message)
         return _check_page(request, job, item, status=400)
     messages.success(request, "已更正，导入时将采用更正后的值，原文一并保留。")
-    return redirect("imports:check", pk=job.pk, file_pk=item.pk)
+    return _back(job, item, request)
 
 
 @login_required
@@ -211,7 +224,7 @@ def correction_withdraw(request: HttpRequest, pk: int, file_pk: int, correction_
             messages.error(request, message)
         return _check_page(request, job, item, status=400)
     messages.success(request, "已撤回该更正。")
-    return redirect("imports:check", pk=job.pk, file_pk=item.pk)
+    return _back(job, item, request)
 
 
 def _revision(request: HttpRequest) -> int:
