@@ -79,7 +79,13 @@ class ScannedPage:
 
     def to_json(self) -> dict[str, object]:
         """The page's entry in ``reading.pages`` of an import's JSON."""
-        return {"page": self.page, "width": self.width, "height": self.height, "turned": self.turned, "skew": self.skew}
+        return {
+            "page": int(self.page),
+            "width": float(self.width),
+            "height": float(self.height),
+            "turned": int(self.turned),
+            "skew": float(self.skew),
+        }
 
 
 @dataclass(frozen=True)
@@ -139,8 +145,15 @@ def reading_record(result: ImportResult) -> JsonValue:
         for w in result.problems
     ]
     if result.recognised:  # a scan: where on which page each value was recognised, and how surely
+        # plain floats: the engine's scores are numpy's, whose repr is no JSON number
         reading["recognised"] = {
-            path: {"page": r.page, "box": list(r.box), "ocr": r.ocr, "reader": r.reader, "confidence": r.confidence}
+            path: {
+                "page": int(r.page),
+                "box": [float(v) for v in r.box],
+                "ocr": float(r.ocr),
+                "reader": float(r.reader),
+                "confidence": float(r.confidence),
+            }
             for path, r in result.recognised.items()
         }
         reading["pages"] = [page.to_json() for page in result.pages]

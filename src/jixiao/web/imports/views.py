@@ -17,8 +17,8 @@ from jixiao.web.audit.services import Context
 from jixiao.web.imports import checking, corrections, services, tasks
 from jixiao.web.imports.models import ImportCorrection, ImportFile, ImportJob
 from jixiao.web.imports.pages import scanned_page_png
-from jixiao.web.numbers import small_int
 from jixiao.web.imports.running import end_interrupted
+from jixiao.web.numbers import small_int
 
 BUSY = (ImportJob.State.UPLOADED, ImportJob.State.READING, ImportJob.State.CONFIRMED, ImportJob.State.LOADING)
 
