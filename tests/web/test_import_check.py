@@ -247,6 +247,19 @@ def test_an_inferred_value_is_flagged_with_why_and_settled_by_a_correction(
     page = client.get(url).content.decode()
     assert int(page.split('id="flagged-count">', 1)[1].split("<", 1)[0]) == count - 1
     assert 'class="check-value corrected" data-path="projects[0].indicators[0].level1"' in page
+    # the weights as the original prints them (12 + 12 cannot be approved: 90 are due), corrected likewise
+    for n in (0, 1):
+        page = client.get(url).content.decode()
+        weight = f"projects[0].indicators[{n}].weight"
+        data = form_data(page, "correct-other-0", path=weight, value="45", reason="原表分值为45")
+        assert client.post(url + "correct/", data).status_code == 302
+    # loaded as a self-evaluation: the targets approved with it and the evaluation both show the corrections
+    job = confirm(client, job)
+    assert job.state == ImportJob.State.DONE, job.problems
+    decl = Declaration.objects.get(project__name="医保宣传经费")
+    expected = "原文：产出指标 更正为：产出指标 理由：原表一级指标为产出指标，核对无误 更正人：finance"
+    assert expected in client.get(f"/work/declarations/{decl.pk}/").content.decode()
+    assert expected in client.get(f"/work/evaluations/{decl.evaluation.pk}/").content.decode()
 
 
 def test_a_file_of_many_forms_is_checked_ten_at_a_time(people: dict[str, Any], login: Any) -> None:

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from jixiao.core.model import Document
+from jixiao.core.scoring import RulePack
 from jixiao.documents.ocr.confidence import LOW
 from jixiao.documents.reading.provenance import CONFIDENCE_LABELS, READ
 from jixiao.exporters.report import build_report
@@ -170,6 +171,7 @@ def file_check(
     page = min(max(page, 1), last)
     shown = range((page - 1) * PER_PAGE, min(page * PER_PAGE, count))
     flagged_all = 0
+    packs: dict[str, RulePack] = {}
     for n, project in enumerate(document.projects):
         values = []
         for path in _paths(document, n):
@@ -194,7 +196,10 @@ def file_check(
         if n not in shown:
             continue
         single = Document(kind=document.kind, year=document.year, projects=(project,))
-        form = build_report(single, pack=pack_of(job, document, n)).forms[0]
+        department = project.department or ""
+        if department not in packs:  # one look-up per department, not per form
+            packs[department] = pack_of(job, document, n)
+        form = build_report(single, pack=packs[department]).forms[0]
         flagged: dict[str, list[Value]] = {}
         for v in values:
             anchor = _anchor(v.path)
