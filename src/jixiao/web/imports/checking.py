@@ -65,6 +65,13 @@ class ProjectCheck:
     outside: bool
 
     @property
+    def options(self) -> SafeString:
+        """The options of the 更正其他值 select, written here: a template loop costs more than the form itself."""
+        return format_html_join(
+            "", '<option value="{}">{}：{}</option>', ((v.path, v.label, _short(v.value)) for v in self.values)
+        )
+
+    @property
     def to_check(self) -> list[Value]:
         """The values flagged by the reader, or corrected, in form order."""
         return [v for v in self.values if v.why or v.correction is not None]
@@ -78,6 +85,10 @@ class Page:
     width: float
     height: float
     boxes: list[Value]
+
+
+def _short(text: str, size: int = 30) -> str:
+    return "（空）" if not text else text if len(text) <= size else text[: size - 1] + "…"
 
 
 def _where(source: dict[str, Any] | None, recognised: dict[str, Any] | None) -> str:
