@@ -303,7 +303,7 @@ def release_files(job: ImportJob) -> int:
     Call it inside a transaction: the bytes are deleted once the transaction commits.
     """
     deleted = 0
-    for item in job.files.select_related("source").exclude(source=None):
+    for item in job.files.select_related("source").defer("document", "reading").exclude(source=None):
         source = item.source
         assert source is not None
         item.source = None
@@ -357,7 +357,7 @@ def problems_of(job: ImportJob, role: Role, department_id: int | None, create_un
     """
     create = job.create_units if create_units is None else create_units
     problems = []
-    for item in job.files.defer("document").iterator(chunk_size=100):
+    for item in job.files.defer("document", "reading").iterator(chunk_size=100):
         name = item.name
         if item.error:
             problems.append(item.error)
@@ -466,7 +466,7 @@ def _load(job: ImportJob, user_id: int) -> None:
     try:
         with transaction.atomic():
             # no progress is written inside the transaction: nobody else could see it before the commit
-            for item in job.files.select_related("source").iterator(chunk_size=20):
+            for item in job.files.select_related("source").defer("reading").iterator(chunk_size=20):
                 corrections = standing(item)
                 # the reading with the reviewers' corrections; the printed values stay in the corrections
                 document = corrected_document(item, corrections)

@@ -64,7 +64,7 @@ def job_list(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Progress, then the preview of every project found, then the result."""
     job = _job(request, pk)
-    files = list(job.files.defer("document"))
+    files = list(job.files.defer("document", "reading"))
     account = account_of(request.user)
     role = account.role_enum if account else None
     problems: list[str] = []
