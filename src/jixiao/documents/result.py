@@ -64,6 +64,31 @@ class Recognised:
 
 
 @dataclass(frozen=True)
+class ScannedPage:
+    """A page read by OCR as it was read: its size in points once upright, and what was done to stand it so.
+
+    ``turned`` is the quarter turns (clockwise) applied, ``skew`` the degrees it was then levelled by
+    (counter-clockwise): the web draws the page this way, so the values' boxes fall on their cells.
+    """
+
+    page: int
+    width: float
+    height: float
+    turned: int = 0
+    skew: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        """The page's entry in ``reading.pages`` of an import's JSON."""
+        return {
+            "page": int(self.page),
+            "width": float(self.width),
+            "height": float(self.height),
+            "turned": int(self.turned),
+            "skew": float(self.skew),
+        }
+
+
+@dataclass(frozen=True)
 class ImportResult:
     """One source read: the document, the source lines of each project, and the warnings."""
 
@@ -81,6 +106,8 @@ class ImportResult:
     fields: dict[str, FieldSource] = field(default_factory=dict)
     # For scans read by OCR: the page, box and confidence of each value, by the same JSON paths.
     recognised: dict[str, Recognised] = field(default_factory=dict)
+    # For scans: each page's size and orientation as it was read (the frame of the boxes above).
+    pages: tuple[ScannedPage, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -113,7 +140,23 @@ def reading_record(result: ImportResult) -> JsonValue:
     """The importer's ``reading`` record: where each value came from and what was not placed."""
     reading: dict[str, JsonValue] = {"source": result.source, "layout": result.layout}
     reading["fields"] = {path: src.to_json() for path, src in result.fields.items()}
-    reading["unplaced"] = [{"line": w.location.line, "text": w.text, "message": w.message} for w in result.problems]
+    reading["unplaced"] = [
+        {"line": w.location.line, "page": w.location.page, "text": w.text, "message": w.message}
+        for w in result.problems
+    ]
+    if result.recognised:  # a scan: where on which page each value was recognised, and how surely
+        # plain floats: the engine's scores are numpy's, whose repr is no JSON number
+        reading["recognised"] = {
+            path: {
+                "page": int(r.page),
+                "box": [float(v) for v in r.box],
+                "ocr": float(r.ocr),
+                "reader": float(r.reader),
+                "confidence": float(r.confidence),
+            }
+            for path, r in result.recognised.items()
+        }
+        reading["pages"] = [page.to_json() for page in result.pages]
     return reading
 
 

@@ -87,6 +87,24 @@ def test_every_value_of_a_scan_keeps_its_page_box_and_confidence(clean: ImportRe
 
 
 @pytest.mark.shared
+def test_the_reading_json_of_a_scan_carries_each_values_box_and_each_pages_frame(clean: ImportResult) -> None:
+    """What ``jixiao import`` writes (and the web keeps with the job): boxes, confidences, each page's size."""
+    import json
+
+    from jixiao.documents.result import reading_json
+
+    reading = json.loads(reading_json(clean))["reading"]
+    assert set(reading["recognised"]) == set(clean.recognised)
+    name = reading["recognised"]["projects[0].name"]
+    assert name["page"] == clean.recognised["projects[0].name"].page
+    assert name["box"] == list(clean.recognised["projects[0].name"].box)
+    pages = reading["pages"]
+    assert [p["page"] for p in pages] == list(range(1, len(pages) + 1))
+    for p in pages:  # A4 upright, in points; the test set's clean pages are level
+        assert (round(p["width"]), round(p["height"]), p["turned"]) == (596, 842, 0) and abs(p["skew"]) < 0.5
+
+
+@pytest.mark.shared
 def test_a_150_dpi_scan_reads_at_least_90_percent(no_network: list[object]) -> None:
     """A coarse scan (150 dpi) still reads back at least 90% right, every project found."""
     result = _read("clean-150", no_network)

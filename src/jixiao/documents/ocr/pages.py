@@ -203,3 +203,45 @@ def docx_pages(data: bytes, name: str) -> Iterator[PageImage]:
     for n, blob in enumerate(images, start=1):
         for page in image_pages(blob, f"{name}（第{n}张图片）"):
             yield PageImage(n, page.image, page.dpi, len(images))
+
+
+PREVIEW_DPI = 100  # a page shown beside its reading: enough to read 9-point text on screen
+MAX_PREVIEW_SIDE = 1600  # pixels on the long side of a page shown in the web
+
+
+def page_image(data: bytes, name: str, number: int, dpi: float = PREVIEW_DPI) -> PageImage:
+    """Page ``number`` of a scan as it is read (:func:`pdf_pages`, :func:`image_pages`, :func:`docx_pages`),
+    for showing beside its reading: a PDF renders that page alone, at ``dpi``; no side past
+    :data:`MAX_PREVIEW_SIDE` pixels. Refused like a scan (:class:`SourceError`) when there is no such page.
+    """
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix == ".pdf":
+        import pypdfium2
+
+        pdfstreams.check_streams(data, name, MAX_PIXELS)  # pdfium decodes in C: the bounded decoders first
+        try:
+            pdf = pypdfium2.PdfDocument(data)
+        except Exception as exc:
+            raise SourceError(f"PDF 文件有误，无法读取：{exc}"[:300], Location(file=name)) from None
+        try:
+            count = len(pdf)
+            if not 1 <= number <= min(count, MAX_SCAN_PAGES):
+                raise SourceError(f"没有第 {number} 页", Location(file=name))
+            page = pdf[number - 1]
+            width, height = page.get_size()
+            scale = min(dpi / 72, MAX_PREVIEW_SIDE / max(width, height, 1.0))
+            image = page.render(scale=scale).to_pil().convert("RGB")
+            page.close()
+            return PageImage(number, image, scale * 72, count)
+        finally:
+            pdf.close()
+    pages = docx_pages(data, name) if suffix == ".docx" else image_pages(data, name)
+    for page in pages:
+        if page.number == number:
+            factor = min(1.0, MAX_PREVIEW_SIDE / max(page.image.size))
+            if factor < 1.0:
+                size = (max(1, round(page.image.width * factor)), max(1, round(page.image.height * factor)))
+                page.image = page.image.resize(size)
+                page.dpi *= factor
+            return page
+    raise SourceError(f"没有第 {number} 页", Location(file=name))

@@ -20,7 +20,7 @@ from jixiao.documents.ocr import labels
 from jixiao.documents.ocr.engine import Engine, default_engine
 from jixiao.documents.ocr.layout import PlacedCell
 from jixiao.documents.ocr.pages import PageImage
-from jixiao.documents.result import ImportResult, Recognised
+from jixiao.documents.result import ImportResult, Recognised, ScannedPage
 
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 SECONDS_PER_PAGE = 120.0  # a dense page takes about 10 s on one core; a page past this is stuck
@@ -40,12 +40,17 @@ def _points(cell: PlacedCell, scale: float) -> tuple[float, float, float, float]
     return (round(x0 * scale, 1), round(top * scale, 1), round(x1 * scale, 1), round(bottom * scale, 1))
 
 
-def _page_part(page: PageImage, name: str, engine: Engine, boxes: dict[Location, Recognised]) -> Part:
+def _page_part(
+    page: PageImage, name: str, engine: Engine, boxes: dict[Location, Recognised], frames: list[ScannedPage]
+) -> Part:
     import numpy as np
 
     from jixiao.documents.ocr.scan import read_page
 
     reading = read_page(np.asarray(page.image), page.dpi, engine)
+    scale = reading.points_per_pixel
+    width, height = round(reading.size[0] * scale, 1), round(reading.size[1] * scale, 1)
+    frames.append(ScannedPage(page.number, width, height, reading.turned, round(reading.skew, 3)))
     rows: list[RawRow] = []
     free = 0
     for placed in reading.rows:
@@ -90,6 +95,7 @@ def read_pages(
     ocr = engine
     boxes: dict[Location, Recognised] = {}
     parts: list[Part] = []
+    frames: list[ScannedPage] = []
     clock: safety.Deadline | None = None
     for page in pages:
         if clock is None:  # the time allowed grows with the pages: OCR is slow, but not unbounded
@@ -97,7 +103,7 @@ def read_pages(
         clock.check(Location(file=name, page=page.number))
         if ocr is None:  # loaded once the first page is known to be a page (a bomb is refused before)
             ocr = default_engine(name)
-        parts.append(_page_part(page, name, ocr, boxes))
+        parts.append(_page_part(page, name, ocr, boxes, frames))
         page.image = None  # release the pixels before the next page is rendered
         if progress is not None:
             progress(page.number, page.total)
@@ -113,4 +119,4 @@ def read_pages(
         for path, where in result.locations.items()
         if where in boxes
     }
-    return replace(result, recognised=recognised)
+    return replace(result, recognised=recognised, pages=tuple(frames))

@@ -30,6 +30,7 @@ class PageReading:
     skew: float  # degrees the page was levelled by
     tables: int
     boxes: int
+    size: tuple[int, int] = (0, 0)  # width and height in pixels, upright and levelled
 
 
 def _small(rgb: Any) -> tuple[Any, float]:
@@ -90,4 +91,5 @@ def read_page(rgb: Any, dpi: float, engine: Engine) -> PageReading:
     else:
         rows.extend(layout.aligned_rows(left, grey.shape[1]))
     rows.sort(key=lambda r: (r.top, r.table, r.row))
-    return PageReading(rows, 72 / dpi, turns, skew, len(tables), len(boxes))
+    size = (int(grey.shape[1]), int(grey.shape[0]))
+    return PageReading(rows, 72 / dpi, turns, skew, len(tables), len(boxes), size)

@@ -402,6 +402,34 @@ class Adjustment(models.Model):
             return "其他内容"
 
 
+class SourceCorrection(models.Model):
+    """A value corrected before its file was loaded: the printed source and the correction, both kept.
+
+    Written by the import's loading (``imports.services``) from the check page's corrections; shown on
+    the record's page and in its history (原文 / 更正为 / 理由 / 更正人).
+    """
+
+    declaration = models.ForeignKey(
+        Declaration, null=True, blank=True, on_delete=models.CASCADE, related_name="source_corrections"
+    )
+    evaluation = models.ForeignKey(
+        SelfEvaluation, null=True, blank=True, on_delete=models.CASCADE, related_name="source_corrections"
+    )
+    path = models.CharField("字段", max_length=120)
+    label = models.CharField("字段名称", max_length=200)
+    source_value = models.TextField("原文", blank=True)
+    value = models.TextField("更正为")
+    reason = models.TextField("理由")
+    file_name = models.CharField("文件名", max_length=255, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    at = models.DateTimeField("更正时间")  # when it was corrected on the check page, not when it was loaded
+
+    class Meta:
+        verbose_name = "来源更正"
+        verbose_name_plural = "来源更正"
+        ordering = ["at", "id"]
+
+
 class Publication(models.Model):
     """A frozen public version of a declaration or a self-evaluation (the document JSON)."""
 

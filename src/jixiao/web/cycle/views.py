@@ -49,7 +49,7 @@ from jixiao.web.cycle.html import (
     evaluation_notes,
     evaluation_rows_html,
 )
-from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, StateChange
+from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, SourceCorrection, StateChange
 from jixiao.web.cycle.packs import record_pack
 from jixiao.web.cycle.shares import Row, posted_rows, share_status
 from jixiao.web.cycle.sheets import official_table
@@ -82,6 +82,13 @@ def _history(changes: Any) -> Any:
     """State changes with only what the history shows (read through the model's manager, not the record's
     related one, which would read each change's deferred record id again to link it back)."""
     return changes.select_related("by__account").only(*HISTORY_FIELDS)
+
+
+def _source_corrections(corrections: Any) -> Any:
+    """Values corrected before the record's file was loaded: the printed source and the correction (history)."""
+    return corrections.select_related("by__account").only(
+        *WHEN_AND_WHO, "label", "source_value", "value", "reason", "file_name"
+    )
 
 
 def _latest_return(record: services.Record) -> StateChange | None:
@@ -314,6 +321,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("by__account", "indicator")
             .only(*WHEN_AND_WHO, "old_value", "new_value", "reason", "indicator__name"),
             "evaluation_pk": decl.evaluation_pk,
+            "source_corrections": _source_corrections(SourceCorrection.objects.filter(declaration=decl)),
         },
     )
 
@@ -553,6 +561,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": services.role_may(request.user, ev, Action.EDIT),
             "comment_form": CommentForm(),
             "changes": _history(StateChange.objects.filter(evaluation=ev)),
+            "source_corrections": _source_corrections(SourceCorrection.objects.filter(evaluation=ev)),
         },
     )
 

@@ -42,6 +42,8 @@ class ImportJob(models.Model):
     create_units = models.BooleanField("同时新建未登记的单位", default=False)
     problems = models.JSONField("问题", default=list, blank=True)
     result = models.JSONField("结果", default=dict, blank=True)
+    # counts the corrections made and withdrawn: a correction posted from an older page is refused
+    revision = models.PositiveIntegerField("更正版本", default=0)
 
     class Meta:
         verbose_name = "导入任务"
@@ -86,8 +88,11 @@ class ImportFile(models.Model):
     # what reading it cost in its child process (operators look here for the heavy files)
     read_seconds = models.FloatField("读取用时（秒）", null=True, blank=True)
     read_peak_mb = models.FloatField("读取内存峰值（MB）", null=True, blank=True)
-    # the document JSON as jixiao.core.serialize wrote it (exact digits)
+    # the document JSON as jixiao.core.serialize wrote it (exact digits): the reading, never corrected
     document = models.TextField(blank=True)
+    # the importer's reading record (documents.result.reading_record): each value's source and confidence,
+    # the lines not placed, and for a scan each value's page and box
+    reading = models.JSONField("读取记录", default=dict, blank=True)
     error = models.TextField(blank=True)
     warnings = models.JSONField(default=list, blank=True)
     projects = models.JSONField(default=list, blank=True)
@@ -95,3 +100,38 @@ class ImportFile(models.Model):
 
     class Meta:
         ordering = ["job", "position"]
+
+
+class ImportCorrection(models.Model):
+    """A value of a file corrected on its check page before loading: what was printed, what it becomes, why.
+
+    A correction stands until it is withdrawn (or replaced by a later correction of the same value);
+    loading applies the standing ones, and each becomes a :class:`~jixiao.web.cycle.models.SourceCorrection`
+    of the record it lands in.
+    """
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="corrections")
+    file = models.ForeignKey(ImportFile, on_delete=models.CASCADE, related_name="corrections")
+    path = models.CharField("字段", max_length=120)  # the JSON path, projects[0].indicators[2].target
+    label = models.CharField("字段名称", max_length=200)
+    source_value = models.TextField("原文", blank=True)  # as the reader read it ("" when not printed)
+    value = models.TextField("更正为")
+    reason = models.TextField("理由")
+    # the unplaced line the value was taken from, when a line the reader could not place was put in its row
+    unplaced_line = models.PositiveIntegerField("未归位的行", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入前更正"
+        verbose_name_plural = "导入前更正"
+        ordering = ["created_at", "pk"]
+
+    @property
+    def standing(self) -> bool:
+        """True while the correction applies (not withdrawn or replaced)."""
+        return self.withdrawn_at is None

@@ -30,18 +30,20 @@ from jixiao.core.errors import JixiaoError
 from jixiao.core.model import Document, Kind
 from jixiao.core.review import Severity, review_document
 from jixiao.core.review.findings import reading_order, title_of
-from jixiao.core.serialize import dumps, loads
+from jixiao.core.serialize import dumps
 from jixiao.core.workflow import Role, State
 from jixiao.documents import isolated
 from jixiao.documents.importer import ALL_SUFFIXES
+from jixiao.documents.result import reading_record
 from jixiao.documents.text import MAX_BYTES
 from jixiao.web.access import account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.intake import document_problems
 from jixiao.web.cycle.loader import LoadError, find_department, find_unit, load_document, refresh_units
-from jixiao.web.cycle.models import Declaration, SelfEvaluation, SourceFile
-from jixiao.web.imports.models import ImportFile, ImportJob
+from jixiao.web.cycle.models import Declaration, SelfEvaluation, SourceCorrection, SourceFile
+from jixiao.web.imports.corrections import corrected_document, standing
+from jixiao.web.imports.models import ImportCorrection, ImportFile, ImportJob
 from jixiao.web.imports.running import JobLock
 from jixiao.web.orgs.models import Organization, RulePackChoice
 
@@ -171,7 +173,7 @@ def _outside(job: ImportJob, department: Organization | None) -> bool:
     )
 
 
-def _preview(job: ImportJob, document: Document, first_lines: list[int]) -> list[dict[str, Any]]:
+def preview(job: ImportJob, document: Document, first_lines: list[int | None]) -> list[dict[str, Any]]:
     """What loading would do with each project: its unit, whether that exists, what blocks it.
 
     For a project outside the importing department nothing is said about what exists (its unit, a
@@ -267,8 +269,9 @@ def _read_files(job: ImportJob) -> None:
             if unfit:  # read, but not something the records can hold: say where, as the API does
                 item.error = "\n".join(f"{item.name}：{p.path}：{p.message}" for p in unfit[:50])
             item.document = dumps(result.document)
+            item.reading = reading_record(result)  # each value's source and confidence, for the check page
             item.warnings = [str(w) for w in result.warnings]
-            item.projects = _preview(job, result.document, [p.first_line for p in result.projects])
+            item.projects = preview(job, result.document, [p.first_line for p in result.projects])
         refused += bool(item.error)
         seen = _seen_by(job).filter(sha256=item.sha256).order_by("created_at").first()
         item.seen_before = (
@@ -302,7 +305,7 @@ def release_files(job: ImportJob) -> int:
     Call it inside a transaction: the bytes are deleted once the transaction commits.
     """
     deleted = 0
-    for item in job.files.select_related("source").exclude(source=None):
+    for item in job.files.select_related("source").defer("document", "reading").exclude(source=None):
         source = item.source
         assert source is not None
         item.source = None
@@ -334,7 +337,9 @@ def retry_reading(ctx: Context, job: ImportJob) -> ImportJob:
         locked.problems = []
         locked.done_files = 0
         locked.save(update_fields=["state", "failed_step", "problems", "done_files"])
-        ImportFile.objects.filter(job=locked).update(error="", document="", warnings=[], projects=[], seen_before={})
+        ImportFile.objects.filter(job=locked).update(
+            error="", document="", reading={}, warnings=[], projects=[], seen_before={}
+        )
         record(ctx, AuditEvent.Type.IMPORT, obj=locked, organization=organization, detail={"step": "retry"})
     return locked
 
@@ -354,7 +359,7 @@ def problems_of(job: ImportJob, role: Role, department_id: int | None, create_un
     """
     create = job.create_units if create_units is None else create_units
     problems = []
-    for item in job.files.defer("document").iterator(chunk_size=100):
+    for item in job.files.defer("document", "reading").iterator(chunk_size=100):
         name = item.name
         if item.error:
             problems.append(item.error)
@@ -458,13 +463,15 @@ def _load(job: ImportJob, user_id: int) -> None:
         _fail(ctx, job, ["组织机构中还没有财政部门。"])
         return
     state = State(job.target_state)
-    created = {"declarations": 0, "evaluations": 0, "organizations": 0}
+    created = {"declarations": 0, "evaluations": 0, "organizations": 0, "corrections": 0}
     units: set[int] = set()  # the cross-document review of the units loaded into, once at the end
     try:
         with transaction.atomic():
             # no progress is written inside the transaction: nobody else could see it before the commit
-            for item in job.files.select_related("source").iterator(chunk_size=20):
-                document = loads(item.document, source=item.name)
+            for item in job.files.select_related("source").defer("reading").iterator(chunk_size=20):
+                corrections = standing(item)
+                # the reading with the reviewers' corrections; the printed values stay in the corrections
+                document = corrected_document(item, corrections)
                 result = load_document(
                     ctx,
                     document,
@@ -479,6 +486,7 @@ def _load(job: ImportJob, user_id: int) -> None:
                 created["declarations"] += len(result.declarations)
                 created["evaluations"] += len(result.evaluations)
                 created["organizations"] += len(result.organizations)
+                created["corrections"] += _keep_corrections(item, corrections, result)
             refresh_units(units)
             ImportJob.objects.filter(pk=job.pk).update(
                 state=ImportJob.State.DONE, result=created, problems=[], done_files=job.total_files
@@ -491,6 +499,27 @@ def _load(job: ImportJob, user_id: int) -> None:
     except DatabaseError as exc:  # the transaction is rolled back; the job must not stay "loading"
         logger.exception("import job %s failed in the database", job.pk)
         _fail(ctx, job, [f"写入数据库时出错，没有写入任何记录：{exc}"])
+
+
+def _keep_corrections(item: ImportFile, corrections: list[ImportCorrection], loaded: Any) -> int:
+    """Keep each correction with the records its project was loaded as: the printed value and the correction."""
+    for c in corrections:
+        n = int(c.path.split("]", 1)[0].removeprefix("projects["))
+        # a self-evaluation's project is loaded as its approved targets and the evaluation itself: both show it
+        evaluation = loaded.evaluations[n] if n < len(loaded.evaluations) else None
+        SourceCorrection.objects.create(
+            declaration=loaded.declarations[n],
+            evaluation=evaluation,
+            path=c.path,
+            label=c.label,
+            source_value=c.source_value,
+            value=c.value,
+            reason=c.reason,
+            file_name=item.name[:255],
+            by=c.created_by,
+            at=c.created_at,
+        )
+    return len(corrections)
 
 
 def _fail(ctx: Context, job: ImportJob, problems: list[str]) -> None:
