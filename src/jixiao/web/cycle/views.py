@@ -319,7 +319,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "changes": _history(StateChange.objects.filter(declaration=decl)),
             "adjustments": Adjustment.objects.filter(declaration=decl)
             .select_related("by__account", "indicator")
-            .only(*WHEN_AND_WHO, "old_value", "new_value", "reason", "indicator__name"),
+            .only(*WHEN_AND_WHO, "field", "old_value", "new_value", "reason", "indicator__name"),
             "evaluation_pk": decl.evaluation_pk,
             "source_corrections": _source_corrections(SourceCorrection.objects.filter(declaration=decl)),
         },
