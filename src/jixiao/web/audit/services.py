@@ -6,7 +6,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
 
@@ -20,25 +21,31 @@ _SECRET_WORDS = ("password", "passwd", "token", "secret", "密码")
 class Context:
     """Who acts and from where: what every service receives and every audit event records."""
 
-    user: AbstractBaseUser | None
+    user: User | None  # None for command-line work and anonymous readers
     ip: str | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @classmethod
     def of(cls, request: HttpRequest) -> Context:
         """The context of a web request."""
-        current = getattr(request, "user", None)
-        user = current if current is not None and current.is_authenticated else None
+        current = getattr(request, "user", None)  # absent before the authentication middleware has run
+        user = current if isinstance(current, User) and current.is_authenticated else None
         return cls(
-            user=user,  # type: ignore[arg-type]
+            user=user,
             ip=getattr(request, "client_ip", None) or request.META.get("REMOTE_ADDR"),
             request_id=getattr(request, "request_id", uuid.uuid4().hex),
         )
 
     @classmethod
-    def system(cls, user: AbstractBaseUser | None = None) -> Context:
+    def system(cls, user: User | None = None) -> Context:
         """A context for command-line work (the demo loader, imports run by an operator)."""
         return cls(user=user, ip=None)
+
+    def person(self) -> User:
+        """The acting person, for a write only a signed-in person may make (its permission check has run)."""
+        if self.user is None:
+            raise PermissionDenied("请先登录。")
+        return self.user
 
     @property
     def username(self) -> str:
@@ -69,7 +76,7 @@ def record(
     username: str | None = None,
 ) -> AuditEvent:
     """Append one audit event and seal it into the chain; call it inside the transaction of the change it records."""
-    user = ctx.user if ctx.user is not None and not isinstance(ctx.user, AnonymousUser) else None
+    user = ctx.user if isinstance(ctx.user, User) else None  # never an anonymous reader, whoever built the context
     # the caller's transaction when there is one (no savepoint per event), else one for the event and its seal
     with transaction.atomic(savepoint=False):
         created = AuditEvent.objects.create(
