@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest
 
 from jixiao.documents.safety import MAX_BYTES
 from jixiao.web.private import private_dir
@@ -64,7 +65,7 @@ class ReceivedFile(UploadedFile):
 class BoundedUploadHandler(FileUploadHandler):
     """Receives every file to disk, refusing the upload at the first file or total past its limit."""
 
-    def __init__(self, request: Any = None) -> None:
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.total = 0
         self.limit_total = getattr(settings, "JIXIAO_UPLOAD_MAX_MB", 1024) * MB

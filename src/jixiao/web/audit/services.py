@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -13,6 +13,7 @@ from django.http import HttpRequest
 
 from jixiao.web.audit import chain
 from jixiao.web.audit.models import AuditEvent
+from jixiao.web.orgs.models import Organization
 
 _SECRET_WORDS = ("password", "passwd", "token", "secret", "密码")
 
@@ -53,11 +54,11 @@ class Context:
         return self.user.get_username() if self.user is not None else "系统"
 
 
-def clean_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
+def clean_detail(detail: Mapping[str, object] | None) -> dict[str, object]:
     """The detail with anything that looks like a secret removed (never a password or token)."""
     if not detail:
         return {}
-    out: dict[str, Any] = {}
+    out: dict[str, object] = {}
     for key, value in detail.items():
         if any(word in str(key).lower() for word in _SECRET_WORDS):
             continue
@@ -71,8 +72,8 @@ def record(
     *,
     obj: models.Model | None = None,
     success: bool = True,
-    organization: models.Model | None = None,
-    detail: dict[str, Any] | None = None,
+    organization: Organization | None = None,
+    detail: Mapping[str, object] | None = None,
     username: str | None = None,
 ) -> AuditEvent:
     """Append one audit event and seal it into the chain; call it inside the transaction of the change it records."""
@@ -87,7 +88,7 @@ def record(
             success=success,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",
-            organization=organization,  # type: ignore[misc]
+            organization=organization,
             request_id=ctx.request_id,
             detail=clean_detail(detail),
         )
@@ -101,8 +102,8 @@ def record_export(
     fmt: str,
     *,
     obj: models.Model | None = None,
-    organization: models.Model | None = None,
-    detail: dict[str, Any] | None = None,
+    organization: Organization | None = None,
+    detail: Mapping[str, object] | None = None,
     username: str | None = None,
 ) -> AuditEvent:
     """Record that ``what`` (a form, the 汇总表) was downloaded or printed as ``fmt``, before it is served.
@@ -119,6 +120,6 @@ def record_export(
             AuditEvent.Type.EXPORT,
             obj=obj,
             organization=organization,
-            detail={"what": what, "format": fmt} | (detail or {}),
+            detail={"what": what, "format": fmt, **(detail or {})},
             username=username,
         )

@@ -494,7 +494,7 @@ def _load(job: ImportJob, user_id: int) -> None:
                 state=ImportJob.State.DONE, result=created, problems=[], done_files=job.total_files
             )
             record(
-                ctx, AuditEvent.Type.IMPORT, obj=job, organization=job.organization, detail={"step": "load"} | created
+                ctx, AuditEvent.Type.IMPORT, obj=job, organization=job.organization, detail={"step": "load", **created}
             )
     except (LoadError, JixiaoError) as exc:
         _fail(ctx, job, [str(exc)])

@@ -320,7 +320,7 @@ def rows(queryset: Summarised) -> list[Row]:
     ]
 
 
-def fen(value: Any) -> Decimal | None:
+def fen(value: object) -> Decimal | None:
     """A figure to two places (SQLite hands back what it added in floating point)."""
     if value is None:
         return None
