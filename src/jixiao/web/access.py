@@ -8,9 +8,10 @@ confirmed; what they may see but not do is a 403, and is audited.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Protocol, TypeAlias, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -20,25 +21,41 @@ from jixiao.web.accounts.models import Account
 
 NOTHING = Q(pk__in=[])
 M = TypeVar("M", bound=models.Model)
+M_co = TypeVar("M_co", bound=models.Model, covariant=True)
+# Whoever asks: a signed-in person, an anonymous reader of the portal, or nobody (command-line work).
+Person: TypeAlias = User | AnonymousUser | None
 
 
-def account_of(user: object) -> Account | None:
+class Scoped(Protocol[M_co]):
+    """A queryset that knows what a user may see (the business models' querysets provide ``visible_to``)."""
+
+    def visible_to(self, user: Person) -> models.QuerySet[M_co]: ...
+
+
+class HasState(Protocol):
+    """A record of the cycle: it is in a workflow state."""
+
+    @property
+    def state(self) -> str: ...
+
+
+def account_of(user: Person) -> Account | None:
     """The account (role and organization) of a signed-in user, or None."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return None
     try:
-        return user.account  # type: ignore[attr-defined, no-any-return]
+        return user.account
     except Account.DoesNotExist:
         return None
 
 
-def role_of(user: object) -> Role | None:
+def role_of(user: Person) -> Role | None:
     """The user's role, or None for anonymous readers and accounts without one."""
     account = account_of(user)
     return account.role_enum if account is not None else None
 
 
-def project_scope(user: object, prefix: str = "") -> Q:
+def project_scope(user: Person, prefix: str = "") -> Q:
     """The projects ``user`` may see: own unit, own department's units, or all for the finance bureau."""
     account = account_of(user)
     if account is None:
@@ -53,7 +70,7 @@ def project_scope(user: object, prefix: str = "") -> Q:
     return NOTHING  # the three administrators see no business records
 
 
-def record_scope(user: object, model: type[models.Model]) -> Q:
+def record_scope(user: Person, model: type[models.Model]) -> Q:
     """Declarations or self-evaluations ``user`` may see; reviewers do not see a unit's drafts."""
     prefix = "project__" if model.__name__ == "Declaration" else "declaration__project__"
     scope = project_scope(user, prefix)
@@ -62,18 +79,18 @@ def record_scope(user: object, model: type[models.Model]) -> Q:
     return scope
 
 
-def get_for(user: object, queryset: models.QuerySet[M], pk: object) -> M:
+def get_for(user: Person, queryset: Scoped[M], pk: object) -> M:
     """The object with ``pk`` among what ``user`` may see, else 404 (never confirming it exists)."""
     try:
-        return queryset.visible_to(user).get(pk=pk)  # type: ignore[attr-defined, no-any-return]
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        return queryset.visible_to(user).get(pk=pk)
+    except (ObjectDoesNotExist, ValueError, TypeError):  # the model's DoesNotExist, or a malformed id
         raise Http404("没有找到该记录，或您无权查看。") from None
 
 
-def require(user: object, record: models.Model, action: Action) -> Role:
+def require(user: Person, record: HasState, action: Action) -> Role:
     """The user's role when it may take ``action`` on ``record`` in its current state, else 403."""
     role = role_of(user)
-    state = State(record.state)  # type: ignore[attr-defined]
+    state = State(record.state)
     if role is None or transition(action, role, state) is None:
         raise PermissionDenied(f"您的角色不能对处于「{state.label}」状态的记录执行「{action.label}」。")
     return role

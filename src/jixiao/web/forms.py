@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.forms.utils import ErrorList
+from django.utils.datastructures import MultiValueDict
 
 
 class DateInput(forms.DateInput):
@@ -27,6 +29,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
+# type-arg: ModelForm is generic only in the stubs (subscripting it at run time needs django-stubs-ext)
 class KeepsOmittedFields(forms.ModelForm):  # type: ignore[type-arg]
     """A model form that keeps the stored value of every field the post did not carry.
 
@@ -48,7 +51,8 @@ class KeepsOmittedFields(forms.ModelForm):  # type: ignore[type-arg]
             and self.fields[name].widget.value_omitted_from_data(self.data, self.files, self.add_prefix(name))
         ]
         if omitted:
-            kept = self.data.copy()  # a posted QueryDict is immutable; its copy is not
+            # a posted QueryDict is immutable; its copy is not (and keeps each field's several values)
+            kept = self.data.copy() if isinstance(self.data, MultiValueDict) else dict(self.data)
             for name in omitted:
                 kept[self.add_prefix(name)] = self[name].initial
             self.data = kept
@@ -66,7 +70,7 @@ def _field_errors(form: forms.BaseForm, where: str, fallback: str) -> list[Error
     """The errors of one form; ``where`` prefixes each (a row's number and name); non-field ones go to ``fallback``."""
     links: list[ErrorLink] = []
     for name, errors in form.errors.items():
-        if name == forms.forms.NON_FIELD_ERRORS or name not in form.fields:
+        if name == NON_FIELD_ERRORS or name not in form.fields:
             links += [ErrorLink(fallback, f"{where}{message}") for message in errors]
             continue
         field = form[name]
@@ -94,5 +98,5 @@ def error_summary(
     for where, row in rows:
         first = next((row[n].auto_id for n in row.fields if not row[n].is_hidden), form_anchor)
         links += _field_errors(row, where, first)
-    links += [ErrorLink(rows_anchor or form_anchor, message) for message in row_errors]
+    links += [ErrorLink(rows_anchor or form_anchor, str(message)) for message in row_errors]
     return links

@@ -5,11 +5,11 @@ from __future__ import annotations
 import ipaddress
 import uuid
 from collections.abc import Callable
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY as USER_KEY
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http.response import HttpResponseBase
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -23,10 +23,12 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.request_id = uuid.uuid4().hex  # type: ignore[attr-defined]
+        request_id = uuid.uuid4().hex
+        # attr-defined: the app's own request attributes, read with getattr (audit.services.Context.of)
+        request.request_id = request_id  # type: ignore[attr-defined]
         request.client_ip = client_ip(request)  # type: ignore[attr-defined]
         response = self.get_response(request)
-        response["X-Request-ID"] = request.request_id  # type: ignore[attr-defined]
+        response["X-Request-ID"] = request_id
         return response
 
 
@@ -85,7 +87,11 @@ class NulByteMiddleware:
         return self.get_response(request)
 
     def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+        self,
+        request: HttpRequest,
+        view: Callable[..., HttpResponseBase],
+        args: tuple[object, ...],
+        kwargs: dict[str, object],
     ) -> HttpResponse | None:
         """A form posted to a view that checks CSRF: refused when a field holds a NUL."""
         if request.method != "POST" or getattr(view, "csrf_exempt", False):

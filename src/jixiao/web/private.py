@@ -13,8 +13,13 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the settings import this module: Django is not set up yet
+    from django.apps import AppConfig
+    from django.core.checks import CheckMessage
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
@@ -63,11 +68,11 @@ def data_paths() -> list[Path]:
     return paths
 
 
-def check_private_data(app_configs: Any = None, **kwargs: Any) -> list[Any]:
+def check_private_data(app_configs: Sequence[AppConfig] | None = None, **kwargs: object) -> list[CheckMessage]:
     """Deployment check jixiao.W201: the data folder, database or uploads can be read by other users."""
     from django.core.checks import Warning
 
-    out = []
+    out: list[CheckMessage] = []
     for path in data_paths():
         mode = _open_to_others(path)
         if mode is not None:

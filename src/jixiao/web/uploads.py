@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpRequest
 
 from jixiao.documents.safety import MAX_BYTES
 from jixiao.web.private import private_dir
@@ -48,9 +49,9 @@ class ReceivedFile(UploadedFile):
         """Where the bytes are (storage moves the file from here instead of copying it)."""
         return str(self.path)
 
-    def open(self, mode: str = "rb") -> ReceivedFile:
-        """Open the received bytes for reading."""
-        self.file = open(self.path, mode)  # noqa: SIM115 - closed by close(), as every Django File
+    def open(self, mode: str | None = "rb", *args: object, **kwargs: object) -> ReceivedFile:
+        """Open the received bytes for reading (Django's other arguments of ``open`` do not apply to bytes)."""
+        self.file = open(self.path, mode or "rb")  # noqa: SIM115 - closed by close(), as every Django File
         return self
 
     def close(self) -> None:
@@ -64,7 +65,7 @@ class ReceivedFile(UploadedFile):
 class BoundedUploadHandler(FileUploadHandler):
     """Receives every file to disk, refusing the upload at the first file or total past its limit."""
 
-    def __init__(self, request: Any = None) -> None:
+    def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.total = 0
         self.limit_total = getattr(settings, "JIXIAO_UPLOAD_MAX_MB", 1024) * MB
@@ -118,7 +119,8 @@ class BoundedUploadHandler(FileUploadHandler):
     def _refuse(self, message: str) -> None:
         self._discard()
         if self.request is not None:
-            self.request.upload_refused = message
+            # attr-defined: the app's own request attribute, read back by the view with getattr
+            self.request.upload_refused = message  # type: ignore[attr-defined]
             # Read the rest of the request and throw it away, a chunk at a time, so that the browser gets the
             # page that says why. Django's own way (StopUpload without reset) reads it line by line, and a file
             # without line breaks is one line: it would hold the whole rest of the request in memory.

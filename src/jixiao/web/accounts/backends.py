@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
 
 
 class AccountBackend(ModelBackend):
@@ -15,7 +14,7 @@ class AccountBackend(ModelBackend):
     separately they are two more round trips on every request.
     """
 
-    def get_user(self, user_id: Any) -> Any:
+    def get_user(self, user_id: int) -> User | None:
         """The active user with ``user_id``, its account and organization in the same query; else None."""
         model = get_user_model()
         try:

@@ -13,7 +13,7 @@ class ChangePasswordForm(PasswordChangeForm):
 
     def clean(self) -> dict[str, Any]:
         """Django's checks, then: the new password must differ from the current one (a temporary one included)."""
-        cleaned: dict[str, Any] = super().clean()
+        cleaned = super().clean() or self.cleaned_data  # Django's returns its cleaned data
         new = cleaned.get("new_password2")
         if new and not self.has_error("new_password2") and self.user.check_password(new):
             self.add_error("new_password2", forms.ValidationError("新密码不能与当前密码相同。", code="unchanged"))

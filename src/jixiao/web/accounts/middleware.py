@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -31,7 +30,11 @@ class PasswordChangeRequiredMiddleware:
         return self.get_response(request)
 
     def process_view(
-        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+        self,
+        request: HttpRequest,
+        view: Callable[..., HttpResponseBase],
+        args: tuple[object, ...],
+        kwargs: dict[str, object],
     ) -> HttpResponseBase | None:
         """None to go on; a redirect (a JSON 403 under the API) while the password must be changed."""
         match = request.resolver_match

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -77,11 +78,11 @@ class TemporaryPassword(models.Model):
         return f"{self.user_id} 的临时密码"
 
 
-def must_change_password(user: object) -> bool:
+def must_change_password(user: User | AnonymousUser | None) -> bool:
     """Whether a signed-in person still holds a password an administrator set (read with the user: no query)."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User) or not user.is_authenticated:
         return False
     try:
-        return user.temporary_password is not None  # type: ignore[attr-defined, no-any-return]
+        return user.temporary_password is not None
     except TemporaryPassword.DoesNotExist:
         return False

@@ -16,10 +16,10 @@ from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Field, Sum
 from django.utils import timezone
 
 from jixiao.core.workflow import ADMIN_ROLES, Role
@@ -43,28 +43,29 @@ def temporary_password() -> str:
     return "Jx-" + "".join(secrets.choice(alphabet) for _ in range(12)) + "7a"
 
 
-def _check_username(User: type[AbstractBaseUser], username: str) -> None:
+def _check_username(model: type[User], username: str) -> None:
     """The user name rules of the login (Django's): what the form would refuse, said in Chinese."""
     if not username:
         raise ValidationError("请填写用户名。")
-    limit = User._meta.get_field(User.USERNAME_FIELD).max_length  # type: ignore[attr-defined]
+    field = model._meta.get_field(model.USERNAME_FIELD)
+    limit = field.max_length if isinstance(field, Field) else None  # a relation has no length: never the login
     if limit and len(username) > limit:
         raise ValidationError(f"用户名最多 {limit} 个字符。")
     try:
-        User.username_validator(username)  # type: ignore[attr-defined]
+        model.username_validator(username)
     except ValidationError:
         raise ValidationError("用户名只能包含字母、数字和 @ . + - _ 这几个符号，不能有空格。") from None
 
 
-def _new_person(ctx: Context, username: str, display_name: str) -> tuple[AbstractBaseUser, str]:
+def _new_person(ctx: Context, username: str, display_name: str) -> tuple[User, str]:
     """A person with a temporary first password (inside the caller's transaction); audited as a creation."""
     username = username.strip()
-    User = get_user_model()
-    _check_username(User, username)
-    if User.objects.filter(username=username).exists():
+    model = get_user_model()
+    _check_username(model, username)
+    if model.objects.filter(username=username).exists():
         raise ValidationError(f"用户名「{username}」已被使用。")
     password = temporary_password()
-    user = User.objects.create_user(username=username, password=password)
+    user = model.objects.create_user(username=username, password=password)
     user.first_name = display_name.strip()[:150]
     user.save()
     TemporaryPassword.objects.create(user=user)
@@ -72,7 +73,7 @@ def _new_person(ctx: Context, username: str, display_name: str) -> tuple[Abstrac
     return user, password
 
 
-def create_user(ctx: Context, username: str, display_name: str) -> tuple[AbstractBaseUser, str]:
+def create_user(ctx: Context, username: str, display_name: str) -> tuple[User, str]:
     """A new person without a role (the security administrator grants it); returns the first password.
 
     The first password is temporary: the person must change it at their first sign-in.
@@ -82,9 +83,7 @@ def create_user(ctx: Context, username: str, display_name: str) -> tuple[Abstrac
         return _new_person(ctx, username, display_name)
 
 
-def create_administrator(
-    ctx: Context, username: str, role: Role, display_name: str = ""
-) -> tuple[AbstractBaseUser, str]:
+def create_administrator(ctx: Context, username: str, role: Role, display_name: str = "") -> tuple[User, str]:
     """One of the three administrators, made at the command line when the system is set up; returns the password.
 
     The operator who runs it learns the first password, so it is temporary, as the system
@@ -94,7 +93,7 @@ def create_administrator(
         raise ValidationError("这里只能添加系统管理员、安全管理员或审计管理员；业务人员由系统管理员在页面上添加。")
     with transaction.atomic():
         user, password = _new_person(ctx, username, display_name)
-        Account.objects.create(user=user, role=role.value, display_name=getattr(user, "first_name", ""))
+        Account.objects.create(user=user, role=role.value, display_name=user.first_name)
         after = {"role": role.value, "organization": None}
         record(
             ctx,
@@ -105,20 +104,20 @@ def create_administrator(
         return user, password
 
 
-def set_active(ctx: Context, user: AbstractBaseUser, active: bool) -> None:
+def set_active(ctx: Context, user: User, active: bool) -> None:
     """Disable or re-enable a person's login; disabling ends their API tokens for good."""
     _require(ctx, Role.SYSTEM_ADMIN)
     if user.pk == getattr(ctx.user, "pk", None):
         raise ValidationError("不能停用自己的账户。")
     with transaction.atomic():
-        user.is_active = active  # type: ignore[attr-defined]
+        user.is_active = active
         user.save()
         record(ctx, AuditEvent.Type.SETTINGS_CHANGE, obj=user, detail={"is_active": active})
         if not active:
             end_tokens(ctx, user, ApiToken.Ended.DEACTIVATED)
 
 
-def reset_password(ctx: Context, user: AbstractBaseUser) -> str:
+def reset_password(ctx: Context, user: User) -> str:
     """A new temporary password for a person who lost theirs; returns it (shown once).
 
     The person must change it at their next sign-in; their open sessions end (the password they
@@ -169,7 +168,7 @@ def change_own_password(ctx: Context, new_password: str) -> None:
         )
 
 
-def grant_role(ctx: Context, user: AbstractBaseUser, role: Role, organization: Organization | None) -> Account:
+def grant_role(ctx: Context, user: User, role: Role, organization: Organization | None) -> Account:
     """Give a person their one role (and where); a security administrator never changes their own."""
     _require(ctx, Role.SECURITY_ADMIN)
     if user.pk == getattr(ctx.user, "pk", None):
@@ -181,7 +180,7 @@ def grant_role(ctx: Context, user: AbstractBaseUser, role: Role, organization: O
             account = Account(user=user)
         account.role = role.value
         account.organization = None if role in ADMIN_ROLES else organization
-        account.display_name = account.display_name or getattr(user, "first_name", "")
+        account.display_name = account.display_name or user.first_name
         account.full_clean()
         account.save()
         record(
@@ -211,7 +210,7 @@ def locked_usernames() -> set[str]:
     return {lock["username"] for lock in locks if lock["username"]}
 
 
-def unlock(ctx: Context, user: AbstractBaseUser) -> list[str]:
+def unlock(ctx: Context, user: User) -> list[str]:
     """Lift every login lockout of a person, at whatever address, before its 15 minutes are over.
 
     Returns the addresses the person was locked or failing at (empty when there was nothing to lift).

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -14,7 +15,7 @@ from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 
 
-def _context(request: HttpRequest | None, user: Any = None) -> Context:
+def _context(request: HttpRequest | None, user: User | None = None) -> Context:
     if request is None:
         return Context.system(user)
     base = Context.of(request)
@@ -22,14 +23,14 @@ def _context(request: HttpRequest | None, user: Any = None) -> Context:
 
 
 @receiver(user_logged_in)
-def on_login(sender: object, request: HttpRequest | None, user: Any, **kwargs: object) -> None:
+def on_login(sender: object, request: HttpRequest | None, user: User, **kwargs: object) -> None:
     """A successful login."""
     account = getattr(user, "account", None)
     record(_context(request, user), AuditEvent.Type.LOGIN, organization=getattr(account, "organization", None))
 
 
 @receiver(user_logged_out)
-def on_logout(sender: object, request: HttpRequest | None, user: Any, **kwargs: object) -> None:
+def on_logout(sender: object, request: HttpRequest | None, user: User | None, **kwargs: object) -> None:
     """A logout (the session is flushed by Django)."""
     if user is not None:
         record(_context(request, user), AuditEvent.Type.LOGOUT)

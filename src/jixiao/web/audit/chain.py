@@ -23,12 +23,18 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 
 from jixiao.web.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
+
+# An audit event's row as a cursor of either backend reads it (the column types differ between them).
+Row: TypeAlias = dict[str, Any]
 
 # What is sealed: every column but the chain's own. tests/web/audit keeps this equal to the model's fields,
 # and migration 0003 lists the same columns in the SQLite trigger that allows sealing.
@@ -57,15 +63,15 @@ _COLUMNS = ", ".join(CONTENT_FIELDS)
 _PAGE = 1000
 
 
-def digest_of(prev_digest: str, seq: int, row: dict[str, Any]) -> str:
+def digest_of(prev_digest: str, seq: int, row: Row) -> str:
     """The SHA-256 of an event's content, its place in the chain and the digest before it."""
-    content: dict[str, Any] = {name: _plain(name, row[name]) for name in CONTENT_FIELDS}
+    content: dict[str, object] = {name: _plain(name, row[name]) for name in CONTENT_FIELDS}
     content["seq"] = seq
     text = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(f"{prev_digest}\n{text}".encode()).hexdigest()
 
 
-def _plain(name: str, value: Any) -> Any:
+def _plain(name: str, value: object) -> object:
     """A column's value as JSON, the same whether the ORM or a plain cursor of either backend read it."""
     if value is None:
         return None
@@ -85,7 +91,7 @@ def _plain(name: str, value: Any) -> Any:
     return value
 
 
-def _rows(cursor: Any) -> list[dict[str, Any]]:
+def _rows(cursor: CursorWrapper) -> list[Row]:
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
@@ -162,12 +168,12 @@ class Verification:
         return self.problem is None
 
 
-def _describe(row: dict[str, Any]) -> str:
-    at = _plain("at", row["at"])[:19].replace("T", " ")
+def _describe(row: Row) -> str:
+    at = str(_plain("at", row["at"]))[:19].replace("T", " ")
     return f"编号 {row['id']}，{at} UTC，{row['username'] or '—'}，{row['event']}"
 
 
-def _sealed_rows() -> Iterator[dict[str, Any]]:
+def _sealed_rows() -> Iterator[Row]:
     """The sealed events in chain order, a page at a time (a long log is never held in memory whole)."""
     after = 0
     with connection.cursor() as cursor:
@@ -222,7 +228,7 @@ def verify(anchor: tuple[int, str] | None = None) -> Verification:
     return Verification(checked, current, unsealed, None)
 
 
-def _broken(checked: int, problem: str, row: dict[str, Any]) -> Verification:
+def _broken(checked: int, problem: str, row: Row) -> Verification:
     return Verification(checked, None, _unsealed(), problem, row["id"])
 
 

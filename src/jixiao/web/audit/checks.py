@@ -6,13 +6,16 @@ runs only when a database is named (``--database default``).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
+from django.apps import AppConfig
 from django.core.checks import Error, Tags, register
 
 
 @register(Tags.security, Tags.database, deploy=True)
-def audit_log_protection(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[Error]:
+def audit_log_protection(
+    app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: object
+) -> list[Error]:
     """Errors for every way the application's database role could change or empty the audit log."""
     if not databases or "default" not in databases:
         return []

@@ -11,12 +11,15 @@ short; the deployment check and ``manage.py check_audit`` report them.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import connection
 
 from jixiao.web.audit.chain import CHAIN_FIELDS, CONTENT_FIELDS
 from jixiao.web.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from django.db.backends.utils import CursorWrapper
 
 TABLE = AuditEvent._meta.db_table
 POSTGRES_TRIGGERS = ("audit_append_only", "audit_no_truncate")
@@ -47,13 +50,13 @@ def problems() -> list[str]:
     return []
 
 
-def _one(cursor: Any, sql: str, params: list[Any] | None = None) -> Any:
+def _one(cursor: CursorWrapper, sql: str, params: list[str] | None = None) -> object:
     cursor.execute(sql, params or [])
     row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _postgres(cursor: Any) -> list[str]:
+def _postgres(cursor: CursorWrapper) -> list[str]:
     found: list[str] = []
     role = _one(cursor, "SELECT current_user")
     if _one(cursor, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"):
@@ -66,10 +69,12 @@ def _postgres(cursor: Any) -> list[str]:
             f"应用的数据库角色 {role} 是审计日志表的所有者（或其成员）：可以清空该表、停用或删除其触发器。"
             "请用另一个角色执行迁移，应用用只有读写权限的角色连接。"
         )
-    schema = _one(
-        cursor,
-        "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = %s::regclass",
-        [TABLE],
+    schema = str(  # the table was found above, so it has a schema
+        _one(
+            cursor,
+            "SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = %s::regclass",
+            [TABLE],
+        )
     )
     if _one(
         cursor, "SELECT pg_has_role(current_user, nspowner, 'USAGE') FROM pg_namespace WHERE nspname = %s", [schema]

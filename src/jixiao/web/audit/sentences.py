@@ -11,7 +11,6 @@ as its English key.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -140,7 +139,7 @@ def label_of(key: str, model_label: str = "") -> str:
     return _model_label(model_label, key) or KEY_LABELS.get(key) or "其他信息"
 
 
-def _value(value: Any) -> str:
+def _value(value: object) -> str:
     """A value as people read it: 是/否, （空）, words for tokens, lists joined with 、."""
     if value is None or value == "":
         return "（空）"
@@ -159,7 +158,7 @@ def _value(value: Any) -> str:
     return str(value)
 
 
-def _row_changes(key: str, before: Any, after: Any) -> list[str]:
+def _row_changes(key: str, before: object, after: object) -> list[str]:
     """Sentences for a list of rows (a record's indicators) changed from ``before`` to ``after``."""
     old = before if isinstance(before, list) else []
     new = after if isinstance(after, list) else []
@@ -178,7 +177,7 @@ def _row_changes(key: str, before: Any, after: Any) -> list[str]:
     return out
 
 
-def _changes(before: Mapping[str, Any], after: Mapping[str, Any], model: str) -> list[str]:
+def _changes(before: Mapping[str, object], after: Mapping[str, object], model: str) -> list[str]:
     """「把“X”从 A 改为 B。」 for each key that differs between two snapshots."""
     out: list[str] = []
     for key in dict.fromkeys([*before, *after]):
@@ -190,7 +189,7 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any], model: str) ->
     return out
 
 
-def _snapshot(intro: str, values: Mapping[str, Any], model: str) -> str:
+def _snapshot(intro: str, values: Mapping[str, object], model: str) -> str:
     """One sentence listing a snapshot's filled fields (what a new or deleted record held)."""
     parts = []
     for key, value in values.items():
@@ -201,7 +200,7 @@ def _snapshot(intro: str, values: Mapping[str, Any], model: str) -> str:
     return intro + ("；".join(parts) if parts else "无内容") + "。"
 
 
-def describe_detail(detail: Mapping[str, Any], model: str = "") -> list[str]:
+def describe_detail(detail: Mapping[str, object], model: str = "") -> list[str]:
     """The sentences of one event's detail; ``model`` (``app.model``) names its object's fields."""
     if not detail:
         return []

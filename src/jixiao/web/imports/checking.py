@@ -197,7 +197,7 @@ def file_check(
                 _why(sources.get(path), seen),
                 _where(sources.get(path), seen),
                 int(seen["page"]) if seen else None,
-                tuple(seen["box"]) if seen else None,  # type: ignore[arg-type]
+                tuple(seen["box"]) if seen else None,
                 by_path.get(path),
             )
             if v.value or v.why or v.correction or f.group in ("indicator", "project"):

@@ -9,8 +9,8 @@ record forms would, refuses a page that is out of date (``ImportJob.revision``),
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -21,7 +21,7 @@ from jixiao.core.scoring import RulePack
 from jixiao.core.scoring.packs import load_pack
 from jixiao.core.serialize import loads
 from jixiao.core.workflow import Role
-from jixiao.web.access import account_of
+from jixiao.web.access import Person, account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.loader import find_department
@@ -56,7 +56,7 @@ def pack_of(job: ImportJob, document: Document, project: int) -> RulePack:
     return load_pack(pack)
 
 
-def may_correct(user: object, job: ImportJob) -> bool:
+def may_correct(user: Person, job: ImportJob) -> bool:
     """Whether ``user`` may correct the job's files: a reviewer who may import for the job's organization."""
     account = account_of(user)
     if account is None or (job.state not in (ImportJob.State.READ,) and not job.can_confirm):
@@ -140,7 +140,7 @@ def correct(ctx: Context, item: ImportFile, posted: Correction) -> ImportCorrect
             value=fields.value_at(changed, f),
             reason=reason,
             unplaced_line=posted.unplaced_line,
-            created_by=ctx.user,
+            created_by=ctx.person(),
         )
         _bump(locked, item, changed)
         record(
@@ -195,7 +195,7 @@ def _bump(job: ImportJob, item: ImportFile, document: Document) -> None:
     item.save(update_fields=["projects"])
 
 
-def posted_correction(post: Any, item: ImportFile) -> Correction:
+def posted_correction(post: Mapping[str, str], item: ImportFile) -> Correction:
     """The correction a check page's form posts: a value's path, or an unplaced line put into a row and column.
 
     An unplaced line is named by its place in the file's list (``reading.unplaced``); its text is the

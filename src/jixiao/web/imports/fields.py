@@ -13,10 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 
-from jixiao.core.model import FUND_ROW_LABELS, GRADES, MONEY_UNITS, Document, Execution, FundRow, Funds, Indicator
+from jixiao.core.model import (
+    FUND_ROW_LABELS,
+    GRADES,
+    MONEY_UNITS,
+    Document,
+    Execution,
+    FundRow,
+    Funds,
+    Indicator,
+    Project,
+)
 from jixiao.core.scoring import RulePack
 from jixiao.core.scoring.assess import show_number
 from jixiao.web.cycle.forms import LEVEL1_CHOICES
@@ -242,8 +253,14 @@ def _no_date() -> str:
     raise ValidationError("日期应写作 年-月-日，如 2025-03-01。")
 
 
-def _set(row: object, key: str, value: object) -> object:
-    return replace(row, **{key: value})  # type: ignore[type-var]
+# The records a correction changes a value of.
+Part = TypeVar("Part", Project, Funds, FundRow, Execution, Indicator)
+
+
+def _set(part: Part, key: str, value: object) -> Part:
+    # the field is named at run time (the correction's path): parse() has checked the value for it
+    changes: dict[str, Any] = {key: value}
+    return replace(part, **changes)
 
 
 def apply(document: Document, f: Field, value: object) -> Document:
@@ -251,18 +268,17 @@ def apply(document: Document, f: Field, value: object) -> Document:
     project = document.projects[f.project]
     if f.group == "funds":
         row = getattr(project.funds, f.row) or FundRow()
-        funds: Funds = replace(project.funds, **{f.row: _set(row, f.key, value)})
-        project = replace(project, funds=funds)
+        project = replace(project, funds=_set(project.funds, f.row, _set(row, f.key, value)))
     elif f.group == "execution":
-        project = replace(project, execution=_set(project.execution or Execution(), f.key, value))  # type: ignore[arg-type]
+        project = replace(project, execution=_set(project.execution or Execution(), f.key, value))
     elif f.group == "indicator":
         assert f.indicator is not None
         rows = list(project.indicators)
         indicator: Indicator = rows[f.indicator]
-        rows[f.indicator] = _set(indicator, f.key, value)  # type: ignore[assignment]
+        rows[f.indicator] = _set(indicator, f.key, value)
         project = replace(project, indicators=tuple(rows))
     else:
-        project = replace(project, **{f.key: value})
+        project = _set(project, f.key, value)
     projects = list(document.projects)
     projects[f.project] = project
     return replace(document, projects=tuple(projects))

@@ -17,6 +17,7 @@ import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -24,7 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from jixiao.core.errors import JixiaoError
 from jixiao.core.model import Document, Kind
@@ -34,13 +35,13 @@ from jixiao.core.serialize import dumps
 from jixiao.core.workflow import Role, State
 from jixiao.documents import isolated
 from jixiao.documents.importer import ALL_SUFFIXES
+from jixiao.documents.limits import MAX_BYTES
 from jixiao.documents.result import reading_record
-from jixiao.documents.text import MAX_BYTES
-from jixiao.web.access import account_of
+from jixiao.web.access import Person, account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.intake import document_problems
-from jixiao.web.cycle.loader import LoadError, find_department, find_unit, load_document, refresh_units
+from jixiao.web.cycle.loader import LoadError, LoadResult, find_department, find_unit, load_document, refresh_units
 from jixiao.web.cycle.models import Declaration, SelfEvaluation, SourceCorrection, SourceFile
 from jixiao.web.imports.corrections import corrected_document, standing
 from jixiao.web.imports.models import ImportCorrection, ImportFile, ImportJob
@@ -69,7 +70,7 @@ class Upload:
     """A file as the browser sent it: received to disk by the upload handler, or given as a Django File."""
 
     name: str
-    content: File
+    content: File[Any]  # any file object Django can read in chunks
 
     @classmethod
     def of_bytes(cls, name: str, data: bytes) -> Upload:
@@ -102,7 +103,7 @@ def importer_of(ctx: Context) -> Organization:
     return account.organization
 
 
-def jobs_visible_to(user: object) -> Any:
+def jobs_visible_to(user: Person) -> QuerySet[ImportJob]:
     """Import jobs a person may see: their own; a department's for its reviewers; all for the finance bureau."""
     account = account_of(user)
     if account is None:
@@ -131,7 +132,7 @@ def create_job(ctx: Context, uploads: Iterable[Upload]) -> ImportJob:
     try:
         with transaction.atomic():
             job = ImportJob.objects.create(
-                created_by=ctx.user, organization=organization, ip=ctx.ip, total_files=len(files)
+                created_by=ctx.person(), organization=organization, ip=ctx.ip, total_files=len(files)
             )
             for position, upload in enumerate(files):
                 digest = upload.sha256()
@@ -318,7 +319,8 @@ def release_files(job: ImportJob) -> int:
         if not used:
             name = source.stored.name
             source.delete()
-            transaction.on_commit(lambda name=name: default_storage.delete(name))
+            if name:  # a kept file always has one
+                transaction.on_commit(partial(default_storage.delete, name))
             deleted += 1
     return deleted
 
@@ -344,7 +346,7 @@ def retry_reading(ctx: Context, job: ImportJob) -> ImportJob:
     return locked
 
 
-def _seen_by(job: ImportJob) -> Any:
+def _seen_by(job: ImportJob) -> QuerySet[Declaration]:
     """The records a job may be told a file was imported as before: a department's own, or all for the bureau."""
     if job.organization.kind == Organization.Kind.DEPARTMENT:
         return Declaration.objects.filter(project__department=job.organization)
@@ -492,7 +494,7 @@ def _load(job: ImportJob, user_id: int) -> None:
                 state=ImportJob.State.DONE, result=created, problems=[], done_files=job.total_files
             )
             record(
-                ctx, AuditEvent.Type.IMPORT, obj=job, organization=job.organization, detail={"step": "load"} | created
+                ctx, AuditEvent.Type.IMPORT, obj=job, organization=job.organization, detail={"step": "load", **created}
             )
     except (LoadError, JixiaoError) as exc:
         _fail(ctx, job, [str(exc)])
@@ -501,7 +503,7 @@ def _load(job: ImportJob, user_id: int) -> None:
         _fail(ctx, job, [f"写入数据库时出错，没有写入任何记录：{exc}"])
 
 
-def _keep_corrections(item: ImportFile, corrections: list[ImportCorrection], loaded: Any) -> int:
+def _keep_corrections(item: ImportFile, corrections: list[ImportCorrection], loaded: LoadResult) -> int:
     """Keep each correction with the records its project was loaded as: the printed value and the correction."""
     for c in corrections:
         n = int(c.path.split("]", 1)[0].removeprefix("projects["))

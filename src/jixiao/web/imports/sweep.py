@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -89,7 +90,8 @@ def _unused_sources(before: object) -> int:
         with transaction.atomic():
             name = source.stored.name
             source.delete()
-            transaction.on_commit(lambda name=name: default_storage.delete(name))
+            if name:  # a kept file always has one
+                transaction.on_commit(partial(default_storage.delete, name))
         count += 1
     return count
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -38,13 +40,20 @@ class Organization(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(
+        self,
+        *,
+        force_insert: bool | tuple[models.base.ModelBase, ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Iterable[str] | None = None,
+    ) -> None:
         """Keep ``department`` in step with the tree."""
         if self.kind == self.Kind.UNIT and self.parent is not None:
             self.department = self.parent if self.parent.kind == self.Kind.DEPARTMENT else self.parent.department
         else:
             self.department = None
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(force_insert=force_insert, force_update=force_update, using=using, update_fields=update_fields)
 
     @property
     def department_or_self(self) -> Organization | None:

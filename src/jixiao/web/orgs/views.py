@@ -50,7 +50,8 @@ def packs(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("评分规则包由财政部门设定。")
     departments = Organization.objects.filter(kind=Organization.Kind.DEPARTMENT).order_by("name")
     if request.method == "POST":
-        department = departments.filter(pk=small_int(request.POST.get("department"))).first()
+        chosen = small_int(request.POST.get("department"))
+        department = departments.filter(pk=chosen).first() if chosen is not None else None
         from_year = small_int(request.POST.get("from_year"), 0, 9999)
         try:
             if department is None or from_year is None:

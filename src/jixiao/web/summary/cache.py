@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db.models import Max
 
-from jixiao.web.access import account_of
+from jixiao.web.access import Person, account_of
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.orgs.models import Organization
 
@@ -40,12 +40,12 @@ def data_version() -> str:
     stamps = (
         Declaration.objects.aggregate(v=Max("updated_at"))["v"],
         SelfEvaluation.objects.aggregate(v=Max("updated_at"))["v"],
-        Organization.history.aggregate(v=Max("history_date"))["v"],  # type: ignore[attr-defined]
+        Organization.history.aggregate(v=Max("history_date"))["v"],
     )
     return "|".join(s.isoformat() if s is not None else "-" for s in stamps)
 
 
-def cached(user: object, name: str, parts: tuple[Any, ...], version: str, compute: Callable[[], T]) -> T:
+def cached(user: Person, name: str, parts: tuple[object, ...], version: str, compute: Callable[[], T]) -> T:
     """``compute()`` for this reader's scope, these ``parts`` and this data version, from the cache when there."""
     account = account_of(user)
     scope = (account.role, account.organization_id) if account is not None else ("", None)

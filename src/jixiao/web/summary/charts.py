@@ -16,9 +16,11 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+
+# attr-defined: Django's private table of json_script, shared so that the charts escape exactly as it does
 from django.utils.html import _json_script_escapes  # type: ignore[attr-defined]
 from django.utils.safestring import SafeString, mark_safe
 
@@ -27,6 +29,9 @@ from jixiao.core.scoring.formulas import quantize
 from jixiao.core.workflow import FROZEN_VALUES, State
 from jixiao.web.cycle.models import Declaration
 from jixiao.web.summary.table import fen
+
+if TYPE_CHECKING:
+    from jixiao.web.summary.table import Summarised
 
 TOP = 10
 NOT_EVALUATED = "未评"
@@ -69,7 +74,7 @@ class YearRow:
     infos: int
 
 
-def year_rows(qs: QuerySet[Declaration]) -> list[YearRow]:
+def year_rows(qs: Summarised) -> list[YearRow]:
     """The year's projects in one query (names from the copied column, so only the two organizations join)."""
     values = qs.order_by("project_name", "pk").values_list(
         "pk",

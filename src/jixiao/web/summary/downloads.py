@@ -30,7 +30,7 @@ def _state(value: str) -> str:
 
 def _cell(row: Row, key: str) -> ListingValue:
     value = row.value(key)
-    if key in ("declaration_state", "evaluation_state"):
+    if key in ("declaration_state", "evaluation_state") and isinstance(value, str):
         return _state(value)
     return value
 

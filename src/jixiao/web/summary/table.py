@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import (
     Case,
@@ -34,19 +34,41 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import CombinedExpression
 from django.db.models.functions import Coalesce
 
 from jixiao.core.model import GRADES
 from jixiao.core.review.findings import REGISTRY, Severity, checks_for_people
 from jixiao.core.scoring.formulas import quantize
 from jixiao.core.workflow import STATE_LABELS, Role, State
-from jixiao.web.access import account_of
+from jixiao.web.access import Person, account_of
 from jixiao.web.cycle.models import Declaration, StoredFinding
 from jixiao.web.numbers import small_int
 from jixiao.web.orgs.models import Organization
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class Figures(TypedDict):
+        """The summary's figures annotated on each declaration (base_queryset)."""
+
+        s_requested: Decimal | None
+        s_budgeted: Decimal | None
+        s_executed: Decimal | None
+        s_rate: Decimal | None
+        s_score: Decimal | None
+        s_suggested: Decimal | None
+        s_grade: str | None
+        s_ev_state: str | None
+        s_ev_id: int | None
+        s_errors: int
+        s_warnings: int
+        s_infos: int
+
+    Summarised: TypeAlias = QuerySet[WithAnnotations[Declaration, Figures]]
+
 NO_GRADE = "none"  # the grade filter's value for projects without a self-evaluation score
-MONEY_FIELD = DecimalField(max_digits=20, decimal_places=2)
+MONEY_FIELD: DecimalField[Decimal, Decimal] = DecimalField(max_digits=20, decimal_places=2)
 TEN_THOUSAND = Value(Decimal(10000), output_field=MONEY_FIELD)
 
 
@@ -137,9 +159,10 @@ class Row:
     warnings: int
     infos: int
 
-    def value(self, key: str) -> Any:
+    def value(self, key: str) -> str | Decimal | int | None:
         """The value of a column by its key."""
-        return getattr(self, key)
+        value: str | Decimal | int | None = getattr(self, key)  # every field above is one of these
+        return value
 
     @property
     def declaration_state_label(self) -> str:
@@ -162,13 +185,13 @@ def _yuan(field: str) -> Case:
     )
 
 
-def _hides_drafts(user: object) -> bool:
+def _hides_drafts(user: Person) -> bool:
     """Reviewers see none of a unit's drafts, here as on every other page."""
     account = account_of(user)
     return account is not None and account.role_enum in (Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER)
 
 
-def _evaluation_visible(user: object) -> Q:
+def _evaluation_visible(user: Person) -> Q:
     """The evaluations joined in, seen from the declaration."""
     if _hides_drafts(user):
         return Q(evaluation__isnull=False) & ~Q(evaluation__state=State.DRAFT.value)
@@ -179,15 +202,18 @@ def _when_visible(visible: Q, expression: Any, output: Any) -> Case:
     return Case(When(visible, then=expression), default=Value(None), output_field=output)
 
 
-def base_queryset(user: object) -> QuerySet[Declaration]:
+def _count(visible: Q, name: str) -> CombinedExpression:
+    """The findings of one severity: the declaration's and, when it is visible, its evaluation's."""
+    return F(name) + Coalesce(_when_visible(visible, F(f"evaluation__{name}"), IntegerField()), Value(0))
+
+
+def base_queryset(user: Person) -> Summarised:
     """Every declaration the reader may see, annotated with the summary's figures."""
     visible = _evaluation_visible(user)
-    score = DecimalField(max_digits=9, decimal_places=2)
-    counts = {
-        f"s_{name}": F(name) + Coalesce(_when_visible(visible, F(f"evaluation__{name}"), IntegerField()), Value(0))
-        for name in ("errors", "warnings", "infos")
-    }
-    return Declaration.objects.visible_to(user).annotate(  # type: ignore[attr-defined, no-any-return]
+    score: DecimalField[Decimal, Decimal] = DecimalField(max_digits=9, decimal_places=2)
+    # return-value: the plugin types this as its own annotated model, which it never matches with a declared
+    # WithAnnotations (a django-stubs limitation); declaring Figures is what lets it check the lookups on them
+    return Declaration.objects.visible_to(user).annotate(  # type: ignore[return-value]
         s_requested=_yuan("requested_total"),
         s_budgeted=_when_visible(visible, _yuan("evaluation__adjusted_total"), MONEY_FIELD),
         s_executed=_when_visible(visible, _yuan("evaluation__executed_total"), MONEY_FIELD),
@@ -197,11 +223,13 @@ def base_queryset(user: object) -> QuerySet[Declaration]:
         s_grade=_when_visible(visible, F("evaluation__summary_grade"), CharField()),
         s_ev_state=_when_visible(visible, F("evaluation__state"), CharField()),
         s_ev_id=_when_visible(visible, F("evaluation__pk"), IntegerField()),
-        **counts,
+        s_errors=_count(visible, "errors"),
+        s_warnings=_count(visible, "warnings"),
+        s_infos=_count(visible, "infos"),
     )
 
 
-def apply_filters(queryset: QuerySet[Declaration], filters: Filters, user: object) -> QuerySet[Declaration]:
+def apply_filters(queryset: Summarised, filters: Filters, user: Person) -> Summarised:
     """Narrow the table by year, department, unit, states, grade, finding code and project name."""
     qs = queryset
     if filters.year.isdigit():
@@ -231,12 +259,12 @@ def apply_filters(queryset: QuerySet[Declaration], filters: Filters, user: objec
     return qs
 
 
-def _evaluation_visible_outer(user: object) -> Q:
+def _evaluation_visible_outer(user: Person) -> Q:
     """The evaluation-visibility rule, seen from a finding's side."""
     return ~Q(evaluation__state=State.DRAFT.value) if _hides_drafts(user) else Q()
 
 
-def ordered(queryset: QuerySet[Declaration], sort: str) -> QuerySet[Declaration]:
+def ordered(queryset: Summarised, sort: str) -> Summarised:
     """Order by a column key, ``-key`` for descending; empty values last; project name breaks ties."""
     key = sort.removeprefix("-")
     column = COLUMN_BY_KEY.get(key)
@@ -247,7 +275,7 @@ def ordered(queryset: QuerySet[Declaration], sort: str) -> QuerySet[Declaration]
     return queryset.order_by(first, "project__name", "pk")
 
 
-def rows(queryset: QuerySet[Declaration]) -> list[Row]:
+def rows(queryset: Summarised) -> list[Row]:
     """The rows of (a page of) the table, read in one query."""
     values = queryset.values_list(
         "pk",
@@ -292,7 +320,7 @@ def rows(queryset: QuerySet[Declaration]) -> list[Row]:
     ]
 
 
-def fen(value: Any) -> Decimal | None:
+def fen(value: object) -> Decimal | None:
     """A figure to two places (SQLite hands back what it added in floating point)."""
     if value is None:
         return None
@@ -314,7 +342,7 @@ class Totals:
     infos: int
 
 
-def totals(queryset: QuerySet[Declaration]) -> Totals:
+def totals(queryset: Summarised) -> Totals:
     """Sum the filtered table in one query; the rate is executed ÷ budgeted of the sums, not a mean of rates."""
     sums = queryset.order_by().aggregate(
         projects=Coalesce(Sum(Value(1)), 0),
@@ -341,14 +369,12 @@ def totals(queryset: QuerySet[Declaration]) -> Totals:
     )
 
 
-def years(user: object) -> list[int]:
+def years(user: Person) -> list[int]:
     """The budget years the reader has records of, newest first."""
-    return list(
-        Declaration.objects.visible_to(user).order_by("-year").values_list("year", flat=True).distinct()  # type: ignore[attr-defined]
-    )
+    return list(Declaration.objects.visible_to(user).order_by("-year").values_list("year", flat=True).distinct())
 
 
-def choices(user: object, filters: Filters) -> dict[str, list[tuple[str, str]]]:
+def choices(user: Person, filters: Filters) -> dict[str, list[tuple[str, str]]]:
     """The departments and units the reader may filter by (within the chosen department)."""
     account = account_of(user)
     role = account.role_enum if account else None
