@@ -2,7 +2,7 @@
 
     python benchmarks/bench_findings.py [--sizes 5,20,50,200] [--years 4] [--indicators 15] [--repeat 7]
 
-Every write in the web reviews its unit's records across documents again (``jixiao.web.cycle.across``:
+Every write in the web reviews its unit's records across documents again (``jixiao.web.cycle.services.across``:
 each project against its approval and against its latest earlier year). Its cost grows with the unit,
 not with the province: this measures it on units of ``--sizes`` projects, each with a declaration per
 year over ``--years`` years (``--indicators`` indicators each) and a self-evaluation of every year but

@@ -130,7 +130,7 @@ def render(out: Path) -> None:
         for url in urls:
             response = client.get(url)
             name = f"{user.username}{url.replace('/', '_').replace('?', '~')}.html"
-            body = response.content.decode("utf-8", "replace") if response.status_code == 200 else ""
+            body = response.content.decode("utf-8", "replace")
             (out / name).write_text(f"{response.status_code}\n{normalise(body)}", encoding="utf-8")
             if url.endswith("/edit/") and "/evaluations/" in url and response.status_code == 200:
                 # the live preview, posted exactly as the form renders (its parsing of row-{n}-… keys)

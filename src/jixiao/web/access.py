@@ -77,3 +77,27 @@ def require(user: object, record: models.Model, action: Action) -> Role:
     if role is None or transition(action, role, state) is None:
         raise PermissionDenied(f"您的角色不能对处于「{state.label}」状态的记录执行「{action.label}」。")
     return role
+
+
+def permit(user: object, record: models.Model, action: Action) -> Role:
+    """The one permission decision of a write: ``user`` may see ``record`` and take ``action`` on it now.
+
+    Returns the role it acts in; otherwise 403 with the reason (a record out of the user's scope, or a
+    role or state the workflow table does not allow). The services call it once, on the locked row;
+    a page that only shows a form calls it instead, so both say the same.
+    """
+    ensure_visible(user, record)
+    return require(user, record, action)
+
+
+def ensure_visible(user: object, record: models.Model) -> None:
+    """403 unless ``record`` is within what ``user`` may see (a write's first question)."""
+    model = type(record)
+    if not model._default_manager.filter(record_scope(user, model), pk=record.pk).exists():
+        raise PermissionDenied("您无权处理该记录。")
+
+
+def role_may(user: object, record: models.Model, action: Action) -> bool:
+    """True when ``user``'s role may take ``action`` on ``record`` in its state (for showing buttons)."""
+    role = role_of(user)
+    return role is not None and transition(action, role, State(record.state)) is not None  # type: ignore[attr-defined]

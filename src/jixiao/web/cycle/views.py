@@ -26,10 +26,9 @@ from jixiao.core.scoring.assess import show_number
 from jixiao.core.targets import parse_target
 from jixiao.core.workflow import FROZEN_VALUES, REVIEW_ACTIONS, Action, Role, State, allowed, is_frozen
 from jixiao.exporters.report import build_report
-from jixiao.web.access import account_of, get_for, role_of
+from jixiao.web.access import account_of, get_for, permit, role_may, role_of
 from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle import services
-from jixiao.web.cycle.across import stored_across
 from jixiao.web.cycle.documents import declaration_document, evaluation_document, evaluation_project
 from jixiao.web.cycle.forms import (
     AdjustForm,
@@ -51,6 +50,8 @@ from jixiao.web.cycle.html import (
 )
 from jixiao.web.cycle.models import Adjustment, Declaration, SelfEvaluation, SourceCorrection, StateChange
 from jixiao.web.cycle.packs import record_pack
+from jixiao.web.cycle.services.across import stored_across
+from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, posted_row
 from jixiao.web.cycle.shares import Row, posted_rows, share_status
 from jixiao.web.cycle.sheets import official_table
 from jixiao.web.forms import ErrorLink, error_summary
@@ -308,11 +309,11 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sheet": official_table(form, declaration_notes(indicators, by_row)),
             "general": general,
             "actions": _actions(request.user, decl.state),
-            "can_return": services.role_may(request.user, decl, Action.RETURN),
-            "can_delete": services.role_may(request.user, decl, Action.DELETE),
+            "can_return": role_may(request.user, decl, Action.RETURN),
+            "can_delete": role_may(request.user, decl, Action.DELETE),
             "returned": _latest_return(decl),
-            "can_edit": services.role_may(request.user, decl, Action.EDIT),
-            "can_adjust": services.role_may(request.user, decl, Action.ADJUST),
+            "can_edit": role_may(request.user, decl, Action.EDIT),
+            "can_adjust": role_may(request.user, decl, Action.ADJUST),
             "can_evaluate": role_of(request.user) is Role.UNIT_STAFF and is_frozen(decl.state),
             "comment_form": CommentForm(),
             "adjust_form": AdjustForm(),
@@ -330,8 +331,8 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a draft or returned declaration: identity, money, goals and the indicator tree."""
     decl = get_for(request.user, Declaration.objects.select_related("project__unit"), pk)
-    if not services.role_may(request.user, decl, Action.EDIT):
-        raise PermissionDenied(f"处于「{decl.state_enum.label}」状态的申报表不能由您修改。")
+    if request.method != "POST":
+        permit(request.user, decl, Action.EDIT)  # a save asks the service, which decides on the locked row
     pack = record_pack(decl)
     # every row's weight is checked against the record's pack as it is typed (cycle.forms.IndicatorForm)
     rows_kwargs = {"pack": pack}
@@ -353,6 +354,8 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if "submit" in request.POST:
                     return _act(request, decl, Action.SUBMIT, "", "cycle:declaration_detail")
                 return redirect("cycle:declaration_edit", pk=decl.pk)
+        else:
+            permit(request.user, decl, Action.EDIT)  # a form sent back with its errors: only to whom may edit
     else:
         form = DeclarationForm(instance=decl, initial={"version": decl.version})
         formset = IndicatorFormSet(initial=_indicator_initial(decl) or [{}], prefix="ind", form_kwargs=rows_kwargs)
@@ -370,13 +373,14 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "pack": pack,
             "form": form,
             "formset": formset,
+            "row_shape": DECLARATION.script_fields(),  # the row fields the editor's script acts on
             "rows": [(f, by_row.get(n, [])) for n, f in enumerate(formset.forms)],
             # the share findings are shown in their own panel, beside the sum
             "general": [f for f in general if f.code not in SHARE_CODES],
             "shares": shares.to_dict(),
             "returned": _latest_return(decl),
             "can_edit": True,
-            "can_delete": services.role_may(request.user, decl, Action.DELETE),
+            "can_delete": role_may(request.user, decl, Action.DELETE),
             "error_summary": _declaration_errors(form, formset) if form.is_bound else [],
         },
     )
@@ -391,8 +395,7 @@ SHARE_CODES = frozenset({"indicator-share-mismatch", "level1-share-differs"})
 def declaration_shares(request: HttpRequest, pk: int) -> JsonResponse:
     """The share check of the editor's rows as typed (nothing is saved): the sum, each level 1, what blocks."""
     decl = get_for(request.user, Declaration.objects.select_related("project__unit"), pk)
-    if not services.role_may(request.user, decl, Action.EDIT):
-        raise PermissionDenied("该申报表现在不能由您修改。")
+    permit(request.user, decl, Action.EDIT)
     status = share_status(posted_rows(request.POST), record_pack(decl))
     return JsonResponse(status.to_dict(), json_dumps_params={"ensure_ascii": False})
 
@@ -555,10 +558,10 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "pack": extra["pack"],
             "general": extra["general"] + general,
             "actions": _actions(request.user, ev.state),
-            "can_return": services.role_may(request.user, ev, Action.RETURN),
-            "can_delete": services.role_may(request.user, ev, Action.DELETE),
+            "can_return": role_may(request.user, ev, Action.RETURN),
+            "can_delete": role_may(request.user, ev, Action.DELETE),
             "returned": _latest_return(ev),
-            "can_edit": services.role_may(request.user, ev, Action.EDIT),
+            "can_edit": role_may(request.user, ev, Action.EDIT),
             "comment_form": CommentForm(),
             "changes": _history(StateChange.objects.filter(evaluation=ev)),
             "source_corrections": _source_corrections(SourceCorrection.objects.filter(evaluation=ev)),
@@ -574,11 +577,12 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         SelfEvaluation.objects.select_related("declaration__project__unit", "declaration__project__department"),
         pk,
     )
-    if not services.role_may(request.user, ev, Action.EDIT):
-        raise PermissionDenied(f"处于「{ev.state_enum.label}」状态的自评表不能由您修改。")
+    if request.method != "POST":
+        permit(request.user, ev, Action.EDIT)  # a save asks the service, which decides on the locked row
     rows = list(ev.indicators.select_related("indicator"))
     posted = None
     if request.method == "POST" and "adopt" in request.POST:
+        permit(request.user, ev, Action.EDIT)  # 采用建议分 saves nothing: the page decides
         return _adopt(request, ev, rows)
     if request.method == "POST":
         form = EvaluationForm(request.POST, instance=SelfEvaluation.objects.get(pk=ev.pk))
@@ -598,6 +602,8 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 if "submit" in request.POST:
                     return _act(request, ev, Action.SUBMIT, "", "cycle:evaluation_detail")
                 return redirect("cycle:evaluation_edit", pk=ev.pk)
+        else:
+            permit(request.user, ev, Action.EDIT)  # a form sent back with its errors: only to whom may edit
     else:
         form = EvaluationForm(instance=ev, initial={"version": ev.version})
         # only its management form is drawn (the row count); the rows come from _row_fields
@@ -626,6 +632,7 @@ def _evaluation_page(
             # passed apart: the template's lookup of ``formset.management_form`` tries ``formset[...]``
             # first, which builds a Django form for every row only to fail
             "management_form": formset.management_form,
+            "row_shape": SELF_EVALUATION.script_fields(),  # the row fields the browser script acts on
             "rows_html": evaluation_rows_html(table),
             "scores": extra["scores"],
             "pack": extra["pack"],
@@ -633,7 +640,7 @@ def _evaluation_page(
             "problems": services.project_problems(extra["project"], reasons, extra["pack"], ev.declaration.year),
             "returned": _latest_return(ev),
             "can_edit": True,
-            "can_delete": services.role_may(request.user, ev, Action.DELETE),
+            "can_delete": role_may(request.user, ev, Action.DELETE),
             "error_summary": _evaluation_errors(form, formset, rows) if form.is_bound else [],
         },
     )
@@ -739,12 +746,7 @@ def posted_project(ev: SelfEvaluation, post: Any) -> Project:
     """
     project = evaluation_project(ev)
     indicators = [
-        replace(
-            indicator,
-            actual=(post.get(f"row-{n}-actual", indicator.actual or "") or "")[:300] or None,
-            score=form_decimal(post.get(f"row-{n}-score"), *SCORE_DIGITS),
-            deviation=post.get(f"row-{n}-deviation") or None,
-        )
+        replace(indicator, **posted_row(SELF_EVALUATION, post, f"row-{n}", indicator))
         for n, indicator in enumerate(project.indicators)
     ]
     total = FundRow(
@@ -887,8 +889,8 @@ def describe(value: Any) -> str:
 def _delete(request: HttpRequest, record: services.Record, decl: Declaration, back: str) -> HttpResponse:
     """Confirm (GET) and delete (POST) a draft; a record the person may see but not delete is a 403."""
     kind = "绩效目标申报表" if isinstance(record, Declaration) else "绩效自评表"
-    if not services.role_may(request.user, record, Action.DELETE):
-        raise PermissionDenied(f"处于「{record.state_enum.label}」状态的{kind}不能由您删除：只有本单位的草稿可以删除。")
+    if request.method != "POST":
+        permit(request.user, record, Action.DELETE)  # the deletion itself asks the service
     name = decl.project.name
     if request.method == "POST":
         form = DeleteForm(request.POST)
