@@ -47,6 +47,7 @@ from jixiao.web.cycle.services.findings import (
     figure_problems,
     project_problems,
     refresh_findings,
+    repack,
 )
 from jixiao.web.cycle.services.workflow import REVIEW_STEPS, act, delete_draft, publish
 
@@ -76,6 +77,7 @@ __all__ = [
     "project_problems",
     "publish",
     "refresh_findings",
+    "repack",
     "snapshot",
     "update_declaration",
     "update_evaluation",

@@ -91,6 +91,16 @@ def refresh_findings(record_: Record, *, across: bool = True) -> list[Finding]:
     return findings
 
 
+def repack(record_: Record, pack: str) -> None:
+    """Score the record by another rule pack from now on (the finance bureau's choice) and review it again.
+
+    Through ``save()``: the record's history keeps the change of rules. The caller holds the transaction.
+    """
+    record_.rule_pack = pack
+    record_.save()
+    refresh_findings(record_)
+
+
 def evaluation_problems(ev: SelfEvaluation) -> list[str]:
     """What must be fixed before a self-evaluation can be submitted, in words a filer understands."""
     reasons = [r.score_reason for r in ev.indicators.select_related("indicator").order_by("indicator__position")]
