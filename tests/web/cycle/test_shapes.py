@@ -1,4 +1,4 @@
-"""One shape per record kind (cycle/shapes.py): the forms, the row HTML, the preview, the mapping and the scripts' field list.
+"""One shape per record kind (cycle/shapes.py): forms, row HTML, preview, mapping and the scripts' field lists.
 
 Each derived thing is checked against the shape as it stands, and built again from a shape with one
 field changed, so that the change shows up in every place at once (issue 15, item 1).
