@@ -146,6 +146,8 @@ def _run(tree: Path, out: Path) -> None:
         "PYTHONPATH": str(tree / "src"),
         "DATABASE_URL": f"sqlite:///{data / 'pages.sqlite3'}",
         "DJANGO_SETTINGS_MODULE": "jixiao.web.settings",
+        # the error pages as people see them, not Django's technical pages (which name the view's module)
+        "JIXIAO_DEBUG": "0",
     }
     subprocess.run([sys.executable, __file__, "--render", str(out)], env=env, check=True, cwd=tree)
 

@@ -112,7 +112,7 @@ ROW = (
 def evaluation_rows_html(table: Iterable[tuple[Any, dict[str, Any], Any, Sequence[Finding]]]) -> SafeString:
     """The self-evaluation form's indicator rows: (stored row, its inputs, its score, its findings) each.
 
-    The inputs are ``{"prefix", "values", "errors"}`` (``views._row_fields``): what was posted with
+    The inputs are ``{"prefix", "values", "errors"}`` (``views.evaluations._row_fields``): what was posted with
     its errors, or what is stored.
     """
     out = []
