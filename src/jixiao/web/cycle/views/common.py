@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from jixiao.core.review import Finding
 from jixiao.core.workflow import REVIEW_ACTIONS, Action, State, allowed
@@ -115,3 +117,22 @@ def conflict_page(request: HttpRequest, conflict: services.ConflictError, retry:
         {"record": conflict.record, "rows": rows, "retry": retry, "version": conflict.record.version},
         status=409,
     )
+
+
+def saved(request: HttpRequest, save: Callable[[], Any], form: Any, edit: str, detail: str) -> HttpResponse | None:
+    """Run an editor's save: where to go next (the editor again, or the submission), or None.
+
+    None when the save was refused for what was typed: the reason is on ``form`` and the page is drawn
+    again; a stale save is the conflict page, which overwrites nothing.
+    """
+    try:
+        record = save()
+    except services.ConflictError as conflict:
+        return conflict_page(request, conflict, reverse(edit, args=[conflict.record.pk]))
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+    messages.success(request, "已保存。")
+    if "submit" in request.POST:
+        return act_on(request, record, Action.SUBMIT, "", detail)
+    return redirect(edit, pk=record.pk)

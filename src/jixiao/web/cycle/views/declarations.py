@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.core.review import review_document
@@ -42,11 +41,11 @@ from jixiao.web.cycle.views.common import (
     WHEN_AND_WHO,
     act_on,
     actions_for,
-    conflict_page,
     findings_by_row,
     history_of,
     latest_return,
     review_action,
+    saved,
     source_corrections,
 )
 from jixiao.web.forms import ErrorLink, error_summary
@@ -157,19 +156,16 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
         formset = IndicatorFormSet(request.POST, prefix="ind", form_kwargs=rows_kwargs)
         if form.is_valid() and formset.is_valid():
             data = {k: form.cleaned_data[k] for k in services.DECLARATION_FIELDS}
-            try:
-                decl = services.update_declaration(
-                    Context.of(request), decl, form.cleaned_data["version"], data, _kept_rows(formset)
-                )
-            except services.ConflictError as conflict:
-                return conflict_page(request, conflict, reverse("cycle:declaration_edit", args=[decl.pk]))
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, "已保存。")
-                if "submit" in request.POST:
-                    return act_on(request, decl, Action.SUBMIT, "", "cycle:declaration_detail")
-                return redirect("cycle:declaration_edit", pk=decl.pk)
+            rows, version = _kept_rows(formset), form.cleaned_data["version"]
+            done = saved(
+                request,
+                lambda: services.update_declaration(Context.of(request), decl, version, data, rows),
+                form,
+                "cycle:declaration_edit",
+                "cycle:declaration_detail",
+            )
+            if done is not None:
+                return done
         else:
             permit(request.user, decl, Action.EDIT)  # a form sent back with its errors: only to whom may edit
     else:

@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.core.model import Document, Execution, FundRow, Kind, Project
@@ -40,15 +39,21 @@ from jixiao.web.cycle.sheets import official_table
 from jixiao.web.cycle.views.common import (
     act_on,
     actions_for,
-    conflict_page,
     findings_by_row,
     history_of,
     latest_return,
     review_action,
+    saved,
     source_corrections,
 )
 from jixiao.web.forms import ErrorLink, error_summary
 from jixiao.web.numbers import form_decimal, small_int
+
+
+def _evaluation(request: HttpRequest, pk: int) -> SelfEvaluation:
+    """The self-evaluation with its project's unit and department, among what the user may see (else 404)."""
+    related = SelfEvaluation.objects.select_related("declaration__project__unit", "declaration__project__department")
+    return get_for(request.user, related, pk)
 
 
 @login_required
@@ -96,11 +101,7 @@ def _evaluation_context(ev: SelfEvaluation, rows: list[Any], posted: Project | N
 @require_GET
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A self-evaluation with suggested scores, explanations and findings beside each row."""
-    ev = get_for(
-        request.user,
-        SelfEvaluation.objects.select_related("declaration__project__unit", "declaration__project__department"),
-        pk,
-    )
+    ev = _evaluation(request, pk)
     items = list(ev.indicators.select_related("indicator"))
     extra = _evaluation_context(ev, items)
     form = build_report(extra["document"], pack=extra["pack"]).forms[0]
@@ -138,11 +139,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Fill in a self-evaluation: amounts, actual values, recorded scores; suggestions shown live."""
-    ev = get_for(
-        request.user,
-        SelfEvaluation.objects.select_related("declaration__project__unit", "declaration__project__department"),
-        pk,
-    )
+    ev = _evaluation(request, pk)
     if request.method != "POST":
         permit(request.user, ev, Action.EDIT)  # a save asks the service, which decides on the locked row
     rows = list(ev.indicators.select_related("indicator"))
@@ -157,17 +154,16 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid() and formset.is_valid():
             data = {k: form.cleaned_data[k] for k in services.EVALUATION_FIELDS}
             inputs = [f.as_input() for f in formset.forms]
-            try:
-                ev = services.update_evaluation(Context.of(request), ev, form.cleaned_data["version"], data, inputs)
-            except services.ConflictError as conflict:
-                return conflict_page(request, conflict, reverse("cycle:evaluation_edit", args=[ev.pk]))
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, "已保存。")
-                if "submit" in request.POST:
-                    return act_on(request, ev, Action.SUBMIT, "", "cycle:evaluation_detail")
-                return redirect("cycle:evaluation_edit", pk=ev.pk)
+            version = form.cleaned_data["version"]
+            done = saved(
+                request,
+                lambda: services.update_evaluation(Context.of(request), ev, version, data, inputs),
+                form,
+                "cycle:evaluation_edit",
+                "cycle:evaluation_detail",
+            )
+            if done is not None:
+                return done
         else:
             permit(request.user, ev, Action.EDIT)  # a form sent back with its errors: only to whom may edit
     else:
@@ -341,11 +337,7 @@ def posted_project(ev: SelfEvaluation, post: Any) -> Project:
 @require_POST
 def evaluation_preview(request: HttpRequest, pk: int) -> JsonResponse:
     """Live scores for the form as typed (nothing is saved): suggested scores, execution, total, grade."""
-    ev = get_for(
-        request.user,
-        SelfEvaluation.objects.select_related("declaration__project__unit", "declaration__project__department"),
-        pk,
-    )
+    ev = _evaluation(request, pk)
     pack = record_pack(ev)
     post = request.POST
     project = posted_project(ev, post)
