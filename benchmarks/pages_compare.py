@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -83,7 +86,7 @@ def form_data(html: str) -> dict[str, str]:
     return parser.data
 
 
-def render(out: Path) -> None:
+def render(out: Path, repeat: int = 0) -> None:
     """In this process's tree: build the demo database and save every page as each login sees it."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jixiao.web.settings")
     import django
@@ -124,10 +127,18 @@ def render(out: Path) -> None:
         urls += [f"/work/declarations/{pk}/print/", f"/work/declaration/{pk}/source/", f"/work/evaluation/{pk}/source/"]
     for pk in evs:
         urls += [f"/work/evaluations/{pk}/{page}" for page in ("", "edit/", "delete/", "print/")]
+    timed: dict[str, list[float]] = {}
     for user in users:
         client = Client()
         client.force_login(user)
         for url in urls:
+            if repeat:
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    if client.get(url).status_code != 200:
+                        break
+                    timed.setdefault(_kind(f"{user.username}{url}"), []).append(time.perf_counter() - start)
+                continue
             response = client.get(url)
             name = f"{user.username}{url.replace('/', '_').replace('?', '~')}.html"
             body = response.content.decode("utf-8", "replace")
@@ -138,8 +149,16 @@ def render(out: Path) -> None:
                 text = preview.content.decode("utf-8", "replace")
                 (out / name.replace("_edit_", "_preview-post_")).write_text(f"{preview.status_code}\n{text}", "utf-8")
 
+    if repeat:
+        (out / "timings.json").write_text(json.dumps({k: statistics.median(v) for k, v in timed.items()}))
 
-def _run(tree: Path, out: Path) -> None:
+
+def _kind(page: str) -> str:
+    """A page's kind: its user and address with the record ids left out."""
+    return re.sub(r"\d+", "N", page)
+
+
+def _run(tree: Path, out: Path, repeat: int = 0) -> None:
     out.mkdir(parents=True, exist_ok=True)
     data = Path(tempfile.mkdtemp(prefix="pages-db-"))
     env = os.environ | {
@@ -149,7 +168,8 @@ def _run(tree: Path, out: Path) -> None:
         # the error pages as people see them, not Django's technical pages (which name the view's module)
         "JIXIAO_DEBUG": "0",
     }
-    subprocess.run([sys.executable, __file__, "--render", str(out)], env=env, check=True, cwd=tree)
+    command = [sys.executable, __file__, "--render", str(out), "--repeat", str(repeat)]
+    subprocess.run(command, env=env, check=True, cwd=tree)
 
 
 def main() -> int:
@@ -158,12 +178,16 @@ def main() -> int:
     parser.add_argument("trees", nargs="*", type=Path)
     parser.add_argument("--render", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="keep the pages in this folder (old/, new/)")
+    parser.add_argument("--repeat", type=int, default=0, help="time each page this many times instead")
+    parser.add_argument("--rounds", type=int, default=3, help="with --repeat: old and new in turn, this many times")
     args = parser.parse_args()
     if args.render:
-        render(args.render)
+        render(args.render, args.repeat)
         return 0
     old_tree, new_tree = (p.resolve() for p in args.trees)
     base = args.keep or Path(tempfile.mkdtemp(prefix="pages-"))
+    if args.repeat:
+        return _time(old_tree, new_tree, base, args.repeat, args.rounds)
     _run(old_tree, base / "old")
     _run(new_tree, base / "new")
     old, new = sorted((base / "old").iterdir()), sorted((base / "new").iterdir())
@@ -186,6 +210,29 @@ def main() -> int:
         statuses[status] = statuses.get(status, 0) + 1
     print(f"{len(old)} pages compared (status codes {statuses}); {differing} differ; kept in {base}")
     return 1 if differing else 0
+
+
+def _time(old_tree: Path, new_tree: Path, base: Path, repeat: int, rounds: int) -> int:
+    """Median time of each kind of page in each tree, the trees taking turns; prints new/old per kind."""
+    runs: dict[str, list[dict[str, float]]] = {"old": [], "new": []}
+    for n in range(rounds):
+        for name, tree in (
+            (("old", old_tree), ("new", new_tree)) if n % 2 == 0 else (("new", new_tree), ("old", old_tree))
+        ):
+            out = base / f"{name}-{n}"
+            _run(tree, out, repeat)
+            runs[name].append(json.loads((out / "timings.json").read_text()))
+    best = {name: {k: min(r[k] for r in rs if k in r) for k in rs[0]} for name, rs in runs.items()}
+    total = {name: sum(b.values()) for name, b in best.items()}
+    for kind in sorted(best["old"]):
+        if kind in best["new"]:
+            old, new = best["old"][kind], best["new"][kind]
+            print(f"{kind:<50} old {old * 1000:7.2f} ms  new {new * 1000:7.2f} ms  ratio {new / old:5.3f}")
+    print(
+        f"all kinds: old {total['old'] * 1000:.1f} ms, new {total['new'] * 1000:.1f} ms,"
+        f" ratio {total['new'] / total['old']:.3f}"
+    )
+    return 0
 
 
 if __name__ == "__main__":
