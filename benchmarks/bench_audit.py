@@ -54,7 +54,7 @@ def _loads(files: int) -> tuple[float, float, int]:
     from jixiao.documents.importer import import_path
     from jixiao.web.audit import chain
     from jixiao.web.audit.services import Context
-    from jixiao.web.cycle.loader import load_document
+    from jixiao.web.cycle.services.loading import load_document
     from jixiao.web.orgs.models import Organization
 
     bureau = Organization.objects.create(name="基准市财政局", kind=Organization.Kind.BUREAU)

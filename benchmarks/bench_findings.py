@@ -2,7 +2,7 @@
 
     python benchmarks/bench_findings.py [--sizes 5,20,50,200] [--years 4] [--indicators 15] [--repeat 7]
 
-Every write in the web reviews its unit's records across documents again (``jixiao.web.cycle.across``:
+Every write in the web reviews its unit's records across documents again (``jixiao.web.cycle.services.across``:
 each project against its approval and against its latest earlier year). Its cost grows with the unit,
 not with the province: this measures it on units of ``--sizes`` projects, each with a declaration per
 year over ``--years`` years (``--indicators`` indicators each) and a self-evaluation of every year but
@@ -129,7 +129,8 @@ def timed(repeat: int, work: Any) -> tuple[float, int]:
 def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
     """The figures of one unit size (see the module's docstring)."""
     from jixiao.web.audit.services import Context
-    from jixiao.web.cycle import across, services
+    from jixiao.web.cycle import services
+    from jixiao.web.cycle.services import across, findings
 
     unit, user, draft = build(size, args.years, args.indicators, tag=f"-{size}")
     ctx = Context(user=user, ip="127.0.0.1")
@@ -143,12 +144,12 @@ def measure(size: int, args: argparse.Namespace) -> dict[str, Any]:
     unit_ms, unit_q = timed(args.repeat, lambda: across.refresh_across(unit.pk))
     project_ms, project_q = timed(args.repeat, lambda: across.refresh_across(unit.pk, draft.project_id))
     save_ms, save_q = timed(args.repeat, save)
-    real = services.refresh_across
-    services.refresh_across = lambda *args: {}  # the same save without the cross-document review
+    real = findings.refresh_across
+    findings.refresh_across = lambda *args: {}  # the same save without the cross-document review
     try:
         without_ms, without_q = timed(args.repeat, save)
     finally:
-        services.refresh_across = real
+        findings.refresh_across = real
     stored = across.StoredFinding.objects.filter(declaration__project__unit=unit, code__in=across.ACROSS).count()
     return {
         "projects": size,

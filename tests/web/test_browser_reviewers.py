@@ -14,8 +14,8 @@ import pytest
 from jixiao.core.workflow import State
 from jixiao.documents.importer import import_path
 from jixiao.web.audit.services import Context
-from jixiao.web.cycle.loader import load_document
 from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
+from jixiao.web.cycle.services.loading import load_document
 from tests.shared import SEEDS
 from tests.web.browsing import Person, shot
 

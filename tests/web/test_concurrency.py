@@ -81,8 +81,8 @@ def test_saves_across_years_of_one_unit_at_once_keep_one_set_of_findings(tree: A
     """Last year's self-evaluation and this year's declaration saved at once, again and again: no deadlock,
     no failure, and the cross-document findings stored once each, as a fresh review of the unit finds them."""
 
-    from jixiao.web.cycle.across import ACROSS, review_unit
     from jixiao.web.cycle.models import SelfEvaluation, StoredFinding
+    from jixiao.web.cycle.services.across import ACROSS, review_unit
     from tests.web.conftest import advance, evaluate
 
     staff = people["staff_a1"]

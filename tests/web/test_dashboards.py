@@ -19,8 +19,8 @@ from django.test.utils import CaptureQueriesContext
 from jixiao.core.workflow import State
 from jixiao.documents.importer import import_path
 from jixiao.web.audit.services import Context
-from jixiao.web.cycle.loader import load_document
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
+from jixiao.web.cycle.services.loading import load_document
 from jixiao.web.orgs.models import Organization
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from jixiao.core.model import Document
 from jixiao.core.workflow import State
 from jixiao.documents.importer import expand, import_path
 from jixiao.web.audit.services import Context
-from jixiao.web.cycle.loader import LoadError, load_document
 from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
+from jixiao.web.cycle.services.loading import LoadError, load_document
 from jixiao.web.orgs.models import Organization
 from tests.shared import SEEDS
 

@@ -137,7 +137,7 @@ def test_a_republished_record_keeps_its_old_url_which_points_to_the_new_one(demo
     assert old is not None
     decl = Declaration.objects.get(pk=old.declaration_id)
     reviewer = get_user_model().objects.get(username="dept")
-    new = services._publish(Context(user=reviewer, ip="127.0.0.1"), decl)
+    new = services.publish(Context(user=reviewer, ip="127.0.0.1"), decl)
     old.refresh_from_db()
     assert not old.current and new.current
     page = listed(f"q={old.project_name}")

@@ -21,8 +21,8 @@ from jixiao.documents.importer import import_path
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
-from jixiao.web.cycle.loader import LoadError, load_document
 from jixiao.web.cycle.models import Adjustment, Declaration, Publication, SelfEvaluation
+from jixiao.web.cycle.services.loading import LoadError, load_document
 from jixiao.web.imports.models import ImportJob
 from tests.web.conftest import INDICATORS, advance, ctx, declare, evaluate
 from tests.web.test_api import call, error_of, token_for

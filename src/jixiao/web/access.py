@@ -8,7 +8,7 @@ confirmed; what they may see but not do is a 403, and is audited.
 
 from __future__ import annotations
 
-from typing import Protocol, TypeAlias, TypeVar
+from typing import Protocol, TypeAlias, TypeVar, cast
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -92,5 +92,46 @@ def require(user: Person, record: HasState, action: Action) -> Role:
     role = role_of(user)
     state = State(record.state)
     if role is None or transition(action, role, state) is None:
-        raise PermissionDenied(f"您的角色不能对处于「{state.label}」状态的记录执行「{action.label}」。")
+        raise PermissionDenied(refusal(cast(models.Model, record), action))
     return role
+
+
+def permit(user: Person, record: models.Model, action: Action) -> Role:
+    """The one permission decision of a write: ``user`` may see ``record`` and take ``action`` on it now.
+
+    Returns the role it acts in; otherwise 403 with the reason (a record out of the user's scope, or a
+    role or state the workflow table does not allow). The services call it once, on the locked row;
+    a page that only shows a form calls it instead, so both say the same.
+    """
+    ensure_visible(user, record)
+    return require(user, cast(HasState, record), action)
+
+
+# what the record pages have always said of an edit or a deletion refused; other actions: the table's words
+_SHORT = {"Declaration": "申报表", "SelfEvaluation": "自评表"}
+_REFUSED = {
+    Action.EDIT: "处于「{state}」状态的{short}不能由您修改。",
+    Action.DELETE: "处于「{state}」状态的{name}不能由您删除：只有本单位的草稿可以删除。",
+}
+
+
+def refusal(record: models.Model, action: Action) -> str:
+    """The sentence of a refused ``action`` on ``record``: the same on the page, in the API and from a service."""
+    state = State(cast(HasState, record).state)
+    kind = type(record).__name__
+    pattern = _REFUSED.get(action, "您的角色不能对处于「{state}」状态的记录执行「{action}」。")
+    name = str(type(record)._meta.verbose_name)
+    return pattern.format(state=state.label, short=_SHORT.get(kind, name), name=name, action=action.label)
+
+
+def ensure_visible(user: Person, record: models.Model) -> None:
+    """403 unless ``record`` is within what ``user`` may see (a write's first question)."""
+    model = type(record)
+    if not model._default_manager.filter(record_scope(user, model), pk=record.pk).exists():
+        raise PermissionDenied("您无权处理该记录。")
+
+
+def role_may(user: Person, record: models.Model, action: Action) -> bool:
+    """True when ``user``'s role may take ``action`` on ``record`` in its state (for showing buttons)."""
+    role = role_of(user)
+    return role is not None and transition(action, role, State(cast(HasState, record).state)) is not None

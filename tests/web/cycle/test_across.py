@@ -17,8 +17,8 @@ from jixiao.core.workflow import Action, State
 from jixiao.documents.importer import import_path
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
-from jixiao.web.cycle.loader import load_document
 from jixiao.web.cycle.models import Declaration, SelfEvaluation, StoredFinding
+from jixiao.web.cycle.services.loading import load_document
 from tests.shared import SEEDS
 from tests.web.conftest import DECLARATION_DATA, INDICATORS, advance, ctx, declare, evaluate
 

@@ -18,8 +18,8 @@ from jixiao.core.workflow import State
 from jixiao.documents.importer import import_path
 from jixiao.exporters.layouts import money
 from jixiao.web.audit.services import Context
-from jixiao.web.cycle.loader import load_document
 from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
+from jixiao.web.cycle.services.loading import load_document
 
 pytestmark = pytest.mark.django_db
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"

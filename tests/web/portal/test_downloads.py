@@ -12,8 +12,8 @@ from jixiao.core.workflow import State
 from jixiao.documents.importer import import_path
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context
-from jixiao.web.cycle.loader import load_document
 from jixiao.web.cycle.models import Publication
+from jixiao.web.cycle.services.loading import load_document
 
 pytestmark = pytest.mark.django_db
 EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "2024-self-evaluation-tabbed.txt"

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from django.db import transaction
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Path, Query, Status
 
 from jixiao.core.review import review_document
 from jixiao.core.serialize import dumps
 from jixiao.core.workflow import Action, Role, State
-from jixiao.web.access import get_for, require, role_of
+from jixiao.web.access import get_for, role_of
 from jixiao.web.api import errors, services, tables
 from jixiao.web.api.auth import BearerToken, SignedInSession
 from jixiao.web.api.errors import ApiError
@@ -40,12 +38,12 @@ from jixiao.web.api.schemas import (
 )
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services as cycle
-from jixiao.web.cycle.across import stored_across
 from jixiao.web.cycle.documents import declaration_document, evaluation_document
 from jixiao.web.cycle.intake import YEARS, DocumentProblems, problems_of
-from jixiao.web.cycle.loader import LoadError
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.cycle.packs import record_pack
+from jixiao.web.cycle.services.across import stored_across
+from jixiao.web.cycle.services.loading import LoadError
 
 DESCRIPTION = """\
 预算绩效管理（jixiao 绩效）的程序接口。
@@ -223,19 +221,23 @@ def _core_action(user: object, action: ApiAction) -> Action:
 
 def _act(request: HttpRequest, rec: Declaration | SelfEvaluation, action: ApiAction, payload: ActionIn | None) -> Any:
     payload = payload or ActionIn()
-    act = _core_action(request.user, action)
-    model: type[Model] = type(rec)
-    with transaction.atomic():
-        locked: Any = model.objects.select_for_update().get(pk=rec.pk)  # type: ignore[attr-defined]
-        if payload.version is not None and payload.version != locked.version:
-            require(request.user, locked, act)  # a refusal outranks a stale version
-            raise ApiError(
-                409,
-                "conflict",
-                f"记录已被修改：您看到的是第 {payload.version} 版，当前是第 {locked.version} 版，请重新读取后再操作。",
-                {"current_version": locked.version, "state": locked.state},
-            )
-        done = cycle.act(Context.of(request), locked, act, payload.comment)
+    try:
+        # the service locks, decides, checks the version the client saw and writes: nothing of its own here
+        done = cycle.act(
+            Context.of(request),
+            rec,
+            _core_action(request.user, action),
+            payload.comment,
+            expected_version=payload.version,
+        )
+    except cycle.ConflictError as conflict:
+        current = conflict.record
+        raise ApiError(
+            409,
+            "conflict",
+            f"记录已被修改：您看到的是第 {payload.version} 版，当前是第 {current.version} 版，请重新读取后再操作。",
+            {"current_version": current.version, "state": current.state},
+        ) from None
     return {
         "id": done.pk,
         "kind": "declaration" if isinstance(done, Declaration) else "evaluation",

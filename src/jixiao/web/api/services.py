@@ -3,7 +3,7 @@
 A token is shown once, when it is made; the database keeps only its
 SHA-256, so a copy of the database authenticates no one. A document posted
 to the API is read and checked whole before anything is written, then
-loaded through :func:`jixiao.web.cycle.loader.load_document` — the same
+loaded through :func:`jixiao.web.cycle.services.loading.load_document` — the same
 loader as the command line — and refused as a whole if any of its projects
 falls outside what the caller may import.
 """
@@ -32,8 +32,8 @@ from jixiao.web.api.models import ApiToken
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.intake import read_document
-from jixiao.web.cycle.loader import load_document
 from jixiao.web.cycle.models import Declaration
+from jixiao.web.cycle.services.loading import load_document
 from jixiao.web.orgs.models import Organization
 
 TOKEN_PREFIX = "jx_"

@@ -160,9 +160,13 @@ def _value(value: object) -> str:
 
 def _row_changes(key: str, before: object, after: object) -> list[str]:
     """Sentences for a list of rows (a record's indicators) changed from ``before`` to ``after``."""
+    model = _ROW_MODELS.get(key, "")
+    if isinstance(before, Mapping) or isinstance(after, Mapping):
+        return _changed_rows(
+            key, before if isinstance(before, Mapping) else {}, after if isinstance(after, Mapping) else {}, model
+        )
     old = before if isinstance(before, list) else []
     new = after if isinstance(after, list) else []
-    model = _ROW_MODELS.get(key, "")
     out: list[str] = []
     if len(old) != len(new):
         out.append(f"{label_of(key)}由 {len(old)} 行改为 {len(new)} 行。")
@@ -177,12 +181,30 @@ def _row_changes(key: str, before: object, after: object) -> list[str]:
     return out
 
 
+def _changed_rows(key: str, before: Mapping[str, object], after: Mapping[str, object], model: str) -> list[str]:
+    """Sentences for rows kept as only their changed cells, by row number (``services.changes``)."""
+    out: list[str] = []
+    for n in dict.fromkeys([*before, *after]):
+        a, b = before.get(n), after.get(n)
+        if not isinstance(b, Mapping):
+            out.append(f"删除{label_of(key)}第 {n} 行。")
+        elif not isinstance(a, Mapping):
+            out.append(f"新增{label_of(key)}第 {n} 行：{_value(b)}。")
+        else:
+            out += [
+                f"把第 {n} 行的“{label_of(field, model)}”从 {_value(a.get(field))} 改为 {_value(b.get(field))}。"
+                for field in b
+                if field != "indicator"
+            ]
+    return out
+
+
 def _changes(before: Mapping[str, object], after: Mapping[str, object], model: str) -> list[str]:
     """「把“X”从 A 改为 B。」 for each key that differs between two snapshots."""
     out: list[str] = []
     for key in dict.fromkeys([*before, *after]):
         a, b = before.get(key), after.get(key)
-        if isinstance(a, list) or isinstance(b, list):
+        if isinstance(a, list | Mapping) or isinstance(b, list | Mapping):
             out += _row_changes(key, a, b)
         elif a != b:
             out.append(f"把“{label_of(key, model)}”从 {_value(a)} 改为 {_value(b)}。")

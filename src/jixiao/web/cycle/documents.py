@@ -13,6 +13,7 @@ from decimal import Decimal
 from jixiao.core.model import Document, Execution, FundManagementRow, FundRow, Funds, Indicator, Kind, Project
 from jixiao.web.cycle.models import Declaration, DeclarationIndicator, EvaluationIndicator, SelfEvaluation
 from jixiao.web.cycle.printed import as_printed
+from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, row_to_core
 
 
 def _row(**values: Decimal | None) -> FundRow | None:
@@ -24,14 +25,7 @@ def declaration_project(decl: Declaration, rows: Sequence[DeclarationIndicator] 
     """A declaration as a core project (kind ``target_declaration``); ``rows`` are its indicators if already read."""
     p = decl.project
     indicators = tuple(
-        Indicator(
-            level1=i.level1,
-            level2=i.level2 or None,
-            name=i.name,
-            target=i.target or None,
-            weight=as_printed(i, "weight"),
-        )
-        for i in (decl.indicators.all() if rows is None else rows)
+        Indicator(**row_to_core(DECLARATION, i, as_printed)) for i in (decl.indicators.all() if rows is None else rows)
     )
     return Project(
         name=p.name,
@@ -80,18 +74,9 @@ def evaluation_project(ev: SelfEvaluation, rows: Sequence[EvaluationIndicator] |
     indicators = []
     for i in targets:
         r = by_indicator.get(i.pk)
-        indicators.append(
-            Indicator(
-                level1=i.level1,
-                level2=i.level2 or None,
-                name=i.name,
-                target=i.target or None,
-                actual=(r.actual or None) if r else None,
-                weight=as_printed(i, "weight"),
-                score=as_printed(r, "score") if r else None,
-                deviation=(r.deviation or None) if r else None,
-            )
-        )
+        # the approved target's fields, and what the evaluation's row holds (nothing for a row not yet made)
+        evaluated = row_to_core(SELF_EVALUATION, r, as_printed) if r else {}
+        indicators.append(Indicator(**row_to_core(DECLARATION, i, as_printed), **evaluated))
     transfer = decl.kind == Declaration.Kind.TRANSFER
     fund_management = (
         tuple(

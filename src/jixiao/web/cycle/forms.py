@@ -17,9 +17,35 @@ from jixiao.web.cycle.services import (
     IndicatorInput,
     check_weight,
 )
+from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, Field, Shape
 from jixiao.web.forms import DateInput, KeepsOmittedFields
 
-LEVEL1_CHOICES = [(v, v) for v in ("成本指标", "产出指标", "效益指标", "满意度指标")]
+LEVEL1_CHOICES = [(v, v) for v in DECLARATION.row("level1").choices]
+
+
+def form_field(field: Field) -> forms.Field:
+    """The Django form field of a shape's field: its label, width, precision and required-ness."""
+    if field.type == "choice":
+        return forms.ChoiceField(label=field.label, choices=[(v, v) for v in field.choices], required=field.required)
+    if field.type == "decimal":
+        digits, places = field.digits
+        return forms.DecimalField(
+            label=field.label,
+            max_digits=digits,
+            decimal_places=places,
+            min_value=field.minimum,
+            required=field.required,
+        )
+    if field.type == "textarea":
+        widget = forms.Textarea(attrs={"rows": field.rows})
+        return forms.CharField(label=field.label, required=field.required, widget=widget, max_length=field.width)
+    return forms.CharField(label=field.label, max_length=field.width, required=field.required)
+
+
+def row_form(shape: Shape, name: str, **first: forms.Field) -> type[forms.Form]:
+    """A form class with the shape's row fields (after ``first``, in that order)."""
+    fields = first | {f.name: form_field(f) for f in shape.rows}
+    return type(name, (forms.Form,), fields)
 
 
 class NewDeclarationForm(forms.Form):
@@ -62,14 +88,8 @@ class DeclarationForm(KeepsOmittedFields):
         return data
 
 
-class IndicatorForm(forms.Form):
-    """One indicator row of the tree editor; its weight within the record's rule pack (above 0, at most 90)."""
-
-    level1 = forms.ChoiceField(label="一级指标", choices=LEVEL1_CHOICES)
-    level2 = forms.CharField(label="二级指标", max_length=60)
-    name = forms.CharField(label="三级指标", max_length=300)
-    target = forms.CharField(label="年度指标值", max_length=300)
-    weight = forms.DecimalField(label="分值", max_digits=7, decimal_places=2, required=False)
+class IndicatorForm(row_form(DECLARATION, "IndicatorFields")):  # type: ignore[misc]
+    """One indicator row of the tree editor (its fields: ``shapes.DECLARATION``); its weight within the pack."""
 
     def __init__(self, *args: Any, pack: RulePack | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -135,16 +155,10 @@ class EvaluationForm(KeepsOmittedFields):
             self.fields[name].widget.attrs["min"] = "0"
 
 
-class EvaluationRowForm(forms.Form):
-    """One approved indicator's actual value, recorded score and notes."""
-
-    indicator_id = forms.IntegerField(widget=forms.HiddenInput)
-    actual = forms.CharField(label="实际完成值", max_length=300, required=False)
-    score = forms.DecimalField(label="得分", max_digits=7, decimal_places=2, min_value=0, required=False)
-    deviation = forms.CharField(
-        label="偏差原因分析及改进措施", required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    score_reason = forms.CharField(label="得分理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+class EvaluationRowForm(
+    row_form(SELF_EVALUATION, "EvaluationRowFields", indicator_id=forms.IntegerField(widget=forms.HiddenInput))
+):  # type: ignore[misc]
+    """One approved indicator's actual value, recorded score and notes (its fields: ``shapes.SELF_EVALUATION``)."""
 
     def as_input(self) -> EvaluationRowInput:
         """The row for the service."""

@@ -15,10 +15,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from jixiao.core.review import Finding
+from jixiao.web.cycle.shapes import SELF_EVALUATION, Field
 from jixiao.web.cycle.sheets import NoteColumn
 from jixiao.web.numbers import grouped, money
 
@@ -69,25 +70,41 @@ def _invalid(errors: Any) -> SafeString:
     return mark_safe(' aria-invalid="true"' if errors else "")
 
 
+def _input(field: Field) -> str:
+    """A row input's pattern ({p} the row's prefix, {name} the indicator's): its attributes from the shape."""
+    ident = f'name="{{p}}-{field.name}"'
+    label = f'aria-label="{{name}} {escape(field.label)}"'
+    if field.type == "textarea":
+        where = f'cols="40" rows="{field.rows}" id="id_{{p}}-{field.name}"'
+        return f"<textarea {ident} {where} {label}>{{{field.name}}}</textarea>"
+    if field.type == "decimal":
+        low = "" if field.minimum is None else f' min="{field.minimum}"'
+        return (
+            f'<input type="number" {ident} value="{{{field.name}}}" step="{field.step}"{low} id="id_{{p}}-{field.name}"'
+            f" {label}{{{field.name}_invalid}}>{{{field.name}_errors}}"
+        )
+    return (
+        f'<input type="text" {ident} value="{{{field.name}}}" maxlength="{field.width}" id="id_{{p}}-{field.name}"'
+        f" {label}{{{field.name}_invalid}}>{{{field.name}_errors}}"
+    )
+
+
+_INPUTS = {f.name: _input(f) for f in SELF_EVALUATION.rows}
 ROW = (
     '<tr class="evaluation-row" data-index="{n}">'
     '<td class="lvl">{level1}<br><small>{level2}</small></td>'
     '<td>{name}<input type="hidden" name="{p}-indicator_id" value="{indicator_id}" id="id_{p}-indicator_id"></td>'
     "<td>{target}</td>"
     '<td class="num">{weight}</td>'
-    '<td><input type="text" name="{p}-actual" value="{actual}" maxlength="300" id="id_{p}-actual"'
-    ' aria-label="{name} 实际完成值"{actual_invalid}>{actual_errors}</td>'
-    '<td class="num"><input type="number" name="{p}-score" value="{score}" step="0.01" min="0" id="id_{p}-score"'
-    ' aria-label="{name} 得分"{score_invalid}>{score_errors}</td>'
+    f"<td>{_INPUTS['actual']}</td>"
+    f'<td class="num">{_INPUTS["score"]}</td>'
     '<td class="suggestion" aria-live="polite">{suggestion}'
     # 采用建议分 posts the form (the server fills the score) or, with JavaScript, fills it in place
     '<button type="submit" name="adopt" value="{n}" class="button adopt" formnovalidate'
     ' aria-label="{name} 采用建议分"{adopt_disabled}>采用建议分</button>'
     '<div class="row-findings">{findings}</div></td>'
-    '<td><textarea name="{p}-deviation" cols="40" rows="2" id="id_{p}-deviation"'
-    ' aria-label="{name} 偏差原因分析及改进措施">{deviation}</textarea>'
-    '<div class="reason-box"><textarea name="{p}-score_reason" cols="40" rows="2" id="id_{p}-score_reason"'
-    ' aria-label="{name} 得分理由">{score_reason}</textarea></div></td>'
+    f"<td>{_INPUTS['deviation']}"
+    f'<div class="reason-box">{_INPUTS["score_reason"]}</div></td>'
     "</tr>"
 )
 
@@ -95,7 +112,7 @@ ROW = (
 def evaluation_rows_html(table: Iterable[tuple[Any, dict[str, Any], Any, Sequence[Finding]]]) -> SafeString:
     """The self-evaluation form's indicator rows: (stored row, its inputs, its score, its findings) each.
 
-    The inputs are ``{"prefix", "values", "errors"}`` (``views._row_fields``): what was posted with
+    The inputs are ``{"prefix", "values", "errors"}`` (``views.evaluations._row_fields``): what was posted with
     its errors, or what is stored.
     """
     out = []

@@ -24,7 +24,7 @@ from jixiao.core.workflow import Role
 from jixiao.web.access import Person, account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
-from jixiao.web.cycle.loader import find_department
+from jixiao.web.cycle.services.loading import find_department
 from jixiao.web.imports import fields
 from jixiao.web.imports.models import ImportCorrection, ImportFile, ImportJob
 from jixiao.web.orgs.models import Organization, RulePackChoice

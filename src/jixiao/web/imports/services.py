@@ -41,8 +41,15 @@ from jixiao.web.access import Person, account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.intake import document_problems
-from jixiao.web.cycle.loader import LoadError, LoadResult, find_department, find_unit, load_document, refresh_units
 from jixiao.web.cycle.models import Declaration, SelfEvaluation, SourceCorrection, SourceFile
+from jixiao.web.cycle.services.loading import (
+    LoadError,
+    LoadResult,
+    find_department,
+    find_unit,
+    load_document,
+    refresh_units,
+)
 from jixiao.web.imports.corrections import corrected_document, standing
 from jixiao.web.imports.models import ImportCorrection, ImportFile, ImportJob
 from jixiao.web.imports.running import JobLock

@@ -54,7 +54,7 @@ def choose_pack(ctx: Context, department: Organization, from_year: int, pack: st
     those years that are not yet approved move to the pack and are reviewed again at once.
     """
     from jixiao.web.cycle.models import Declaration, SelfEvaluation
-    from jixiao.web.cycle.services import refresh_findings
+    from jixiao.web.cycle.services import repack
 
     if role_of(ctx.user) is not Role.FINANCE_REVIEWER:
         raise PermissionDenied("评分规则包由财政部门设定。")
@@ -90,9 +90,7 @@ def choose_pack(ctx: Context, department: Organization, from_year: int, pack: st
                 state__in=UNAPPROVED,
             ).exclude(rule_pack=pack)
             for rec in records:
-                rec.rule_pack = RulePackChoice.objects.pack_for(department.pk, rec.year)
-                rec.save()  # through save(): the record's history keeps the change of rules
-                refresh_findings(rec)
+                repack(rec, RulePackChoice.objects.pack_for(department.pk, rec.year))
                 moved += 1
         record(
             ctx,

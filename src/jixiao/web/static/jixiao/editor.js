@@ -6,8 +6,20 @@
   const table = document.getElementById("indicator-editor");
   const body = table.querySelector("tbody");
   const template = document.getElementById("indicator-template");
-  const total = form.querySelector("input[name='ind-TOTAL_FORMS']");
+  // the rows' fields come from the record's shape on the server (cycle/shapes.py), not from here
+  const shape = JSON.parse(form.dataset.rowFields || "{}");
+  const roles = shape.roles || {};
+  const levels = (roles.levels || "").split(" ");
+  const numbered = new RegExp(shape.prefix + "-(\\d+|__prefix__)-");
+  const total = form.querySelector("input[name='" + shape.prefix + "-TOTAL_FORMS']");
   const checkUrl = form.dataset.checkUrl;
+
+  function field(row, name) {
+    return row.querySelector("[name$='-" + name + "']");
+  }
+  function fieldOf(inputName) {
+    return inputName.split("-").pop(); // {prefix}-{n}-{field}
+  }
 
   // Django formsets number their fields; after a move or an add the numbers follow the rows.
   function renumber() {
@@ -16,7 +28,7 @@
       row.querySelectorAll("input, select, textarea").forEach(function (el) {
         ["name", "id"].forEach(function (attr) {
           const value = el.getAttribute(attr);
-          if (value) el.setAttribute(attr, value.replace(/ind-(\d+|__prefix__)-/, "ind-" + index + "-"));
+          if (value) el.setAttribute(attr, value.replace(numbered, shape.prefix + "-" + index + "-"));
         });
       });
     });
@@ -31,14 +43,15 @@
 
   let timer = null;
   function check(row) {
-    const target = row.querySelector("[name$='-target']");
+    const target = field(row, roles.target);
     const cell = row.querySelector("td.check");
     if (!target || !cell) return;
+    // the check's parameters: target, name, level1, level2 (views.target_check)
     const params = new URLSearchParams({
       target: target.value,
-      name: (row.querySelector("[name$='-name']") || {}).value || "",
-      level1: (row.querySelector("[name$='-level1']") || {}).value || "",
-      level2: (row.querySelector("[name$='-level2']") || {}).value || "",
+      name: (field(row, roles.name) || {}).value || "",
+      level1: (field(row, levels[0]) || {}).value || "",
+      level2: (field(row, levels[1]) || {}).value || "",
     });
     fetch(checkUrl + "?" + params.toString(), { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : null; })
@@ -115,10 +128,10 @@
   });
 
   body.addEventListener("input", function (event) {
-    const name = event.target.name || "";
-    if (/-(weight|level1|name)$/.test(name)) sharesSoon();
+    const name = fieldOf(event.target.name || "");
+    if ([roles.weight, levels[0], roles.name].includes(name)) sharesSoon();
     const row = event.target.closest("tr.indicator-row");
-    if (!row || !/-(target|name|level1|level2)$/.test(name)) return;
+    if (!row || ![roles.target, roles.name].concat(levels).includes(name)) return;
     clearTimeout(timer);
     timer = setTimeout(function () { check(row); }, 350);
   });
@@ -127,7 +140,7 @@
       event.target.closest("tr").classList.toggle("deleted", event.target.checked);
       sharesSoon();
     }
-    if (/-level1$/.test(event.target.name || "")) sharesSoon();
+    if (fieldOf(event.target.name || "") === levels[0]) sharesSoon();
   });
   body.addEventListener("click", function (event) {
     const button = event.target.closest("button");
@@ -148,19 +161,19 @@
     const added = body.querySelector("tr.indicator-row:last-child");
     // a new row starts under the same level 1 and level 2 as the row above it
     if (last) {
-      ["level1", "level2"].forEach(function (key) {
-        const from = last.querySelector("[name$='-" + key + "']");
-        const to = added.querySelector("[name$='-" + key + "']");
+      levels.forEach(function (key) {
+        const from = field(last, key);
+        const to = field(added, key);
         if (from && to) to.value = from.value;
       });
     }
     renumber();
     sharesSoon();
-    const name = added.querySelector("[name$='-name']");
+    const name = field(added, roles.name);
     if (name) name.focus();
   });
   body.querySelectorAll("tr.indicator-row").forEach(function (row) {
-    const target = row.querySelector("[name$='-target']");
+    const target = field(row, roles.target);
     if (target && target.value) check(row);
   });
 })();

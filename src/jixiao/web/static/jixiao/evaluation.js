@@ -5,6 +5,12 @@
   const form = document.getElementById("evaluation-form");
   if (!form) return;
   const url = form.dataset.previewUrl;
+  // the rows' fields come from the record's shape on the server (cycle/shapes.py), not from here
+  const shape = JSON.parse(form.dataset.rowFields || "{}");
+  const roles = shape.roles || {};
+  function rowInput(index, role) {
+    return shape.prefix + "-" + index + "-" + roles[role];
+  }
   let timer = null;
   let latest = null; // the last preview: what 采用建议分 fills in
 
@@ -51,7 +57,7 @@
           if (holder) holder.replaceChildren(findingList(data.row_findings[String(index)] || []));
           const adopt = row.querySelector("button.adopt");
           if (adopt) adopt.disabled = score.suggested === null;
-          const reason = row.querySelector("[name$='-score_reason']");
+          const reason = row.querySelector("[name='" + rowInput(index, "reason") + "']");
           if (reason) {
             reason.required = !!score.differs;
             reason.placeholder = score.differs ? "填报得分与建议得分不同，请说明理由" : "得分理由（选填）";
@@ -87,7 +93,7 @@
       if (!data) return;
       data.indicators.forEach(function (score, index) {
         if ((which === "all" || which === String(index)) && score.suggested !== null) {
-          set("row-" + index + "-score", score.suggested);
+          set(rowInput(index, "score"), score.suggested);
         }
       });
       if (which !== "all") return refresh();

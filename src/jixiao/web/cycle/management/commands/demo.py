@@ -18,7 +18,7 @@ from jixiao.core.workflow import Role, State
 from jixiao.documents.importer import ALL_SUFFIXES, expand, import_path
 from jixiao.web.accounts.models import Account
 from jixiao.web.audit.services import Context
-from jixiao.web.cycle.loader import LoadError, load_document
+from jixiao.web.cycle.services.loading import LoadError, load_document
 from jixiao.web.orgs.models import Organization
 
 EXAMPLES = Path(__file__).resolve().parents[6] / "examples"

@@ -23,7 +23,6 @@ from jixiao.core.review import blocking
 from jixiao.core.workflow import STATE_LABELS, State
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
-from jixiao.web.cycle.across import lock_unit, refresh_across
 from jixiao.web.cycle.models import (
     Declaration,
     DeclarationIndicator,
@@ -35,7 +34,11 @@ from jixiao.web.cycle.models import (
 )
 from jixiao.web.cycle.packs import pack_for_unit
 from jixiao.web.cycle.printed import split_printed
-from jixiao.web.cycle.services import _publish, ensure_project, refresh_findings
+from jixiao.web.cycle.services.across import lock_unit, refresh_across
+from jixiao.web.cycle.services.declarations import ensure_project
+from jixiao.web.cycle.services.findings import refresh_findings
+from jixiao.web.cycle.services.workflow import publish
+from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, core_to_row
 from jixiao.web.orgs.models import Organization
 
 M = TypeVar("M", bound=models.Model)
@@ -151,16 +154,7 @@ def _declaration(
         **origin.fields(),
     )
     for position, indicator in enumerate(project.indicators, start=1):
-        _create(
-            DeclarationIndicator,
-            declaration=decl,
-            position=position,
-            level1=indicator.level1,
-            level2=indicator.level2 or "",
-            name=indicator.name,
-            target=indicator.target or "",
-            weight=indicator.weight,
-        )
+        _create(DeclarationIndicator, declaration=decl, position=position, **core_to_row(DECLARATION, indicator))
     return decl
 
 
@@ -207,14 +201,7 @@ def _evaluation(decl: Declaration, project: Project, state: State, origin: Origi
         **origin.fields(),
     )
     for decl_indicator, indicator in zip(decl.indicators.all(), project.indicators, strict=True):
-        _create(
-            EvaluationIndicator,
-            evaluation=ev,
-            indicator=decl_indicator,
-            actual=indicator.actual or "",
-            score=indicator.score,
-            deviation=indicator.deviation or "",
-        )
+        _create(EvaluationIndicator, evaluation=ev, indicator=decl_indicator, **core_to_row(SELF_EVALUATION, indicator))
     for position, row in enumerate(project.fund_management or (), start=1):
         FundManagementItem.objects.create(
             evaluation=ev, position=position, item=row.item, description=row.description or "", remedy=row.remedy or ""
@@ -317,7 +304,7 @@ def _audit_import(
             f"{where}：{reasons}。不能以“{STATE_LABELS[state]}”状态导入{with_evaluation}，请更正原表后重新导入。"
         )
     if state is State.PUBLISHED:
-        _publish(ctx, obj)
+        publish(ctx, obj)
     record(
         ctx,
         AuditEvent.Type.IMPORT,

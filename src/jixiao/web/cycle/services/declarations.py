@@ -1,0 +1,260 @@
+"""Declarations: projects, new and edited declarations, and adjustments (调整) of approved targets."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from jixiao.core.review import blocking, review_document
+from jixiao.core.scoring import RulePack
+from jixiao.core.scoring.assess import show_number
+from jixiao.core.targets import FreeText, parse_target
+from jixiao.core.workflow import Action, Role
+from jixiao.web.access import account_of, permit
+from jixiao.web.audit.models import AuditEvent
+from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.documents import declaration_document
+from jixiao.web.cycle.models import Adjustment, Declaration, DeclarationIndicator, Project
+from jixiao.web.cycle.packs import pack_for_unit, record_pack
+from jixiao.web.cycle.services.across import lock_unit
+from jixiao.web.cycle.services.common import (
+    DECLARATION_FIELDS,
+    INDICATOR_FIELDS,
+    ConflictError,
+    IndicatorInput,
+    audited_conflicts,
+    changes,
+    indicator_rows,
+    lock_unit_of,
+    plain,
+    snapshot,
+    unit_of,
+)
+from jixiao.web.cycle.services.findings import refresh_findings
+from jixiao.web.numbers import form_decimal
+from jixiao.web.orgs.models import Organization
+
+
+def ensure_project(ctx: Context, unit: Organization, name: str) -> Project:
+    """The unit's project of this name, created (and audited) when new."""
+    with transaction.atomic():
+        project = Project.objects.filter(unit=unit, name=name).first()
+        if project is not None:
+            return project
+        department = unit.department_or_self
+        if department is None:
+            raise ValidationError("项目必须属于某个主管部门下的单位。")
+        project = Project.objects.create(unit=unit, department=department, name=name)
+        record(ctx, AuditEvent.Type.CREATE, obj=project, organization=unit, detail={"name": name})
+        return project
+
+
+def create_declaration(
+    ctx: Context, unit: Organization, name: str, year: int, data: dict[str, Any], indicators: Sequence[IndicatorInput]
+) -> Declaration:
+    """A new draft declaration of the unit's project for ``year``; only the unit's own staff may create it."""
+    account = account_of(ctx.user)
+    if account is None or account.role_enum is not Role.UNIT_STAFF or account.organization_id != unit.pk:
+        raise PermissionDenied("只有本单位的填报人员可以新建绩效目标申报表。")
+    with transaction.atomic():
+        lock_unit(unit.pk)
+        project = ensure_project(ctx, unit, name)
+        if Declaration.objects.filter(project=project, year=year).exists():
+            raise ValidationError(f"「{name}」已有{year}年度的绩效目标申报表，请打开它继续填写。")
+        decl = Declaration(
+            project=project,
+            year=year,
+            rule_pack=pack_for_unit(unit, year),
+            **{k: data.get(k) for k in DECLARATION_FIELDS if k in data},
+        )
+        decl.full_clean(exclude=["project"])
+        decl.save()
+        _replace_indicators(decl, indicators)
+        refresh_findings(decl)
+        record(
+            ctx,
+            AuditEvent.Type.CREATE,
+            obj=decl,
+            organization=unit,
+            detail={"after": snapshot(decl, DECLARATION_FIELDS), "indicators": len(indicators)},
+        )
+        return decl
+
+
+def _replace_indicators(decl: Declaration, indicators: Sequence[IndicatorInput]) -> None:
+    # delete() and create() one by one so that history keeps every row
+    for old in decl.indicators.all():
+        old.delete()
+    for position, row in enumerate(indicators, start=1):
+        DeclarationIndicator.objects.create(
+            declaration=decl,
+            position=position,
+            level1=row.level1.strip(),
+            level2=row.level2.strip(),
+            name=row.name.strip(),
+            target=row.target.strip(),
+            weight=row.weight,
+        )
+
+
+@audited_conflicts
+def update_declaration(
+    ctx: Context,
+    decl: Declaration,
+    expected_version: int,
+    data: dict[str, Any],
+    indicators: Sequence[IndicatorInput],
+) -> Declaration:
+    """Save an edit of a draft or returned declaration; a stale version raises :class:`ConflictError`."""
+    with transaction.atomic():
+        lock_unit_of(decl)
+        locked = Declaration.objects.select_for_update().get(pk=decl.pk)
+        permit(ctx.user, locked, Action.EDIT)
+        before = snapshot(locked, DECLARATION_FIELDS) | {"indicators": indicator_rows(locked)}
+        submitted = {k: plain(data.get(k)) for k in DECLARATION_FIELDS if k in data} | {
+            "indicators": [{f: plain(getattr(r, f)) for f in INDICATOR_FIELDS} for r in indicators]
+        }
+        if locked.version != expected_version:
+            raise ConflictError(locked, submitted, before)
+        for key in DECLARATION_FIELDS:
+            if key in data:
+                setattr(locked, key, data[key])
+        locked.full_clean(exclude=["project"])
+        locked.version += 1
+        locked.save()
+        _replace_indicators(locked, indicators)
+        refresh_findings(locked)
+        after = snapshot(locked, DECLARATION_FIELDS) | {"indicators": indicator_rows(locked)}
+        record(
+            ctx,
+            AuditEvent.Type.UPDATE,
+            obj=locked,
+            organization=unit_of(locked),
+            detail=changes(before, after, "indicators"),
+        )
+        return locked
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value of an adjustment (调整): an approved indicator's new target or weight, as typed."""
+
+    indicator_id: int
+    field: str
+    value: str
+
+
+def check_weight(value: Decimal | None, pack: RulePack) -> None:
+    """Refuse a weight no form could print: not above 0, or beyond the pack's points for all indicators."""
+    if value is None:
+        return
+    if not Decimal(0) < value <= pack.indicator_weight:
+        raise ValidationError(
+            f"分值 {show_number(value)} 超出范围：应大于 0、"
+            f"不超过全部指标的分值 {show_number(pack.indicator_weight)} 分（规则包 {pack.name}）。"
+        )
+
+
+def _adjusted_value(field: str, text: str, pack: RulePack) -> object:
+    """The value an adjustment writes, read and checked as the declaration form reads it."""
+    typed = text.strip()
+    if field == "weight":
+        weight = form_decimal(typed, 7, 2)
+        if weight is None:
+            raise ValidationError(f"分值「{typed[:20]}」不是可以保存的数字（如 30 或 12.5，最多两位小数）。")
+        check_weight(weight, pack)
+        return weight
+    if field == "target":
+        if not typed:
+            raise ValidationError("调整后的年度指标值不能为空。")
+        if len(typed) > DeclarationIndicator._meta.get_field("target").max_length:  # type: ignore[operator]
+            raise ValidationError("调整后的年度指标值过长。")
+        value = parse_target(typed)
+        # the approved target is what the self-evaluation is scored against: it must be readable
+        if isinstance(value, FreeText):
+            raise ValidationError(
+                f"调整后的指标值无法识别：{value.reason}。请按指标值写法填写，如 ≥4(次)、=100%、建立健全。"
+            )
+        return typed
+    raise ValidationError("只能调整指标值或分值。")
+
+
+def adjust_indicators(ctx: Context, decl: Declaration, changes: Sequence[Change], reason: str) -> list[Adjustment]:
+    """Change approved targets or weights (调整) together with one reason: all of them, or none.
+
+    Each value is checked as the declaration form checks it, and the tree after the change must keep
+    the rule pack's split (indicator weights summing to its 90 points): moving points from one row to
+    another is one adjustment of both rows. The old values stay on record.
+    """
+    if not reason.strip():
+        raise ValidationError("调整必须说明理由。")
+    if not changes:
+        raise ValidationError("没有填写调整后的值。")
+    with transaction.atomic():
+        lock_unit_of(decl)
+        locked = Declaration.objects.select_for_update().get(pk=decl.pk)
+        permit(ctx.user, locked, Action.ADJUST)
+        pack = record_pack(locked)
+        rows = list(locked.indicators.all())
+        by_id = {r.pk: r for r in rows}
+        planned = []
+        for change in changes:
+            row = by_id.get(change.indicator_id)
+            if row is None:
+                raise ValidationError("该申报表中没有这个指标。")
+            value = _adjusted_value(change.field, change.value, pack)
+            old = getattr(row, change.field)
+            if old != value:
+                planned.append((row, change.field, old, value))
+                setattr(row, change.field, value)
+        if not planned:
+            raise ValidationError("调整后的值与原值相同，没有需要记录的调整。")
+        # the tree as it would be after the change, judged before anything is written
+        blocked = blocking(review_document(declaration_document(locked, rows), pack))
+        if blocked:
+            raise ValidationError([f"调整后{f.message}" for f in blocked])
+        for row, _, _, _ in planned:
+            row.save()
+        locked.version += 1
+        locked.save()
+        refresh_findings(locked)
+        adjustments = []
+        for row, field, old, value in planned:
+            adjustments.append(
+                Adjustment.objects.create(
+                    declaration=locked,
+                    indicator=row,
+                    field=field,
+                    old_value=str(old or ""),
+                    new_value=str(value),
+                    reason=reason.strip(),
+                    by=ctx.user,
+                )
+            )
+            record(
+                ctx,
+                AuditEvent.Type.ADJUST,
+                obj=locked,
+                organization=unit_of(locked),
+                detail={
+                    "indicator": row.name,
+                    "field": field,
+                    "before": str(old or ""),
+                    "after": str(value),
+                    "reason": reason,
+                },
+            )
+        return adjustments
+
+
+def adjust_indicator(
+    ctx: Context, decl: Declaration, indicator: DeclarationIndicator, field: str, new_value: str, reason: str
+) -> Adjustment:
+    """Change one approved target or weight (调整) with its reason (see :func:`adjust_indicators`)."""
+    (adjustment,) = adjust_indicators(ctx, decl, [Change(indicator.pk, field, new_value)], reason)
+    return adjustment
