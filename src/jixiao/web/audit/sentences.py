@@ -10,7 +10,7 @@ as its English key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -134,6 +134,25 @@ def _model_label(model_label: str, key: str) -> str | None:
     return str(name) if name else None
 
 
+_KEY_ORDER = {key: n for n, key in enumerate(KEY_LABELS)}
+
+
+def _in_order(keys: Iterable[str], model_label: str = "") -> list[str]:
+    """``keys`` in a fixed order: the model's own field order, then :data:`KEY_LABELS`' order, then by name.
+
+    PostgreSQL keeps JSON objects with their keys sorted by length, SQLite as written: the sentences
+    must read the same on both.
+    """
+    fields: dict[str, int] = {}
+    if model_label and "." in model_label:
+        try:
+            fields = {f.name: n for n, f in enumerate(apps.get_model(model_label)._meta.fields)}
+        except (LookupError, ValueError):
+            fields = {}
+    far = len(fields) + len(_KEY_ORDER)
+    return sorted(keys, key=lambda k: (fields.get(k, far), _KEY_ORDER.get(k, far), k))
+
+
 def label_of(key: str, model_label: str = "") -> str:
     """The Chinese name of a detail key: the model's field name first, then :data:`KEY_LABELS`."""
     return _model_label(model_label, key) or KEY_LABELS.get(key) or "其他信息"
@@ -173,7 +192,7 @@ def _row_changes(key: str, before: object, after: object) -> list[str]:
     for n, (a, b) in enumerate(zip(old, new, strict=False), start=1):
         if not isinstance(a, Mapping) or not isinstance(b, Mapping):
             continue
-        for field in b:
+        for field in _in_order(b, model):
             if field != "indicator" and a.get(field) != b.get(field):
                 out.append(
                     f"把第 {n} 行的“{label_of(field, model)}”从 {_value(a.get(field))} 改为 {_value(b.get(field))}。"
@@ -184,7 +203,8 @@ def _row_changes(key: str, before: object, after: object) -> list[str]:
 def _changed_rows(key: str, before: Mapping[str, object], after: Mapping[str, object], model: str) -> list[str]:
     """Sentences for rows kept as only their changed cells, by row number (``services.changes``)."""
     out: list[str] = []
-    for n in dict.fromkeys([*before, *after]):
+    rows = dict.fromkeys([*before, *after])  # row numbers, in number order whatever the database kept
+    for n in sorted(rows, key=lambda r: (len(r), r)):
         a, b = before.get(n), after.get(n)
         if not isinstance(b, Mapping):
             out.append(f"删除{label_of(key)}第 {n} 行。")
@@ -193,7 +213,7 @@ def _changed_rows(key: str, before: Mapping[str, object], after: Mapping[str, ob
         else:
             out += [
                 f"把第 {n} 行的“{label_of(field, model)}”从 {_value(a.get(field))} 改为 {_value(b.get(field))}。"
-                for field in b
+                for field in _in_order(b, model)
                 if field != "indicator"
             ]
     return out
@@ -202,7 +222,7 @@ def _changed_rows(key: str, before: Mapping[str, object], after: Mapping[str, ob
 def _changes(before: Mapping[str, object], after: Mapping[str, object], model: str) -> list[str]:
     """「把“X”从 A 改为 B。」 for each key that differs between two snapshots."""
     out: list[str] = []
-    for key in dict.fromkeys([*before, *after]):
+    for key in _in_order(dict.fromkeys([*before, *after]), model):
         a, b = before.get(key), after.get(key)
         if isinstance(a, list | Mapping) or isinstance(b, list | Mapping):
             out += _row_changes(key, a, b)
@@ -214,7 +234,8 @@ def _changes(before: Mapping[str, object], after: Mapping[str, object], model: s
 def _snapshot(intro: str, values: Mapping[str, object], model: str) -> str:
     """One sentence listing a snapshot's filled fields (what a new or deleted record held)."""
     parts = []
-    for key, value in values.items():
+    for key in _in_order(values, model):
+        value = values[key]
         if isinstance(value, list):
             parts.append(f"{label_of(key)} {len(value)} 行")
         elif value not in (None, ""):
@@ -243,7 +264,9 @@ def describe_detail(detail: Mapping[str, object], model: str = "") -> list[str]:
         where = f"“{rest.pop('indicator')}”的" if "indicator" in rest else ""
         out.append(f"把{where}“{field}”从 {_value(before)} 改为 {_value(after)}。")
     # an empty comment or an absent value says nothing worth reading
-    said = [f"{label_of(k, model)}：{_value(v).rstrip('。')}" for k, v in rest.items() if v not in (None, "")]
+    said = [
+        f"{label_of(k, model)}：{_value(rest[k]).rstrip('。')}" for k in _in_order(rest) if rest[k] not in (None, "")
+    ]
     if said:
         out.append("；".join(said) + "。")
     return out
