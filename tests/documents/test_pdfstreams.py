@@ -97,3 +97,30 @@ def test_a_refused_stream_is_reported_even_when_pdfplumber_wraps_it() -> None:
     with pytest.raises(SourceError) as info:
         import_bytes(_pdf_with_stream(zeros_deflated(40)), "one.pdf")
     assert "解压炸弹" in info.value.message and "PdfminerException" not in info.value.message
+
+
+def test_a_file_checked_twice_is_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan reader checks a file more than once (is it a scan, then its pages): the verdict is remembered.
+
+    A file refused is refused again, under the name it is read by now, without decoding it again; another
+    file is checked afresh.
+    """
+    from tests.hostile import pdf
+
+    calls: list[str] = []
+    real = pdfstreams._check_streams
+
+    def counted(data: bytes, name: str, max_pixels: int, clock: Any) -> None:
+        calls.append(name)
+        real(data, name, max_pixels, clock)
+
+    monkeypatch.setattr(pdfstreams, "_check_streams", counted)
+    bomb = pdf(zeros_deflated(64), b"/Filter /FlateDecode")
+    for name in ("first.pdf", "again.pdf"):
+        with pytest.raises(SourceError, match="解压炸弹") as caught:
+            pdfstreams.check_streams(bomb, name, 1000)
+        assert caught.value.location.file == name
+    fine = pdf(zlib.compress(b"0 0 m 10 10 l S\n"), b"/Filter /FlateDecode")
+    pdfstreams.check_streams(fine, "fine.pdf", 1000)
+    pdfstreams.check_streams(fine, "fine.pdf", 1000)
+    assert calls == ["first.pdf", "fine.pdf"]

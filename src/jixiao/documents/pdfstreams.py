@@ -20,11 +20,12 @@ text, and pdfminer's fax decoder is pure Python and unbounded in its output.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from typing import Any
 
@@ -34,9 +35,9 @@ from jixiao.documents import safety
 MB = 1 << 20
 MAX_STREAM = 32 * MB  # out of any one filter: a page's content is well under 1 MB, a whole CJK font under 20 MB
 MAX_DECODED = 128 * MB  # kept for the whole file, all streams together
-# decoded (and let go, one at a time) to check a file before pdfium renders it: 300 scanned pages
-# of Flate-coded grey at 300 dpi are 2.6 GB; past this, the file is refused as a bomb
-MAX_CHECKED = 4096 * MB
+# decoded (and let go, one at a time) to check a file before pdfium renders it: 230 scanned pages of
+# Flate-coded grey at 300 dpi, or 77 in colour (JPEG pages are not decoded); past this, a bomb
+MAX_CHECKED = 2048 * MB
 MAX_PREDICTED = 8 * MB  # pdfminer's predictors build a list of ints, eight bytes per byte
 MAX_ROW = 1 * MB  # one row of a predictor (Columns × Colors × bits per component)
 _STEP = 1 * MB  # inflate this much at a time, checking the room between steps
@@ -239,7 +240,28 @@ def check_streams(data: bytes, name: str, max_pixels: int, clock: safety.Deadlin
     Each stream is let go once checked: a scan's pages (26 MB each, Flate-coded RGB at 300 dpi) are
     held one at a time, and the file may decode :data:`MAX_CHECKED` bytes in all, not the
     :data:`MAX_DECODED` that pdfminer keeps.
+
+    The scan reader checks a file more than once (is it a scan? then its pages): the last file's
+    verdict is remembered by its digest, so that a file is decoded once, passed or refused.
     """
+    global _LAST_CHECK
+    key = (hashlib.blake2b(data, digest_size=16).digest(), len(data), max_pixels)
+    if _LAST_CHECK is not None and _LAST_CHECK[0] == key:
+        if _LAST_CHECK[1] is not None:
+            raise SourceError(_LAST_CHECK[1].message, replace(_LAST_CHECK[1].location, file=name))
+        return
+    try:
+        _check_streams(data, name, max_pixels, clock)
+    except SourceError as exc:
+        _LAST_CHECK = (key, exc)
+        raise
+    _LAST_CHECK = (key, None)
+
+
+_LAST_CHECK: tuple[tuple[bytes, int, int], SourceError | None] | None = None
+
+
+def _check_streams(data: bytes, name: str, max_pixels: int, clock: safety.Deadline | None) -> None:
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import PDFStream, resolve1
