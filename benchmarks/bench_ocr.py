@@ -10,7 +10,8 @@ ruled tables) and on the whole page (``tesseract``). Tesseract needs
 
 The test set is made here, as in the suite (``tests/documents/ocr/testset.py``): every seed's gold
 document printed by jixiao's PDF exporter, rasterised at 150 or 300 dpi into an image-only PDF,
-and degraded (skew, a page sideways, JPEG quality 40, salt noise, a red seal, all together). The
+and degraded (skew, a page sideways, JPEG quality 40, salt noise, a red seal, all together:
+``combined``), or printed without ruling lines (``unruled``, read by alignment). The
 scans are written to a temporary folder first; then each engine and variant runs in a fresh child
 process pinned to one core, which loads the engine (its memory is the baseline), reads every
 scan through the reader exactly as ``jixiao import`` does, and reports:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 from decimal import Decimal
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from jixiao.core.errors import DocumentError, EncodingError, SourceError
 from jixiao.core.model import Document, Indicator, Kind, Project
 from jixiao.core.serialize import dumps
-from jixiao.documents.importer import expand, import_bytes, import_path
+from jixiao.documents.importer import expand, import_bytes, import_path, scan_page_count
 from jixiao.documents.limits import MAX_JSON_BYTES
 from jixiao.documents.text import MAX_BYTES
 
@@ -203,3 +204,58 @@ def test_every_readable_file_type_has_one_reader_in_the_table() -> None:
     assert READERS[".xlsx"] is READERS[".pdf"] is READERS[".png"]  # cells or a scan: one pipeline decides
     with pytest.raises(SourceError, match=r"不支持的文件类型 \.odt"):
         import_bytes(b"PK\x03\x04", "form.odt")
+
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "2024-self-evaluation-tabbed.txt"
+
+
+def _scan_files() -> dict[str, bytes]:
+    """A blank-page image PDF of three pages, a two-page TIFF, a PNG, Word files of pictures and of a form."""
+    from docx import Document as Word
+    from PIL import Image
+
+    from tests.documents.ocr import testset
+
+    blank = [Image.new("RGB", (620, 877), "white") for _ in range(3)]
+    tiff, png = BytesIO(), BytesIO()
+    blank[0].save(tiff, format="TIFF", save_all=True, append_images=blank[1:2])
+    blank[0].save(png, format="PNG")
+    pictures = Word()
+    for seed in range(2):  # noise, so that each picture is a page-sized image (a few bytes are an icon)
+        noisy = BytesIO()
+        testset.salt(Image.new("RGB", (400, 560), "white"), 0.2, seed).save(noisy, format="PNG")
+        pictures.add_picture(BytesIO(noisy.getvalue()))
+    form = Word()
+    for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
+        form.add_paragraph(line)
+    form.add_picture(BytesIO(noisy.getvalue()))
+    words, with_form = BytesIO(), BytesIO()
+    pictures.save(words)
+    form.save(with_form)
+    return {
+        "scan.pdf": testset.image_pdf(blank, 75),
+        "pages.tiff": tiff.getvalue(),
+        "page.png": png.getvalue(),
+        "pictures.docx": words.getvalue(),
+        "form-with-logo.docx": with_form.getvalue(),
+        "text.pdf": testset.printed("003"),
+        "form.txt": EXAMPLE.read_bytes(),
+        "fake.pdf": b"not a pdf at all",
+    }
+
+
+@pytest.mark.shared
+def test_a_scan_and_its_pages_are_told_before_anything_is_recognised() -> None:
+    """The web asks how many pages OCR would read (nothing rendered): scans say, everything else is 0."""
+    files = _scan_files()
+    counts = {name: scan_page_count(data, name) for name, data in files.items()}
+    assert counts == {
+        "scan.pdf": 3,
+        "pages.tiff": 2,
+        "page.png": 1,
+        "pictures.docx": 2,
+        "form-with-logo.docx": 0,
+        "text.pdf": 0,
+        "form.txt": 0,
+        "fake.pdf": 0,
+    }

@@ -60,9 +60,12 @@ def test_reading_past_the_time_limit_is_stopped(tmp_path: Path) -> None:
 
 
 def test_reading_past_the_memory_limit_is_stopped(tmp_path: Path) -> None:
-    """Twenty megabytes beyond its start are not enough for that page: the child stops, the caller goes on."""
-    reading = isolated.read_file(_slow_pdf(tmp_path), "lines.pdf", isolated.Limits(memory_mb=20))
-    assert reading.error is not None and "内存超过上限（20 MB）" in reading.error.message
+    """Sixty megabytes beyond its start are not enough for that page: the child stops, the caller goes on.
+
+    (Twenty would stop pdfium first, which aborts the process instead of failing: a crash, refused as such.)
+    """
+    reading = isolated.read_file(_slow_pdf(tmp_path), "lines.pdf", isolated.Limits(memory_mb=60))
+    assert reading.error is not None and "内存超过上限（60 MB）" in reading.error.message
     assert isolated.read_file(EXAMPLE, "again.txt").result is not None  # the next file reads as ever
 
 
@@ -118,3 +121,53 @@ def test_a_caller_whose_program_came_from_standard_input_can_read() -> None:
     script = f"from jixiao.documents import isolated\nprint(isolated.read_file({str(EXAMPLE)!r}, 'x.txt').error)\n"
     done = subprocess.run([sys.executable, "-"], input=script, capture_output=True, text=True, timeout=120)
     assert done.stdout.strip() == "None", done.stderr[-500:]
+
+
+def _blank_scan(tmp_path: Path, pages: int) -> Path:
+    """An image-only PDF of blank pages: a scan to the reader, though nothing on it is a form."""
+    from PIL import Image
+
+    from tests.documents.ocr import testset
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(testset.image_pdf([Image.new("RGB", (620, 877), "white")] * pages, 75))
+    return path
+
+
+def test_a_scan_past_the_page_limit_is_refused_unread(tmp_path: Path) -> None:
+    """A scan with more pages than allowed is refused before any page is recognised, saying how to read it."""
+    stages: list[str] = []
+    limits = isolated.Limits(scan_max_pages=2)
+    reading = isolated.read_file(
+        _blank_scan(tmp_path, 3), "扫描件.pdf", limits, lambda done, stage: stages.append(stage)
+    )
+    assert reading.result is None and reading.error is not None
+    assert reading.error.message == (
+        "扫描件共 3 页，超过网页导入一次可识别的上限（2 页）；"
+        "请拆分成较小的文件分别上传，或在命令行用 jixiao import 读取"
+    )
+    assert str(reading.error).startswith("扫描件.pdf")
+    assert stages == []  # refused before reading began
+
+
+@pytest.mark.shared
+@pytest.mark.ocr
+def test_a_scan_gets_its_own_time_and_memory_and_reports_each_page(tmp_path: Path) -> None:
+    """OCR needs more than the ordinary limits allow: a scan is given memory and time a page, and says each page.
+
+    With no scan budget the same file is stopped (its memory), so the budget is what lets it through.
+    """
+    from tests.documents.ocr import testset
+
+    path = tmp_path / "003.pdf"
+    path.write_bytes(testset.scan_of("003", testset.VARIANTS["clean-300"]))
+    stages: list[str] = []
+    ordinary = isolated.Limits(seconds=5, memory_mb=1024, scan_memory_mb=1024, scan_seconds_per_page=60)
+    refused = isolated.read_file(path, "003.pdf", ordinary)
+    assert refused.error is not None and "内存超过上限（1024 MB）" in refused.error.message
+    scan = isolated.Limits(seconds=5, memory_mb=1024, scan_memory_mb=2048, scan_seconds_per_page=60)
+    reading = isolated.read_file(path, "003.pdf", scan, lambda done, stage: stages.append(stage))
+    assert reading.error is None and reading.result is not None, reading.error
+    assert reading.seconds > 5  # past the ordinary time: the pages' time let it finish
+    assert [p.name for p in reading.result.document.projects] == [p.name for p in testset.gold_document("003").projects]
+    assert [s for s in stages if s.startswith("识别")] == ["识别第 1/3 页", "识别第 2/3 页", "识别第 3/3 页"]

@@ -137,3 +137,30 @@ def test_check_streams_lets_an_ordinary_pdf_through() -> None:
     pdfstreams.check_streams(hostile.pdf(content, b"/Filter /FlateDecode"), "form.pdf", max_pixels=48_000_000)
     picture = hostile.pdf(b"\x00" * 16, b"/Type /XObject /Subtype /Image /Width 2480 /Height 3508 /BitsPerComponent 8")
     pdfstreams.check_streams(picture, "page.pdf", max_pixels=48_000_000)
+
+
+def test_a_file_checked_twice_is_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scan reader checks a file more than once (is it a scan, then its pages): the verdict is remembered.
+
+    A file refused is refused again, under the name it is read by now, without decoding it again; another
+    file is checked afresh.
+    """
+    from tests.hostile import pdf
+
+    calls: list[str] = []
+    real = pdfstreams._check_streams
+
+    def counted(data: bytes, name: str, max_pixels: int, clock: Any) -> None:
+        calls.append(name)
+        real(data, name, max_pixels, clock)
+
+    monkeypatch.setattr(pdfstreams, "_check_streams", counted)
+    bomb = pdf(zeros_deflated(64), b"/Filter /FlateDecode")
+    for name in ("first.pdf", "again.pdf"):
+        with pytest.raises(SourceError, match="解压炸弹") as caught:
+            pdfstreams.check_streams(bomb, name, 1000)
+        assert caught.value.location.file == name
+    fine = pdf(zlib.compress(b"0 0 m 10 10 l S\n"), b"/Filter /FlateDecode")
+    pdfstreams.check_streams(fine, "fine.pdf", 1000)
+    pdfstreams.check_streams(fine, "fine.pdf", 1000)
+    assert calls == ["first.pdf", "fine.pdf"]

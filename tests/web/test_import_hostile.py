@@ -111,7 +111,7 @@ def test_confirming_a_refused_job_is_refused(people: dict[str, Any], login: Any,
 
 @pytest.mark.parametrize(
     "limit, value, words",
-    [("JIXIAO_IMPORT_SECONDS", 2, "读取超时（超过 2 秒）"), ("JIXIAO_IMPORT_MEMORY_MB", 20, "内存超过上限（20 MB）")],
+    [("JIXIAO_IMPORT_SECONDS", 2, "读取超时（超过 2 秒）"), ("JIXIAO_IMPORT_MEMORY_MB", 60, "内存超过上限（60 MB）")],
 )
 def test_a_file_past_the_reading_limits_ends_the_job_with_the_reason(
     limit: str, value: int, words: str, people: dict[str, Any], login: Any, upload: Any, settings: Any

@@ -46,6 +46,32 @@ def _read_cells(data: bytes, name: str, suffix: str, progress: Progress) -> Impo
     return tabular.read_parts(parts, name, suffix.lstrip("."), separate=suffix == ".xlsx", progress=progress)
 
 
+def scan_page_count(data: bytes, name: str) -> int:
+    """How many pages OCR would read when the file is a scan (as :func:`import_bytes` decides), else 0.
+
+    Nothing is rendered or recognised: the web asks before reading, to give a scan the time and memory
+    OCR needs (seconds and about a gigabyte a page) and to refuse one with too many pages unread. A file
+    that is not what its name says gives 0 here; reading it then says what is wrong.
+    """
+    from jixiao.documents import docx, tabular
+    from jixiao.documents.ocr import pages
+
+    suffix = Path(name).suffix.lower()
+    try:
+        if suffix in IMAGE_SUFFIXES:
+            return pages.image_count(data) if len(data) <= safety.MAX_BYTES else 0
+        if suffix not in (".pdf", ".docx"):
+            return 0
+        safety.check_format(data, name, suffix, "、".join(ALL_SUFFIXES))
+        if suffix == ".pdf":
+            return pages.scanned_pdf_pages(data, name)
+        # a Word file is a scan when its body has pictures and its text no form: the pictures first (cheap)
+        images = len(pages.docx_images(data, name))
+        return 0 if not images or tabular.has_form(docx.read(data, name)) else images
+    except SourceError:
+        return 0
+
+
 def _reading_of(text: str) -> dict[str, FieldSource]:
     """The sources ``jixiao import`` wrote beside a document (its ``reading``), so they survive a round trip."""
     try:

@@ -14,6 +14,13 @@ and the child inherits no database connection or thread of the web process):
   parent kills it :data:`GRACE` seconds later;
 - **crash**: a segmentation fault or an abort ends the child only, and the file is refused.
 
+A scan is the one file that rightly needs more: OCR takes seconds and about a gigabyte a page. The
+child first asks, within the ordinary limits, whether the file is a scan and how many pages it has
+(:func:`~jixiao.documents.importer.scan_page_count`, nothing rendered); a scan of more than
+:attr:`Limits.scan_max_pages` is refused unread, any other scan gets :attr:`Limits.scan_memory_mb` and
+:attr:`Limits.scan_seconds_per_page` a page on top of the ordinary time, and the parent is told the new
+deadline. The child reports each page recognised (「识别第 k/N 页」) to the caller's ``progress``.
+
 The child reads the file from its path (the bytes never pass through the caller) and returns the
 :class:`~jixiao.documents.result.ImportResult` or the refusal, with its time and peak memory. The CLI
 reads in its own process (``jixiao import``: a person's own files on their own machine), bounded by the
@@ -38,11 +45,14 @@ from types import FrameType
 from typing import Any
 
 from jixiao.core.errors import JixiaoError, Location, SourceError
-from jixiao.documents.result import ImportResult
+from jixiao.documents.result import ImportResult, Progress, no_progress
 from jixiao.documents.safety import MAX_BYTES
 
 SECONDS = 60.0
 MEMORY_MB = 1024
+SCAN_MEMORY_MB = 2048  # RapidOCR peaks at about 1.1 GB resident, more in address space (ONNX Runtime's arenas)
+SCAN_SECONDS_PER_PAGE = 30.0  # about 8 CPU seconds a page on one core, with room for a busy machine
+SCAN_MAX_PAGES = 50
 GRACE = 5.0  # after the alarm, before the child is killed
 _PRELOAD = ["jixiao.documents.importer", "jixiao.documents.tabular", "openpyxl", "pdfplumber", "docx"]
 
@@ -53,6 +63,13 @@ class Limits:
 
     seconds: float = SECONDS
     memory_mb: int = MEMORY_MB
+    scan_memory_mb: int = SCAN_MEMORY_MB
+    scan_seconds_per_page: float = SCAN_SECONDS_PER_PAGE
+    scan_max_pages: int = SCAN_MAX_PAGES
+
+    def for_scan(self, pages: int) -> tuple[float, int]:
+        """The seconds and megabytes reading a scan of ``pages`` pages may take."""
+        return self.seconds + self.scan_seconds_per_page * pages, max(self.memory_mb, self.scan_memory_mb)
 
 
 @dataclass(frozen=True)
@@ -90,33 +107,77 @@ def _peak_mb() -> float:
     return _status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _limit_memory(memory_mb: int) -> float:
-    """Limit the address space to its present size plus ``memory_mb``; the present size, in MB."""
+def _limit_memory(memory_mb: int, most_mb: int) -> float:
+    """Limit the address space to its present size plus ``memory_mb`` (up to ``most_mb`` later); the size, in MB."""
     size = _status("VmSize")
     if size:
-        limit = int((size + memory_mb) * 1024 * 1024)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        # the hard limit is what a scan may be given: a process can raise its soft limit up to it, never past
+        soft, hard = (int((size + mb) * 1024 * 1024) for mb in (memory_mb, max(memory_mb, most_mb)))
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
     return size
+
+
+def _scan_budget(
+    conn: Connection, data: bytes, name: str, limits: Limits, base: float, start: float
+) -> tuple[float, int]:
+    """When the file is a scan: refuse it past the page limit, else raise the limits for it; the limits now."""
+    from jixiao.documents.importer import scan_page_count
+
+    pages = scan_page_count(data, name)
+    if not pages:
+        return limits.seconds, limits.memory_mb
+    if pages > limits.scan_max_pages:
+        raise SourceError(
+            f"扫描件共 {pages} 页，超过网页导入一次可识别的上限（{limits.scan_max_pages} 页）；"
+            "请拆分成较小的文件分别上传，或在命令行用 jixiao import 读取",
+            Location(file=name),
+        )
+    seconds, memory_mb = limits.for_scan(pages)
+    if base:
+        soft = int((base + memory_mb) * 1024 * 1024)
+        resource.setrlimit(resource.RLIMIT_AS, (soft, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    signal.setitimer(signal.ITIMER_REAL, max(seconds - (time.perf_counter() - start), 0.001))
+    conn.send(("scan", pages, seconds))  # the parent waits that long before it kills the child
+    return seconds, memory_mb
 
 
 def _out_of_memory(memory_mb: int) -> str:
     return f"读取所需内存超过上限（{memory_mb} MB），文件过大或结构异常，已停止"
 
 
-def _child(conn: Connection, path: str, name: str, seconds: float, memory_mb: int) -> None:
-    """Read one file and send back ("ok", result) or ("refused", message, location), with time and peak."""
+def _reporter(conn: Connection) -> Progress:
+    """The reading's progress sent to the parent: each new stage, and at most twice a second within one."""
+    last_stage, last_at = "", 0.0
+
+    def report(done: float, stage: str) -> None:
+        nonlocal last_stage, last_at
+        now = time.monotonic()
+        if stage != last_stage or now - last_at >= 0.5:
+            last_stage, last_at = stage, now
+            conn.send(("progress", done, stage))
+
+    return report
+
+
+def _child(conn: Connection, path: str, name: str, limits: Limits) -> None:
+    """Read one file and send back ("ok", result) or ("refused", message, location), with time and peak.
+
+    Before it: ("scan", pages, seconds) when the file is a scan, and ("progress", done, stage) as it goes.
+    """
     from jixiao.documents.importer import import_bytes
 
     start = time.perf_counter()
     reply: tuple[Any, ...]
     base = 0.0
+    seconds, memory_mb = limits.seconds, limits.memory_mb
     try:
         signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, seconds)
-        base = _limit_memory(memory_mb)
+        base = _limit_memory(memory_mb, limits.scan_memory_mb)
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)  # one byte past the limit is enough to refuse the file
-        reply = ("ok", import_bytes(data, name))
+        seconds, memory_mb = _scan_budget(conn, data, name, limits, base, start)
+        reply = ("ok", import_bytes(data, name, _reporter(conn)))
         del data
     except JixiaoError as exc:
         reply = ("refused", exc.message, asdict(exc.location))
@@ -170,26 +231,34 @@ def _without_main() -> Iterator[None]:
             sys.modules["__main__"] = main
 
 
-def read_file(path: str | Path, name: str, limits: Limits | None = None) -> Reading:
-    """Read the file at ``path`` as ``name`` (which decides its format and names it) in a bounded child process."""
+def read_file(path: str | Path, name: str, limits: Limits | None = None, progress: Progress = no_progress) -> Reading:
+    """Read the file at ``path`` as ``name`` (which decides its format and names it) in a bounded child process.
+
+    ``progress`` hears the reading's stages, and each page of a scan, as the child reports them.
+    """
     limits = limits or Limits()
     context = _forkserver()
     receive, send = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child, args=(send, str(path), name, limits.seconds, limits.memory_mb), name="jixiao-reader", daemon=True
-    )
+    child = context.Process(target=_child, args=(send, str(path), name, limits), name="jixiao-reader", daemon=True)
     start = time.monotonic()
     with _without_main():
         child.start()
     send.close()
     reply: tuple[Any, ...] | None = None
+    seconds = limits.seconds  # a scan's child says how long it was given
     try:
         while reply is None:
-            left = start + limits.seconds + GRACE - time.monotonic()
+            left = start + seconds + GRACE - time.monotonic()
             if left <= 0:
                 break
             if receive.poll(min(left, 1.0)):
-                reply = receive.recv()
+                message = receive.recv()
+                if message[0] == "scan":
+                    seconds = float(message[2])
+                elif message[0] == "progress":
+                    progress(float(message[1]), str(message[2]))
+                else:
+                    reply = message
             elif not child.is_alive() and not receive.poll(0):
                 break
     except EOFError:  # the child died before it could answer
@@ -201,8 +270,8 @@ def read_file(path: str | Path, name: str, limits: Limits | None = None) -> Read
         receive.close()
     elapsed = time.monotonic() - start
     if reply is None:
-        if elapsed >= limits.seconds:
-            message = f"读取超时（超过 {limits.seconds:.0f} 秒），文件过大或结构异常，已停止"
+        if elapsed >= seconds:
+            message = f"读取超时（超过 {seconds:.0f} 秒），文件过大或结构异常，已停止"
         else:
             message = f"读取进程意外终止（退出码 {child.exitcode}），文件过大或结构异常，已停止"
         return Reading(None, SourceError(message, Location(file=name)), elapsed, 0.0)

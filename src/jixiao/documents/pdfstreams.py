@@ -20,11 +20,12 @@ text, and pdfminer's fax decoder is pure Python and unbounded in its output.
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 from typing import Any
 
@@ -34,6 +35,9 @@ from jixiao.documents import safety
 MB = 1 << 20
 MAX_STREAM = 32 * MB  # out of any one filter: a page's content is well under 1 MB, a whole CJK font under 20 MB
 MAX_DECODED = 128 * MB  # kept for the whole file, all streams together
+# decoded (and let go, one at a time) to check a file before pdfium renders it: 230 scanned pages of
+# Flate-coded grey at 300 dpi, or 77 in colour (JPEG pages are not decoded); past this, a bomb
+MAX_CHECKED = 2048 * MB
 MAX_PREDICTED = 8 * MB  # pdfminer's predictors build a list of ints, eight bytes per byte
 MAX_ROW = 1 * MB  # one row of a predictor (Columns × Colors × bits per component)
 _STEP = 1 * MB  # inflate this much at a time, checking the room between steps
@@ -47,6 +51,7 @@ class Budget:
     left: int
     clock: safety.Deadline | None = None
     refusal: SourceError | None = None
+    total: int = MAX_DECODED  # what ``left`` started at (named in the refusal)
 
     def tick(self) -> None:
         """Check the file's deadline between steps of a long decoding."""
@@ -71,7 +76,7 @@ _BUDGET: ContextVar[Budget | None] = ContextVar("jixiao_pdf_budget", default=Non
 def bounded(name: str, clock: safety.Deadline | None = None, total: int = MAX_DECODED) -> Iterator[Budget]:
     """Decode the streams of file ``name`` within ``total`` bytes (and its deadline) while the block runs."""
     install()
-    budget = Budget(name, total, clock)
+    budget = Budget(name, total, clock, total=total)
     token = _BUDGET.set(budget)
     try:
         yield budget
@@ -218,7 +223,7 @@ def _decode(self: Any) -> None:
         if params and "Predictor" in params:
             data = _predict(data, params, budget, self)
     if len(data) > budget.left:
-        raise _too_big(budget, self, MAX_DECODED)
+        raise _too_big(budget, self, budget.total)
     budget.left -= len(data)
     self.data = data
     self.rawdata = None
@@ -231,12 +236,37 @@ def check_streams(data: bytes, name: str, max_pixels: int, clock: safety.Deadlin
     stream pdfium may inflate (page contents, fonts, Flate-coded pictures) is first decoded here, through
     the bounded decoders, and every image's declared size is checked against ``max_pixels``. Pictures in
     image codecs (DCT, JPX, JBIG2, fax) stay encoded here; their declared size is what is checked.
+
+    Each stream is let go once checked: a scan's pages (26 MB each, Flate-coded RGB at 300 dpi) are
+    held one at a time, and the file may decode :data:`MAX_CHECKED` bytes in all, not the
+    :data:`MAX_DECODED` that pdfminer keeps.
+
+    The scan reader checks a file more than once (is it a scan? then its pages): the last file's
+    verdict is remembered by its digest, so that a file is decoded once, passed or refused.
     """
+    global _LAST_CHECK
+    key = (hashlib.blake2b(data, digest_size=16).digest(), len(data), max_pixels)
+    if _LAST_CHECK is not None and _LAST_CHECK[0] == key:
+        if _LAST_CHECK[1] is not None:
+            raise SourceError(_LAST_CHECK[1].message, replace(_LAST_CHECK[1].location, file=name))
+        return
+    try:
+        _check_streams(data, name, max_pixels, clock)
+    except SourceError as exc:
+        _LAST_CHECK = (key, exc)
+        raise
+    _LAST_CHECK = (key, None)
+
+
+_LAST_CHECK: tuple[tuple[bytes, int, int], SourceError | None] | None = None
+
+
+def _check_streams(data: bytes, name: str, max_pixels: int, clock: safety.Deadline | None) -> None:
     from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfparser import PDFParser
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    with bounded(name, clock) as budget:
+    with bounded(name, clock, MAX_CHECKED) as budget:
         try:
             document = PDFDocument(PDFParser(BytesIO(data)))
             for xref in document.xrefs:
@@ -254,6 +284,7 @@ def check_streams(data: bytes, name: str, max_pixels: int, clock: safety.Deadlin
                             "超过上限，疑似“解压炸弹”，已拒绝"
                         )
                     obj.get_data()
+                    obj.data = None  # checked: let it go (pdfminer's object cache would keep it)
         except (SourceError, MemoryError):
             raise
         except Exception as exc:  # pdfminer raises many types for a broken file; a decoder's refusal first

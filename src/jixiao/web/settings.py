@@ -281,6 +281,11 @@ JIXIAO_UPLOAD_MAX_MB = env_int("JIXIAO_UPLOAD_MAX_MB", 1024)
 # Each uploaded file is read in a child process limited in time and memory (documents/isolated.py).
 JIXIAO_IMPORT_SECONDS = env_int("JIXIAO_IMPORT_SECONDS", 60)
 JIXIAO_IMPORT_MEMORY_MB = env_int("JIXIAO_IMPORT_MEMORY_MB", 1024)
+# A scan (OCR: about 1.1 GB and 8 CPU seconds a page) gets its own memory, time a page on top of the
+# seconds above, and a page limit past which it is refused unread (use ``jixiao import`` for longer ones).
+JIXIAO_SCAN_MEMORY_MB = env_int("JIXIAO_SCAN_MEMORY_MB", 2048)
+JIXIAO_SCAN_SECONDS_PER_PAGE = env_int("JIXIAO_SCAN_SECONDS_PER_PAGE", 30)
+JIXIAO_SCAN_MAX_PAGES = env_int("JIXIAO_SCAN_MAX_PAGES", 50)
 
 LOGGING = {
     "version": 1,

@@ -76,3 +76,32 @@ def test_a_pdf_with_little_text_and_no_picture_is_not_a_scan() -> None:
     sheet.drawString(72, 720, "memo")
     sheet.save()
     assert not is_scanned_pdf(buffer.getvalue(), "memo.pdf")
+
+
+def test_a_scan_of_many_full_colour_pages_is_checked_a_page_at_a_time() -> None:
+    """Eight A4 pages at 300 dpi in Flate-coded colour (208 MB decoded) are a scan, checked one picture at a time.
+
+    Every stream is decoded through the bounded decoders before pdfium sees the file; a picture checked is let
+    go, so the check holds one page, and a scan is not refused for the sum of its pages.
+    """
+    import tracemalloc
+
+    from PIL import Image, ImageDraw
+
+    from jixiao.documents.ocr.pages import pdf_pages
+
+    pages = []
+    for k in range(8):  # distinct pages (a PDF writer stores one copy of a repeated picture)
+        page = Image.new("RGB", (2480, 3508), "white")
+        ImageDraw.Draw(page).rectangle((200 + 100 * k, 300, 400 + 100 * k, 500), fill=(0, 0, 0))
+        pages.append(page)
+    data = testset.image_pdf(pages, 300)
+    tracemalloc.start()
+    try:
+        assert is_scanned_pdf(data, "eight.pdf")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20  # one page (26 MB) and its pieces, not the eight
+    rendered = [(p.number, p.total, round(p.image.width, -1), round(p.image.height, -1)) for p in pdf_pages(data, "x")]
+    assert rendered == [(k, 8, 2480, 3510) for k in range(1, 9)]

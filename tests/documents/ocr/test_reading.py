@@ -197,19 +197,6 @@ def test_a_blank_picture_says_nothing_was_recognised() -> None:
     assert caught.value.location.page == 1
 
 
-def _without_borders(page: Any) -> Any:
-    """A page image with its ruling lines whitened: a form printed without borders."""
-    import cv2
-    import numpy as np
-
-    pixels = np.array(page)
-    ink = (cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY) < 128).astype(np.uint8)
-    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (120, 1)))
-    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 120)))
-    pixels[cv2.dilate(np.maximum(across, down), np.ones((5, 5), np.uint8)) > 0] = 255
-    return pixels
-
-
 @pytest.mark.shared
 def test_a_form_without_ruling_lines_is_read_by_alignment() -> None:
     """A form printed without borders is read by its columns' alignment: the project and its first indicators found.
@@ -218,8 +205,6 @@ def test_a_form_without_ruling_lines_is_read_by_alignment() -> None:
     (figures in right-aligned neighbouring columns run together, a label's value runs on into the
     next label); ruled forms, the published kind, are read by their lines.
     """
-    from PIL import Image
-
     from jixiao.exporters import pdf
     from jixiao.exporters.report import build_report
 
@@ -227,7 +212,7 @@ def test_a_form_without_ruling_lines_is_read_by_alignment() -> None:
     doc = replace(gold, projects=gold.projects[:1])
     page = testset.rasterise(pdf.render(build_report(doc), font="cid", summary=False), 300)[0]
     buffer = BytesIO()
-    Image.fromarray(_without_borders(page)).save(buffer, format="PNG", dpi=(300, 300))
+    testset.without_borders(page).save(buffer, format="PNG", dpi=(300, 300))
     result = import_bytes(buffer.getvalue(), "unruled.png")
     assert result.layout == "scan"
     read, want = result.document.projects[0], doc.projects[0]

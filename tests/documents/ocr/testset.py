@@ -135,6 +135,20 @@ def seal(image: Image, centre: tuple[float, float] = (0.78, 0.45), diameter_mm: 
     return PILImage.fromarray(out.clip(0, 255).astype(np.uint8))
 
 
+def without_borders(image: Image) -> Image:
+    """The page with its ruling lines whitened: a form printed without borders (read by alignment)."""
+    import cv2
+    import numpy as np
+    from PIL import Image as PILImage
+
+    pixels = np.array(image)
+    ink = (cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY) < 128).astype(np.uint8)
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (120, 1)))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 120)))
+    pixels[cv2.dilate(np.maximum(across, down), np.ones((5, 5), np.uint8)) > 0] = 255
+    return PILImage.fromarray(pixels)
+
+
 @dataclass(frozen=True)
 class Variant:
     """One way of making a scan: resolution and what is done to each page (by page index)."""
@@ -160,6 +174,8 @@ VARIANTS = {
     "salt": Variant("salt", 300, lambda i, im: salt(im, 0.01)),
     "seal": Variant("seal", 300, lambda i, im: seal(im)),
     "combined": Variant("combined", 300, _combined),
+    # not a degradation: the same form printed without ruling lines (benchmarks/bench_ocr.py --variants unruled)
+    "unruled": Variant("unruled", 300, lambda i, im: without_borders(im)),
 }
 DEGRADED = ("skew", "sideways", "jpeg-40", "salt", "seal", "combined")
 

@@ -128,15 +128,33 @@ def pdf_text_pages(data: bytes, stop_at_text: bool = False) -> tuple[int, int, i
         pdf.close()
 
 
-def is_scanned_pdf(data: bytes, name: str) -> bool:
-    """True when no page of the PDF has a usable text layer but its pages are pictures: read by OCR."""
+def scanned_pdf_pages(data: bytes, name: str) -> int:
+    """The pages of the PDF when it is a scan (no usable text layer, pages of pictures), else 0."""
     # pdfium decodes in C with no bound of ours: every stream is first decoded through the bounded decoders
     pdfstreams.check_streams(data, name, MAX_PIXELS)
     try:
-        _, with_text, with_image = pdf_text_pages(data, stop_at_text=True)
+        count, with_text, with_image = pdf_text_pages(data, stop_at_text=True)
     except Exception:  # a PDF pdfium cannot open: let the text-layer reader say what is wrong
-        return False
-    return with_text == 0 and with_image > 0
+        return 0
+    return count if with_text == 0 and with_image > 0 else 0
+
+
+def is_scanned_pdf(data: bytes, name: str) -> bool:
+    """True when no page of the PDF has a usable text layer but its pages are pictures: read by OCR."""
+    return scanned_pdf_pages(data, name) > 0
+
+
+def image_count(data: bytes) -> int:
+    """The pages (frames) of a page image from its headers, no pixel decoded; 0 when it is no image we read."""
+    from PIL import Image
+
+    if image_kind(data) is None:
+        return 0
+    try:
+        with Image.open(BytesIO(data)) as image:
+            return int(getattr(image, "n_frames", 1))
+    except Exception:  # a broken or oversized image: reading it says what is wrong
+        return 0
 
 
 def pdf_pages(data: bytes, name: str, dpi: float = DPI) -> Iterator[PageImage]:

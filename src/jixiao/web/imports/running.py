@@ -12,6 +12,10 @@ interrupted job is seen at the next look, not minutes later.
 :func:`end_interrupted` is called whenever a job is looked at (its page, its status, the list) and by
 ``manage.py sweep_imports``: a job ``reading`` or ``loading`` whose lock is free is marked failed, with
 the reason, and can be retried.
+
+The lock file also carries what its process is doing (:meth:`JobLock.tell`, :func:`step_of`), such as
+「识别第 3/12 页」 of a scan, for the job page: written to a file, not the database, so that a long
+reading never waits on a write lock (SQLite) to say how far it has come.
 """
 
 from __future__ import annotations
@@ -41,6 +45,9 @@ INTERRUPTED = {
 }
 
 
+STEP_BYTES = 400  # a file name and a stage; a step is cut, never the page
+
+
 def lock_folder() -> Path:
     """Where the jobs' lock files are: beside the uploads, which every web and worker process shares."""
     return Path(settings.MEDIA_ROOT) / "running"
@@ -63,7 +70,15 @@ class JobLock:
             os.close(fd)
             return False
         self._fd = fd
+        os.ftruncate(fd, 0)  # what an earlier process said about the job is no longer true
         return True
+
+    def tell(self, step: str) -> None:
+        """Say what the process holding the lock is doing now (shown on the job page while it reads)."""
+        if self._fd is not None:
+            data = step.encode("utf-8")[:STEP_BYTES]
+            os.pwrite(self._fd, data, 0)
+            os.ftruncate(self._fd, len(data))
 
     def release(self) -> None:
         """Let the lock go (closing the file does; the file itself stays, see sweep.py)."""
@@ -77,6 +92,15 @@ class JobLock:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.release()
+
+
+def step_of(job_id: int) -> str:
+    """What the process working on the job last said it was doing; empty when nothing (or no process)."""
+    try:
+        with open(lock_folder() / f"job-{job_id}.lock", "rb") as handle:
+            return handle.read(STEP_BYTES).decode("utf-8", "ignore")
+    except OSError:
+        return ""
 
 
 def end_interrupted(job: ImportJob) -> bool:

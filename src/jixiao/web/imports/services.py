@@ -233,8 +233,17 @@ def preview(job: ImportJob, document: Document, first_lines: list[int | None]) -
 
 
 def reading_limits() -> isolated.Limits:
-    """How long and how much memory reading one file may take (settings JIXIAO_IMPORT_SECONDS and _MEMORY_MB)."""
-    return isolated.Limits(seconds=settings.JIXIAO_IMPORT_SECONDS, memory_mb=settings.JIXIAO_IMPORT_MEMORY_MB)
+    """How long and how much memory reading one file may take (settings JIXIAO_IMPORT_* and JIXIAO_SCAN_*).
+
+    A scan is given its own memory and time a page (OCR), and refused past a number of pages.
+    """
+    return isolated.Limits(
+        seconds=settings.JIXIAO_IMPORT_SECONDS,
+        memory_mb=settings.JIXIAO_IMPORT_MEMORY_MB,
+        scan_memory_mb=settings.JIXIAO_SCAN_MEMORY_MB,
+        scan_seconds_per_page=settings.JIXIAO_SCAN_SECONDS_PER_PAGE,
+        scan_max_pages=settings.JIXIAO_SCAN_MAX_PAGES,
+    )
 
 
 def read_job(job_id: int) -> None:
@@ -243,7 +252,7 @@ def read_job(job_id: int) -> None:
     Each file is read in a bounded child process. When a file is refused, the job ends as failed and
     none of its files is kept (nothing refused is stored); its page still lists every file and why.
     """
-    with JobLock(job_id):
+    with JobLock(job_id) as lock:
         with transaction.atomic():
             job = ImportJob.objects.select_for_update().get(pk=job_id)
             if job.state != ImportJob.State.UPLOADED:
@@ -251,10 +260,10 @@ def read_job(job_id: int) -> None:
             job.state = ImportJob.State.READING
             job.done_files = 0
             job.save(update_fields=["state", "done_files"])
-        _read_files(job)
+        _read_files(job, lock)
 
 
-def _read_files(job: ImportJob) -> None:
+def _read_files(job: ImportJob, lock: JobLock) -> None:
     limits = reading_limits()
     refused = 0
     # one file at a time, none kept: a 500-file job must not hold 500 documents in memory (and no cursor
@@ -263,7 +272,12 @@ def _read_files(job: ImportJob) -> None:
     for count, item_id in enumerate(ids, start=1):
         item = ImportFile.objects.select_related("source").get(pk=item_id)
         assert item.source is not None  # a waiting job keeps all its files
-        reading = isolated.read_file(item.source.stored.path, item.name, limits)
+        name = item.name
+
+        def tell(done: float, stage: str, name: str = name) -> None:
+            lock.tell(f"{name}：{stage}")  # the page a scan is on, shown on the job page
+
+        reading = isolated.read_file(item.source.stored.path, name, limits, tell)
         item.read_seconds, item.read_peak_mb = reading.seconds, reading.peak_mb
         logger.info(
             "import job %s: %s read in %.1f s, peak %.0f MB", job.pk, item.name, reading.seconds, reading.peak_mb

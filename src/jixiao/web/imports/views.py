@@ -17,7 +17,7 @@ from jixiao.web.audit.services import Context
 from jixiao.web.imports import checking, corrections, services, tasks
 from jixiao.web.imports.models import ImportCorrection, ImportFile, ImportJob
 from jixiao.web.imports.pages import scanned_page_png
-from jixiao.web.imports.running import end_interrupted
+from jixiao.web.imports.running import end_interrupted, step_of
 from jixiao.web.numbers import small_int
 
 BUSY = (ImportJob.State.UPLOADED, ImportJob.State.READING, ImportJob.State.CONFIRMED, ImportJob.State.LOADING)
@@ -92,7 +92,14 @@ def job_status(request: HttpRequest, pk: int) -> JsonResponse:
     """The job's state and progress, for the progress bar."""
     job = _job(request, pk)
     return JsonResponse(
-        {"state": job.state, "label": job.get_state_display(), "done": job.done_files, "total": job.total_files}
+        {
+            "state": job.state,
+            "label": job.get_state_display(),
+            "done": job.done_files,
+            "total": job.total_files,
+            # the page of a scan being recognised, told by the reading process (OCR takes seconds a page)
+            "step": step_of(job.pk) if job.state == ImportJob.State.READING else "",
+        }
     )
 
 

@@ -19,7 +19,9 @@
         } else {
           bar.max = data.total;
           bar.value = data.done;
-          document.getElementById("job-count").textContent = count(data.done) + " / " + count(data.total);
+          // a scan tells the page it is on (OCR takes seconds a page)
+          document.getElementById("job-count").textContent =
+            count(data.done) + " / " + count(data.total) + (data.step ? "　" + data.step : "");
         }
         document.getElementById("job-state").textContent = data.label;
         if (["uploaded", "reading", "confirmed", "loading"].indexOf(data.state) >= 0) {
