@@ -11,7 +11,6 @@ from jixiao.documents.fields import Used
 from jixiao.documents.result import Problems
 from jixiao.documents.rows import Row, make_rows
 from jixiao.documents.tables import (
-    _two_row_heading,
     Draft,
     adopt_labels_after_break,
     drop_page_repeats,
@@ -19,6 +18,7 @@ from jixiao.documents.tables import (
     header_columns,
     read_table,
     strip_prefix,
+    two_row_heading,
 )
 from jixiao.documents.text import split_lines
 
@@ -146,7 +146,7 @@ def test_split_target_cells_are_joined_without_spaces() -> None:
     assert [d.target for d in drafts] == ["≥5.2万人", "≥90%", "≤329元/剂", "定性优良中低差"]
 
 
-def test_split_target_and_actual_under_a_two_row_heading_are_joined() -> None:
+def test_split_target_and_actual_under_atwo_row_heading_are_joined() -> None:
     """符号 | 数值 | 单位 under merged 年度指标值 and 实际完成值 headings: each triple joins into its field."""
     drafts = read(
         "一级指标\t二级指标\t三级指标\t分值\t年度指标值\t\t\t实际完成值\t\t\t得分\t偏差原因分析及改进措施\n"
@@ -174,7 +174,7 @@ def test_parts_of_split_values_without_tabs_fill_the_value_groups_in_order() -> 
     """Flowing heading rows (no cell positions): each run of 符号/数值/单位 replaces the next value group."""
     top = rows("一级指标  二级指标  三级指标  年度指标值  实际完成值  分值  得分")[0]
     sub = rows("符号  数值  单位  符号  数值  单位")[0]
-    columns, positions = _two_row_heading(top, sub)
+    columns, positions = two_row_heading(top, sub)
     assert columns == [
         "level1",
         "level2",

@@ -96,7 +96,7 @@ def _part_runs(roles: list[str]) -> list[list[str]]:
     return runs
 
 
-def _two_row_heading(top: Row, sub: Row) -> tuple[list[str], dict[str, int]]:
+def two_row_heading(top: Row, sub: Row) -> tuple[list[str], dict[str, int]]:
     """The columns and positions of a heading printed on two rows.
 
     The upper row names the groups (年度指标值, 实际完成值 over merged cells), the lower row their
@@ -284,7 +284,7 @@ def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> l
         if _is_subheading(row):
             # 符号 | 数值 | 单位 under a merged 年度指标值 (or 实际完成值): the heading's second row
             if heading is not None:
-                columns, positions = _two_row_heading(heading, row)
+                columns, positions = two_row_heading(heading, row)
                 heading = None
             used.row(row)
             continue
