@@ -18,6 +18,7 @@ from jixiao.documents.tables import (
     header_columns,
     read_table,
     strip_prefix,
+    two_row_heading,
 )
 from jixiao.documents.text import split_lines
 
@@ -143,6 +144,51 @@ def test_split_target_cells_are_joined_without_spaces() -> None:
         Kind.TARGET_DECLARATION,
     )
     assert [d.target for d in drafts] == ["≥5.2万人", "≥90%", "≤329元/剂", "定性优良中低差"]
+
+
+def test_split_target_and_actual_under_atwo_row_heading_are_joined() -> None:
+    """符号 | 数值 | 单位 under merged 年度指标值 and 实际完成值 headings: each triple joins into its field."""
+    drafts = read(
+        "一级指标\t二级指标\t三级指标\t分值\t年度指标值\t\t\t实际完成值\t\t\t得分\t偏差原因分析及改进措施\n"
+        "\t\t\t\t符号\t数值\t计量单位\t符号\t数值\t计量单位\n"
+        "产出指标\t数量指标\t收容所面积\t10\t≥\t200\t平方米\t\t204.46\t平方米\t10\t无\n"
+        "\t时效指标\t项目完工时限\t10\t\t2023年12月\t\t\t2023年11月\t\t10\n"
+    )
+    assert [(d.target, d.actual, d.weight, d.score, d.deviation) for d in drafts] == [
+        ("≥200平方米", "204.46平方米", D("10"), D("10"), "无"),
+        ("2023年12月", "2023年11月", D("10"), D("10"), None),
+    ]
+    assert [d.name for d in drafts] == ["收容所面积", "项目完工时限"]  # the 符号 row is no indicator
+
+
+def test_split_target_in_one_heading_row_under_weight_first_columns() -> None:
+    """分值 before 符号 | 数值 | 单位 on one heading row: the actual after the unit stays the actual."""
+    (d,) = read(
+        "一级指标\t二级指标\t三级指标\t分值\t符号\t数值\t单位\t实际完成值\t得分\t偏差原因分析及改进措施\n"
+        "产出指标\t数量指标\t钢结构圈养围栏\t10\t≥\t120\t米\t121.5米\t10\t无\n"
+    )
+    assert (d.target, d.actual, d.weight, d.score, d.deviation) == ("≥120米", "121.5米", D("10"), D("10"), "无")
+
+
+def test_parts_of_split_values_without_tabs_fill_the_value_groups_in_order() -> None:
+    """Flowing heading rows (no cell positions): each run of 符号/数值/单位 replaces the next value group."""
+    top = rows("一级指标  二级指标  三级指标  年度指标值  实际完成值  分值  得分")[0]
+    sub = rows("符号  数值  单位  符号  数值  单位")[0]
+    columns, positions = two_row_heading(top, sub)
+    assert columns == [
+        "level1",
+        "level2",
+        "name",
+        "target_op",
+        "target",
+        "target_unit",
+        "actual_op",
+        "actual",
+        "actual_unit",
+        "weight",
+        "score",
+    ]
+    assert positions == {}
 
 
 def test_weight_inside_level_one_label_is_dropped_from_the_label() -> None:

@@ -153,3 +153,38 @@ def test_money_read_from_a_workbook_is_decimal() -> None:
     assert project.funds.total is not None
     assert project.funds.total.initial == Decimal("0.3") and project.funds.total.adjusted == Decimal("20.33")
     assert project.total_score == Decimal("94.02")
+
+
+def test_a_target_and_actual_split_over_sign_value_unit_cells_read_as_printed() -> None:
+    """A workbook printing 年度指标值 and 实际完成值 each over merged 符号 | 数值 | 计量单位 cells.
+
+    The three cells join into one value as printed (≥ 200 平方米 -> ≥200平方米); an empty 符号 or
+    单位 cell adds nothing, and 分值, 得分 and the deviation stay in their own columns.
+    """
+    head = ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", None, None, "实际完成值", None, None, "得分"]
+    data = _book(
+        {
+            "表": [
+                ["项目支出绩效自评表"],
+                ["项目名称", None, "野生动物收容所建设"],
+                ["主管部门", None, "某县林业局"],
+                [*head, "偏差原因分析及改进措施"],
+                [None, None, None, None, "符号", "数值", "计量单位", "符号", "数值", "计量单位"],
+                ["产出指标", "数量指标", "收容所面积", 10, "≥", 200, "平方米", None, 204.46, "平方米", 10, "无"],
+                [None, "时效指标", "项目完工时限", 10, None, "2023年12月", None, None, "2023年11月", None, 10],
+                ["效益指标", "社会效益指标", "提供务工岗位", 20, "≥", 5, "个", "=", 4, "个", 16, "季节性用工"],
+            ]
+        },
+        {"表": ["A2:B2", "C2:L2", "A3:B3", "C3:L3", "E4:G4", "H4:J4", *(f"{c}4:{c}5" for c in "ABCDKL")]},
+    )
+    result = import_bytes(data, "split.xlsx")
+    read = [
+        (i.name, i.target, i.actual, i.weight, i.score, i.deviation) for i in result.document.projects[0].indicators
+    ]
+    assert read == [
+        ("收容所面积", "≥200平方米", "204.46平方米", Decimal("10"), Decimal("10"), "无"),
+        ("项目完工时限", "2023年12月", "2023年11月", Decimal("10"), Decimal("10"), None),
+        ("提供务工岗位", "≥5个", "=4个", Decimal("20"), Decimal("16"), "季节性用工"),
+    ]
+    assert not [w for w in result.warnings if w.level != "note"]
+    assert result.locations["projects[0].indicators[0].target"].cell == "F6"  # found by its 数值 cell

@@ -75,6 +75,64 @@ def _is_header(row: Row) -> bool:
     return (len(cols) >= 2 and "name" in cols) or cols.count("level1") + cols.count("level2") >= 2
 
 
+# The parts of a value printed over three cells (符号 | 数值 | 单位), and the same parts under 实际完成值.
+_TARGET_PARTS = ("target_op", "target", "target_unit")
+_ACTUAL_PARTS = {"target_op": "actual_op", "target": "actual", "target_unit": "actual_unit"}
+
+
+def _is_subheading(row: Row) -> bool:
+    """A second heading row that names only the parts of split values (符号 | 数值 | 单位 …)."""
+    cells = row.filled
+    return len(cells) >= 2 and all(table_column(c) in _TARGET_PARTS for c in cells)
+
+
+def _part_runs(roles: list[str]) -> list[list[str]]:
+    """The sub-heading's parts cut into one run per split value (a part named again starts the next)."""
+    runs: list[list[str]] = []
+    for role in roles:
+        if not runs or role in runs[-1]:
+            runs.append([])
+        runs[-1].append(role)
+    return runs
+
+
+def two_row_heading(top: Row, sub: Row) -> tuple[list[str], dict[str, int]]:
+    """The columns and positions of a heading printed on two rows.
+
+    The upper row names the groups (年度指标值, 实际完成值 over merged cells), the lower row their
+    parts (符号 | 数值 | 单位); a part under 实际完成值 becomes a part of the actual. On tab-separated
+    rows the parts are placed by cell position; otherwise each run of parts replaces, in order,
+    the next value group of the upper row.
+    """
+    if top.tabbed and sub.tabbed:
+        by_index: dict[int, str] = {}
+        group = None
+        for index in range(max(len(top.cells), len(sub.cells))):
+            above = table_column(top.cells[index]) if index < len(top.cells) else None
+            below = table_column(sub.cells[index]) if index < len(sub.cells) else None
+            if above is not None:
+                group = above
+            if below is not None:
+                by_index[index] = _ACTUAL_PARTS[below] if group == "actual" else below
+            elif above is not None:
+                by_index[index] = above
+        columns = list(by_index.values())
+    else:
+        runs = _part_runs([c for c in header_columns(sub) if c is not None])
+        columns = []
+        for role in header_columns(top):
+            if role in ("target", "actual") and runs:
+                run = runs.pop(0)
+                columns.extend(_ACTUAL_PARTS[r] if role == "actual" else r for r in run)
+            else:
+                columns.append(role)
+        by_index = {}
+    positions: dict[str, int] = {}
+    for index, role in by_index.items():
+        positions.setdefault(role, index)
+    return columns, positions
+
+
 def _peel_labels(cells: list[str]) -> tuple[list[str], list[str]]:
     """Split leading label cells from the content cells of a row."""
     labels: list[str] = []
@@ -124,19 +182,23 @@ def apply_labels(labels: list[str], tracker: LevelTracker, drafts: list[Draft], 
 def _assign(draft: Draft, columns: list[str], values: list[str]) -> None:
     """Map value cells onto the heading's value columns, in order."""
     target_parts: list[str] = []
+    actual_parts: list[str] = []
     for col, raw in zip(columns, values, strict=False):
-        if col in ("target_op", "target", "target_unit"):
+        if col in _TARGET_PARTS:
             target_parts.append(raw)
-        elif col == "actual":
-            draft.actual = cell_text(raw) or None
+        elif col in ("actual_op", "actual", "actual_unit"):
+            actual_parts.append(raw)
         elif col == "weight":
             draft.weight = number(raw) if is_number(raw) else None
         elif col == "score":
             draft.score = number(raw) if is_number(raw) else None
         elif col == "deviation":
             draft.deviation = cell_text(raw) or None
+    # a split value is joined as printed: ≥ | 200 | 平方米 -> ≥200平方米
     if target_parts:
         draft.target = cell_text("".join(target_parts))
+    if actual_parts:
+        draft.actual = cell_text("".join(actual_parts)) or None
 
 
 def _value_columns(columns: list[str], kind: Kind) -> list[str]:
@@ -206,6 +268,7 @@ def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> l
     tracker = LevelTracker()
     drafts: list[Draft] = []
     after_break = False
+    heading: Row | None = None  # the first heading row, while the row under it may still be its second row
     for row in rows:
         if row.blank:
             after_break = True
@@ -214,9 +277,18 @@ def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> l
             if not columns:
                 columns = header_columns(row)
                 positions = _positions(row)
+                heading = row
             used.row(row)
             after_break = True  # a repeated heading means a new page
             continue
+        if _is_subheading(row):
+            # 符号 | 数值 | 单位 under a merged 年度指标值 (or 实际完成值): the heading's second row
+            if heading is not None:
+                columns, positions = two_row_heading(heading, row)
+                heading = None
+            used.row(row)
+            continue
+        heading = None
         if is_boilerplate(row):
             used.row(row)
             continue

@@ -75,6 +75,7 @@ TABLE_COLUMNS = {
     "指标性质": "target_op",
     "符号": "target_op",
     "比较符号": "target_op",
+    "数值": "target",
     "度量单位": "target_unit",
     "计量单位": "target_unit",
     "单位": "target_unit",
