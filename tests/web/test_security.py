@@ -201,6 +201,8 @@ def test_audit_log_is_append_only(people: dict[str, Any], tree: Any) -> None:
 
 def test_a_failing_audit_write_rolls_the_change_back(people: dict[str, Any], tree: Any, monkeypatch: Any) -> None:
     """If the audit event cannot be written, the change it records is not kept either."""
+    from jixiao.core.workflow import Action
+    from jixiao.web.audit.models import AuditEvent
     from jixiao.web.cycle import services
     from jixiao.web.cycle.models import Declaration
 
@@ -209,11 +211,12 @@ def test_a_failing_audit_write_rolls_the_change_back(people: dict[str, Any], tre
     def broken(*args: object, **kwargs: object) -> None:
         raise DatabaseError("audit table unavailable")
 
-    monkeypatch.setattr(services, "record", broken)
+    # the table itself fails, whichever service module writes the event
+    monkeypatch.setattr(AuditEvent.objects, "create", broken)
     from tests.web.conftest import ctx
 
     with pytest.raises(DatabaseError):
-        services.act(ctx(people["staff_a1"]), decl, services.Action.SUBMIT)
+        services.act(ctx(people["staff_a1"]), decl, Action.SUBMIT)
     assert Declaration.objects.get(pk=decl.pk).state == "draft"
 
 
