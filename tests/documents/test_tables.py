@@ -146,7 +146,7 @@ def test_split_target_cells_are_joined_without_spaces() -> None:
     assert [d.target for d in drafts] == ["≥5.2万人", "≥90%", "≤329元/剂", "定性优良中低差"]
 
 
-def test_split_target_and_actual_under_atwo_row_heading_are_joined() -> None:
+def test_split_target_and_actual_under_a_two_row_heading_are_joined() -> None:
     """符号 | 数值 | 单位 under merged 年度指标值 and 实际完成值 headings: each triple joins into its field."""
     drafts = read(
         "一级指标\t二级指标\t三级指标\t分值\t年度指标值\t\t\t实际完成值\t\t\t得分\t偏差原因分析及改进措施\n"
