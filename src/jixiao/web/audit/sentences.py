@@ -10,6 +10,7 @@ as its English key.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 
 from django.apps import apps
@@ -137,18 +138,24 @@ def _model_label(model_label: str, key: str) -> str | None:
 _KEY_ORDER = {key: n for n, key in enumerate(KEY_LABELS)}
 
 
+@functools.cache
+def _field_order(model_label: str) -> dict[str, int]:
+    """The position of each of the model's own fields (read once per model: called for every row of a page)."""
+    if not model_label or "." not in model_label:
+        return {}
+    try:
+        return {f.name: n for n, f in enumerate(apps.get_model(model_label)._meta.fields)}
+    except (LookupError, ValueError):
+        return {}
+
+
 def _in_order(keys: Iterable[str], model_label: str = "") -> list[str]:
     """``keys`` in a fixed order: the model's own field order, then :data:`KEY_LABELS`' order, then by name.
 
     PostgreSQL keeps JSON objects with their keys sorted by length, SQLite as written: the sentences
     must read the same on both.
     """
-    fields: dict[str, int] = {}
-    if model_label and "." in model_label:
-        try:
-            fields = {f.name: n for n, f in enumerate(apps.get_model(model_label)._meta.fields)}
-        except (LookupError, ValueError):
-            fields = {}
+    fields = _field_order(model_label)
     far = len(fields) + len(_KEY_ORDER)
     return sorted(keys, key=lambda k: (fields.get(k, far), _KEY_ORDER.get(k, far), k))
 
