@@ -23,6 +23,7 @@ class Kind(StrEnum):
     SELF_EVALUATION = "self_evaluation"
     TRANSFER_SELF_EVALUATION = "transfer_self_evaluation"
     DEPARTMENT_SELF_EVALUATION = "department_self_evaluation"
+    MONITORING = "monitoring"
 
     @property
     def label(self) -> str:
@@ -35,6 +36,7 @@ _KIND_LABELS = {
     Kind.SELF_EVALUATION: "财政项目支出绩效自评表",
     Kind.TRANSFER_SELF_EVALUATION: "中央对地方转移支付区域绩效目标自评表",
     Kind.DEPARTMENT_SELF_EVALUATION: "部门（单位）整体支出绩效自评表",
+    Kind.MONITORING: "项目支出绩效目标执行监控表",
 }
 
 GRADES = ("优", "良", "中", "差")  # best first; each pack's score bands (RulePack.grades) say where each begins
@@ -49,6 +51,9 @@ FUND_MANAGEMENT_ITEMS = (
     "支出责任履职情况",
 )
 MONEY_UNITS = ("元", "万元")
+# The monitoring form's 偏差原因 types and 完成目标可能性 answers, in the order the official form prints them.
+DEVIATION_CAUSES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")
+LIKELIHOODS = ("确定能", "有可能", "完全不可能")
 
 # Keys of the funding block, in the order the forms print them.
 FUND_ROWS = ("total", "current_appropriation", "carryover", "other", "central", "local")
@@ -71,10 +76,12 @@ class FundRow:
     executed: Decimal | None = None
     requested: Decimal | None = None
     rate_pct: Decimal | None = None
+    forecast: Decimal | None = None  # 全年预计执行数 (monitoring)
 
     def is_empty(self) -> bool:
         """True when the row prints no figure at all."""
-        return all(v is None for v in (self.initial, self.adjusted, self.executed, self.requested, self.rate_pct))
+        figures = (self.initial, self.adjusted, self.executed, self.requested, self.rate_pct, self.forecast)
+        return all(v is None for v in figures)
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,11 @@ class Indicator:
     weight: Decimal | None = None
     score: Decimal | None = None
     deviation: str | None = None
+    # monitoring only: 全年预计完成值, 偏差原因类型, 完成目标可能性, 纠偏措施 (``actual`` is then 截至监控日完成值)
+    forecast: str | None = None
+    cause: tuple[str, ...] | None = None
+    likelihood: str | None = None
+    remedy: str | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +171,7 @@ class Project:
     indicators: tuple[Indicator, ...] = ()
     total_score: Decimal | None = None
     grade: str | None = None
+    as_of: str | None = None  # monitoring: 监控截止日期, YYYY-MM-DD
 
     def with_indicators(self, indicators: tuple[Indicator, ...]) -> Project:
         """A copy of this project with other indicators."""

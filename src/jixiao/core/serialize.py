@@ -17,8 +17,10 @@ from typing import Any
 
 from jixiao.core.errors import DocumentError, Location
 from jixiao.core.model import (
+    DEVIATION_CAUSES,
     FUND_ROWS,
     GRADES,
+    LIKELIHOODS,
     SCHEMA,
     Document,
     Execution,
@@ -41,7 +43,7 @@ PROJECT_TEXT_FIELDS = (
     "end_date",
     "money_unit",
 )
-ROW_FIELDS = ("initial", "adjusted", "executed", "requested", "rate_pct")
+ROW_FIELDS = ("initial", "adjusted", "executed", "requested", "rate_pct", "forecast")
 EXECUTION_FIELDS = ("weight", "rate_pct", "score")
 
 JsonValue = Any
@@ -79,11 +81,22 @@ def project_to_dict(p: Project) -> dict[str, JsonValue]:
             "weight": i.weight,
             "score": i.score,
             "deviation": i.deviation,
+            **_monitored(i),
         }
         for i in p.indicators
     ]
     out["total_score"] = p.total_score
     out["grade"] = p.grade
+    if p.as_of is not None:
+        out["as_of"] = p.as_of
+    return out
+
+
+def _monitored(i: Indicator) -> dict[str, JsonValue]:
+    """A monitoring form's indicator keys, written only where present (other kinds never carry them)."""
+    out: dict[str, JsonValue] = {k: getattr(i, k) for k in _MONITORING_INDICATOR_FIELDS if getattr(i, k) is not None}
+    if i.cause is not None:
+        out["cause"] = list(i.cause)
     return out
 
 
@@ -259,14 +272,35 @@ class _Reader:
             weight=self.number(data, "weight", path),
             score=self.number(data, "score", path),
             deviation=self.text(data, "deviation", path),
+            forecast=self.text(data, "forecast", path),
+            cause=self.causes(data, path),
+            likelihood=self.choice(data, "likelihood", LIKELIHOODS, path),
+            remedy=self.text(data, "remedy", path),
         )
+
+    def causes(self, data: Mapping[str, JsonValue], path: str) -> tuple[str, ...] | None:
+        value = data.get("cause")
+        if value is None:
+            return None
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.fail(f"{path}.cause", "偏差原因类型应为文字列表")
+        unknown = [v for v in value if v not in DEVIATION_CAUSES]
+        if unknown:
+            raise self.fail(f"{path}.cause", f"偏差原因类型应为 {'/'.join(DEVIATION_CAUSES)} 之一，实为 {unknown[0]!r}")
+        return tuple(value)
+
+    def choice(self, data: Mapping[str, JsonValue], key: str, allowed: tuple[str, ...], path: str) -> str | None:
+        value = self.text(data, key, path)
+        if value is not None and value not in allowed:
+            raise self.fail(f"{path}.{key}", f"应为 {'/'.join(allowed)} 之一，实为 {value!r}")
+        return value
 
     def project(self, value: JsonValue, path: str) -> Project:
         data = self.obj(value, path)
         self.no_extra(data, _PROJECT_FIELDS, path)
         texts = {k: self.text(data, k, path) for k in PROJECT_TEXT_FIELDS}
-        for key in ("start_date", "end_date"):
-            value = texts[key]
+        as_of = self.text(data, "as_of", path)
+        for key, value in (("start_date", texts["start_date"]), ("end_date", texts["end_date"]), ("as_of", as_of)):
             if value is not None and not _ISO_DATE.fullmatch(value):
                 raise self.fail(f"{path}.{key}", f"日期应写作 YYYY-MM-DD，实为 {value!r}")
         # null: a form that names no project (a department-wide form); its department names it
@@ -313,6 +347,7 @@ class _Reader:
             indicators=tuple(self.indicator(v, f"{path}.indicators[{n}]") for n, v in enumerate(indicators)),
             total_score=self.number(data, "total_score", path),
             grade=grade,
+            as_of=as_of,
         )
 
     def document(self, value: JsonValue) -> Document:
@@ -348,7 +383,12 @@ class _Reader:
         )
 
 
-_INDICATOR_FIELDS = ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation")
+_MONITORING_INDICATOR_FIELDS = ("forecast", "likelihood", "remedy")
+_INDICATOR_FIELDS = (
+    *("level1", "level2", "name", "target", "actual", "weight", "score", "deviation"),
+    *_MONITORING_INDICATOR_FIELDS,
+    "cause",
+)
 _PROJECT_FIELDS = (
     *PROJECT_TEXT_FIELDS,
     "funds",
@@ -360,6 +400,7 @@ _PROJECT_FIELDS = (
     "indicators",
     "total_score",
     "grade",
+    "as_of",
 )
 
 
