@@ -18,8 +18,8 @@ from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION
 from jixiao.web.orgs.models import Organization
 
 # the header fields a person sets, and the row fields, from the records' shapes (cycle.shapes)
-DECLARATION_FIELDS = DECLARATION.header
-EVALUATION_FIELDS = SELF_EVALUATION.header
+DECLARATION_FIELDS = DECLARATION.header_names
+EVALUATION_FIELDS = SELF_EVALUATION.header_names
 INDICATOR_FIELDS = DECLARATION.row_names
 EVALUATION_ROW_FIELDS = SELF_EVALUATION.row_names
 

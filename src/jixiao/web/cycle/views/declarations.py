@@ -39,13 +39,12 @@ from jixiao.web.cycle.shares import Row, posted_rows, share_status
 from jixiao.web.cycle.sheets import official_table
 from jixiao.web.cycle.views.common import (
     WHEN_AND_WHO,
-    act_on,
+    act_posted,
     actions_for,
     findings_by_row,
     history_of,
     latest_return,
-    review_action,
-    saved,
+    save_posted,
     source_corrections,
 )
 from jixiao.web.forms import ErrorLink, error_summary
@@ -154,20 +153,17 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = DeclarationForm(request.POST, instance=Declaration.objects.get(pk=decl.pk))
         formset = IndicatorFormSet(request.POST, prefix="ind", form_kwargs=rows_kwargs)
-        if form.is_valid() and formset.is_valid():
-            data = {k: form.cleaned_data[k] for k in services.DECLARATION_FIELDS}
-            rows, version = _kept_rows(formset), form.cleaned_data["version"]
-            done = saved(
-                request,
-                lambda: services.update_declaration(Context.of(request), decl, version, data, rows),
-                form,
-                "cycle:declaration_edit",
-                "cycle:declaration_detail",
-            )
-            if done is not None:
-                return done
-        else:
-            permit(request.user, decl, Action.EDIT)  # a form sent back with its errors: only to whom may edit
+        done = save_posted(
+            request,
+            decl,
+            (form, formset),
+            services.DECLARATION_FIELDS,
+            services.update_declaration,
+            _kept_rows,
+            ("cycle:declaration_edit", "cycle:declaration_detail"),
+        )
+        if done is not None:
+            return done
     else:
         form = DeclarationForm(instance=decl, initial={"version": decl.version})
         formset = IndicatorFormSet(initial=_indicator_initial(decl) or [{}], prefix="ind", form_kwargs=rows_kwargs)
@@ -229,10 +225,7 @@ def _declaration_errors(form: DeclarationForm, formset: Any) -> list[ErrorLink]:
 def declaration_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, return, approve or publish a declaration."""
     decl = get_for(request.user, Declaration.objects.all(), pk)
-    act = review_action(action)
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    return act_on(request, decl, act, comment, "cycle:declaration_detail")
+    return act_posted(request, decl, action, "cycle:declaration_detail")
 
 
 @login_required
