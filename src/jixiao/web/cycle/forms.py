@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import MinValueValidator
@@ -88,7 +88,19 @@ class DeclarationForm(KeepsOmittedFields):
         return data
 
 
-class IndicatorForm(row_form(DECLARATION, "IndicatorFields")):  # type: ignore[misc]
+if TYPE_CHECKING:
+    # row_form builds the row fields at run time from the shapes; a computed base class is beyond mypy, and what it
+    # returns is a Form: that is the base the checker sees
+    _IndicatorFields = forms.Form
+    _EvaluationRowFields = forms.Form
+else:
+    _IndicatorFields = row_form(DECLARATION, "IndicatorFields")
+    _EvaluationRowFields = row_form(
+        SELF_EVALUATION, "EvaluationRowFields", indicator_id=forms.IntegerField(widget=forms.HiddenInput)
+    )
+
+
+class IndicatorForm(_IndicatorFields):
     """One indicator row of the tree editor (its fields: ``shapes.DECLARATION``); its weight within the pack."""
 
     def __init__(self, *args: Any, pack: RulePack | None = None, **kwargs: Any) -> None:
@@ -155,9 +167,7 @@ class EvaluationForm(KeepsOmittedFields):
             self.fields[name].widget.attrs["min"] = "0"
 
 
-class EvaluationRowForm(
-    row_form(SELF_EVALUATION, "EvaluationRowFields", indicator_id=forms.IntegerField(widget=forms.HiddenInput))
-):  # type: ignore[misc]
+class EvaluationRowForm(_EvaluationRowFields):
     """One approved indicator's actual value, recorded score and notes (its fields: ``shapes.SELF_EVALUATION``)."""
 
     def as_input(self) -> EvaluationRowInput:

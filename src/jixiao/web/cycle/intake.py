@@ -177,9 +177,9 @@ def _project(p: Project, path: str, transfer: bool) -> Iterator[Problem]:  # noq
         for column in ("weight", "score"):
             yield from _points(getattr(p.execution, column), f"{path}.execution.{column}")
     yield from _number(p.total_score, f"{path}.total_score", SCORE)
-    for n, row in enumerate(p.fund_management or ()):
+    for n, check in enumerate(p.fund_management or ()):
         for key, limit in FUND_MANAGEMENT_TEXT.items():
-            yield from _text(getattr(row, key), f"{path}.fund_management[{n}].{key}", limit)
+            yield from _text(getattr(check, key), f"{path}.fund_management[{n}].{key}", limit)
     if len(p.indicators) > MAX_INDICATORS:
         yield Problem(f"{path}.indicators", f"一个项目最多 {MAX_INDICATORS} 个指标，实为 {len(p.indicators)} 个")
         return

@@ -9,7 +9,7 @@ Every editable record carries a ``version`` for optimistic locking and a
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -90,10 +90,14 @@ class Project(models.Model):
         return self.name
 
 
-class RecordQuerySet(models.QuerySet["Declaration"]):
+# a declaration or a self-evaluation: the records whose querysets scope by record_scope
+_Record = TypeVar("_Record", bound="Source")
+
+
+class RecordQuerySet(models.QuerySet[_Record]):
     """Declarations or self-evaluations, scoped by who is asking."""
 
-    def visible_to(self, user: Person) -> RecordQuerySet:
+    def visible_to(self, user: Person) -> RecordQuerySet[_Record]:
         from jixiao.web.access import record_scope
 
         return self.filter(record_scope(user, self.model))
@@ -426,9 +430,11 @@ class Adjustment(models.Model):
     def field_label(self) -> str:
         """What was adjusted, in Chinese: 年度指标值 or 分值 (the indicator's own field names)."""
         try:
-            return str(DeclarationIndicator._meta.get_field(self.field).verbose_name)
+            field = DeclarationIndicator._meta.get_field(self.field)
         except FieldDoesNotExist:
             return "其他内容"
+        # a reverse relation (evaluations, adjustments) has no verbose name: it is no adjustable field either
+        return str(field.verbose_name) if isinstance(field, models.Field) else "其他内容"
 
 
 class SourceCorrection(models.Model):

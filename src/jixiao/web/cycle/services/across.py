@@ -246,7 +246,7 @@ def _recount(keys: list[Key]) -> dict[Key, dict[str, int]]:
             "warnings": counts[kind, pk, Severity.WARNING.value],
             "infos": counts[kind, pk, Severity.INFO.value],
         }
-        model.objects.filter(pk=pk).update(**values)  # type: ignore[attr-defined]
+        model.objects.filter(pk=pk).update(**values)
         out[kind, pk] = values
     return out
 
