@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from jixiao.core.workflow import State
 from jixiao.web.access import Person
 from jixiao.web.cycle.models import Declaration

@@ -52,6 +52,8 @@ def money_field(label: str) -> OptionalDecimalField:
 def score_field(label: str) -> OptionalDecimalField:
     """A score, weight or percentage with two places, empty when the form leaves it blank."""
     return models.DecimalField(label, **SCORE)
+
+
 MONEY_UNITS = [("元", "元"), ("万元", "万元")]
 # Figures derived by the review on every write: not part of a record's history.
 DERIVED = ["errors", "warnings", "infos"]
