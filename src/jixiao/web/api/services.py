@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -56,7 +56,9 @@ def create_token(ctx: Context, name: str) -> tuple[ApiToken, str]:
     name = name.strip()
     if not name:
         raise ValidationError("请为令牌起一个名称，说明哪个程序使用它。")
-    if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
+    column = ApiToken._meta.get_field("name")
+    assert isinstance(column, models.CharField) and column.max_length is not None  # a text column, with its length
+    if len(name) > column.max_length:
         raise ValidationError("令牌名称最多 60 个字。")
     with transaction.atomic():
         active = ApiToken.objects.select_for_update().filter(

@@ -131,7 +131,14 @@ class IndicatorForm(_IndicatorFields):
         return IndicatorInput(d["level1"], d["level2"], d["name"], d["target"], d.get("weight"))
 
 
-class IndicatorRows(forms.BaseFormSet):  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    # the formset's form type is for the checker only: Django's BaseFormSet takes no type argument at run time
+    _IndicatorRowsBase = forms.BaseFormSet[IndicatorForm]
+else:
+    _IndicatorRowsBase = forms.BaseFormSet
+
+
+class IndicatorRows(_IndicatorRowsBase):
     """The indicator editor's rows: a wholly empty row is skipped, a partly filled one is checked.
 
     A draft saves what was typed, so no number of rows is required here;

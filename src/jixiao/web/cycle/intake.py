@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import models
+
 from jixiao.core.errors import DocumentError
 from jixiao.core.model import GRADES, MONEY_UNITS, Document, Kind, Project
 from jixiao.core.serialize import loads
@@ -42,13 +44,17 @@ CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # C0 controls and DEL (a regex rang
 _CONTROL = re.compile(rf"[{CONTROL}\ud800-\udfff]")  # lone surrogates cannot be stored as UTF-8 either
 
 
-def _length(model: type, field: str) -> int:
-    return int(model._meta.get_field(field).max_length)  # type: ignore[attr-defined]
+def _length(model: type[models.Model], field: str) -> int:
+    f = model._meta.get_field(field)
+    # every limit read here is a text column's, and a text column has its length
+    assert isinstance(f, models.CharField) and f.max_length is not None
+    return f.max_length
 
 
-def _digits(model: type, field: str) -> tuple[int, int]:
-    f = model._meta.get_field(field)  # type: ignore[attr-defined]
-    return int(f.max_digits), int(f.decimal_places)
+def _digits(model: type[models.Model], field: str) -> tuple[int, int]:
+    f = model._meta.get_field(field)
+    assert isinstance(f, models.DecimalField)  # the money and score columns
+    return f.max_digits, f.decimal_places
 
 
 # The longest text each document field may hold: the column it is loaded into.
