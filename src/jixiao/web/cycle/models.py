@@ -8,14 +8,12 @@ Every editable record carries a ``version`` for optimistic locking and a
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.expressions import Combinable
 from simple_history.models import HistoricalRecords
 
 from jixiao.core.scoring import DEFAULT_PACK
@@ -23,6 +21,10 @@ from jixiao.core.workflow import STATE_LABELS, State
 from jixiao.web.orgs.models import Organization
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from django.db.models.expressions import Combinable
+
     from jixiao.web.access import Person
 
 STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
