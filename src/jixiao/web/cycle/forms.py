@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import MinValueValidator
@@ -118,7 +118,19 @@ class DeclarationForm(HeaderForm):
         return data
 
 
-class IndicatorForm(row_form(DECLARATION, "IndicatorFields")):  # type: ignore[misc]
+if TYPE_CHECKING:
+    # row_form builds the row fields at run time from the shapes; a computed base class is beyond mypy, and what it
+    # returns is a Form: that is the base the checker sees
+    _IndicatorFields = forms.Form
+    _EvaluationRowFields = forms.Form
+else:
+    _IndicatorFields = row_form(DECLARATION, "IndicatorFields")
+    _EvaluationRowFields = row_form(
+        SELF_EVALUATION, "EvaluationRowFields", indicator_id=forms.IntegerField(widget=forms.HiddenInput)
+    )
+
+
+class IndicatorForm(_IndicatorFields):
     """One indicator row of the tree editor (its fields: ``shapes.DECLARATION``); its weight within the pack."""
 
     def __init__(self, *args: Any, pack: RulePack | None = None, **kwargs: Any) -> None:
@@ -149,7 +161,14 @@ class IndicatorForm(row_form(DECLARATION, "IndicatorFields")):  # type: ignore[m
         return IndicatorInput(d["level1"], d["level2"], d["name"], d["target"], d.get("weight"))
 
 
-class IndicatorRows(forms.BaseFormSet):  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    # the formset's form type is for the checker only: Django's BaseFormSet takes no type argument at run time
+    _IndicatorRowsBase = forms.BaseFormSet[IndicatorForm]
+else:
+    _IndicatorRowsBase = forms.BaseFormSet
+
+
+class IndicatorRows(_IndicatorRowsBase):
     """The indicator editor's rows: a wholly empty row is skipped, a partly filled one is checked.
 
     A draft saves what was typed, so no number of rows is required here;
@@ -176,9 +195,7 @@ class EvaluationForm(HeaderForm):
         widgets = header_widgets(SELF_EVALUATION)
 
 
-class EvaluationRowForm(
-    row_form(SELF_EVALUATION, "EvaluationRowFields", indicator_id=forms.IntegerField(widget=forms.HiddenInput))
-):  # type: ignore[misc]
+class EvaluationRowForm(_EvaluationRowFields):
     """One approved indicator's actual value, recorded score and notes (its fields: ``shapes.SELF_EVALUATION``)."""
 
     def as_input(self) -> EvaluationRowInput:

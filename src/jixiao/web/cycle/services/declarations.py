@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from jixiao.core.review import blocking, review_document
 from jixiao.core.scoring import RulePack
@@ -104,15 +104,16 @@ def _replace_indicators(decl: Declaration, indicators: Sequence[IndicatorInput])
     ]
     old = list(decl.indicators.all())
     kept = _pair_rows(old, wanted)
+    keeping = {r.pk for r in kept.values()}
     for row in old:
-        if row.pk not in {r.pk for r in kept.values()}:
+        if row.pk not in keeping:
             row.delete()
     for position, values in enumerate(wanted, start=1):
         existing = kept.get(position - 1)
         if existing is None:
             DeclarationIndicator.objects.create(declaration=decl, position=position, **values)
             continue
-        changed = {k: v for k, v in values.items() if getattr(existing, k) != v}
+        changed: dict[str, object] = {k: v for k, v in values.items() if getattr(existing, k) != v}
         if existing.position != position:
             changed["position"] = position
         if changed:
@@ -195,7 +196,9 @@ def _adjusted_value(field: str, text: str, pack: RulePack) -> object:
     if field == "target":
         if not typed:
             raise ValidationError("调整后的年度指标值不能为空。")
-        if len(typed) > DeclarationIndicator._meta.get_field("target").max_length:  # type: ignore[operator]
+        column = DeclarationIndicator._meta.get_field("target")
+        assert isinstance(column, models.CharField) and column.max_length is not None  # a text column, with its length
+        if len(typed) > column.max_length:
             raise ValidationError("调整后的年度指标值过长。")
         value = parse_target(typed)
         # the approved target is what the self-evaluation is scored against: it must be readable

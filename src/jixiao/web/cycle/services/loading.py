@@ -114,7 +114,8 @@ class Origin:
 def _create(model: type[M], **values: Any) -> M:
     """Create a record with its numbers in two-place columns and their printed text kept beside them."""
     columns, printed = split_printed(values)
-    return model.objects.create(**columns, printed=printed)  # type: ignore[attr-defined, no-any-return]
+    # the default manager is each record model's only one (objects), and the one a model class is known to have
+    return model._default_manager.create(**columns, printed=printed)
 
 
 def _declaration(

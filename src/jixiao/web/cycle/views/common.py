@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from jixiao.core.review import Finding
 from jixiao.core.workflow import REVIEW_ACTIONS, Action, State, allowed
-from jixiao.web.access import permit, role_of
+from jixiao.web.access import Person, permit, role_of
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
 from jixiao.web.cycle.forms import CommentForm
@@ -71,7 +71,7 @@ def latest_return(record: services.Record) -> StateChange | None:
     )
 
 
-def actions_for(user: object, state: str) -> list[Action]:
+def actions_for(user: Person, state: str) -> list[Action]:
     role = role_of(user)
     if role is None:
         return []

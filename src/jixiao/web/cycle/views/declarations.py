@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -50,6 +50,16 @@ from jixiao.web.cycle.views.common import (
 from jixiao.web.forms import ErrorLink, error_summary
 from jixiao.web.orgs.models import Organization
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _EvaluationPk(TypedDict):
+    """The self-evaluation's id, annotated on the declaration the record page shows."""
+
+    evaluation_pk: int | None
+
+
 # -- declarations ---------------------------------------------------------------------------------
 
 
@@ -72,6 +82,7 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有单位填报人员可以新建绩效目标申报表。")
     form = NewDeclarationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        assert account.organization_id is not None  # a business role has its organization (Account.clean)
         unit = Organization.objects.get(pk=account.organization_id)
         try:
             decl = services.create_declaration(
@@ -95,7 +106,7 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A declaration as a reviewer reads it: the form, the findings beside each row, the history."""
     # the self-evaluation only by its id (the page links to it): not its fifty columns
-    decl = get_for(
+    decl: WithAnnotations[Declaration, _EvaluationPk] = get_for(
         request.user,
         Declaration.objects.select_related("project__unit", "project__department").annotate(
             evaluation_pk=F("evaluation__pk")
