@@ -312,6 +312,10 @@ CASES: dict[str, tuple[Callable[[], Case], Callable[[], Case]]] = {
         single(mon_doc(monitoring(funds=money("60000.00", None)))),
         single(mon_doc(monitoring(funds=money("60000.00", "98000.00")))),
     ),
+    "monitoring-negative-amount": (
+        single(mon_doc(monitoring(funds=money("-0.01", "98000.00")))),
+        single(mon_doc(monitoring(funds=money("0.00", "98000.00")))),
+    ),
     "monitoring-rate-mismatch": (
         single(mon_doc(monitoring(funds=money("60000.00", "98000.00", rate="60.10")))),
         single(mon_doc(monitoring(funds=money("60000.00", "98000.00", rate="60.00")))),

@@ -9,7 +9,15 @@ from importlib import resources
 import pytest
 
 from jixiao.core.model import Document, FundRow, Funds, Kind, Project
-from jixiao.core.review import REGISTRY, Finding, Severity, has_errors, overdue_finding, review_document
+from jixiao.core.review import (
+    REGISTRY,
+    Finding,
+    Severity,
+    blocking,
+    has_errors,
+    overdue_finding,
+    review_document,
+)
 from jixiao.core.scoring import RulePack, parse_pack
 from tests.core.review.builders import D, mon_doc, monitoring, with_indicator
 
@@ -198,6 +206,31 @@ def test_the_money_contradicting_itself_is_an_error() -> None:
     assert over.severity is Severity.ERROR and "100,000.01 元 大于年度预算数 100,000.00 元" in over.message
     below = _one(_review(_money("60000.00", forecast="59999.99")), "budget-forecast-below-executed")
     assert below.severity is Severity.ERROR and below.field == "funds.total.forecast"
+
+
+@pytest.mark.parametrize(
+    ("executed", "forecast", "adjusted", "field"),
+    [
+        ("-0.01", "98000.00", "100000.00", "funds.total.executed"),
+        ("60000.00", "-1.00", "100000.00", "funds.total.forecast"),
+        ("0.00", "0.00", "-100000.00", "funds.total.adjusted"),
+    ],
+)
+def test_a_negative_amount_is_an_error_that_blocks_the_form(
+    executed: str, forecast: str, adjusted: str, field: str
+) -> None:
+    """No amount on the form can be negative: an error among the blocking ones; no alert is computed from it."""
+    findings = _review(_money(executed, forecast, adjusted))
+    finding = _one(findings, "monitoring-negative-amount")
+    assert finding.field == field and "不能为负数" in finding.message
+    assert [f.code for f in blocking(findings)] == ["monitoring-negative-amount"]
+    assert not {"execution-behind-schedule", "budget-forecast-short"} & {f.code for f in findings}
+
+
+def test_spending_against_a_zero_budget_is_over_the_budget() -> None:
+    """A budget of 0 with money spent is more than budgeted, not a rate to compute."""
+    findings = _review(_money("100.00", "100.00", "0.00"))
+    assert [f.code for f in blocking(findings)] == ["monitoring-executed-over-budget"]
 
 
 # --- (b) the forecast against the target, by the target's direction --------------------------------

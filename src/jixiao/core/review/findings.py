@@ -500,6 +500,14 @@ CHECKS: tuple[Check, ...] = (
         f"{_M} 预算资金执行情况；{_R7}",
     ),
     Check(
+        "monitoring-negative-amount",
+        E,
+        "monitoring",
+        "监控资金数为负数",
+        "年度预算数、截至监控日执行数、全年预计执行数和执行率都不能为负数。",
+        _R7,
+    ),
+    Check(
         "monitoring-rate-mismatch",
         E,
         "monitoring",

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
 
-from jixiao.core.model import DEVIATION_CAUSES, LIKELIHOODS, FundRow, Indicator, Project
+from jixiao.core.model import DEVIATION_CAUSES, FUND_ROW_LABELS, LIKELIHOODS, FundRow, Indicator, Project
 from jixiao.core.review.context import Reporter
 from jixiao.core.review.findings import REGISTRY, Finding
 from jixiao.core.review.money import check_rates
@@ -119,7 +119,7 @@ def _behind_schedule(r: Reporter, project: Project, key: str, rate: Decimal, how
 def _budget_forecast(r: Reporter, project: Project, key: str, row: FundRow, unit: str) -> None:
     """The full-year forecast: not below what is already spent; not short of the budget by more than the margin."""
     forecast, adjusted = row.forecast, row.adjusted
-    if forecast is None or adjusted is None or adjusted <= 0:
+    if forecast is None:
         return
     if row.executed is not None and forecast < row.executed:
         r.add(
@@ -131,6 +131,8 @@ def _budget_forecast(r: Reporter, project: Project, key: str, row: FundRow, unit
             expected=f"≥{show_amount(row.executed)}",
             found=forecast,
         )
+        return
+    if adjusted is None or adjusted <= 0:
         return
     short = adjusted - forecast
     share = short * _HUNDRED / adjusted
@@ -148,15 +150,35 @@ def _budget_forecast(r: Reporter, project: Project, key: str, row: FundRow, unit
         )
 
 
+_FIGURES = (("adjusted", "年度预算数"), ("executed", "截至监控日执行数"), ("forecast", "全年预计执行数"))
+
+
+def _negative(r: Reporter, project: Project) -> bool:
+    """A negative amount or rate on any funding row (an error); True when there was one."""
+    found = False
+    for key, row in project.funds.rows():
+        for column, label in (*_FIGURES, ("rate_pct", "执行率")):
+            value = getattr(row, column)
+            if value is not None and value < 0:
+                found = True
+                r.add(
+                    "monitoring-negative-amount",
+                    project,
+                    f"{FUND_ROW_LABELS[key]}的{label}为 {value}，不能为负数。",
+                    field=f"funds.{key}.{column}",
+                    expected="≥0",
+                    found=value,
+                )
+    return found
+
+
 def _check_budget(r: Reporter, project: Project, as_of: date | None) -> None:
-    """The total row: its figures present and consistent, then the two budget alerts."""
+    """The total row: its figures present, not negative and consistent, then the two budget alerts."""
     funds = project.funds
     key = "total" if funds.total is not None else "current_appropriation"
     row = funds.total or funds.current_appropriation or FundRow()
     unit = project.money_unit or "元"
-    check_rates(r, project, "monitoring-rate-mismatch")
-    labels = (("年度预算数", row.adjusted), ("截至监控日执行数", row.executed), ("全年预计执行数", row.forecast))
-    missing = [label for label, value in labels if value is None]
+    missing = [label for column, label in _FIGURES if getattr(row, column) is None]
     if missing:
         r.add(
             "monitoring-funds-missing",
@@ -164,10 +186,11 @@ def _check_budget(r: Reporter, project: Project, as_of: date | None) -> None:
             f"项目“{project.name}”的资金总额行没有填写{'、'.join(missing)}。",
             field=f"funds.{key}",
         )
+    if _negative(r, project):
+        return  # every comparison below would be about figures that cannot be
+    check_rates(r, project, "monitoring-rate-mismatch")
     adjusted = row.adjusted
-    if adjusted is None or adjusted <= 0:
-        return
-    if row.executed is not None and row.executed > adjusted:
+    if adjusted is not None and row.executed is not None and row.executed > adjusted:
         r.add(
             "monitoring-executed-over-budget",
             project,
@@ -177,11 +200,13 @@ def _check_budget(r: Reporter, project: Project, as_of: date | None) -> None:
             expected=f"≤{show_amount(adjusted)}",
             found=row.executed,
         )
-    elif as_of is not None and row.executed is not None:
-        how = f"{show_amount(row.executed)} ÷ {show_amount(adjusted)} {unit}"
-        _behind_schedule(r, project, key, row.executed * _HUNDRED / adjusted, how, as_of)
-    elif as_of is not None and row.rate_pct is not None:
-        _behind_schedule(r, project, key, row.rate_pct, "表中填报的执行率", as_of)
+    elif as_of is not None and adjusted is not None and adjusted > 0:
+        # the amounts decide; the printed rate only where an amount is missing
+        if row.executed is not None:
+            how = f"{show_amount(row.executed)} ÷ {show_amount(adjusted)} {unit}"
+            _behind_schedule(r, project, key, row.executed * _HUNDRED / adjusted, how, as_of)
+        elif row.rate_pct is not None:
+            _behind_schedule(r, project, key, row.rate_pct, "表中填报的执行率", as_of)
     _budget_forecast(r, project, key, row, unit)
 
 
