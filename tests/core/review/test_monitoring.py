@@ -311,6 +311,17 @@ def test_a_qualitative_target_misses_by_its_likelihood(likelihood: str, misses: 
     assert "likelihood-contradicts-forecast" not in codes
 
 
+def test_the_pack_decides_which_likelihoods_mean_a_qualitative_miss() -> None:
+    """unmet_likelihoods = ["有可能", "完全不可能"]: a qualitative target 有可能 to be met counts as missed."""
+    pack = _pack(('unmet_likelihoods = ["完全不可能"]', 'unmet_likelihoods = ["有可能", "完全不可能"]'))
+    project = with_indicator(
+        monitoring(), 0, target="建立健全", forecast="正在建立", likelihood="有可能", remedy="加快制度建设"
+    )
+    finding = _one(_review(project, pack), "forecast-misses-target")
+    assert finding.message == "指标“业务培训次数”预计不能完成：指标值“建立健全”，完成目标可能性为“有可能”。"
+    assert "forecast-misses-target" not in _codes(project)
+
+
 def test_the_packs_unmet_words_decide_what_a_phrase_forecast_says() -> None:
     """With unmet_words = ["延期"], 延期完成 misses; with the default words it does not."""
     pack = _pack(('equal_forecast = "differs"', 'equal_forecast = "differs"\nunmet_words = ["延期"]'))
