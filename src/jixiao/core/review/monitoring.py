@@ -19,6 +19,8 @@ judges a due date for the web, which alone knows when a form was submitted.
 
 from __future__ import annotations
 
+import functools
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, ROUND_UP, Decimal
@@ -225,24 +227,33 @@ class Verdict:
     by_value: bool = True
 
 
+_MET = Verdict(False, "全年预计完成值能达到指标值")
+
+
+_GE, _GT, _LE, _LT, _EQ = Operator.GE, Operator.GT, Operator.LE, Operator.LT, Operator.EQ  # looked up once: hot
+
+
 def _compare(t: Quantity, f: Quantity, equal: str) -> Verdict:
     """One quantity forecast against one quantity target, by the target's direction."""
     if not same_unit(t.unit, f.unit):
         return Verdict(None, f"全年预计完成值的单位“{f.unit}”与指标值的单位“{t.unit}”不同")
     a, n = f.number, t.number
-    op = t.operator or Operator.GE  # a bare number is "reach this at least" (docs/domain.md §3)
-    misses = {
-        Operator.GE: a < n,
-        Operator.GT: a <= n,
-        Operator.LE: a > n,
-        Operator.LT: a >= n,
-        Operator.EQ: a != n if equal == "differs" else a < n,
-    }[op]
-    shown = f"指标值 {show_quantity(t)}，全年预计完成值 {show_quantity(f)}"
+    op = t.operator or _GE  # a bare number is "reach this at least" (docs/domain.md §3)
+    if op is _GE:
+        misses = a < n
+    elif op is _GT:
+        misses = a <= n
+    elif op is _LE:
+        misses = a > n
+    elif op is _LT:
+        misses = a >= n
+    else:
+        misses = a != n if equal == "differs" else a < n
     if not misses:
-        return Verdict(False, shown)
+        return _MET  # most forecasts meet their targets: no sentence is built for them
+    shown = f"指标值 {show_quantity(t)}，全年预计完成值 {show_quantity(f)}"
     if a == n:
-        return Verdict(True, f"{shown}，等于指标值，而指标值要求{'高于' if op is Operator.GT else '低于'}此数")
+        return Verdict(True, f"{shown}，等于指标值，而指标值要求{'高于' if op is _GT else '低于'}此数")
     relation = "低于" if a < n else "高于"
     return Verdict(True, f"{shown}，{relation}指标值 {_gap(abs(a - n), t.unit or f.unit)}")
 
@@ -278,6 +289,12 @@ def _numeric(t: Quantity | Compound, f: TargetValue, forecast: str, equal: str) 
     return Verdict(bool(missed), "；".join(missed) or "各部分均能达到")
 
 
+@functools.lru_cache(maxsize=16)
+def _unmet_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for the pack's unmet words, first listed first (one scan per forecast, not one per word)."""
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
 def forecast_verdict(
     target: str | None, forecast: str | None, likelihood: str | None, rules: MonitoringRules
 ) -> Verdict:
@@ -294,9 +311,9 @@ def forecast_verdict(
         return Verdict(None, _UNREADABLE)
     if isinstance(f, Qualitative) and f.tier in (Tier.PARTIAL, Tier.UNMET):
         return Verdict(True, f"全年预计完成值为“{f.phrase}”")
-    word = next((w for w in rules.unmet_words if w in text), None)
+    word = _unmet_pattern(rules.unmet_words).search(text)
     if word is not None:
-        return Verdict(True, f"全年预计完成值“{text}”写明不能完成（含“{word}”）")
+        return Verdict(True, f"全年预计完成值“{text}”写明不能完成（含“{word.group()}”）")
     if isinstance(t, (Quantity, Compound)):
         return _numeric(t, f, text, rules.equal_forecast)
     if isinstance(f, Qualitative) and f.tier is Tier.MET:
@@ -421,10 +438,11 @@ def _check_forecast(r: Reporter, project: Project, ind: Indicator, index: int, l
         (verdict.misses and likelihood == _CERTAIN) or (not verdict.misses and likelihood in rules.unmet_likelihoods)
     )
     if contradicts:
+        why = verdict.detail if verdict.misses else f"全年预计完成值“{ind.forecast}”能达到指标值“{ind.target}”"
         r.add(
             "likelihood-contradicts-forecast",
             project,
-            f"指标“{ind.name}”的完成目标可能性为“{likelihood}”，与全年预计完成值不符（{verdict.detail}）。",
+            f"指标“{ind.name}”的完成目标可能性为“{likelihood}”，与全年预计完成值不符（{why}）。",
             indicator=ind,
             index=index,
             field="likelihood",
