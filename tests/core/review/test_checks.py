@@ -336,6 +336,10 @@ CASES: dict[str, tuple[Callable[[], Case], Callable[[], Case]]] = {
         single(mon_doc(monitoring(funds=money("60000.00", "89999.99")))),
         single(mon_doc(monitoring(funds=money("60000.00", "90000.00")))),
     ),
+    "progress-missing": (
+        single(mon_doc(with_indicator(M, 0, actual="—"))),
+        single(mon_doc(with_indicator(M, 0, actual="0次"))),
+    ),
     "forecast-missing": (single(mon_doc(with_indicator(M, 0, forecast=None))), single(mon_doc())),
     "forecast-misses-target": (single(mon_doc(MISS)), single(mon_doc(with_indicator(MISS, 0, forecast="2次")))),
     "forecast-not-comparable": (

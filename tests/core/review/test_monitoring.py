@@ -386,6 +386,7 @@ def test_a_value_so_far_beyond_a_ceiling_alerts(target: str, actual: str, beyond
         ("确定能", None, False),
         ("有可能", None, True),
         ("有可能", "  ", True),
+        ("有可能", "—", True),  # a placeholder is no remedy
         ("有可能", "增加培训场次", False),
         ("完全不可能", None, True),
         ("完全不可能", "申请调整绩效目标", False),

@@ -550,6 +550,14 @@ CHECKS: tuple[Check, ...] = (
         f"{_M} 结果应用（调减预算）；规则包 monitoring.budget_forecast_shortfall_pct",
     ),
     Check(
+        "progress-missing",
+        W,
+        "monitoring",
+        "截至监控日完成值未填写",
+        "监控表每个指标都应填写截至监控日的完成值（尚未开展的填 0 或说明进度）。",
+        f"{_M} 绩效目标完成情况；{_R7}",
+    ),
+    Check(
         "forecast-missing",
         W,
         "monitoring",

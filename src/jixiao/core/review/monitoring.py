@@ -39,6 +39,7 @@ _HUNDRED = Decimal(100)
 _CENT = Decimal("0.01")
 _CERTAIN = LIKELIHOODS[0]  # 确定能
 _UNREADABLE = "指标值无法识别"
+_PLACEHOLDERS = "-—–―/\\.。…_~ \u3000"
 
 
 def _day(d: date) -> str:
@@ -52,7 +53,8 @@ def _pct(value: Decimal, rounding: str = ROUND_HALF_UP) -> str:
 
 
 def _blank(text: str | None) -> bool:
-    return text is None or not text.strip()
+    """True for a cell with nothing in it: empty, white space, or only a placeholder such as ``—`` or ``/``."""
+    return text is None or not text.strip().strip(_PLACEHOLDERS)
 
 
 def _gap(difference: Decimal, unit: str | None) -> str:
@@ -454,6 +456,15 @@ def _check_forecast(r: Reporter, project: Project, ind: Indicator, index: int, l
 def _check_indicator(r: Reporter, project: Project, ind: Indicator, index: int) -> None:
     """Every alert and consistency check of one indicator row of the form."""
     likelihood = _check_options(r, project, ind, index)
+    if _blank(ind.actual):
+        r.add(
+            "progress-missing",
+            project,
+            f"指标“{ind.name}”没有填写截至监控日完成值。",
+            indicator=ind,
+            index=index,
+            field="actual",
+        )
     misses = _check_forecast(r, project, ind, index, likelihood)
     _check_ceiling(r, project, ind, index)
     if likelihood in r.pack.monitoring.remedy_likelihoods and _blank(ind.remedy):
