@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jixiao.core.model import Indicator, Kind
+from jixiao.core.model import DEVIATION_CAUSES, LIKELIHOODS, Indicator, Kind
 from jixiao.documents.fields import Used
 from jixiao.documents.forms import is_boilerplate
 from jixiao.documents.levels import LevelTracker, class_of_level1, clean_label
@@ -37,6 +37,10 @@ class Draft:
     weight: Decimal | None = None
     score: Decimal | None = None
     deviation: str | None = None
+    forecast: str | None = None  # the monitoring form's 全年预计完成值, 偏差原因类型, 完成目标可能性, 纠偏措施
+    cause: tuple[str, ...] | None = None
+    likelihood: str | None = None
+    remedy: str | None = None
     lines: list[int] = field(default_factory=list)
     labelled: bool = False
     printed_level1: bool = False
@@ -57,6 +61,10 @@ class Draft:
             weight=self.weight,
             score=self.score,
             deviation=self.deviation or None,
+            forecast=self.forecast or None,
+            cause=self.cause or None,
+            likelihood=self.likelihood or None,
+            remedy=self.remedy or None,
         )
 
 
@@ -192,13 +200,45 @@ def _assign(draft: Draft, columns: list[str], values: list[str]) -> None:
             draft.weight = number(raw) if is_number(raw) else None
         elif col == "score":
             draft.score = number(raw) if is_number(raw) else None
-        elif col == "deviation":
-            draft.deviation = cell_text(raw) or None
+        elif col in _TEXT_COLUMNS:
+            setattr(draft, col, cell_text(raw) or None)
+        elif col == "cause":
+            draft.cause = causes(raw)
     # a split value is joined as printed: ≥ | 200 | 平方米 -> ≥200平方米
     if target_parts:
         draft.target = cell_text("".join(target_parts))
     if actual_parts:
         draft.actual = cell_text("".join(actual_parts)) or None
+
+
+# Columns read as the text printed: 偏差原因分析 and the monitoring form's own.
+_TEXT_COLUMNS = ("deviation", "forecast", "likelihood", "remedy")
+_CAUSE_SEPARATORS = re.compile(r"[、，,；;/／\s]+")
+
+
+def causes(cell: str) -> tuple[str, ...] | None:
+    """The 偏差原因类型 listed in one cell (``经费保障、人员保障``), in the printed order.
+
+    A word that is not one of the five types is kept here; :func:`read_table` warns about it, with its
+    place, and leaves it out.
+    """
+    words = [w for w in _CAUSE_SEPARATORS.split(squeeze(cell)) if w and w not in ("—", "-", "无")]
+    return tuple(words) or None
+
+
+def _known_choices(draft: Draft, row: Row, problems: Problems) -> None:
+    """Keep the five 偏差原因类型 and the three 完成目标可能性 only; any other word is named in a warning."""
+    if draft.likelihood is not None and squeeze(draft.likelihood) not in LIKELIHOODS:
+        allowed = "、".join(LIKELIHOODS)
+        problems.warn(row.number, f"完成目标可能性应为 {allowed} 之一，未读取：{draft.likelihood}", row.text.strip())
+        draft.likelihood = None
+    elif draft.likelihood is not None:
+        draft.likelihood = squeeze(draft.likelihood)
+    unknown = [c for c in draft.cause or () if c not in DEVIATION_CAUSES]
+    if unknown:
+        allowed = "、".join(DEVIATION_CAUSES)
+        problems.warn(row.number, f"偏差原因类型应为 {allowed} 之一，未读取：{'、'.join(unknown)}", row.text.strip())
+        draft.cause = tuple(c for c in draft.cause or () if c in DEVIATION_CAUSES) or None
 
 
 def _value_columns(columns: list[str], kind: Kind) -> list[str]:
@@ -210,6 +250,8 @@ def _value_columns(columns: list[str], kind: Kind) -> list[str]:
         return ["target"]
     if kind is Kind.TRANSFER_SELF_EVALUATION:
         return ["target", "actual", "deviation"]
+    if kind is Kind.MONITORING:
+        return ["target", "actual", "forecast", "cause", "deviation", "likelihood", "remedy"]
     return ["target", "actual", "weight", "score", "deviation"]
 
 
@@ -244,12 +286,16 @@ def _positions(row: Row) -> dict[str, int]:
     return out
 
 
+# Text columns at a row's end that a row may leave empty, so that its cells stop before them.
+_TRAILING = frozenset({"deviation", "forecast", "cause", "likelihood", "remedy"})
+
+
 def _by_position(row: Row, name_index: int, positions: dict[str, int], columns: list[str]) -> list[str] | None:
     """The value cells of ``row`` read under the heading's columns, empty cells kept, when the row lines up."""
     if positions.get("name") != name_index or any(c not in positions for c in columns):
         return None
     # a row cut short before its last number column did not keep its cells: not aligned
-    needed = max((positions[c] for c in columns if c != "deviation"), default=0)
+    needed = max((positions[c] for c in columns if c not in _TRAILING), default=0)
     if len(row.cells) <= needed:
         return None
     return [row.cells[positions[c]] if positions[c] < len(row.cells) else "" for c in columns]
@@ -316,6 +362,7 @@ def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> l
         else:
             values, cols = _realign(content[1:], value_cols)
         _assign(draft, cols, values)
+        _known_choices(draft, row, problems)
         if len(values) > len(cols):
             problems.warn(row.number, "指标行的单元格多于表头的列数，多出的内容未读取", row.text.strip())
         tracker.group.append(len(drafts))
