@@ -63,9 +63,9 @@ def test_documents_read_back_from_an_export_fit_the_schema() -> None:
 
 
 def test_a_monitoring_document_fits_the_schema() -> None:
-    """A monitoring document (as_of, forecasts, causes, likelihoods, remedies), as written and as read back, validates."""
+    """A monitoring document (as_of, forecasts, causes, likelihoods, remedies), written and read back, validates."""
     from jixiao.exporters import xlsx
-    from tests.exporters.test_monitoring_roundtrip import monitoring_document
+    from tests.exporters.helpers import monitoring_document
 
     document = monitoring_document()
     written = json.loads(dumps(document))
@@ -78,7 +78,7 @@ def test_a_monitoring_document_fits_the_schema() -> None:
 
 def test_schema_refuses_a_monitoring_value_the_loader_refuses() -> None:
     """A cause type or a likelihood outside the form's lists, or an as-of date not YYYY-MM-DD, is a schema error."""
-    from tests.exporters.test_monitoring_roundtrip import monitoring_document
+    from tests.exporters.helpers import monitoring_document
 
     doc = json.loads(dumps(monitoring_document()))
     project = doc["projects"][0]

@@ -397,7 +397,9 @@ def read_goals(rows: list[Row], kind: Kind, used: Used) -> dict[str, str]:  # no
             found = [h for h, _ in cells if h is not None]
             # a row label (年度 总体 目标) may precede the real headings: keep the last of each
             heads = [h for n, h in enumerate(found) if h not in found[n + 1 :]]
-            placed = [(i, h) for i, h in ((i, goal_head(c)) for i, c in enumerate(row.cells)) if h] if row.tabbed else []
+            placed = (
+                [(i, h) for i, h in ((i, goal_head(c)) for i, c in enumerate(row.cells)) if h] if row.tabbed else []
+            )
             continue
         if placed and row.tabbed and len(row.filled) < len(heads):
             # a column left empty (no 完成情况 yet): each text goes under the heading it is printed below
