@@ -1,4 +1,4 @@
-"""The monitoring form through the CLI as a finance officer uses it: export a round's forms, import them back, show one."""
+"""The monitoring form through the CLI as an officer uses it: export a round's forms, import them back, show one."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def test_export_writes_the_monitoring_form_in_every_format_and_names_the_bad_fil
 def test_import_reads_every_format_back_and_warns_about_the_bad_form(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Exported forms (XLSX, PDF, DOCX, text, CSV) read back to the same round; a 完成目标可能性 no form has is named."""
+    """Exported forms (XLSX, PDF, DOCX, text, CSV) read back as written; a 完成目标可能性 no form has is named."""
     round_file = _write_round(tmp_path / "round")
     source = tmp_path / "in"
     for fmt in ("xlsx", "pdf", "docx", "csv"):

@@ -1,4 +1,4 @@
-"""What the exporter tests share: the gold documents, a monitoring document built here, and a round trip through a format."""
+"""What the exporter tests share: the gold documents, a monitoring document built here, a round trip."""
 
 from __future__ import annotations
 
