@@ -10,6 +10,7 @@ fields and the monitoring form's own (which the scorer predates) counted alike.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from dataclasses import replace
 
 import pytest
@@ -137,3 +138,26 @@ def _first_difference(a: object, b: object, where: str = "$") -> str:
             if x != y:
                 return _first_difference(x, y, f"{where}[{n}]")
     return f"{where}: {a!r} != {b!r}"
+
+
+def test_every_monitoring_value_read_from_a_workbook_has_its_cell() -> None:
+    """The as-of date, a forecast, the causes, the likelihood and the remedy are located in the cells holding them."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    data, name = render("xlsx", monitoring_document())
+    result = import_bytes(data, name)
+    workbook = load_workbook(BytesIO(data))
+    for path, value in (
+        ("projects[0].as_of", "2025-07-31"),
+        ("projects[0].funds.total.forecast", "1200000.00"),
+        ("projects[0].indicators[0].forecast", "10000份"),
+        ("projects[0].indicators[0].cause", "经费保障、人员保障"),
+        ("projects[0].indicators[3].likelihood", "完全不可能"),
+        ("projects[0].indicators[3].remedy", "申请调整绩效目标"),
+    ):
+        where = result.locations[path]
+        assert where.sheet is not None and where.cell is not None, path
+        cell = workbook[where.sheet][where.cell].value
+        assert str(cell) == value or Decimal(str(cell)) == Decimal(value), path
