@@ -10,8 +10,8 @@ fields and the monitoring form's own (which the scorer predates) counted alike.
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 

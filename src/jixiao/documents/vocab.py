@@ -79,7 +79,6 @@ TABLE_COLUMNS = {
     "全年预计完成情况": "forecast",
     "预计全年完成值": "forecast",
     "偏差原因类型": "cause",
-    "偏差原因": "cause",
     "偏差原因分析": "deviation",
     "完成目标可能性": "likelihood",
     "完成可能性": "likelihood",
