@@ -431,7 +431,7 @@ def monitoring(doc: Document, p: Project, sheet: str) -> Form:
     and 完成目标可能性 is written out (确定能 / 有可能 / 完全不可能): one cell per field keeps the
     printed form readable back by any reader, at the width of an A4 page.
     """
-    widths = (9, 11, 16, 11, 11, 11, 11, 18, 9, 18)
+    widths = (8, 10, 15, 10, 10, 10, 14, 18, 9, 17)
     n = len(widths)
     when = as_of_words(p.as_of)
     rows: list[tuple[Cell, ...]] = [
