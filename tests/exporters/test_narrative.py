@@ -9,7 +9,7 @@ from tests.exporters.helpers import monitoring_document
 
 
 def test_the_monitoring_narrative_reports_execution_and_each_indicator() -> None:
-    """Spending to date and forecast, the goal's progress, and per indicator its forecast, causes, likelihood, remedy."""
+    """Spending to date and forecast, the goal's progress, each indicator's forecast, causes, likelihood, remedy."""
     narrative = build_report(monitoring_document()).narrative
     assert narrative.title == "2025年度项目支出绩效运行监控情况说明"
     assert narrative.attachment == "附件：项目支出绩效目标执行监控表"
