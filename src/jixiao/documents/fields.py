@@ -317,6 +317,7 @@ _GOAL_HEADS = {
     # the monitoring form: progress toward the year's goal as of the monitoring date
     "截至监控日完成情况": "outcome",
     "截至监控日目标完成情况": "outcome",
+    "截至监控日实际完成情况": "outcome",
     "截至监控日总体目标完成情况": "outcome",
 }
 # Cells that frame the goal block without naming a column.

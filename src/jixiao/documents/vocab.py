@@ -75,6 +75,7 @@ TABLE_COLUMNS = {
     "截至监控日完成值": "actual",
     "截至监控日完成情况": "actual",
     "截至监控日实际完成值": "actual",
+    "截至监控日执行情况": "actual",
     "全年预计完成值": "forecast",
     "全年预计完成情况": "forecast",
     "预计全年完成值": "forecast",
