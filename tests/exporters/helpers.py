@@ -60,7 +60,7 @@ def monitoring_document() -> Document:
             current_appropriation=FundRow(
                 adjusted=D("1000000.00"), executed=D("400000.01"), rate_pct=D("40.00"), forecast=D("990000.50")
             ),
-            carryover=FundRow(adjusted=D("234567.89"), executed=D("56788.99"), rate_pct=D("24.21")),  # no forecast yet
+            carryover=FundRow(adjusted=D("234567.89"), executed=D("56789.00"), rate_pct=D("24.21")),  # no forecast yet
         ),
         goal="完成辖区居民健康档案更新，提升基层公共卫生服务能力。",
         outcome="截至7月底已更新档案四成，培训按计划进行。",
@@ -111,6 +111,9 @@ def monitoring_document() -> Document:
         as_of="2025-06-30",
         funds=Funds(
             total=FundRow(adjusted=D("86.05"), executed=D("0.01"), rate_pct=D("0.01"), forecast=D("86.05")),
+            current_appropriation=FundRow(
+                adjusted=D("86.05"), executed=D("0.01"), rate_pct=D("0.01"), forecast=D("86.05")
+            ),
             other=FundRow(adjusted=D("0.00"), executed=D("0.00"), rate_pct=D("0.00"), forecast=D("0.00")),
         ),
         goal="养护农村公路120公里。",
