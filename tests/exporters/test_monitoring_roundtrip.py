@@ -161,3 +161,15 @@ def test_every_monitoring_value_read_from_a_workbook_has_its_cell() -> None:
         assert where.sheet is not None and where.cell is not None, path
         cell = workbook[where.sheet][where.cell].value
         assert str(cell) == value or Decimal(str(cell)) == Decimal(value), path
+
+
+def test_a_form_running_over_several_pages_reads_back_exactly() -> None:
+    """Forty indicators run the first form over a page break in the PDF: every row comes back once, in order."""
+    document = monitoring_document()
+    first = document.projects[0]
+    many = tuple(replace(i, name=f"{i.name}{k}") for k in range(8) for i in first.indicators)
+    document = replace(document, projects=(replace(first, indicators=many), *document.projects[1:]))
+    data, name = render("pdf-cid", document)
+    result = import_bytes(data, name)
+    assert without_empty_rows(result.document) == without_empty_rows(document)
+    assert result.problems == ()
