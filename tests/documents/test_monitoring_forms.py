@@ -96,3 +96,33 @@ def test_a_ticked_template_typed_as_text_is_read() -> None:
 def test_a_ticked_template_in_a_workbook_is_read() -> None:
     """The same form in an Excel sheet reads the same."""
     _check(_workbook(), "监控表.xlsx")
+
+
+def test_an_answer_the_form_does_not_offer_is_named_with_its_cell() -> None:
+    """A unit typed 基本能 under 完成目标可能性 and 资金不足 under 偏差原因类型: each is left out, its cell named."""
+    from openpyxl import load_workbook
+
+    from jixiao.exporters import xlsx
+    from jixiao.exporters.report import build_report
+    from tests.exporters.helpers import monitoring_document
+
+    data = xlsx.render(build_report(monitoring_document()))
+    book = load_workbook(BytesIO(data))
+    sheet = book.worksheets[1]
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == "有可能":
+                cell.value = "基本能"
+            elif cell.value == "经费保障、人员保障":
+                cell.value = "资金不足、人员保障"
+    out = BytesIO()
+    book.save(out)
+    result = import_bytes(out.getvalue(), "监控表.xlsx")
+    first = result.document.projects[0].indicators[0]
+    assert first.likelihood is None and first.cause == ("人员保障",)
+    places = {w.message: (w.location, w.text) for w in result.problems}
+    likelihood, typed = places["完成目标可能性应为 确定能、有可能、完全不可能 之一，未读取"]
+    assert typed == "基本能" and likelihood.sheet == sheet.title and likelihood.cell == "I14"
+    assert sheet[likelihood.cell].value == "基本能"  # the cell named is the one the unit typed into
+    cause, typed = places["偏差原因类型应为 经费保障、制度保障、人员保障、硬件条件保障、其他 之一，未读取"]
+    assert typed == "资金不足" and cause.cell == "G14" and sheet[cause.cell].value == "资金不足、人员保障"

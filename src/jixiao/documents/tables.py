@@ -288,14 +288,15 @@ def _known_choices(draft: Draft, row: Row, problems: Problems) -> None:
     """Keep the five 偏差原因类型 and the three 完成目标可能性 only; any other word is named in a warning."""
     if draft.likelihood is not None and squeeze(draft.likelihood) not in LIKELIHOODS:
         allowed = "、".join(LIKELIHOODS)
-        problems.warn(row.number, f"完成目标可能性应为 {allowed} 之一，未读取：{draft.likelihood}", row.text.strip())
+        # the value itself as the text: a workbook's warning then points at its cell
+        problems.warn(row.number, f"完成目标可能性应为 {allowed} 之一，未读取", draft.likelihood)
         draft.likelihood = None
     elif draft.likelihood is not None:
         draft.likelihood = squeeze(draft.likelihood)
     unknown = [c for c in draft.cause or () if c not in DEVIATION_CAUSES]
     if unknown:
         allowed = "、".join(DEVIATION_CAUSES)
-        problems.warn(row.number, f"偏差原因类型应为 {allowed} 之一，未读取：{'、'.join(unknown)}", row.text.strip())
+        problems.warn(row.number, f"偏差原因类型应为 {allowed} 之一，未读取", "、".join(unknown))
         draft.cause = tuple(c for c in draft.cause or () if c in DEVIATION_CAUSES) or None
 
 
