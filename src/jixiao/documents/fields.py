@@ -354,7 +354,7 @@ def _split_flowing(lines: list[str]) -> tuple[str, str]:
     return "".join(lines[: k + 1]), "".join(lines[k + 1 :])
 
 
-def is_boilerplate_cell(cell: str) -> bool:
+def _is_goal_frame(cell: str) -> bool:
     """A frame word of the goal block (项目绩效目标) standing in a cell of its own."""
     return squeeze(cell) in _GOAL_FRAME
 
@@ -406,7 +406,7 @@ def read_goals(rows: list[Row], kind: Kind, used: Used) -> dict[str, str]:  # no
             # a column left empty (no 完成情况 yet): each text goes under the heading it is printed below
             for i, cell in enumerate(row.cells):
                 under = [h for at, h in placed if at <= i]
-                if cell.strip() and under and not is_boilerplate_cell(cell):
+                if cell.strip() and under and not _is_goal_frame(cell):
                     direct.setdefault(under[-1], []).append(cell)
             continue
         if any(head is not None for head, _ in cells):
