@@ -23,8 +23,16 @@ class _Row:
 def test_the_shape_lists_the_official_columns() -> None:
     """The columns of 项目支出绩效目标执行监控表 in order; the approved targets read-only; the header's money."""
     assert [f.label for f in MONITORING.rows] == [
-        "一级指标", "二级指标", "三级指标", "年度指标值",
-        "截至监控日完成值", "全年预计完成值", "偏差原因类型", "偏差原因分析", "完成目标可能性", "纠偏措施",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "截至监控日完成值",
+        "全年预计完成值",
+        "偏差原因类型",
+        "偏差原因分析",
+        "完成目标可能性",
+        "纠偏措施",
     ]
     assert [f.name for f in MONITORING.rows if f.readonly] == ["level1", "level2", "name", "target"]
     assert MONITORING.row("cause").choices == DEVIATION_CAUSES and MONITORING.row("likelihood").choices == LIKELIHOODS

@@ -51,7 +51,12 @@ def test_the_finance_bureau_opens_a_round_on_its_page(
     """The open-round form as rendered, with one department ticked; a wrong date comes back with what to fix."""
     finance = login(people["finance"])
     page = finance.get("/work/monitoring/").content.decode()
-    data: dict[str, Any] = {"year": "2025", "as_of": "2024-07-31", "due": "2025-08-15", "departments": [str(tree.dept_a.pk)]}
+    data: dict[str, Any] = {
+        "year": "2025",
+        "as_of": "2024-07-31",
+        "due": "2025-08-15",
+        "departments": [str(tree.dept_a.pk)],
+    }
     assert 'id="open-round-form"' in page and f'value="{tree.dept_a.pk}"' in page
     refused = finance.post("/work/monitoring/", data)
     assert refused.status_code == 200 and "不在 2025 年度内" in refused.content.decode()

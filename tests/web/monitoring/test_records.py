@@ -34,9 +34,15 @@ def test_a_saved_form_keeps_every_field_and_an_audit_of_what_changed(
     assert (rec.version, rec.executed_to_date, rec.forecast_total) == (2, Decimal("45000.00"), Decimal("98000.00"))
     last = list(rec.rows.all())[3]
     assert (last.actual, last.forecast, last.cause, last.likelihood, last.remedy) == (
-        "80%", "85%", ["人员保障"], "有可能", "下半年补训",
+        "80%",
+        "85%",
+        ["人员保障"],
+        "有可能",
+        "下半年补训",
     )
-    event = AuditEvent.objects.filter(event=AuditEvent.Type.UPDATE, object_type=RECORD, object_id=str(rec.pk)).latest("pk")
+    event = AuditEvent.objects.filter(event=AuditEvent.Type.UPDATE, object_type=RECORD, object_id=str(rec.pk)).latest(
+        "pk"
+    )
     assert event.detail["after"]["executed_to_date"] == "45000.00"
     assert event.detail["after"]["rows"]["4"]["cause"] == ["人员保障"]
     assert "level1" not in event.detail["after"]["rows"]["4"]  # the approved target is never written here
@@ -50,7 +56,9 @@ def test_saving_twice_changes_only_what_changed(tree: Any, people: dict[str, Any
     assert again.version == 3 and [r.history.count() for r in again.rows.all()] == histories
     third = services.update_record(ctx(people["staff_a1"]), again, 3, dict(FILLED), _inputs(again, actual="3次"))
     assert [r.history.count() for r in third.rows.all()] == [histories[0] + 1, *histories[1:]]
-    event = AuditEvent.objects.filter(event=AuditEvent.Type.UPDATE, object_type=RECORD, object_id=str(rec.pk)).latest("pk")
+    event = AuditEvent.objects.filter(event=AuditEvent.Type.UPDATE, object_type=RECORD, object_id=str(rec.pk)).latest(
+        "pk"
+    )
     assert event.detail["after"] == {"rows": {"1": {"actual": "3次"}}}
 
 
@@ -87,7 +95,9 @@ def test_a_stale_save_is_refused_and_audited(tree: Any, people: dict[str, Any], 
         services.update_record(ctx(people["staff_a1"]), rec, 1, dict(FILLED, outcome="旧的"), _inputs(rec))
     rec.refresh_from_db()
     assert rec.outcome == FILLED["outcome"]
-    assert AuditEvent.objects.filter(event=AuditEvent.Type.CONFLICT, object_type=RECORD, object_id=str(rec.pk), success=False).exists()
+    assert AuditEvent.objects.filter(
+        event=AuditEvent.Type.CONFLICT, object_type=RECORD, object_id=str(rec.pk), success=False
+    ).exists()
 
 
 def test_the_review_cycle(tree: Any, people: dict[str, Any], approved: dict[str, Any]) -> None:
@@ -124,7 +134,11 @@ def test_the_review_cycle(tree: Any, people: dict[str, Any], approved: dict[str,
     ]
     events = AuditEvent.objects.filter(object_type=RECORD, object_id=str(rec.pk))
     assert list(events.exclude(event=AuditEvent.Type.UPDATE).values_list("event", flat=True).order_by("pk")) == [
-        "submit", "return", "submit", "approve", "approve",
+        "submit",
+        "return",
+        "submit",
+        "approve",
+        "approve",
     ]
     with pytest.raises(PermissionDenied):  # approved: the unit may no longer edit it
         services.update_record(ctx(people["staff_a1"]), rec, rec.version, dict(FILLED), _inputs(rec))

@@ -86,7 +86,9 @@ def test_each_role_against_each_record_of_each_round(
             continue
         assert page.status_code == (200 if label in ROUNDS[who] else 404), (who, label)
         if page.status_code == 200:
-            listed = {n for n, r in world["records"].items() if f"/work/monitoring/records/{r.pk}/" in page.content.decode()}
+            listed = {
+                n for n, r in world["records"].items() if f"/work/monitoring/records/{r.pk}/" in page.content.decode()
+            }
             assert listed == {n for n in SEES[who] if n.startswith(label)}, (who, label)
     if who != "anonymous":
         listed_rounds = client.get("/work/monitoring/").content.decode()
@@ -129,7 +131,10 @@ def test_progress_counts_within_the_viewers_scope(world: dict[str, Any], people:
     # 主管部门, 监控表, 已填报, 未填报, 逾期, 已批复, 预警, 填报率
     # the due date (2025-08-15) is past: the draft is late, and so is the form filed after it
     dept_a = lines("dept_a")
-    assert [row[:6] for row in dept_a] == [["测试市医疗保障局", "2", "1", "1", "2", "0"], ["合计", "2", "1", "1", "2", "0"]]
+    assert [row[:6] for row in dept_a] == [
+        ["测试市医疗保障局", "2", "1", "1", "2", "0"],
+        ["合计", "2", "1", "1", "2", "0"],
+    ]
     finance = lines("finance")
     assert [row[:4] for row in finance] == [
         ["测试市医疗保障局", "2", "1", "1"],

@@ -94,8 +94,7 @@ class Shape:
             {
                 "prefix": self.prefix,
                 "fields": [
-                    {"name": f.name, "type": f.type, "label": f.label, "required": f.required}
-                    for f in self.editable
+                    {"name": f.name, "type": f.type, "label": f.label, "required": f.required} for f in self.editable
                 ],
                 "roles": dict(self.roles),
             },

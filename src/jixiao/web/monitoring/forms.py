@@ -33,7 +33,9 @@ class OpenRoundForm(forms.Form):
         if departments is None:  # a department opens a round for its own units: nothing to choose
             del self.fields["departments"]
         else:
-            self.fields["departments"].queryset = departments
+            field = self.fields["departments"]
+            assert isinstance(field, forms.ModelMultipleChoiceField)
+            field.queryset = departments
 
 
 class MonitoringForm(KeepsOmittedFields):
@@ -55,9 +57,12 @@ class MonitoringForm(KeepsOmittedFields):
             self.fields[name].widget.attrs.update({"min": "0", "step": "0.01"})
 
 
-class MonitoringRowForm(
-    row_form(MONITORING, "MonitoringRowFields", indicator_id=forms.IntegerField(widget=forms.HiddenInput))
-):  # type: ignore[misc]
+MonitoringRowFields: Any = row_form(
+    MONITORING, "MonitoringRowFields", indicator_id=forms.IntegerField(widget=forms.HiddenInput)
+)
+
+
+class MonitoringRowForm(MonitoringRowFields):  # type: ignore[misc]  # a form class built from the shape
     """One approved indicator's monitoring (the fields a unit fills: ``shapes.MONITORING``)."""
 
     def as_input(self) -> MonitoringRowInput:

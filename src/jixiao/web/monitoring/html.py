@@ -41,16 +41,34 @@ def field_input(field: Field, prefix: str, name: str, value: Any, errors: Any = 
         )
         return format_html(
             '<select name="{}" id="id_{}" aria-label="{}"{}><option value="">—</option>{}</select>{}',
-            ident, ident, label, invalid, options, _errors(errors),
+            ident,
+            ident,
+            label,
+            invalid,
+            options,
+            _errors(errors),
         )
     if field.type == "textarea":
         return format_html(
             '<textarea name="{}" id="id_{}" rows="{}" cols="30" maxlength="{}" aria-label="{}"{}>{}</textarea>{}',
-            ident, ident, field.rows, field.width or "", label, invalid, value or "", _errors(errors),
+            ident,
+            ident,
+            field.rows,
+            field.width or "",
+            label,
+            invalid,
+            value or "",
+            _errors(errors),
         )
     return format_html(
         '<input type="text" name="{}" id="id_{}" value="{}" maxlength="{}" aria-label="{}"{}>{}',
-        ident, ident, value or "", field.width or "", label, invalid, _errors(errors),
+        ident,
+        ident,
+        value or "",
+        field.width or "",
+        label,
+        invalid,
+        _errors(errors),
     )
 
 
@@ -81,7 +99,13 @@ def rows_html(table: Iterable[tuple[Any, dict[str, Any], Sequence[Finding]]]) ->
                 '<tr class="monitoring-row" data-index="{}">{}{}'
                 '<td class="row-findings" aria-live="polite">{}'
                 '<input type="hidden" name="{}-indicator_id" value="{}" id="id_{}-indicator_id"></td></tr>',
-                n, shown, inputs, findings_html(findings), f["prefix"], values.get("indicator_id"), f["prefix"],
+                n,
+                shown,
+                inputs,
+                findings_html(findings),
+                f["prefix"],
+                values.get("indicator_id"),
+                f["prefix"],
             )
         )
     return mark_safe("\n".join(out))

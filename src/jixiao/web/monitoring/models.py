@@ -8,7 +8,7 @@ approved indicators. A record goes through the same review states as the other r
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -18,14 +18,17 @@ from simple_history.models import HistoricalRecords
 from jixiao.core.model import LIKELIHOODS
 from jixiao.core.scoring import DEFAULT_PACK
 from jixiao.core.workflow import State
-from jixiao.web.cycle.models import DERIVED, MONEY, MONEY_UNITS, STATE_CHOICES, Declaration, DeclarationIndicator
+from jixiao.web.cycle.models import DERIVED, MONEY_UNITS, STATE_CHOICES, Declaration, DeclarationIndicator
 from jixiao.web.orgs.models import Organization
+
+if TYPE_CHECKING:
+    from jixiao.web.access import Person
 
 
 class RoundQuerySet(models.QuerySet["MonitoringRound"]):
     """Rounds, scoped by who is asking (``access.round_scope``)."""
 
-    def visible_to(self, user: object) -> RoundQuerySet:
+    def visible_to(self, user: Person) -> RoundQuerySet:
         from jixiao.web.access import round_scope
 
         return self.filter(round_scope(user)).distinct()
@@ -67,7 +70,7 @@ class MonitoringRound(models.Model):
 class MonitoringRecordQuerySet(models.QuerySet["MonitoringRecord"]):
     """Monitoring records, scoped by who is asking as the other records are (``access.record_scope``)."""
 
-    def visible_to(self, user: object) -> MonitoringRecordQuerySet:
+    def visible_to(self, user: Person) -> MonitoringRecordQuerySet:
         from jixiao.web.access import record_scope
 
         return self.filter(record_scope(user, self.model))
@@ -76,7 +79,9 @@ class MonitoringRecordQuerySet(models.QuerySet["MonitoringRecord"]):
 class MonitoringRecord(models.Model):
     """项目支出绩效目标执行监控表: one per round and approved declaration, its targets the approved ones."""
 
-    round = models.ForeignKey(MonitoringRound, verbose_name="监控批次", on_delete=models.PROTECT, related_name="records")
+    round = models.ForeignKey(
+        MonitoringRound, verbose_name="监控批次", on_delete=models.PROTECT, related_name="records"
+    )
     declaration = models.ForeignKey(
         Declaration, verbose_name="绩效目标", on_delete=models.PROTECT, related_name="monitoring_records"
     )
@@ -88,9 +93,10 @@ class MonitoringRecord(models.Model):
     state = models.CharField("状态", max_length=20, choices=STATE_CHOICES, default=State.DRAFT.value)
     version = models.PositiveIntegerField("版本", default=1)
     money_unit = models.CharField("金额单位", max_length=4, choices=MONEY_UNITS, default="元")
-    budget_total = models.DecimalField("年度预算数", **MONEY)
-    executed_to_date = models.DecimalField("截至监控日执行数", **MONEY)
-    forecast_total = models.DecimalField("全年预计执行数", **MONEY)
+    # money: 18 digits exact to the fen (as cycle.models.MONEY), empty until the unit fills it in
+    budget_total = models.DecimalField("年度预算数", max_digits=18, decimal_places=2, null=True, blank=True)
+    executed_to_date = models.DecimalField("截至监控日执行数", max_digits=18, decimal_places=2, null=True, blank=True)
+    forecast_total = models.DecimalField("全年预计执行数", max_digits=18, decimal_places=2, null=True, blank=True)
     outcome = models.TextField("总体目标截至监控日完成情况", blank=True)
     submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
     errors = models.PositiveIntegerField("错误数", default=0)

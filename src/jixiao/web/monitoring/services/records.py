@@ -98,14 +98,25 @@ def update_record(
 def submission_problems(rec: MonitoringRecord) -> list[str]:
     """What must be filled in before the form may be submitted, each naming its place."""
     problems = []
-    for name in ("budget_total", "executed_to_date", "forecast_total"):
+    for name, label in (
+        ("budget_total", "年度预算数"),
+        ("executed_to_date", "截至监控日执行数"),
+        ("forecast_total", "全年预计执行数"),
+    ):
         if getattr(rec, name) is None:
-            problems.append(f"请填写{MonitoringRecord._meta.get_field(name).verbose_name}。")
+            problems.append(f"请填写{label}。")
     if not rec.outcome.strip():
         problems.append("请填写年度总体目标的截至监控日完成情况。")
     for n, row in enumerate(rec.rows.select_related("indicator"), start=1):
-        missing = [label for label, value in (("截至监控日完成值", row.actual), ("全年预计完成值", row.forecast),
-                                              ("完成目标可能性", row.likelihood)) if not value.strip()]
+        missing = [
+            label
+            for label, value in (
+                ("截至监控日完成值", row.actual),
+                ("全年预计完成值", row.forecast),
+                ("完成目标可能性", row.likelihood),
+            )
+            if not value.strip()
+        ]
         if missing:
             problems.append(f"第{n}行「{row.indicator.name}」请填写{'、'.join(missing)}。")
     problems += money_problems(rec.budget_total, rec.executed_to_date, rec.forecast_total)
@@ -143,8 +154,12 @@ def act(
         locked.version += 1
         locked.save()
         MonitoringStateChange.objects.create(
-            record=locked, action=action.value, old_state=old, new_state=step.target.value,
-            comment=comment.strip(), by=ctx.user,
+            record=locked,
+            action=action.value,
+            old_state=old,
+            new_state=step.target.value,
+            comment=comment.strip(),
+            by=ctx.user,
         )
         record(
             ctx,

@@ -32,7 +32,9 @@ class Opened:
 def _check_dates(year: int, as_of: date, due: date) -> None:
     errors = {}
     if as_of.year != year:
-        errors["as_of"] = f"监控截止日期 {as_of.isoformat()} 不在 {year} 年度内：请填写该年度内的日期（如 {year}-07-31）。"
+        errors["as_of"] = (
+            f"监控截止日期 {as_of.isoformat()} 不在 {year} 年度内：请填写该年度内的日期（如 {year}-07-31）。"
+        )
     if due < as_of:
         errors["due"] = f"填报截止日期 {due.isoformat()} 早于监控截止日期 {as_of.isoformat()}：请填写其后的日期。"
     if errors:

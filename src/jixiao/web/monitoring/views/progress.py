@@ -52,7 +52,12 @@ def progress(round_: MonitoringRound, user: Person, today: date) -> list[Progres
     )
     lines = [
         Progress(
-            r["department__name"], r["total"], r["total"] - r["unfiled"], r["unfiled"], r["late"], r["approved"],
+            r["department__name"],
+            r["total"],
+            r["total"] - r["unfiled"],
+            r["unfiled"],
+            r["late"],
+            r["approved"],
             r["alerts"] or 0,
         )
         for r in rows
@@ -60,8 +65,11 @@ def progress(round_: MonitoringRound, user: Person, today: date) -> list[Progres
     if lines:
         lines.append(
             Progress(
-                "合计", *(sum(getattr(line, k) for line in lines) for k in
-                        ("total", "filed", "unfiled", "late", "approved", "alerts"))
+                "合计",
+                *(
+                    sum(getattr(line, k) for line in lines)
+                    for k in ("total", "filed", "unfiled", "late", "approved", "alerts")
+                ),
             )
         )
     return lines

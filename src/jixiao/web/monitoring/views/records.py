@@ -47,7 +47,9 @@ def _rows(rec: MonitoringRecord) -> list[MonitoringRow]:
 
 def _review(rec: MonitoringRecord, project: Project) -> list[Finding]:
     """The review of the form as given (its alerts among the findings), by the record's rule pack."""
-    return review_document(Document(kind=Kind.MONITORING, year=rec.year, projects=(project,)), pack_named(rec.rule_pack))
+    return review_document(
+        Document(kind=Kind.MONITORING, year=rec.year, projects=(project,)), pack_named(rec.rule_pack)
+    )
 
 
 def _returned(rec: MonitoringRecord) -> MonitoringStateChange | None:
@@ -144,8 +146,10 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         error_summary(
             form,
             "monitoring-form",
-            [(f"第{n}行「{names[n - 1]}」" if n <= len(names) else f"第{n}行", f) for n, f in
-             enumerate(formset.forms, start=1)],
+            [
+                (f"第{n}行「{names[n - 1]}」" if n <= len(names) else f"第{n}行", f)
+                for n, f in enumerate(formset.forms, start=1)
+            ],
             formset.non_form_errors(),
         )
         if form.is_bound
@@ -159,7 +163,9 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "management_form": formset.management_form,
             "row_shape": MONITORING.script_fields(),
-            "rows_html": rows_html((r, f, by_row.get(n, [])) for n, (r, f) in enumerate(zip(rows, fields, strict=False))),
+            "rows_html": rows_html(
+                (r, f, by_row.get(n, [])) for n, (r, f) in enumerate(zip(rows, fields, strict=False))
+            ),
             "labels": [f.label for f in MONITORING.rows],
             "general": general,
             "problems": problems,
