@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from jixiao.core.workflow import Action, State
 from jixiao.web.audit.models import AuditEvent
+from jixiao.web.audit.sentences import describe
 from jixiao.web.cycle.services import ConflictError
 from jixiao.web.monitoring import services
 from jixiao.web.monitoring.models import MonitoringFinding, MonitoringStateChange
@@ -44,8 +45,8 @@ def test_a_saved_form_keeps_every_field_and_an_audit_of_what_changed(
         "pk"
     )
     assert event.detail["after"]["executed_to_date"] == "45000.00"
-    assert event.detail["after"]["rows"]["4"]["cause"] == ["人员保障"]
-    assert "level1" not in event.detail["after"]["rows"]["4"]  # the approved target is never written here
+    assert event.detail["after"]["monitoring_rows"]["4"]["cause"] == ["人员保障"]
+    assert "level1" not in event.detail["after"]["monitoring_rows"]["4"]  # the approved target is never written here
 
 
 def test_saving_twice_changes_only_what_changed(tree: Any, people: dict[str, Any], approved: dict[str, Any]) -> None:
@@ -59,7 +60,9 @@ def test_saving_twice_changes_only_what_changed(tree: Any, people: dict[str, Any
     event = AuditEvent.objects.filter(event=AuditEvent.Type.UPDATE, object_type=RECORD, object_id=str(rec.pk)).latest(
         "pk"
     )
-    assert event.detail["after"] == {"rows": {"1": {"actual": "3次"}}}
+    assert event.detail["after"] == {"monitoring_rows": {"1": {"actual": "3次"}}}
+    # the audit log says it with the form's own words
+    assert "把第 1 行的“截至监控日完成值”从 2次 改为 3次。" in describe(event)
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ _EVENTS = {
     Action.FINANCE_APPROVE: AuditEvent.Type.APPROVE,
 }
 REVIEW_STEPS = frozenset(_EVENTS)  # a monitoring form is reviewed, never published
+ROWS = "monitoring_rows"  # the key of the rows in an edit's audit detail
 
 
 def _row_problems(rows: Sequence[MonitoringRowInput], names: dict[int, str]) -> list[str]:
@@ -62,9 +63,10 @@ def update_record(
     with transaction.atomic():
         locked = lock(rec)
         permit(ctx.user, locked, Action.EDIT)
-        before = snapshot(locked, RECORD_FIELDS) | {"rows": record_rows(locked)}
+        # the rows under their own key: the audit's sentences name their cells by MonitoringRow's labels
+        before = snapshot(locked, RECORD_FIELDS) | {ROWS: record_rows(locked)}
         submitted = {k: plain(data.get(k)) for k in RECORD_FIELDS if k in data} | {
-            "rows": [{"indicator": r.indicator_id} | row_values(r) for r in rows]
+            ROWS: [{"indicator": r.indicator_id} | row_values(r) for r in rows]
         }
         if locked.version != expected_version:
             raise ConflictError(locked, submitted, before)  # type: ignore[arg-type]
@@ -90,8 +92,8 @@ def update_record(
             if changed:  # an untouched row keeps its history as it is
                 target.save()
         refresh_findings(locked, list(existing.values()))
-        after = snapshot(locked, RECORD_FIELDS) | {"rows": record_rows(locked)}
-        record(ctx, AuditEvent.Type.UPDATE, obj=locked, organization=locked.unit, detail=changes(before, after, "rows"))
+        after = snapshot(locked, RECORD_FIELDS) | {ROWS: record_rows(locked)}
+        record(ctx, AuditEvent.Type.UPDATE, obj=locked, organization=locked.unit, detail=changes(before, after, ROWS))
         return locked
 
 
