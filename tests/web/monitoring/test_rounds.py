@@ -39,7 +39,10 @@ def test_the_finance_bureau_opens_a_round_over_every_approved_declaration(
     assert rec.budget_total == Decimal("100000.00")  # the approved request, for the unit to correct
     targets = [(r.indicator.name, r.indicator.target) for r in rec.rows.select_related("indicator")]
     assert targets == [(i.name, i.target) for i in approved["a1"].indicators.all()]
-    assert rec.rows.first().history.count() == 1  # rows made in bulk still have their history
+    # records and rows made in bulk still have their history, saying who made them
+    assert [h.history_user for h in rec.rows.first().history.all()] == [people["finance"]]
+    assert [h.history_user for h in rec.history.all()] == [people["finance"]]
+    assert rec.warnings == rec.findings.filter(severity="warning").count()  # reviewed as it was made
     event = AuditEvent.objects.get(
         event=AuditEvent.Type.CREATE, object_type="monitoring.monitoringround", object_id=str(opened.round.pk)
     )

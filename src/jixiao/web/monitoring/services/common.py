@@ -79,11 +79,15 @@ def audited_conflicts(update: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def refresh_findings(rec: MonitoringRecord, rows: Sequence[MonitoringRow] | None = None) -> None:
-    """Review the record as it is stored (the monitoring alerts among the findings) and keep what was found."""
+def reviewed(rec: MonitoringRecord, rows: Sequence[MonitoringRow] | None = None) -> list[MonitoringFinding]:
+    """The review of the record as stored (the monitoring alerts among the findings), as unsaved rows to keep.
+
+    Sets the record's counts (``errors``, ``warnings``, ``infos``) on the instance; the caller stores them.
+    """
     findings = review_document(monitoring_document(rec, rows), pack_named(rec.rule_pack))
-    MonitoringFinding.objects.filter(record=rec).delete()
-    MonitoringFinding.objects.bulk_create(
+    counts = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}
+    rec.errors, rec.warnings, rec.infos = counts["error"], counts["warning"], counts["info"]
+    return [
         MonitoringFinding(
             record=rec,
             code=f.code[:60],
@@ -93,12 +97,18 @@ def refresh_findings(rec: MonitoringRecord, rows: Sequence[MonitoringRow] | None
             message=f.message,
         )
         for f in findings
-    )
-    counts = {s: sum(1 for f in findings if f.severity.value == s) for s in ("error", "warning", "info")}
-    MonitoringRecord.objects.filter(pk=rec.pk).update(
-        errors=counts["error"], warnings=counts["warning"], infos=counts["info"]
-    )
-    rec.errors, rec.warnings, rec.infos = counts["error"], counts["warning"], counts["info"]
+    ]
+
+
+COUNTS = ["errors", "warnings", "infos"]
+
+
+def refresh_findings(rec: MonitoringRecord, rows: Sequence[MonitoringRow] | None = None) -> None:
+    """Review the record as it is stored and keep what was found, with its counts (what lists and progress sum)."""
+    found = reviewed(rec, rows)
+    MonitoringFinding.objects.filter(record=rec).delete()
+    MonitoringFinding.objects.bulk_create(found)
+    MonitoringRecord.objects.filter(pk=rec.pk).update(errors=rec.errors, warnings=rec.warnings, infos=rec.infos)
 
 
 def money_problems(budget: Decimal | None, executed: Decimal | None, forecast: Decimal | None) -> list[str]:

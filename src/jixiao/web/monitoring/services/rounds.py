@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
@@ -15,9 +16,11 @@ from jixiao.web.access import account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.models import Declaration
-from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRound, MonitoringRow
-from jixiao.web.monitoring.services.common import refresh_findings
+from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRecord, MonitoringRound, MonitoringRow
+from jixiao.web.monitoring.services.common import reviewed
 from jixiao.web.orgs.models import Organization
+
+BATCH = 2000  # rows per INSERT: within SQLite's and PostgreSQL's limits on parameters
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def open_round(
             round_.due = due
             round_.save()
         round_.departments.add(*chosen)
-        created = _fill(round_)
+        created = _fill(ctx, round_)
         record(
             ctx,
             AuditEvent.Type.CREATE if not reopened else AuditEvent.Type.UPDATE,
@@ -104,34 +107,51 @@ def open_round(
         return Opened(round_, created, reopened)
 
 
-def _fill(round_: MonitoringRound) -> int:
-    """Create the records the round lacks: one per approved declaration of its year in scope. How many."""
+def _fill(ctx: Context, round_: MonitoringRound) -> int:
+    """Create the records the round lacks: one per approved declaration of its year in scope. How many.
+
+    In bulk (a province opens twenty thousand at once): the records, then all their rows, each with
+    its history; then each record's review, kept in one more bulk write.
+    """
     declarations = Declaration.objects.filter(year=round_.year, state__in=FROZEN_VALUES).exclude(
         monitoring_records__round=round_
     )
     if not round_.all_departments:
         declarations = declarations.filter(project__department__in=round_.departments.all())
-    declarations = declarations.select_related("project__unit", "project__department").prefetch_related("indicators")
-    made = 0
-    for decl in declarations.order_by("pk"):
-        rec = MonitoringRecord.objects.create(
+    chosen = list(
+        declarations.select_related("project__unit", "project__department")
+        .prefetch_related("indicators")
+        .order_by("pk")
+    )
+    made = [
+        MonitoringRecord(
             round=round_,
             declaration=decl,
             unit=decl.project.unit,
             department=decl.project.department,
+            year=decl.year,
+            project_name=decl.project_name or decl.project.name,
             money_unit=decl.money_unit,
             budget_total=decl.requested_total,  # the approved budget; the unit corrects it if the year's changed
             rule_pack=decl.rule_pack,
         )
-        rows = bulk_create_with_history(
-            [MonitoringRow(record=rec, indicator=i, position=i.position) for i in decl.indicators.all()],
-            MonitoringRow,
-        )
-        for row, indicator in zip(rows, decl.indicators.all(), strict=True):
-            row.indicator = indicator  # read by the review below without asking the database again
-        refresh_findings(rec, rows)
-        made += 1
-    return made
+        for decl in chosen
+    ]
+    rows = {
+        rec.declaration_id: [
+            MonitoringRow(record=rec, indicator=i, position=i.position) for i in rec.declaration.indicators.all()
+        ]
+        for rec in made
+    }
+    # reviewed before they are stored: the counts go in with the records, the findings follow them
+    found = [f for rec in made for f in reviewed(rec, rows[rec.declaration_id])]
+    user = ctx.user if isinstance(ctx.user, User) else None
+    records = bulk_create_with_history(made, MonitoringRecord, batch_size=BATCH, default_user=user)
+    bulk_create_with_history(
+        [r for made_rows in rows.values() for r in made_rows], MonitoringRow, batch_size=BATCH, default_user=user
+    )
+    MonitoringFinding.objects.bulk_create(found, batch_size=BATCH)
+    return len(records)
 
 
 def close_round(ctx: Context, round_: MonitoringRound) -> MonitoringRound:
