@@ -170,3 +170,21 @@ def test_the_preview_follows_what_is_typed(
     # another unit's staff may not read it, even as a preview
     other: Client = login(people["staff_a2"])
     assert other.post(f"/work/monitoring/records/{rec.pk}/preview/", data).status_code == 404
+
+
+def test_a_department_opens_a_round_for_its_units_on_its_page(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any
+) -> None:
+    """A department's form has no departments to choose; its round covers its own units; a unit may not post it."""
+    dept = login(people["dept_a"])
+    page = dept.get("/work/monitoring/").content.decode()
+    assert 'id="open-round-form"' in page and 'name="departments"' not in page and "本部门所属单位" in page
+    data = {"year": "2025", "as_of": "2025-07-31", "due": "2025-08-15"}
+    dept.post("/work/monitoring/", data)
+    round_ = MonitoringRound.objects.get()
+    assert round_.opened_in == tree.dept_a and list(round_.departments.all()) == [tree.dept_a]
+    assert MonitoringRecord.objects.filter(round=round_).count() == 2
+    staff = login(people["staff_a1"])
+    assert 'id="open-round-form"' not in staff.get("/work/monitoring/").content.decode()
+    assert staff.post("/work/monitoring/", data).status_code == 403
+    assert MonitoringRound.objects.count() == 1
