@@ -62,6 +62,12 @@ class MonitoringRound(models.Model):
         verbose_name = "监控批次"
         verbose_name_plural = "监控批次"
         ordering = ["-year", "-as_of", "id"]
+        constraints = [
+            # opening the same round twice at once still makes one: the second adds to the first
+            models.UniqueConstraint(
+                fields=["year", "as_of", "opened_in"], condition=Q(status="open"), name="monitoring_round_open_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年度绩效运行监控（截至{self.as_of.month}月{self.as_of.day}日）"
