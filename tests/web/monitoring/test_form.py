@@ -105,8 +105,9 @@ def test_fill_save_twice_submit_return_fix_approve(
     staff.post(url, _posted(page, {}) | {"submit": [""]})
     rec.refresh_from_db()
     assert rec.state == State.SUBMITTED.value
-    # the department returns it with a comment, from the record page's own form
+    # the department finds it on its home page and returns it with a comment, from the record page's own form
     dept = login(people["dept_a"])
+    assert f"/work/monitoring/records/{rec.pk}/" in dept.get("/work/").content.decode()
     detail = dept.get(f"/work/monitoring/records/{rec.pk}/").content.decode()
     assert f"/work/monitoring/records/{rec.pk}/act/return/" in detail
     dept.post(f"/work/monitoring/records/{rec.pk}/act/return/", {"comment": "第4行请补充纠偏的时间安排"})
