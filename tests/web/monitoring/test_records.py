@@ -73,6 +73,7 @@ def test_saving_twice_changes_only_what_changed(tree: Any, people: dict[str, Any
         ({"forecast_total": Decimal("40000.00")}, {}, "全年预计执行数 40000.00 小于截至监控日执行数 45000.00"),
         ({}, {"cause": ("天气",)}, "第1行「培训场次」偏差原因类型「天气」不是"),
         ({}, {"likelihood": "也许"}, "第1行「培训场次」完成目标可能性「也许」不是"),
+        ({}, {"forecast": "多" * 301}, "第1行「培训场次」全年预计完成值：确保该变量包含不超过 300 字符"),
     ],
 )
 def test_a_bad_figure_refuses_the_whole_save(
