@@ -10,12 +10,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.core.model import DEVIATION_CAUSES, LIKELIHOODS
+from jixiao.core.review import blocking, review_document
 from jixiao.core.workflow import Action, State, transition
 from jixiao.web.access import permit
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.packs import pack_named
 from jixiao.web.cycle.services.common import ConflictError, changes, plain, snapshot
 from jixiao.web.cycle.shapes import MONITORING
+from jixiao.web.monitoring.documents import monitoring_document
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRow, MonitoringStateChange
 from jixiao.web.monitoring.services.common import (
     RECORD_FIELDS,
@@ -138,6 +141,9 @@ def submission_problems(rec: MonitoringRecord) -> list[str]:
         if missing:
             problems.append(f"第{n}行「{row.indicator.name}」请填写{'、'.join(missing)}。")
     problems += money_problems(rec.budget_total, rec.executed_to_date, rec.forecast_total)
+    # what the review finds impossible (a figure or answer the form cannot hold) stops it as it stops a score
+    found = review_document(monitoring_document(rec), pack_named(rec.rule_pack))
+    problems += [f.message for f in blocking(found) if f.message not in problems]
     return problems
 
 
