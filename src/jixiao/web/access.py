@@ -71,12 +71,30 @@ def project_scope(user: Person, prefix: str = "") -> Q:
 
 
 def record_scope(user: Person, model: type[models.Model]) -> Q:
-    """Declarations or self-evaluations ``user`` may see; reviewers do not see a unit's drafts."""
-    prefix = "project__" if model.__name__ == "Declaration" else "declaration__project__"
+    """Declarations, self-evaluations or monitoring forms ``user`` may see; reviewers do not see a unit's drafts."""
+    # a monitoring record holds its unit and department itself (copied from its declaration's project)
+    prefix = {"Declaration": "project__", "MonitoringRecord": ""}.get(model.__name__, "declaration__project__")
     scope = project_scope(user, prefix)
     if role_of(user) in (Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER):
         scope &= ~Q(state=State.DRAFT.value)
     return scope
+
+
+def round_scope(user: Person) -> Q:
+    """The monitoring rounds ``user`` may see: all for the finance bureau, else those covering its department."""
+    account = account_of(user)
+    if account is None:
+        return NOTHING
+    role = account.role_enum
+    if role is Role.FINANCE_REVIEWER:
+        return Q()
+    if role is Role.DEPT_REVIEWER:
+        department_id = account.organization_id
+    elif role is Role.UNIT_STAFF and account.organization is not None:
+        department_id = account.organization.department_id
+    else:
+        return NOTHING
+    return Q(all_departments=True) | Q(departments=department_id)
 
 
 def get_for(user: Person, queryset: Scoped[M], pk: object) -> M:
@@ -108,7 +126,7 @@ def permit(user: Person, record: models.Model, action: Action) -> Role:
 
 
 # what the record pages have always said of an edit or a deletion refused; other actions: the table's words
-_SHORT = {"Declaration": "申报表", "SelfEvaluation": "自评表"}
+_SHORT = {"Declaration": "申报表", "SelfEvaluation": "自评表", "MonitoringRecord": "监控表"}
 _REFUSED = {
     Action.EDIT: "处于「{state}」状态的{short}不能由您修改。",
     Action.DELETE: "处于「{state}」状态的{name}不能由您删除：只有本单位的草稿可以删除。",

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jixiao.web.imports",
     "jixiao.web.summary",
     "jixiao.web.backups",
+    "jixiao.web.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -71,6 +71,7 @@ KEY_LABELS: dict[str, str] = {
     "revoked": "已吊销",
     "role": "角色",
     "rows": "指标行",
+    "monitoring_rows": "指标监控行",
     "scope": "范围",
     "setting": "设置项",
     "sha256": "文件摘要",
@@ -119,7 +120,11 @@ VALUE_WORDS: dict[str, str] = {
     **{r.value: r.label for r in Role},
 }
 # Row lists inside a record's detail, and the model whose fields the rows hold.
-_ROW_MODELS = {"indicators": "cycle.declarationindicator", "rows": "cycle.evaluationindicator"}
+_ROW_MODELS = {
+    "indicators": "cycle.declarationindicator",
+    "rows": "cycle.evaluationindicator",
+    "monitoring_rows": "monitoring.monitoringrow",
+}
 
 
 def _model_label(model_label: str, key: str) -> str | None:

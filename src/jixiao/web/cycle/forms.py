@@ -27,6 +27,13 @@ def form_field(field: Field) -> forms.Field:
     """The Django form field of a shape's field: its label, width, precision and required-ness."""
     if field.type == "choice":
         return forms.ChoiceField(label=field.label, choices=[(v, v) for v in field.choices], required=field.required)
+    if field.type == "multichoice":
+        return forms.MultipleChoiceField(
+            label=field.label,
+            choices=[(v, v) for v in field.choices],
+            required=field.required,
+            widget=forms.CheckboxSelectMultiple,
+        )
     if field.type == "decimal":
         digits, places = field.digits
         return forms.DecimalField(
@@ -66,8 +73,8 @@ def refuse_negative(form: forms.BaseForm, names: tuple[str, ...]) -> None:
 
 
 def row_form(shape: Shape, name: str, **first: forms.Field) -> type[forms.Form]:
-    """A form class with the shape's row fields (after ``first``, in that order)."""
-    fields = first | {f.name: form_field(f) for f in shape.rows}
+    """A form class with the shape's row fields a person fills in (after ``first``, in that order)."""
+    fields = first | {f.name: form_field(f) for f in shape.editable}
     return type(name, (forms.Form,), fields)
 
 

@@ -21,10 +21,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from jixiao.core.model import GRADES, MONEY_UNITS, Execution, FundRow, Project
+from jixiao.core.model import DEVIATION_CAUSES, GRADES, LIKELIHOODS, MONEY_UNITS, Execution, FundRow, Project
 from jixiao.web.numbers import form_decimal
 
-FieldType = Literal["text", "textarea", "decimal", "choice", "date"]
+FieldType = Literal["text", "textarea", "decimal", "choice", "multichoice", "date"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Field:
     core: str | None = None
     rows: int = 2  # a textarea's height
     choices: tuple[str, ...] = ()  # a choice's values (each its own label)
+    readonly: bool = False  # a row field shown on the form, never posted: copied from the approved declaration
     also: tuple[str, ...] = ()  # header: further core paths holding the same value (read from the first filled)
     form: bool = True  # header: a person sets it on the web form; False: it comes from files, kept as it came
 
@@ -93,13 +94,18 @@ class Shape:
         """The row fields' names, in the form's order."""
         return tuple(f.name for f in self.rows)
 
+    @property
+    def editable(self) -> tuple[Field, ...]:
+        """The row fields a person fills in (the read-only ones come from the approved declaration)."""
+        return tuple(f for f in self.rows if not f.readonly)
+
     def row(self, name: str) -> Field:
         """The row field called ``name``."""
         return next(f for f in self.rows if f.name == name)
 
     def core_rows(self) -> dict[str, str]:
         """Row field -> core ``Indicator`` attribute, for the fields the core knows."""
-        return {f.name: f.core for f in self.rows if f.core}
+        return {f.name: f.core for f in self.editable if f.core}
 
     def script_fields(self) -> str:
         """The rows for the browser script, as JSON for a data attribute (CSP-safe: no inline script).
@@ -111,7 +117,7 @@ class Shape:
             {
                 "prefix": self.prefix,
                 "fields": [
-                    {"name": f.name, "type": f.type, "label": f.label, "required": f.required} for f in self.rows
+                    {"name": f.name, "type": f.type, "label": f.label, "required": f.required} for f in self.editable
                 ],
                 "roles": dict(self.roles),
             },
@@ -123,14 +129,17 @@ class Shape:
 def row_to_core(shape: Shape, row: Any, number: Callable[[Any, str], Decimal | None]) -> dict[str, Any]:
     """A stored row's values as the core ``Indicator`` takes them (``number`` reads a decimal as printed).
 
-    A field never stored empty is the core's as it is; an empty one that may be is None there.
+    A field never stored empty is the core's as it is; an empty one that may be is None there. A
+    read-only field is the approved indicator's, which the caller reads from the declaration.
     """
     out: dict[str, Any] = {}
-    for f in shape.rows:
+    for f in shape.editable:
         if f.core is None:
             continue
         if f.type == "decimal":
             out[f.core] = number(row, f.name)
+        elif f.type == "multichoice":
+            out[f.core] = tuple(getattr(row, f.name) or ()) or None
         else:
             value = getattr(row, f.name)
             out[f.core] = (value or None) if f.blank else value
@@ -138,13 +147,16 @@ def row_to_core(shape: Shape, row: Any, number: Callable[[Any, str], Decimal | N
 
 
 def core_to_row(shape: Shape, indicator: Any) -> dict[str, Any]:
-    """A core ``Indicator``'s values as a stored row's columns (text columns hold "" for none)."""
+    """A core ``Indicator``'s values as a stored row's columns (text columns hold "" for none, lists [])."""
     out: dict[str, Any] = {}
-    for f in shape.rows:
+    for f in shape.editable:
         if f.core is None:
             continue
         value = getattr(indicator, f.core)
-        out[f.name] = value if f.type == "decimal" else (value or "")
+        if f.type == "multichoice":
+            out[f.name] = list(value or ())
+        else:
+            out[f.name] = value if f.type == "decimal" else (value or "")
     return out
 
 
@@ -255,11 +267,12 @@ def posted_row(shape: Shape, post: Mapping[str, Any], prefix: str, stored: Any) 
     """A row as the form posts it (``{prefix}-{field}`` keys), as the core ``Indicator``'s values.
 
     Read exactly as the save would keep it: a number the column would refuse (``NaN``, ``1e999999``,
-    too many digits) is no number, text is cut to its width. A text input the post lacks keeps the
-    stored value (``stored``, a core ``Indicator``); an absent number or text area is empty.
+    too many digits) is no number, text is cut to its width, a choice not offered is none. A text input
+    the post lacks keeps the stored value (``stored``, a core ``Indicator``); an absent number, text
+    area or set of boxes is empty.
     """
     out: dict[str, Any] = {}
-    for f in shape.rows:
+    for f in shape.editable:
         if f.core is None:
             continue
         key = f"{prefix}-{f.name}"
@@ -267,6 +280,12 @@ def posted_row(shape: Shape, post: Mapping[str, Any], prefix: str, stored: Any) 
             out[f.core] = form_decimal(post.get(key), *f.digits)
         elif f.type == "textarea":
             out[f.core] = post.get(key) or None
+        elif f.type == "multichoice":
+            ticked = post.getlist(key) if hasattr(post, "getlist") else post.get(key) or []
+            out[f.core] = tuple(c for c in f.choices if c in ticked) or None  # in the form's order, each once
+        elif f.type == "choice" and f.choices:
+            chosen = post.get(key, getattr(stored, f.core) or "") or ""
+            out[f.core] = chosen if chosen in f.choices else None
         else:
             typed = post.get(key, getattr(stored, f.core) or "") or ""
             out[f.core] = (typed[: f.width] if f.width else typed) or None
@@ -381,4 +400,31 @@ TRANSFER_SELF_EVALUATION = Shape(
     roles=SELF_EVALUATION.roles,
     rows=SELF_EVALUATION.rows,
 )
-SHAPES = {s.kind: s for s in (DECLARATION, SELF_EVALUATION, TRANSFER_SELF_EVALUATION)}
+# 项目支出绩效目标执行监控表 (财预〔2019〕136号 附件): the approved targets, read-only, and per indicator
+# what is done by the monitoring date, the year's forecast, why it deviates and what is done about it
+MONITORING = Shape(
+    kind="monitoring",
+    label="项目支出绩效目标执行监控表",
+    header=(
+        _MONEY_UNIT,
+        _money("budget_total", "年度预算数", "funds.total.adjusted"),
+        _money("executed_to_date", "截至监控日执行数", "funds.total.executed"),
+        _money("forecast_total", "全年预计执行数", "funds.total.forecast"),
+        Field("outcome", "总体目标截至监控日完成情况", "textarea", core="outcome", rows=3),
+    ),
+    prefix="row",
+    roles=(("likelihood", "likelihood"), ("remedy", "remedy")),
+    rows=(
+        Field("level1", "一级指标", width=40, readonly=True),
+        Field("level2", "二级指标", width=60, readonly=True),
+        Field("name", "三级指标", width=300, readonly=True),
+        Field("target", "年度指标值", width=300, readonly=True),
+        Field("actual", "截至监控日完成值", width=300, core="actual"),
+        Field("forecast", "全年预计完成值", width=300, core="forecast"),
+        Field("cause", "偏差原因类型", "multichoice", core="cause", choices=DEVIATION_CAUSES),
+        Field("deviation", "偏差原因分析", "textarea", width=2000, core="deviation"),
+        Field("likelihood", "完成目标可能性", "choice", width=10, core="likelihood", choices=LIKELIHOODS),
+        Field("remedy", "纠偏措施", "textarea", width=2000, core="remedy"),
+    ),
+)
+SHAPES = {s.kind: s for s in (DECLARATION, SELF_EVALUATION, TRANSFER_SELF_EVALUATION, MONITORING)}

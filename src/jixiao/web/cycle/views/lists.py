@@ -58,7 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "evaluations": evaluations.count(),
         },
     }
-    return render(request, "cycle/home.html", context)
+    from jixiao.web.monitoring.views.home import monitoring_todo  # the monitoring app's own part of the page
+
+    return render(request, "cycle/home.html", context | monitoring_todo(request.user))
 
 
 def _filtered(request: HttpRequest, queryset: Any) -> tuple[Any, dict[str, str]]:

@@ -1,0 +1,220 @@
+"""Monitoring rounds and their records (项目支出绩效目标执行监控表), with their rows, review steps and findings.
+
+A round is opened for a year, a monitoring date (截至监控日) and a due date, over chosen departments
+or all of them; it holds one record per approved declaration in its scope, whose rows are the
+approved indicators. A record goes through the same review states as the other records
+(:mod:`jixiao.core.workflow`); only :mod:`jixiao.web.monitoring.services` writes any of these.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from jixiao.core.model import LIKELIHOODS
+from jixiao.core.scoring import DEFAULT_PACK
+from jixiao.core.workflow import State
+from jixiao.web.cycle.models import (
+    DERIVED,
+    MONEY_UNITS,
+    STATE_CHOICES,
+    Declaration,
+    DeclarationIndicator,
+    money_field,
+)
+from jixiao.web.orgs.models import Organization
+
+if TYPE_CHECKING:
+    from jixiao.web.access import Person
+
+
+class RoundQuerySet(models.QuerySet["MonitoringRound"]):
+    """Rounds, scoped by who is asking (``access.round_scope``)."""
+
+    def visible_to(self, user: Person) -> RoundQuerySet:
+        from jixiao.web.access import round_scope
+
+        return self.filter(round_scope(user)).distinct()
+
+
+class MonitoringRound(models.Model):
+    """A monitoring round (监控批次): the year, the monitoring date, the due date and the departments it covers."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "进行中"
+        CLOSED = "closed", "已结束"
+
+    year = models.PositiveSmallIntegerField("年度")
+    as_of = models.DateField("监控截止日期")
+    due = models.DateField("填报截止日期")
+    all_departments = models.BooleanField("全部主管部门", default=False)
+    departments = models.ManyToManyField(Organization, verbose_name="主管部门", blank=True, related_name="+")
+    opened_in = models.ForeignKey(
+        Organization, verbose_name="发起单位", on_delete=models.PROTECT, related_name="opened_rounds"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "监控批次"
+        verbose_name_plural = "监控批次"
+        ordering = ["-year", "-as_of", "id"]
+        constraints = [
+            # opening the same round twice at once still makes one: the second adds to the first
+            models.UniqueConstraint(
+                fields=["year", "as_of", "opened_in"], condition=Q(status="open"), name="monitoring_round_open_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度绩效运行监控（截至{self.as_of.month}月{self.as_of.day}日）"
+
+
+class MonitoringRecordQuerySet(models.QuerySet["MonitoringRecord"]):
+    """Monitoring records, scoped by who is asking as the other records are (``access.record_scope``)."""
+
+    def visible_to(self, user: Person) -> MonitoringRecordQuerySet:
+        from jixiao.web.access import record_scope
+
+        return self.filter(record_scope(user, self.model))
+
+
+class MonitoringRecord(models.Model):
+    """项目支出绩效目标执行监控表: one per round and approved declaration, its targets the approved ones."""
+
+    round = models.ForeignKey(
+        MonitoringRound, verbose_name="监控批次", on_delete=models.PROTECT, related_name="records"
+    )
+    declaration = models.ForeignKey(
+        Declaration, verbose_name="绩效目标", on_delete=models.PROTECT, related_name="monitoring_records"
+    )
+    # the declaration's unit and department, copied for scoping (as Project.department): who sees it
+    unit = models.ForeignKey(Organization, verbose_name="实施单位", on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(Organization, verbose_name="主管部门", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度", editable=False, default=0)
+    project_name = models.CharField("项目名称", max_length=200, editable=False, default="")
+    state = models.CharField("状态", max_length=20, choices=STATE_CHOICES, default=State.DRAFT.value)
+    version = models.PositiveIntegerField("版本", default=1)
+    money_unit = models.CharField("金额单位", max_length=4, choices=MONEY_UNITS, default="元")
+    # money exact to the fen, empty until the unit fills it in
+    budget_total = money_field("年度预算数")
+    executed_to_date = money_field("截至监控日执行数")
+    forecast_total = money_field("全年预计执行数")
+    outcome = models.TextField("总体目标截至监控日完成情况", blank=True)
+    submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
+    errors = models.PositiveIntegerField("错误数", default=0)
+    warnings = models.PositiveIntegerField("警告数", default=0)
+    infos = models.PositiveIntegerField("提示数", default=0)
+    rule_pack = models.CharField("评分规则包", max_length=40, default=DEFAULT_PACK)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=[*DERIVED, "submitted_at"])
+
+    objects = MonitoringRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "绩效目标执行监控表"
+        verbose_name_plural = "绩效目标执行监控表"
+        ordering = ["round_id", "project_name", "id"]
+        constraints = [models.UniqueConstraint(fields=["round", "declaration"], name="monitoring_one_per_round")]
+        indexes = [models.Index(fields=["round", "department", "state"], name="monitoring_progress")]
+
+    def __str__(self) -> str:
+        return f"{self.project_name}（{self.year}年度绩效运行监控）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep the copied year and project name in step with the declaration."""
+        self.year = self.declaration.year
+        self.project_name = self.declaration.project_name or self.declaration.project.name
+        super().save(*args, **kwargs)
+
+    @property
+    def state_enum(self) -> State:
+        """The state as the workflow table knows it."""
+        return State(self.state)
+
+    @property
+    def filed(self) -> bool:
+        """True once submitted (whatever the review made of it since)."""
+        return self.state != State.DRAFT.value
+
+
+LIKELIHOOD_CHOICES = [(v, v) for v in LIKELIHOODS]
+
+
+class MonitoringRow(models.Model):
+    """One approved indicator's monitoring: done by the monitoring date, the year's forecast, deviation, remedy."""
+
+    record = models.ForeignKey(MonitoringRecord, on_delete=models.CASCADE, related_name="rows")
+    indicator = models.ForeignKey(DeclarationIndicator, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField("顺序")
+    actual = models.CharField("截至监控日完成值", max_length=300, blank=True)
+    forecast = models.CharField("全年预计完成值", max_length=300, blank=True)
+    cause = models.JSONField("偏差原因类型", default=list, blank=True)  # some of core.model.DEVIATION_CAUSES
+    deviation = models.TextField("偏差原因分析", blank=True)
+    likelihood = models.CharField("完成目标可能性", max_length=10, choices=LIKELIHOOD_CHOICES, blank=True)
+    remedy = models.TextField("纠偏措施", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "指标监控"
+        verbose_name_plural = "指标监控"
+        ordering = ["record_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["record", "indicator"], name="monitoring_row_once")]
+
+
+class MonitoringStateChange(models.Model):
+    """A review step of a monitoring record, with the reviewer's comment (退回意见)."""
+
+    record = models.ForeignKey(MonitoringRecord, on_delete=models.CASCADE, related_name="state_changes")
+    action = models.CharField("操作", max_length=30)
+    old_state = models.CharField("原状态", max_length=20, choices=STATE_CHOICES)
+    new_state = models.CharField("新状态", max_length=20, choices=STATE_CHOICES)
+    comment = models.TextField("审核意见", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "监控审核记录"
+        verbose_name_plural = "监控审核记录"
+        ordering = ["at", "id"]
+
+    @property
+    def action_label(self) -> str:
+        """The action's Chinese name."""
+        from jixiao.core.workflow import Action
+
+        try:
+            return Action(self.action).label
+        except ValueError:
+            return self.action
+
+
+class MonitoringFinding(models.Model):
+    """A review finding (an alert, once the monitoring rules are in) of a record, refreshed on every write."""
+
+    record = models.ForeignKey(MonitoringRecord, on_delete=models.CASCADE, related_name="findings")
+    code = models.CharField("代码", max_length=60, db_index=True)
+    severity = models.CharField("级别", max_length=10)
+    indicator_index = models.PositiveIntegerField("指标序号", null=True, blank=True)
+    indicator = models.CharField("指标", max_length=300, blank=True)
+    message = models.TextField("说明")
+
+    class Meta:
+        verbose_name = "监控审核发现"
+        verbose_name_plural = "监控审核发现"
+        ordering = ["pk"]
+
+
+# what a round's progress counts as not yet filed
+UNFILED = Q(state=State.DRAFT.value)

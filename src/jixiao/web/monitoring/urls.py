@@ -1,0 +1,14 @@
+from django.urls import path
+
+from jixiao.web.monitoring.views import records, rounds
+
+app_name = "monitoring"
+urlpatterns = [
+    path("", rounds.round_list, name="round_list"),
+    path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/close/", rounds.round_close, name="round_close"),
+    path("records/<int:pk>/", records.record_detail, name="record_detail"),
+    path("records/<int:pk>/edit/", records.record_edit, name="record_edit"),
+    path("records/<int:pk>/preview/", records.record_preview, name="record_preview"),
+    path("records/<int:pk>/act/<str:action>/", records.record_act, name="record_act"),
+]

@@ -1,0 +1,122 @@
+"""The rounds list with the open-round form, a round's page with its progress, and closing a round."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from jixiao.core.workflow import Role, State
+from jixiao.web.access import account_of, get_for, role_of
+from jixiao.web.audit.services import Context
+from jixiao.web.monitoring import services
+from jixiao.web.monitoring.forms import OpenRoundForm
+from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRound
+from jixiao.web.monitoring.views.progress import progress
+from jixiao.web.numbers import small_int
+from jixiao.web.orgs.models import Organization
+
+SHOWN = 200  # records listed on a round's page; the progress table counts them all
+
+
+def _open_form(request: HttpRequest, data: object = None) -> OpenRoundForm | None:
+    """The open-round form for whoever may open one (finance: chosen departments; a department: its own)."""
+    role = role_of(request.user)
+    if role is Role.FINANCE_REVIEWER:
+        departments = Organization.objects.filter(kind=Organization.Kind.DEPARTMENT).order_by("name")
+        return OpenRoundForm(data, departments=departments)
+    if role is Role.DEPT_REVIEWER:
+        return OpenRoundForm(data)
+    return None
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    """The monitoring rounds this person may see; a reviewer opens one here (POST)."""
+    form = _open_form(request, request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied("只有财政部门或主管部门的审核人员可以发起绩效运行监控。")
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                opened = services.open_round(
+                    Context.of(request), d["year"], d["as_of"], d["due"], list(d.get("departments") or [])
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                verb = "已在原监控批次中补充" if opened.reopened else "已发起监控，生成"
+                messages.success(request, f"{verb} {opened.created} 张监控表。")
+                return redirect("monitoring:round_detail", pk=opened.round.pk)
+    rounds = MonitoringRound.objects.visible_to(request.user).select_related("opened_in")
+    return render(request, "monitoring/round_list.html", {"rounds": rounds, "form": form})
+
+
+def _filtered(
+    request: HttpRequest, records: QuerySet[MonitoringRecord]
+) -> tuple[QuerySet[MonitoringRecord], dict[str, str]]:
+    """The round's records by department, state, and with alerts only (what a reviewer looks for first)."""
+    filters = {k: request.GET.get(k, "").strip() for k in ("department", "state", "alerts")}
+    department = small_int(filters["department"], 1, 2**31 - 1)
+    if department is not None:
+        records = records.filter(department_id=department)
+    if filters["state"] in {s.value for s in State}:
+        records = records.filter(state=filters["state"])
+    if filters["alerts"]:
+        records = records.filter(Q(warnings__gt=0) | Q(errors__gt=0))
+    return records, filters
+
+
+@login_required
+@require_GET
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A round: its dates and scope, its progress by department, and the forms this person may open."""
+    round_ = get_for(request.user, MonitoringRound.objects.select_related("opened_in"), pk)
+    records: QuerySet[MonitoringRecord] = (
+        MonitoringRecord.objects.visible_to(request.user)
+        .filter(round=round_)
+        .select_related("unit", "department")
+        .order_by("department__name", "unit__name", "project_name", "pk")
+    )
+    records, filters = _filtered(request, records)
+    account = account_of(request.user)
+    return render(
+        request,
+        "monitoring/round_detail.html",
+        {
+            "round": round_,
+            "lines": progress(round_, request.user, timezone.localdate()),
+            "records": records[:SHOWN],
+            "more": max(records.count() - SHOWN, 0),
+            "departments": round_.departments.order_by("name"),
+            "can_close": account is not None
+            and account.organization_id == round_.opened_in_id
+            and round_.status == MonitoringRound.Status.OPEN,
+            "today": timezone.localdate(),
+            "filters": filters,
+            "states": [(s.value, s.label) for s in State if s is not State.PUBLISHED],
+            "listed_departments": Organization.objects.filter(
+                pk__in=MonitoringRecord.objects.visible_to(request.user).filter(round=round_).values("department")
+            ).order_by("name"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """End a round (its forms stay; no more are added)."""
+    round_ = get_for(request.user, MonitoringRound.objects.all(), pk)
+    services.close_round(Context.of(request), round_)
+    messages.success(request, "已结束该监控批次。")
+    return redirect("monitoring:round_detail", pk=round_.pk)
