@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("jixiao.web.accounts.urls")),
     path("work/imports/", include("jixiao.web.imports.urls")),
     path("work/summary/", include("jixiao.web.summary.urls")),
+    path("work/notices/", include("jixiao.web.notices.urls")),
     path("work/", include("jixiao.web.cycle.urls")),
     path("audit/", include("jixiao.web.audit.urls")),
     path("orgs/", include("jixiao.web.orgs.urls")),
