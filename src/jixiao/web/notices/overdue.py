@@ -90,6 +90,6 @@ def pick_cell(row: dict[str, Any], pickable: str | None) -> SafeString:
     return format_html(
         '<td><input type="checkbox" name="pick" value="{}:{}" aria-label="选择 {}"></td>',
         row["pk"],
-        row["version"],
+        row["the_version"],
         row["name"],
     )

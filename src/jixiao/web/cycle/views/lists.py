@@ -125,7 +125,7 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
         "money": F("money_unit"),
         "unit_id": F("project__unit_id"),
         "department_id": F("project__department_id"),
-        "version": F("version"),
+        "the_version": F("version"),
     }
     page = _page(request, qs, columns)
     pickable = _marked(request, page, Stage.DECLARATION)
@@ -157,7 +157,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
         "the_grade": F("grade"),
         "unit_id": F("declaration__project__unit_id"),
         "department_id": F("declaration__project__department_id"),
-        "version": F("version"),
+        "the_version": F("version"),
     }
     page = _page(request, qs, columns)
     pickable = _marked(request, page, Stage.SELF_EVALUATION)
