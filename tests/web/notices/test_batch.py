@@ -29,7 +29,10 @@ def test_a_batch_with_a_stale_a_moved_and_a_blocked_record(
 ) -> None:
     """Four ticked: one approved; one changed since the page was drawn; one returned meanwhile; one blocked."""
     names = ["甲项目", "乙项目", "丙项目", "丁项目"]
-    decls = {n: advance(declare(people["staff_a1"], tree.unit_a1, n), people, "staff_a1", "dept_a", State.SUBMITTED) for n in names}
+    decls = {
+        n: advance(declare(people["staff_a1"], tree.unit_a1, n), people, "staff_a1", "dept_a", State.SUBMITTED)
+        for n in names
+    }
     draft = declare(people["staff_a2"], tree.unit_a2, "草稿项目")
     client = login(people["dept_a"])
     page = client.get("/work/declarations/").content.decode()
@@ -45,9 +48,17 @@ def test_a_batch_with_a_stale_a_moved_and_a_blocked_record(
     with django_capture_on_commit_callbacks(execute=True):
         report = client.post("/work/notices/batch/declaration/", {"pick": list(boxes.values())}).content.decode()
     states = dict(Declaration.objects.values_list("project_name", "state"))
-    assert states == {"甲项目": "dept_approved", "乙项目": "submitted", "丙项目": "returned", "丁项目": "submitted", "草稿项目": "draft"}
+    assert states == {
+        "甲项目": "dept_approved",
+        "乙项目": "submitted",
+        "丙项目": "returned",
+        "丁项目": "submitted",
+        "草稿项目": "draft",
+    }
     assert "共 4 条：主管部门审核通过 1 条，未通过 3 条。" in report
-    refused = dict(re.findall(r'<tr class="refused"><td>(?:<a [^>]*>)?([^<（]+)（[^<]*(?:</a>)?</td><td>([^<]*)</td>', report))
+    refused = dict(
+        re.findall(r'<tr class="refused"><td>(?:<a [^>]*>)?([^<（]+)（[^<]*(?:</a>)?</td><td>([^<]*)</td>', report)
+    )
     assert "您看到的是第 2 版，当前是第 4 版" in refused["乙项目"]
     assert refused["丙项目"] == "您的角色不能对处于「已退回」状态的记录执行「主管部门审核通过」。"
     assert refused["丁项目"].startswith("存在需要修改的问题：")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -100,7 +101,7 @@ def test_the_finance_bureau_sets_a_date_on_the_page_and_it_is_audited(
     row = Deadline.objects.get()
     assert (row.due, row.level, row.department, row.set_by) == (D(int(year), 4, 15), "bureau", None, people["finance"])
     events = AuditEvent.objects.filter(event=AuditEvent.Type.SETTINGS_CHANGE, detail__setting="deadline").order_by("id")
-    assert [(e.detail["before"], e.detail["due"], e.username) for e in events] == [
+    assert [(e.detail["previous_due"], e.detail["due"], e.username) for e in events] == [
         (None, f"{year}-03-31", "finance"),
         (f"{year}-03-31", f"{year}-04-15", "finance"),
     ]
@@ -166,4 +167,31 @@ def test_removing_a_date_is_audited_and_only_at_ones_own_level(tree: Any, people
     remove_deadline(ctx(people["finance"]), row)
     assert not Deadline.objects.exists()
     event = AuditEvent.objects.filter(detail__setting="deadline").order_by("-id").first()
-    assert event is not None and event.detail["due"] is None and event.detail["before"] == f"{days(10):%Y-%m-%d}"
+    assert event is not None and event.detail["removed"] is True
+    assert event.detail["previous_due"] == f"{days(10):%Y-%m-%d}"
+
+
+def test_the_audit_log_says_each_deadline_event_in_chinese(tree: Any, people: dict[str, Any]) -> None:
+    """Setting, moving and removing a date, a reminder run and a notice read: no English key or token shown."""
+    from django.core.management import call_command
+
+    from jixiao.web.audit.sentences import describe_detail
+    from jixiao.web.notices.services.notices import mark_read, notify
+
+    row = bureau_deadline(people["finance"], days(10))
+    bureau_deadline(people["finance"], days(12))
+    remove_deadline(ctx(people["finance"]), row)
+    call_command("remind", stdout=__import__("io").StringIO())
+    notify([people["staff_a1"]], "assigned", "新任务", "/work/")
+    mark_read(ctx(people["staff_a1"]))
+    events = list(
+        AuditEvent.objects.filter(event__in=["settings_change", "create", "update"]).exclude(detail={}).order_by("id")
+    )
+    assert len(events) == 5
+    for e in events:
+        text = "".join(describe_detail(e.detail, e.object_type))
+        assert "其他信息" not in text and not re.search(r"[A-Za-z_]{4,}", text), (e.detail, text)
+    said = "".join(describe_detail(events[1].detail, events[1].object_type))
+    assert (
+        f"截止日期：{days(12):%Y-%m-%d}" in said and f"原截止日期：{days(10):%Y-%m-%d}" in said and "阶段：申报" in said
+    )

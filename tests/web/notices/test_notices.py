@@ -105,7 +105,10 @@ def test_a_failing_mail_server_never_undoes_the_step(
 
 
 def test_a_notice_that_cannot_be_written_never_undoes_the_step(
-    tree: Any, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,
+    tree: Any,
+    people: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """Even the notice itself failing (a database error in the hook) leaves the committed step and logs it."""
@@ -132,9 +135,7 @@ def test_no_notice_when_the_step_is_refused(
     assert callbacks == [] and not Notice.objects.exists()
 
 
-def test_the_bell_counts_unread_notices_and_they_are_marked_read(
-    tree: Any, people: dict[str, Any], login: Any
-) -> None:
+def test_the_bell_counts_unread_notices_and_they_are_marked_read(tree: Any, people: dict[str, Any], login: Any) -> None:
     """The header shows the count; one marked read through its button, then the rest; each read audited."""
     staff = people["staff_a1"]
     for n in range(3):

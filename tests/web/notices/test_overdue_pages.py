@@ -18,15 +18,27 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def late(tree: Any, people: dict[str, Any]) -> dict[str, Any]:
-    """This year: 医保中心 a late draft and a returned one, 医保监督所 one in time by its own date, 教育局 a late draft."""
+    """This year: 医保中心 a late draft, a returned and a submitted record; 教育局 a late draft.
+
+    The bureau's date passed yesterday; 医保局 has its own later one from the bureau, which the department
+    itself brought forward to two days ago.
+    """
     year = today().year
     records = {
         "draft_a1": declare(people["staff_a1"], tree.unit_a1, "医保中心草稿", year),
         "returned_a1": advance(
-            declare(people["staff_a1"], tree.unit_a1, "医保中心退回", year), people, "staff_a1", "dept_a", State.RETURNED
+            declare(people["staff_a1"], tree.unit_a1, "医保中心退回", year),
+            people,
+            "staff_a1",
+            "dept_a",
+            State.RETURNED,
         ),
         "submitted_a1": advance(
-            declare(people["staff_a1"], tree.unit_a1, "医保中心已提交", year), people, "staff_a1", "dept_a", State.SUBMITTED
+            declare(people["staff_a1"], tree.unit_a1, "医保中心已提交", year),
+            people,
+            "staff_a1",
+            "dept_a",
+            State.SUBMITTED,
         ),
         "draft_b1": declare(people["staff_b1"], tree.unit_b1, "教师中心草稿", year),
     }
@@ -85,7 +97,9 @@ def test_nothing_overdue_shows_no_panel(tree: Any, people: dict[str, Any], login
 
 def test_the_self_evaluation_list_marks_its_own_stage(tree: Any, people: dict[str, Any], login: Any) -> None:
     """A self-evaluation follows the 自评 date, not the 申报 one."""
-    decl = advance(declare(people["staff_a1"], tree.unit_a1, year=today().year), people, "staff_a1", "dept_a", State.APPROVED)
+    decl = advance(
+        declare(people["staff_a1"], tree.unit_a1, year=today().year), people, "staff_a1", "dept_a", State.APPROVED
+    )
     evaluate(decl, people["staff_a1"])
     bureau_deadline(people["finance"], days(-1), Stage.DECLARATION)
     client = login(people["staff_a1"])

@@ -13,7 +13,7 @@ from jixiao.core.workflow import Action, State
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.cycle import services
 from jixiao.web.notices.models import Notice, Stage
-from jixiao.web.notices.services.notices import Reminder, _SOURCES, register_reminders, unit_staff
+from jixiao.web.notices.services.notices import _SOURCES, Reminder, register_reminders, unit_staff
 from tests.web.conftest import advance, ctx, declare, evaluate
 from tests.web.notices.helpers import bureau_deadline, days, today
 
@@ -33,7 +33,9 @@ def test_remind_twice_on_the_same_day_sends_one(tree: Any, people: dict[str, Any
     year = today().year
     late = declare(people["staff_a1"], tree.unit_a1, "逾期的项目", year)
     late_b = declare(people["staff_b1"], tree.unit_b1, "教育局逾期的项目", year)
-    submitted = advance(declare(people["staff_a1"], tree.unit_a1, "已提交的项目", year), people, "staff_a1", "dept_a", State.SUBMITTED)
+    submitted = advance(
+        declare(people["staff_a1"], tree.unit_a1, "已提交的项目", year), people, "staff_a1", "dept_a", State.SUBMITTED
+    )
     bureau_deadline(people["finance"], days(-1))
     assert remind() == "已发出 2 条逾期提醒。\n"
     assert remind() == "已发出 0 条逾期提醒。\n"
@@ -53,7 +55,9 @@ def test_remind_twice_on_the_same_day_sends_one(tree: Any, people: dict[str, Any
 
 def test_a_returned_self_evaluation_is_reminded_with_its_state(tree: Any, people: dict[str, Any]) -> None:
     """A self-evaluation returned to its unit after the 自评 date is overdue too, and says it was returned."""
-    decl = advance(declare(people["staff_a1"], tree.unit_a1, year=today().year), people, "staff_a1", "dept_a", State.APPROVED)
+    decl = advance(
+        declare(people["staff_a1"], tree.unit_a1, year=today().year), people, "staff_a1", "dept_a", State.APPROVED
+    )
     ev = evaluate(decl, people["staff_a1"])
     ev = services.act(ctx(people["staff_a1"]), ev, Action.SUBMIT)
     services.act(ctx(people["dept_a"]), ev, Action.RETURN, "请补充佐证材料")
@@ -73,7 +77,11 @@ def test_another_app_adds_its_own_overdue_records(tree: Any, people: dict[str, A
     """The monitoring rounds register a source; its reminders follow the same once-a-day rule."""
 
     def monitoring(day: Any) -> list[Reminder]:
-        return [Reminder(unit_staff(tree.unit_a2.pk), "「监控项目」监控表逾期未提交。", "/work/monitoring/1/", "monitoring:1")]
+        return [
+            Reminder(
+                unit_staff(tree.unit_a2.pk), "「监控项目」监控表逾期未提交。", "/work/monitoring/1/", "monitoring:1"
+            )
+        ]
 
     register_reminders(monitoring)
     try:

@@ -28,15 +28,19 @@ PAGE = 50
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """The person's notices, newest first; the unread ones marked."""
-    mine = Notice.objects.filter(recipient=request.user)
+    mine = Notice.objects.filter(recipient_id=request.user.pk)
     if request.GET.get("unread") == "1":
         mine = mine.filter(read_at__isnull=True)
     page = Paginator(mine.order_by("-created", "-id"), PAGE).get_page(request.GET.get("page"))
-    return render(request, "notices/inbox.html", {
+    return render(
+        request,
+        "notices/inbox.html",
+        {
             "page": page,
             "unread_only": request.GET.get("unread") == "1",
             "filters": {"unread": "1"} if request.GET.get("unread") == "1" else {},
-        },)
+        },
+    )
 
 
 @login_required
@@ -69,7 +73,9 @@ def _visible_deadlines(request: HttpRequest) -> list[Deadline]:
     unit_q = Q(unit_id=org.pk) if org is not None and account.role_enum is Role.UNIT_STAFF else Q(unit__isnull=False)
     return list(
         rows.filter(
-            Q(department__isnull=True) | Q(department_id=department_id, unit__isnull=True) | (Q(department_id=department_id) & unit_q)
+            Q(department__isnull=True)
+            | Q(department_id=department_id, unit__isnull=True)
+            | (Q(department_id=department_id) & unit_q)
         )
     )
 
@@ -117,7 +123,8 @@ def deadline_page(request: HttpRequest) -> HttpResponse:
                 messages.error(request, f"截止日期未保存：{message}")
         else:
             messages.success(
-                request, f"已设定：{row.year}年度{row.get_stage_display()}截止日期 {row.due:%Y-%m-%d}（{row.scope_name}）。"
+                request,
+                f"已设定：{row.year}年度{row.get_stage_display()}截止日期 {row.due:%Y-%m-%d}（{row.scope_name}）。",
             )
             return redirect("notices:deadlines")
     account = account_of(request.user)
@@ -162,7 +169,10 @@ def batch_approve(request: HttpRequest, kind: str) -> HttpResponse:
     """Approve the records ticked on a list page, each at the version the page showed; report each one."""
     from jixiao.web.cycle.models import Declaration, SelfEvaluation
 
-    models = {"declaration": (Declaration, "cycle:declaration_list"), "evaluation": (SelfEvaluation, "cycle:evaluation_list")}
+    models = {
+        "declaration": (Declaration, "cycle:declaration_list"),
+        "evaluation": (SelfEvaluation, "cycle:evaluation_list"),
+    }
     if kind not in models:
         raise Http404("没有这种记录。")
     model, back = models[kind]

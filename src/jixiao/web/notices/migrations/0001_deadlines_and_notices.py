@@ -7,82 +7,231 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('orgs', '0002_rules_rule_pack_choice'),
+        ("orgs", "0002_rules_rule_pack_choice"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalDeadline',
+            name="HistoricalDeadline",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('stage', models.CharField(choices=[('declaration', '申报'), ('monitoring', '监控'), ('self_evaluation', '自评')], max_length=20, verbose_name='阶段')),
-                ('level', models.CharField(choices=[('bureau', '财政部门'), ('department', '主管部门')], max_length=20, verbose_name='设定层级')),
-                ('due', models.DateField(verbose_name='截止日期')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('set_at', models.DateTimeField(blank=True, editable=False, verbose_name='设定时间')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('department', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='主管部门')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('set_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='设定人')),
-                ('unit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orgs.organization', verbose_name='实施单位')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("declaration", "申报"), ("monitoring", "监控"), ("self_evaluation", "自评")],
+                        max_length=20,
+                        verbose_name="阶段",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("bureau", "财政部门"), ("department", "主管部门")],
+                        max_length=20,
+                        verbose_name="设定层级",
+                    ),
+                ),
+                ("due", models.DateField(verbose_name="截止日期")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                ("set_at", models.DateTimeField(blank=True, editable=False, verbose_name="设定时间")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="主管部门",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="设定人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="实施单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical 截止日期',
-                'verbose_name_plural': 'historical 截止日期',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical 截止日期",
+                "verbose_name_plural": "historical 截止日期",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Deadline',
+            name="Deadline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('stage', models.CharField(choices=[('declaration', '申报'), ('monitoring', '监控'), ('self_evaluation', '自评')], max_length=20, verbose_name='阶段')),
-                ('level', models.CharField(choices=[('bureau', '财政部门'), ('department', '主管部门')], max_length=20, verbose_name='设定层级')),
-                ('due', models.DateField(verbose_name='截止日期')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('set_at', models.DateTimeField(auto_now=True, verbose_name='设定时间')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='主管部门')),
-                ('set_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='设定人')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.organization', verbose_name='实施单位')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("declaration", "申报"), ("monitoring", "监控"), ("self_evaluation", "自评")],
+                        max_length=20,
+                        verbose_name="阶段",
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("bureau", "财政部门"), ("department", "主管部门")],
+                        max_length=20,
+                        verbose_name="设定层级",
+                    ),
+                ),
+                ("due", models.DateField(verbose_name="截止日期")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                ("set_at", models.DateTimeField(auto_now=True, verbose_name="设定时间")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="主管部门",
+                    ),
+                ),
+                (
+                    "set_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="设定人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.organization",
+                        verbose_name="实施单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '截止日期',
-                'verbose_name_plural': '截止日期',
-                'ordering': ['-year', 'stage', 'level', 'department__name', 'unit__name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('department__isnull', True), ('unit__isnull', True)), fields=('year', 'stage', 'level'), name='deadline_once_for_all'), models.UniqueConstraint(condition=models.Q(('department__isnull', False), ('unit__isnull', True)), fields=('year', 'stage', 'level', 'department'), name='deadline_once_per_department'), models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('year', 'stage', 'level', 'unit'), name='deadline_once_per_unit')],
+                "verbose_name": "截止日期",
+                "verbose_name_plural": "截止日期",
+                "ordering": ["-year", "stage", "level", "department__name", "unit__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("department__isnull", True), ("unit__isnull", True)),
+                        fields=("year", "stage", "level"),
+                        name="deadline_once_for_all",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("department__isnull", False), ("unit__isnull", True)),
+                        fields=("year", "stage", "level", "department"),
+                        name="deadline_once_per_department",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("unit__isnull", False)),
+                        fields=("year", "stage", "level", "unit"),
+                        name="deadline_once_per_unit",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('assigned', '新任务'), ('submitted', '待审核'), ('returned', '已退回'), ('approved', '已审核通过'), ('overdue', '已逾期'), ('alert', '预警')], max_length=20, verbose_name='类型')),
-                ('text', models.TextField(verbose_name='内容')),
-                ('link', models.CharField(blank=True, max_length=300, verbose_name='链接')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='时间')),
-                ('read_at', models.DateTimeField(blank=True, null=True, verbose_name='阅读时间')),
-                ('key', models.CharField(blank=True, max_length=120, verbose_name='去重键')),
-                ('emailed', models.BooleanField(default=False, verbose_name='已发邮件')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to=settings.AUTH_USER_MODEL, verbose_name='接收人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("assigned", "新任务"),
+                            ("submitted", "待审核"),
+                            ("returned", "已退回"),
+                            ("approved", "已审核通过"),
+                            ("overdue", "已逾期"),
+                            ("alert", "预警"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="内容")),
+                ("link", models.CharField(blank=True, max_length=300, verbose_name="链接")),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="时间")),
+                ("read_at", models.DateTimeField(blank=True, null=True, verbose_name="阅读时间")),
+                ("key", models.CharField(blank=True, max_length=120, verbose_name="去重键")),
+                ("emailed", models.BooleanField(default=False, verbose_name="已发邮件")),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="接收人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知',
-                'verbose_name_plural': '通知',
-                'ordering': ['-created', '-id'],
-                'indexes': [models.Index(condition=models.Q(('read_at__isnull', True)), fields=['recipient'], name='notice_unread'), models.Index(fields=['recipient', '-created'], name='notice_inbox')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('key', ''), _negated=True), fields=('recipient', 'key'), name='notice_once_per_key')],
+                "verbose_name": "通知",
+                "verbose_name_plural": "通知",
+                "ordering": ["-created", "-id"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("read_at__isnull", True)), fields=["recipient"], name="notice_unread"
+                    ),
+                    models.Index(fields=["recipient", "-created"], name="notice_inbox"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("key", ""), _negated=True),
+                        fields=("recipient", "key"),
+                        name="notice_once_per_key",
+                    )
+                ],
             },
         ),
     ]

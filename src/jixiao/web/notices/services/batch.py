@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -36,7 +37,7 @@ def batch_action(ctx: Context) -> Action:
     return APPROVAL[role]
 
 
-def approve_batch(ctx: Context, model: type, picks: Iterable[tuple[int, int]]) -> list[Outcome]:
+def approve_batch(ctx: Context, model: Any, picks: Iterable[tuple[int, int]]) -> list[Outcome]:
     """Approve each picked ``(pk, version seen on the page)`` record of ``model``; one outcome per pick.
 
     Each record is one call of ``services.act`` with the version the reviewer saw, in its own transaction:
@@ -65,8 +66,8 @@ def approve_batch(ctx: Context, model: type, picks: Iterable[tuple[int, int]]) -
                     pk,
                     name,
                     False,
-                    f"该记录在您打开列表后已被修改（您看到的是第 {version} 版，当前是第 {conflict.record.version} 版），"
-                    "请打开记录查看后再审核。",
+                    f"该记录在您打开列表后已被修改（您看到的是第 {version} 版，"
+                    f"当前是第 {conflict.record.version} 版），请打开记录查看后再审核。",
                 )
             )
         except PermissionDenied as exc:

@@ -87,10 +87,10 @@ def set_deadline(
             detail={
                 "setting": "deadline",
                 "year": year,
-                "stage": stage.value,
+                "stage": stage.label,
                 "scope": row.scope_name,
                 "due": f"{due:%Y-%m-%d}",
-                "before": before,
+                "previous_due": before,  # None: the first date of this scope
                 "note": row.note,
             },
         )
@@ -118,10 +118,10 @@ def remove_deadline(ctx: Context, deadline: Deadline) -> None:
             detail={
                 "setting": "deadline",
                 "year": deadline.year,
-                "stage": deadline.stage,
+                "stage": deadline.get_stage_display(),
                 "scope": deadline.scope_name,
-                "due": None,
-                "before": f"{deadline.due:%Y-%m-%d}",
+                "removed": True,
+                "previous_due": f"{deadline.due:%Y-%m-%d}",
             },
         )
         deadline.delete()

@@ -66,7 +66,9 @@ def notify(
     """
     people = {u.pk: u for u in recipients}
     if key:
-        already = set(Notice.objects.filter(key=key, recipient_id__in=list(people)).values_list("recipient_id", flat=True))
+        already = set(
+            Notice.objects.filter(key=key, recipient_id__in=list(people)).values_list("recipient_id", flat=True)
+        )
         people = {pk: u for pk, u in people.items() if pk not in already}
     if not people:
         return []
@@ -106,7 +108,7 @@ def _mail(made: Sequence[Notice], people: dict[int, User]) -> None:
     ]
     try:
         get_connection(fail_silently=False).send_messages(messages)
-    except Exception:  # noqa: BLE001 - any failure of the mail server: the notices stay, the cause is logged
+    except Exception:
         log.exception("通知邮件发送失败（%d 封）：请检查 JIXIAO_EMAIL_* 设置与邮件服务器。", len(messages))
         Notice.objects.filter(pk__in=[n.pk for n, _ in claimed]).update(emailed=False)
 
@@ -155,7 +157,7 @@ def after_review_step(rec: models.Model, action: Action, comment: str = "") -> N
     """
     try:
         _after_review_step(rec, action, comment)
-    except Exception:  # noqa: BLE001 - a notice is never worth undoing (or reporting as failed) a committed step
+    except Exception:
         log.exception("审核操作已完成，但通知未能发出（%s #%s，%s）。", type(rec).__name__, rec.pk, action.value)
 
 
@@ -166,7 +168,9 @@ def _after_review_step(rec: models.Model, action: Action, comment: str) -> None:
         notify(department_reviewers(f.department_id), Notice.Kind.SUBMITTED, f"{f.unit}提交了{title}，请审核。", f.link)
     elif action is Action.RETURN:
         said = comment.strip() or "（未填写）"
-        notify(unit_staff(f.unit_id), Notice.Kind.RETURNED, f"{title}被退回，退回意见：{said}。请修改后重新提交。", f.link)
+        notify(
+            unit_staff(f.unit_id), Notice.Kind.RETURNED, f"{title}被退回，退回意见：{said}。请修改后重新提交。", f.link
+        )
     elif action is Action.DEPT_APPROVE:
         notify(finance_reviewers(), Notice.Kind.SUBMITTED, f"{f.department}审核通过了{title}，请财政审核。", f.link)
         notify(unit_staff(f.unit_id), Notice.Kind.APPROVED, f"{title}已通过主管部门审核，待财政批复。", f.link)
@@ -220,7 +224,8 @@ def cycle_reminders(today: datetime.date) -> Iterable[Reminder]:
             detail = "cycle:declaration_detail" if model is Declaration else "cycle:evaluation_detail"
             yield Reminder(
                 unit_staff(row["unit"]),
-                f"「{row['project_name']}」{row['year']}年度{what}{state}，{stage.label}截止日期 {due:%Y-%m-%d} 已过，请尽快提交。",
+                f"「{row['project_name']}」{row['year']}年度{what}{state}，"
+                f"{stage.label}截止日期 {due:%Y-%m-%d} 已过，请尽快提交。",
                 reverse(detail, args=[row["pk"]]),
                 f"{model.__name__.lower()}:{row['pk']}",
             )
@@ -237,10 +242,20 @@ def send_reminders(ctx: Context, today: datetime.date | None = None) -> int:
         for reminder in source(today):
             records += 1
             given += len(
-                notify(reminder.recipients, Notice.Kind.OVERDUE, reminder.text, reminder.link, f"overdue:{reminder.key}:{today:%Y-%m-%d}")
+                notify(
+                    reminder.recipients,
+                    Notice.Kind.OVERDUE,
+                    reminder.text,
+                    reminder.link,
+                    f"overdue:{reminder.key}:{today:%Y-%m-%d}",
+                )
             )
     with transaction.atomic():
-        record(ctx, AuditEvent.Type.CREATE, detail={"what": "overdue_reminders", "day": f"{today:%Y-%m-%d}", "records": records, "notices": given})
+        record(
+            ctx,
+            AuditEvent.Type.CREATE,
+            detail={"what": "overdue_reminders", "day": f"{today:%Y-%m-%d}", "records": records, "notices": given},
+        )
     return given
 
 
