@@ -72,6 +72,7 @@ def set_deadline(
         row = (
             Deadline.objects.select_for_update()
             .filter(year=year, stage=stage, level=level, department=department, unit=unit)
+            .order_by()  # the model's ordering joins the organizations: PostgreSQL locks no outer join
             .first()
         )
         before = f"{row.due:%Y-%m-%d}" if row is not None else None
