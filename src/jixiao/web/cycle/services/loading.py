@@ -10,6 +10,7 @@ one audit event per record, so a failure leaves nothing behind.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +40,7 @@ from jixiao.web.cycle.services.declarations import ensure_project
 from jixiao.web.cycle.services.findings import refresh_findings
 from jixiao.web.cycle.services.workflow import publish
 from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, core_to_row
+from jixiao.web.notices.services.notices import records_assigned
 from jixiao.web.orgs.models import Organization
 
 M = TypeVar("M", bound=models.Model)
@@ -265,6 +267,10 @@ def load_document(
             refresh_units(touched)
         else:
             units |= touched
+        # a record loaded for its unit to fill in (a draft) is a new task of that unit's staff, once committed
+        assigned = [r for r in (*result.declarations, *result.evaluations) if r.state == State.DRAFT.value]
+        if assigned:
+            transaction.on_commit(functools.partial(records_assigned, assigned), robust=True)
         return result
 
 

@@ -180,6 +180,20 @@ def _after_review_step(rec: models.Model, action: Action, comment: str) -> None:
         notify(department_reviewers(f.department_id), Notice.Kind.APPROVED, text, f.link)
 
 
+def records_assigned(records: Sequence[models.Model]) -> None:
+    """Tell each record's unit staff of a record loaded for them to fill in (called after the load's commit).
+
+    Never raises, as :func:`after_review_step`.
+    """
+    for rec in records:
+        try:
+            f = _facts(rec)
+            text = f"「{f.name}」{f.year}年度{f.what}已导入为您单位的草稿，请核对、补充后提交。"
+            notify(unit_staff(f.unit_id), Notice.Kind.ASSIGNED, text, f.link)
+        except Exception:
+            log.exception("导入已完成，但通知未能发出（%s #%s）。", type(rec).__name__, rec.pk)
+
+
 # -- reminders of overdue records ----------------------------------------------------------------------------
 
 
