@@ -39,7 +39,9 @@ def test_an_import_as_draft_tells_the_unit(
     for evaluation in result.evaluations:
         notice = told[f"/work/evaluations/{evaluation.pk}/"]
         assert (notice.recipient, notice.kind) == (people["staff_a1"], "assigned")
-        assert notice.text == f"「{evaluation.project_name}」2024年度绩效自评表已导入为您单位的草稿，请核对、补充后提交。"
+        assert (
+            notice.text == f"「{evaluation.project_name}」2024年度绩效自评表已导入为您单位的草稿，请核对、补充后提交。"
+        )
 
 
 def test_an_import_as_approved_is_no_task(
@@ -56,7 +58,9 @@ def test_an_import_as_approved_is_no_task(
     assert not Notice.objects.exists()
 
 
-def test_a_refused_load_tells_nobody(tree: Any, people: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+def test_a_refused_load_tells_nobody(
+    tree: Any, people: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
     """All or nothing: the second load of the same records is refused and adds no notice."""
     with django_capture_on_commit_callbacks(execute=True):
         load_document(Context.system(), _into_unit_a1(tree), bureau=tree.bureau)

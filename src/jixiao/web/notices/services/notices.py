@@ -167,7 +167,7 @@ def _after_review_step(rec: models.Model, action: Action, comment: str) -> None:
     if action is Action.SUBMIT:
         notify(department_reviewers(f.department_id), Notice.Kind.SUBMITTED, f"{f.unit}提交了{title}，请审核。", f.link)
     elif action is Action.RETURN:
-        said = comment.strip() or "（未填写）"
+        said = comment.strip().rstrip("。.；;") or "（未填写）"  # the sentence adds its own full stop
         notify(
             unit_staff(f.unit_id), Notice.Kind.RETURNED, f"{title}被退回，退回意见：{said}。请修改后重新提交。", f.link
         )
