@@ -119,6 +119,8 @@ class Notice(models.Model):
             # the header's count of unread notices, on every page
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notice_unread"),
             models.Index(fields=["recipient", "-created"], name="notice_inbox"),
+            # a reminder run looks the day's reminders up by key
+            models.Index(fields=["key"], condition=~Q(key=""), name="notice_key"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], condition=~Q(key=""), name="notice_once_per_key"),

@@ -201,7 +201,7 @@ def records_assigned(records: Sequence[models.Model]) -> None:
 class Reminder:
     """One overdue record's reminder: to whom, what, where, and its identity (without the day)."""
 
-    recipients: QuerySet[User]
+    recipients: Iterable[User]
     text: str
     link: str
     key: str  # e.g. "declaration:12"; the day is added, so it is given at most once a day
@@ -223,6 +223,9 @@ def cycle_reminders(today: datetime.date) -> Iterable[Reminder]:
     from jixiao.web.notices.deadlines import DECLARATION_FIELDS, EVALUATION_FIELDS, DeadlineBook
     from jixiao.web.notices.models import Stage
 
+    staff: dict[int, list[User]] = {}  # each unit's staff, read once for all its records
+    for user in _active(Role.UNIT_STAFF).select_related("account"):
+        staff.setdefault(user.account.organization_id or 0, []).append(user)
     for model, stage, fields in (
         (Declaration, Stage.DECLARATION, DECLARATION_FIELDS),
         (SelfEvaluation, Stage.SELF_EVALUATION, EVALUATION_FIELDS),
@@ -237,7 +240,7 @@ def cycle_reminders(today: datetime.date) -> Iterable[Reminder]:
             state = "已退回待修改" if row["state"] == "returned" else "尚未提交"
             detail = "cycle:declaration_detail" if model is Declaration else "cycle:evaluation_detail"
             yield Reminder(
-                unit_staff(row["unit"]),
+                staff.get(row["unit"], []),
                 f"「{row['project_name']}」{row['year']}年度{what}{state}，"
                 f"{stage.label}截止日期 {due:%Y-%m-%d} 已过，请尽快提交。",
                 reverse(detail, args=[row["pk"]]),
@@ -251,19 +254,33 @@ def send_reminders(ctx: Context, today: datetime.date | None = None) -> int:
     One audit event records the run (how many records, how many notices).
     """
     today = today or timezone.localdate()
-    records = given = 0
-    for source in (cycle_reminders, *_SOURCES):
-        for reminder in source(today):
-            records += 1
-            given += len(
-                notify(
-                    reminder.recipients,
-                    Notice.Kind.OVERDUE,
-                    reminder.text,
-                    reminder.link,
-                    f"overdue:{reminder.key}:{today:%Y-%m-%d}",
+    prefix = f"overdue:{today:%Y-%m-%d}:"
+    reminders = [r for source in (cycle_reminders, *_SOURCES) for r in source(today)]
+    keys = [prefix + r.key for r in reminders]
+    # the day's reminders already given, read once (by key, through its index): a second run writes nothing
+    given_before = set()
+    for chunk in range(0, len(keys), 500):
+        given_before |= set(Notice.objects.filter(key__in=keys[chunk : chunk + 500]).values_list("recipient_id", "key"))
+    new: list[Notice] = []
+    people: dict[int, User] = {}
+    for reminder, key in zip(reminders, keys, strict=True):
+        for user in reminder.recipients:
+            if (user.pk, key) not in given_before:
+                given_before.add((user.pk, key))
+                people[user.pk] = user
+                new.append(
+                    Notice(recipient=user, kind=Notice.Kind.OVERDUE, text=reminder.text, link=reminder.link, key=key)
                 )
-            )
+    # two runs at once: the constraint keeps one of each, and each message is claimed before it is sent
+    Notice.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+    # the new notices as stored (bulk_create with ignore_conflicts gives no ids), for those with an address
+    mailed = sorted({n.key for n in new if n.recipient.email})
+    made: list[Notice] = []
+    for chunk in range(0, len(mailed), 500):
+        made += Notice.objects.filter(key__in=mailed[chunk : chunk + 500], emailed=False)
+    _mail([n for n in made if n.recipient_id in people and people[n.recipient_id].email], people)
+    records = len(reminders)
+    given = len(new)
     with transaction.atomic():
         record(
             ctx,
