@@ -63,6 +63,21 @@ def test_each_review_step_tells_the_people_it_concerns(
     assert Notice.objects.filter(recipient=people["staff_a1"], kind="approved").count() == 2
     assert Notice.objects.filter(recipient=people["dept_a"], kind="approved").get().text.endswith("已财政批复。")
     assert state_of(decl.pk) == State.APPROVED
+    assert not Notice.objects.filter(recipient=people["dept_a"], kind="returned").exists()  # its own return
+
+
+def test_a_return_by_the_finance_bureau_tells_the_department_too(
+    tree: Any, people: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """The department approved it; the bureau sends it back: the unit and the department both hear why."""
+    decl = advance(declare(people["staff_a1"], tree.unit_a1), people, "staff_a1", "dept_a", State.DEPT_APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.act(ctx(people["finance"]), decl, Action.RETURN, "资金测算依据不足。")
+    unit = Notice.objects.get(recipient=people["staff_a1"])
+    dept = Notice.objects.get(recipient=people["dept_a"])
+    assert unit.text.endswith("退回意见：资金测算依据不足。请修改后重新提交。")
+    assert dept.text == "财政部门退回了「业务培训经费」2025年度绩效目标申报表，退回意见：资金测算依据不足。"
+    assert not Notice.objects.filter(recipient=people["dept_b"]).exists()
 
 
 def state_of(pk: int) -> State:

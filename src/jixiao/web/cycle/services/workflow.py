@@ -103,7 +103,9 @@ def act(
             detail={"from": old, "to": step.target.value, "comment": comment.strip(), "role": role.value},
         )
         # the people it concerns hear of it once it is committed; their notices and mail never undo it
-        transaction.on_commit(functools.partial(after_review_step, locked, action, comment.strip()), robust=True)
+        transaction.on_commit(
+            functools.partial(after_review_step, locked, action, comment.strip(), role=role), robust=True
+        )
         return locked
 
 

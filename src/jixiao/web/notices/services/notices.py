@@ -148,29 +148,32 @@ def _facts(rec: models.Model) -> _Facts:
     )
 
 
-def after_review_step(rec: models.Model, action: Action, comment: str = "") -> None:
+def after_review_step(rec: models.Model, action: Action, comment: str = "", *, role: Role | None = None) -> None:
     """Tell the people a committed review step concerns; called by ``services.act`` after the commit.
 
-    Submitted: the department's reviewers. Returned: the unit's staff, with the comment. Approved by the
-    department: the finance bureau (to review) and the unit. Approved by the finance bureau: the unit and
-    its department. Never raises: the step is done whatever happens to its notices.
+    Submitted: the department's reviewers. Returned: the unit's staff, with the comment (and the department,
+    when the finance bureau returned what it approved). Approved by the department: the finance bureau (to
+    review) and the unit. Approved by the finance bureau: the unit and its department. Never raises: the
+    step is done whatever happens to its notices.
     """
     try:
-        _after_review_step(rec, action, comment)
+        _after_review_step(rec, action, comment, role)
     except Exception:
         log.exception("审核操作已完成，但通知未能发出（%s #%s，%s）。", type(rec).__name__, rec.pk, action.value)
 
 
-def _after_review_step(rec: models.Model, action: Action, comment: str) -> None:
+def _after_review_step(rec: models.Model, action: Action, comment: str, role: Role | None) -> None:
     f = _facts(rec)
     title = f"「{f.name}」{f.year}年度{f.what}"
     if action is Action.SUBMIT:
         notify(department_reviewers(f.department_id), Notice.Kind.SUBMITTED, f"{f.unit}提交了{title}，请审核。", f.link)
     elif action is Action.RETURN:
         said = comment.strip().rstrip("。.；;") or "（未填写）"  # the sentence adds its own full stop
-        notify(
-            unit_staff(f.unit_id), Notice.Kind.RETURNED, f"{title}被退回，退回意见：{said}。请修改后重新提交。", f.link
-        )
+        text = f"{title}被退回，退回意见：{said}。请修改后重新提交。"
+        notify(unit_staff(f.unit_id), Notice.Kind.RETURNED, text, f.link)
+        if role is Role.FINANCE_REVIEWER:  # the department approved it: it hears of the bureau's return too
+            text = f"财政部门退回了{title}，退回意见：{said}。"
+            notify(department_reviewers(f.department_id), Notice.Kind.RETURNED, text, f.link)
     elif action is Action.DEPT_APPROVE:
         notify(finance_reviewers(), Notice.Kind.SUBMITTED, f"{f.department}审核通过了{title}，请财政审核。", f.link)
         notify(unit_staff(f.unit_id), Notice.Kind.APPROVED, f"{title}已通过主管部门审核，待财政批复。", f.link)
