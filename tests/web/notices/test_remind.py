@@ -68,6 +68,24 @@ def test_a_returned_self_evaluation_is_reminded_with_its_state(tree: Any, people
     assert notice.link == f"/work/evaluations/{ev.pk}/" and "绩效自评表已退回待修改，自评截止日期" in notice.text
 
 
+def test_jixiao_web_remind_is_the_same_command(
+    tree: Any, people: dict[str, Any], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``jixiao-web remind`` (the console script's entry point) reminds as ``manage.py remind`` does."""
+    from django.db import connections
+
+    from jixiao.web.manage import main
+
+    # a command run from the command line closes its connections at the end: the test's database stays open
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+    declare(people["staff_a1"], tree.unit_a1, year=today().year)
+    bureau_deadline(people["finance"], days(-1))
+    main(["jixiao-web", "remind"])
+    assert capsys.readouterr().out == "已发出 1 条逾期提醒。\n"
+    assert Notice.objects.get().recipient == people["staff_a1"]
+
+
 def test_remind_with_a_malformed_date_says_how_to_write_it(db: Any) -> None:
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         remind("--date", "12/07")
