@@ -174,6 +174,9 @@ class PlanError(JixiaoError):
         super().__init__("执行数未导入：" + "；".join(reasons))
         self.reasons = tuple(reasons)
 
+    def __str__(self) -> str:
+        return self.message  # each reason names its own file and row
+
 
 @dataclass(frozen=True)
 class ExecutionPlan:
