@@ -280,3 +280,16 @@ def test_read_then_matched_end_to_end() -> None:
     [over] = result.over_budget
     assert (over.amount, over.budget) == (Decimal("80000.50"), Decimal("50000.00"))
     assert over.row.where == "执行.csv 第5行"
+
+
+def test_the_documented_column_names_are_the_ones_the_reader_knows() -> None:
+    """docs/execution-import.md lists every header text of payment_columns.py, and no other."""
+    from jixiao.documents import payment_columns
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "execution-import.md").read_text(encoding="utf-8")
+    table = doc.split("## Which columns are recognised", 1)[1].split("\n## ", 1)[0]
+    listed = {
+        cell.strip() for line in table.splitlines() if line.startswith("| ") for cell in line.split("|")[2].split(",")
+    }
+    known = {name for names in payment_columns.NAMES.values() for name in names}
+    assert {n.casefold() for n in listed if not n.startswith("and ")} - {"header texts", "---"} == known
