@@ -182,3 +182,29 @@ def test_every_reason_not_to_apply_is_listed_at_once() -> None:
         plan(rows, PROJECTS).figures()
     assert len(refused.value.reasons) == 3
     assert str(refused.value).startswith("执行数未导入：")
+
+
+def test_a_row_of_another_date_and_a_department_named_otherwise_are_noted() -> None:
+    """Neither blocks; both are said, with the row, before the reviewer applies."""
+    rows = [
+        ExecutionRow("支付.csv", 2, Decimal("1.00"), code="2024-JY-001", as_of=date(2024, 6, 30)),
+        ExecutionRow("支付.csv", 3, Decimal("1.00"), code="2024-jy-001 ", as_of=None),
+        ExecutionRow("支付.csv", 4, Decimal("1.00"), department="卫生健康委员会", unit="人民医院", name="设备购置"),
+        ExecutionRow("支付.csv", 5, Decimal("1.00"), unit="第二中学", name="设备购置", as_of=date(2024, 7, 31)),
+    ]
+    result = plan([rows[0], rows[2], rows[3]], PROJECTS, as_of=date(2024, 7, 31))
+    assert result.notes == (
+        "支付.csv 第2行：截止日期为 2024-06-30，与本轮监控的截至日期 2024-07-31 不同，请确认导出的日期",
+        "支付.csv 第4行：主管部门写作「卫生健康委员会」，按单位和项目名称对应到「卫健委」的项目 设备购置，请确认",
+    )
+    assert set(result.figures()) == {1, 3, 4}
+    assert plan([rows[1]], PROJECTS, as_of=date(2024, 7, 31)).notes == ()
+
+
+def test_without_a_project_budget_the_exports_own_budget_is_held_against_the_amount() -> None:
+    """A project with no 年度预算数 yet: the file's budget column still catches an impossible figure."""
+    scope = [Project(9, "P9", "教育局", "一中", "甲", None)]
+    row = ExecutionRow("支付.csv", 2, Decimal("101.00"), code="P9", budget=Decimal("100.00"))
+    [over] = plan([row], scope).over_budget
+    assert (over.amount, over.budget) == (Decimal("101.00"), Decimal("100.00"))
+    assert plan([ExecutionRow("支付.csv", 2, Decimal("101.00"), code="P9")], scope).over_budget == ()

@@ -293,3 +293,31 @@ def test_the_documented_column_names_are_the_ones_the_reader_knows() -> None:
     }
     known = {name for names in payment_columns.NAMES.values() for name in names}
     assert {n.casefold() for n in listed if not n.startswith("and ")} - {"header texts", "---"} == known
+
+
+def test_a_header_problem_in_one_sheet_is_reported_even_when_another_sheet_reads() -> None:
+    """Two amount columns in one sheet's header is that sheet's problem, not a sheet passed over."""
+    data = _book(
+        {
+            "一月": [["项目编码", "执行数"], ["P1", 5]],
+            "二月": [["项目编码", "执行数", "累计支付"], ["P1", 5, 6]],
+        }
+    )
+    read = read_bytes(data, "two.xlsx")
+    assert [r.code for r in read.rows] == ["P1"]
+    assert [(p.sheet, p.row) for p in read.problems] == [("二月", 1)]
+
+
+def test_a_workbook_without_a_header_anywhere_and_a_header_without_rows_are_refused() -> None:
+    """Nothing to import is never a silent success."""
+    [none] = read_bytes(_book({"A": [["说明"]], "B": [["序号", "金额"], [1, 2]]}), "none.xlsx").problems
+    assert none.sheet is None and none.message.startswith("所有工作表的前 20 行中未找到表头")
+    [empty] = read_bytes("项目编码,执行数\n合计,0\n".encode(), "empty.csv").problems
+    assert "没有任何项目数据行" in empty.message
+
+
+def test_a_csv_broken_by_an_unclosed_quote_names_the_file_and_line() -> None:
+    """A quote never closed runs the rest of the file into one field beyond the csv limit: refused, not hung."""
+    body = '项目编码,执行数\nP1,"5\n' + "x" * (200 * 1024) + "\n"
+    [problem] = read_bytes(body.encode(), "quote.csv").problems
+    assert problem.file == "quote.csv" and problem.row == 2 and "CSV 格式有误" in problem.message

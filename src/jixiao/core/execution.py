@@ -188,6 +188,7 @@ class ExecutionPlan:
     duplicated: tuple[Duplicated, ...]
     missing: tuple[Project, ...]  # in scope, with no row in the file
     over_budget: tuple[OverBudget, ...]
+    notes: tuple[str, ...] = ()  # for the reviewer, not blocking: other dates, other department names
     digest: str = field(default="")  # what the preview showed; applying checks it is still the same
 
     @property
@@ -263,8 +264,11 @@ class _Index:
         return "unit", self.by_unit.get((unit, name), [])
 
 
-def plan(rows: Sequence[ExecutionRow], projects: Sequence[Project]) -> ExecutionPlan:
-    """Match every row to the projects in scope (code, then department + unit + name, then unit + name)."""
+def plan(rows: Sequence[ExecutionRow], projects: Sequence[Project], as_of: date | None = None) -> ExecutionPlan:
+    """Match every row to the projects in scope (code, then department + unit + name, then unit + name).
+
+    ``as_of`` is the round's 截至 date: a row dated otherwise is noted (the export may be of another day).
+    """
     index = _Index(projects)
     unmatched: list[ExecutionRow] = []
     ambiguous: list[Ambiguous] = []
@@ -282,11 +286,7 @@ def plan(rows: Sequence[ExecutionRow], projects: Sequence[Project]) -> Execution
         Duplicated(group[0].project, tuple(m.row for m in group)) for group in by_project.values() if len(group) > 1
     ]
     missing = [p for p in projects if p.id not in by_project]
-    over = [
-        OverBudget(m.row, m.project, m.row.amount, m.project.budget)
-        for m in matched
-        if m.project.budget is not None and m.row.amount > m.project.budget
-    ]
+    over = [o for m in matched if (o := _over_budget(m)) is not None]
     return ExecutionPlan(
         matched=tuple(matched),
         unmatched=tuple(unmatched),
@@ -294,8 +294,31 @@ def plan(rows: Sequence[ExecutionRow], projects: Sequence[Project]) -> Execution
         duplicated=tuple(duplicated),
         missing=tuple(missing),
         over_budget=tuple(over),
+        notes=tuple(_notes(matched, as_of)),
         digest=_digest(matched, unmatched, ambiguous, duplicated),
     )
+
+
+def _over_budget(m: Match) -> OverBudget | None:
+    """More paid than the project's budget (the export's own when the project has none), or None."""
+    budget = m.project.budget if m.project.budget is not None else m.row.budget
+    if budget is None or m.row.amount <= budget:
+        return None
+    return OverBudget(m.row, m.project, m.row.amount, budget)
+
+
+def _notes(matched: Sequence[Match], as_of: date | None) -> list[str]:
+    """What the reviewer should see before applying: a row of another date, a department named otherwise."""
+    out: list[str] = []
+    for m in matched:
+        if as_of is not None and m.row.as_of is not None and m.row.as_of != as_of:
+            out.append(f"{m.row.where}：截止日期为 {m.row.as_of}，与本轮监控的截至日期 {as_of} 不同，请确认导出的日期")
+        if m.via == "unit" and m.row.department and normalise(m.row.department) != normalise(m.project.department):
+            out.append(
+                f"{m.row.where}：主管部门写作「{m.row.department}」，按单位和项目名称对应到"
+                f"「{m.project.department}」的项目 {m.project.name}，请确认"
+            )
+    return out
 
 
 def _digest(

@@ -259,8 +259,8 @@ def _unit_of(label: str, default: str) -> str:
     return default
 
 
-def _find_header(rows: Sequence[_Row], name: str, sheet: str | None) -> _Header | Problem:
-    """The header among the first rows, or the problem saying what was looked for."""
+def _find_header(rows: Sequence[_Row], name: str, sheet: str | None) -> _Header | Problem | None:
+    """The header among the first rows, a problem with the header found, or None when there is none."""
     for at in range(min(HEADER_SCAN, len(rows))):
         for depth in (1, 2):
             if at + depth > len(rows):
@@ -280,12 +280,13 @@ def _find_header(rows: Sequence[_Row], name: str, sheet: str | None) -> _Header 
             default = line[1] if line else "元"
             units = {f: _unit_of(labels[fields[f]], default) for f in MONEY if f in fields}
             return _Header(fields, labels, units, at + depth)
-    return Problem(
-        name,
-        f"前 {HEADER_SCAN} 行中未找到表头：需要一列执行数（如「已支付金额」「累计支付」「执行数」"
-        "「截至7月31日执行数」）和一列「项目编码」或「项目名称」",
-        sheet=sheet,
-    )
+    return None
+
+
+NO_HEADER = (
+    f"前 {HEADER_SCAN} 行中未找到表头：需要一列执行数（如「已支付金额」「累计支付」「执行数」"
+    "「截至7月31日执行数」）和一列「项目编码」或「项目名称」"
+)
 
 
 class _RowReader:
@@ -371,22 +372,19 @@ class _RowReader:
         )
 
 
-def _read_table(rows: Sequence[_Row], name: str, sheet: str | None, xlsx: bool, clock: safety.Deadline) -> _RowReader:
+def _read_table(
+    rows: Sequence[_Row], name: str, sheet: str | None, xlsx: bool, clock: safety.Deadline
+) -> _RowReader | Problem | None:
+    """The table's rows read under its header; the header's problem; None when the table has no header."""
     found = _find_header(rows, name, sheet)
-    if isinstance(found, Problem):
-        raise _NoHeader(found)
+    if found is None or isinstance(found, Problem):
+        return found
     reader = _RowReader(name, sheet, found, xlsx)
     for i, row in enumerate(rows[found.data_from :]):
         if i % 1000 == 999:
             clock.check(Location(file=name, sheet=sheet))
         reader.read(row)
     return reader
-
-
-class _NoHeader(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.message)
-        self.problem = problem
 
 
 # --- the formats -----------------------------------------------------------------------------------------
@@ -398,13 +396,14 @@ def _csv_rows(body: str, name: str) -> list[_Row]:
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     rows: list[_Row] = []
     start = 1
-    for record in reader:
-        if len(rows) >= safety.MAX_ROWS:
-            raise SourceError(f"文件超过 {safety.MAX_ROWS} 行，已停止读取", Location(file=name))
-        if len(record) > safety.MAX_COLUMNS:
-            record = record[: safety.MAX_COLUMNS]
-        rows.append(_Row(start, tuple(c or None for c in record)))
-        start = reader.line_num + 1
+    try:
+        for record in reader:
+            if len(rows) >= safety.MAX_ROWS:
+                raise SourceError(f"文件超过 {safety.MAX_ROWS} 行，已停止读取", Location(file=name))
+            rows.append(_Row(start, tuple(c or None for c in record[: safety.MAX_COLUMNS])))
+            start = reader.line_num + 1
+    except csv.Error as exc:  # an unclosed quote running past the field limit, and the like
+        raise SourceError(f"CSV 格式有误，无法读取（{exc}）", Location(file=name, line=start)) from None
     return rows
 
 
@@ -464,24 +463,25 @@ def _read_sheets(
     rows: list[ExecutionRow] = []
     problems: list[Problem] = []
     skipped: list[str] = []
-    missing: list[Problem] = []
+    headers = 0
     for sheet, table in sheets:
-        if not table:
-            continue
-        try:
-            reader = _read_table(table, name, sheet, xlsx, clock)
-        except _NoHeader as exc:
-            missing.append(exc.problem)
-            if sheet is not None:
+        found = _read_table(table, name, sheet, xlsx, clock) if table else None
+        if found is None:
+            if table and sheet is not None:
                 skipped.append(f"{name} 工作表「{sheet}」：未找到执行数表头，未读取")
             continue
-        rows += reader.rows
-        problems += reader.problems
-        skipped += reader.skipped
+        headers += 1
+        if isinstance(found, Problem):
+            problems.append(found)
+            continue
+        rows += found.rows
+        problems += found.problems
+        skipped += found.skipped
+    if not headers:
+        where = "所有工作表的" if xlsx else ""
+        return PaymentFile(name, (), (Problem(name, where + NO_HEADER),))
     if not rows and not problems:
-        # no sheet had a header (or every sheet was empty): that is the file's problem
-        problems = missing[:1] or [Problem(name, "文件中没有数据")]
-        skipped = []
+        problems.append(Problem(name, "表头下没有任何项目数据行，请确认导出的是项目明细"))
     return PaymentFile(name, tuple(rows), tuple(problems), tuple(skipped))
 
 
