@@ -16,7 +16,8 @@ from openpyxl import Workbook
 
 from jixiao.core.errors import SourceError
 from jixiao.core.execution import Project, plan
-from jixiao.documents import payments
+from jixiao.documents import safety
+from jixiao.documents.payments import columns as payment_columns
 from jixiao.documents.payments import parse_amount, read_batch, read_bytes, read_folder
 
 CSV = """2024年项目支出预算执行情况表
@@ -248,7 +249,7 @@ def test_a_folder_with_one_bad_file_imports_nothing_and_names_the_file(tmp_path:
 def test_a_file_above_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
     """The upload limit of every form applies to an export too."""
     big = tmp_path / "big.csv"
-    big.write_bytes(b"a" * (payments.safety.MAX_BYTES + 1))
+    big.write_bytes(b"a" * (safety.MAX_BYTES + 1))
     [problem] = read_folder(tmp_path).problems
     assert problem.file == "big.csv" and "文件过大" in problem.message
 
@@ -283,9 +284,7 @@ def test_read_then_matched_end_to_end() -> None:
 
 
 def test_the_documented_column_names_are_the_ones_the_reader_knows() -> None:
-    """docs/execution-import.md lists every header text of payment_columns.py, and no other."""
-    from jixiao.documents import payment_columns
-
+    """docs/execution-import.md lists every header text of payments/columns.py, and no other."""
     doc = (Path(__file__).resolve().parents[2] / "docs" / "execution-import.md").read_text(encoding="utf-8")
     table = doc.split("## Which columns are recognised", 1)[1].split("\n## ", 1)[0]
     listed = {

@@ -1,7 +1,7 @@
 """The column names of payment-system exports (国库集中支付 / 预算执行), as data: which header means which field.
 
 Exports from different provinces' payment systems name the same column differently. A header cell is
-compared after :func:`jixiao.documents.payments.header_key` (NFKC, no spaces, no unit in brackets such as
+compared after :func:`jixiao.documents.payments.cells.header_key` (NFKC, no spaces, no unit in brackets such as
 （万元）), first against :data:`NAMES`, then against :data:`PATTERNS`. A new system's names go here, not
 into the reader. docs/execution-import.md lists them for users.
 """
