@@ -320,3 +320,12 @@ def test_a_csv_broken_by_an_unclosed_quote_names_the_file_and_line() -> None:
     body = '项目编码,执行数\nP1,"5\n' + "x" * (200 * 1024) + "\n"
     [problem] = read_bytes(body.encode(), "quote.csv").problems
     assert problem.file == "quote.csv" and problem.row == 2 and "CSV 格式有误" in problem.message
+
+
+def test_subtotal_rows_inside_the_table_are_skipped_and_listed() -> None:
+    """A department's 小计 written in the name column, after a sequence number, is not a project."""
+    body = "序号,主管部门,单位,项目名称,预算执行数\n1,教育局,一中,甲,10\n,教育局 小计,,,10\n2,卫健委,医院,乙,5\n"
+    read = read_bytes(body.encode(), "sub.csv")
+    assert [r.name for r in read.rows] == ["甲", "乙"]
+    assert read.skipped == ("sub.csv 第3行：教育局小计（合计或说明行，未导入）",)
+    assert read.problems == ()

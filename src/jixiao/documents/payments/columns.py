@@ -29,7 +29,12 @@ NAMES: dict[str, tuple[str, ...]] = {
         "执行数",
         "累计执行数",
         "执行金额",
+        "预算执行数",
+        "实际执行数",
+        "已执行金额",
         "实际支付金额",
+        "支出金额",
+        "实际支出数",
     ),
     "as_of": ("截止日期", "截至日期", "数据截止日期", "统计截止日期", "截止时间", "截至时间"),
 }
@@ -54,4 +59,6 @@ LABELS = {
 }
 
 # A row whose first filled cell starts with one of these is a total or a note, not a project.
-NOT_A_PROJECT = ("合计", "总计", "小计", "注：", "注:", "说明", "备注", "制表", "填报", "审核")
+NOT_A_PROJECT = ("合计", "总计", "小计", "其中：", "其中:", "注：", "注:", "说明", "备注", "制表", "填报", "审核")
+# ... and so is a row whose code, department, unit or name ends with one of these (教育局小计).
+TOTAL_ENDINGS = ("合计", "总计", "小计")

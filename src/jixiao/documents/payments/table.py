@@ -133,6 +133,10 @@ class RowReader:
         col = self.header.fields.get(field)
         return row.cells[col] if col is not None and col < len(row.cells) else None
 
+    def _names(self, row: Row) -> list[str]:
+        """The row's code, department, unit and name cells, as text without spaces."""
+        return [SPACE.sub("", text_of(self._cell(row, f))) for f in ("code", "department", "unit", "name")]
+
     def _problem(self, row: Row, field: str | None, message: str) -> None:
         column = None
         if field is not None and field in self.header.fields:
@@ -169,9 +173,10 @@ class RowReader:
         filled = [t for t in texts if t]
         if not filled:
             return
-        if filled[0].startswith(columns.NOT_A_PROJECT):
+        total = next((t for t in self._names(row) if t.endswith(columns.TOTAL_ENDINGS)), None)
+        if filled[0].startswith(columns.NOT_A_PROJECT) or total:
             where = f"{self.name}{' 工作表「' + self.sheet + '」' if self.sheet else ''} 第{row.number}行"
-            self.skipped.append(f"{where}：{filled[0][:20]}（合计或说明行，未导入）")
+            self.skipped.append(f"{where}：{(total or filled[0])[:20]}（合计或说明行，未导入）")
             return
         before = len(self.problems)
         code = text_of(self._cell(row, "code")) or None
