@@ -121,10 +121,16 @@ def test_every_malformed_row_is_reported_with_its_row_and_column_and_the_rest_st
             ",,己,5.00,2024-07-31",
             "A7,一中,庚,-1,2024-13-01",
             "A8,一中,辛,7,",
+            "A9,一中,壬,10000000000000000,",
+            "A10,一中,癸,9999999999999999.99,",
         ]
     )
     read = read_bytes(body.encode("gbk"), "执行数.csv")
-    assert [r.code for r in read.rows] == ["A1", "A8"]
+    assert [(r.code, r.amount) for r in read.rows] == [
+        ("A1", Decimal("100.00")),
+        ("A8", Decimal("7.00")),
+        ("A10", Decimal("9999999999999999.99")),
+    ]
     assert [str(p) for p in read.problems] == [
         "执行数.csv 第3行 第4列「已支付金额（元）」：缺少执行数，请填写截至统计日的金额（元）",
         "执行数.csv 第4行 第4列「已支付金额（元）」：执行数不是数字（“十万”），请填写金额，如 1234.56",
@@ -133,10 +139,12 @@ def test_every_malformed_row_is_reported_with_its_row_and_column_and_the_rest_st
         "执行数.csv 第7行：无法识别项目：缺少项目编码，也缺少单位和项目名称（至少需要项目编码，或单位 + 项目名称）",
         "执行数.csv 第8行 第4列「已支付金额（元）」：执行数为负数（-1 元），金额不能为负，请核对后填写",
         "执行数.csv 第8行 第5列「截止日期」：截止日期不是有效日期（“2024-13-01”），请写成 2024-07-31 或 2024年7月31日",
+        "执行数.csv 第10行 第4列「已支付金额（元）」："
+        "执行数 10000000000000000 元 超出可记录的范围（折合元后最多 16 位整数），请核对单位和金额",
     ]
     with pytest.raises(SourceError) as refused:
         read_batch([("执行数.csv", body.encode("gbk"))]).require()
-    assert "有 7 处问题，全部未导入" in refused.value.message
+    assert "有 8 处问题，全部未导入" in refused.value.message
 
 
 def test_an_xlsx_with_a_title_a_unit_line_in_wanyuan_and_a_second_sheet_of_notes() -> None:

@@ -32,6 +32,7 @@ from decimal import Decimal
 from jixiao.core.errors import JixiaoError
 
 __all__ = [
+    "MAX_YUAN",
     "Ambiguous",
     "Duplicated",
     "ExecutionPlan",
@@ -50,6 +51,9 @@ __all__ = [
 ]
 
 ProjectId = int | str
+# The largest amount a figure may have: 16 digits before the fen, as the cycle's money columns hold
+# (18 digits, 2 of them decimals); the reader refuses more, naming the row, rather than fail on saving.
+MAX_YUAN = Decimal(10) ** 16
 
 # How a row found its project, in the words the preview shows.
 VIA = {"code": "项目编码", "department": "主管部门+单位+项目名称", "unit": "单位+项目名称"}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.core.errors import Location
-from jixiao.core.execution import ExecutionRow
+from jixiao.core.execution import MAX_YUAN, ExecutionRow
 from jixiao.documents import safety
 from jixiao.documents.payments import columns
 from jixiao.documents.payments.cells import (
@@ -165,7 +165,13 @@ class RowReader:
                 row, field, f"{what} {value} {unit} 的小数位过多：金额须精确到分（{unit}最多 {_PLACES[unit]} 位小数）"
             )
             return None
-        return (value * WAN if unit == "万元" else value).quantize(FEN)
+        yuan = (value * WAN if unit == "万元" else value).quantize(FEN)
+        if yuan >= MAX_YUAN:
+            self._problem(
+                row, field, f"{what} {value} {unit} 超出可记录的范围（折合元后最多 16 位整数），请核对单位和金额"
+            )
+            return None
+        return yuan
 
     def read(self, row: Row) -> None:
         """Read one data row: a project, a total or note to skip, or problems."""
