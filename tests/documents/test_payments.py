@@ -15,7 +15,7 @@ import pytest
 from openpyxl import Workbook
 
 from jixiao.core.errors import SourceError
-from jixiao.core.execution import Project, plan
+from jixiao.core.execution import PlanError, Project, plan
 from jixiao.documents import safety
 from jixiao.documents.payments import columns as payment_columns
 from jixiao.documents.payments import parse_amount, read_batch, read_bytes, read_folder
@@ -337,3 +337,15 @@ def test_subtotal_rows_inside_the_table_are_skipped_and_listed() -> None:
     assert [r.name for r in read.rows] == ["甲", "乙"]
     assert read.skipped == ("sub.csv 第3行：教育局小计（合计或说明行，未导入）",)
     assert read.problems == ()
+
+
+def test_previewing_and_applying_the_same_file_agree_and_an_edited_file_does_not() -> None:
+    """The web previews an upload, then applies it from the kept file: same bytes, same digest; a change refuses."""
+    projects = [Project(1, "2024-JY-001", "教育局", "第一中学", "校舍维修", None)]
+    preview = plan(read_bytes(CSV.encode("gbk"), "执行.csv").rows, projects)
+    again = plan(read_bytes(CSV.encode("gbk"), "执行.csv").rows, projects)
+    figures = again.figures(accept_unmatched=True, expected_digest=preview.digest)
+    assert figures[1].amount == Decimal("412345.67")
+    edited = plan(read_bytes(CSV.replace("412,345.67", "412,345.76").encode("gbk"), "执行.csv").rows, projects)
+    with pytest.raises(PlanError, match="导入预览已过期"):
+        edited.figures(accept_unmatched=True, expected_digest=preview.digest)

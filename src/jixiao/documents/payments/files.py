@@ -51,7 +51,8 @@ def _xlsx_value(value: Any) -> Cell:
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
-        return Decimal(f"{value:.15g}")  # the decimal Excel shows, not the float's binary tail
+        number = Decimal(f"{value:.15g}")  # the decimal Excel shows, not the float's binary tail
+        return number if number.is_finite() else str(value)  # NaN or inf: text, refused as not a number
     return str(value)
 
 
