@@ -349,3 +349,15 @@ def test_previewing_and_applying_the_same_file_agree_and_an_edited_file_does_not
     edited = plan(read_bytes(CSV.replace("412,345.67", "412,345.76").encode("gbk"), "执行.csv").rows, projects)
     with pytest.raises(PlanError, match="导入预览已过期"):
         edited.figures(accept_unmatched=True, expected_digest=preview.digest)
+
+
+def test_an_amount_column_headed_with_another_day_than_the_rounds_is_noted_once() -> None:
+    """截至7月31日执行数 in a round as of 30 June: one note for the file; none in a round as of 31 July."""
+    projects = [Project(1, "2024-JY-001", "教育局", "第一中学", "校舍维修", None)]
+    rows = read_bytes(CSV.encode("gbk"), "执行.csv").rows
+    assert rows[0].column == "截至7月31日执行数"
+    june = plan(rows, projects, as_of=date(2024, 6, 30))
+    assert [n for n in june.notes if "金额列" in n] == [
+        "执行.csv：金额列「截至7月31日执行数」与本轮监控的截至日期 2024-06-30 不同，请确认导出的日期"
+    ]
+    assert plan(rows, projects, as_of=date(2024, 7, 31)).notes == ()

@@ -73,6 +73,7 @@ class ExecutionRow:
     budget: Decimal | None = None  # the year's budget the export prints, 元, if it prints one
     as_of: date | None = None
     sheet: str | None = None
+    column: str = ""  # the amount column's header as printed, such as 截至7月31日执行数
 
     @property
     def where(self) -> str:
@@ -311,9 +312,27 @@ def _over_budget(m: Match) -> OverBudget | None:
     return OverBudget(m.row, m.project, m.row.amount, budget)
 
 
+_HEADER_DAY = re.compile(r"截[至止](?:\d{4}年)?(\d{1,2})月(\d{1,2})日")
+
+
+def _column_notes(rows: Iterable[ExecutionRow], as_of: date | None) -> list[str]:
+    """An amount column headed 截至6月30日… in a round as of another day: once per file and sheet."""
+    out: list[str] = []
+    seen: set[tuple[str, str | None]] = set()
+    for row in rows:
+        day = _HEADER_DAY.search(unicodedata.normalize("NFKC", row.column))
+        if as_of is None or day is None or (row.file, row.sheet) in seen:
+            continue
+        seen.add((row.file, row.sheet))
+        if (int(day[1]), int(day[2])) != (as_of.month, as_of.day):
+            sheet = f" 工作表「{row.sheet}」" if row.sheet else ""
+            out.append(f"{row.file}{sheet}：金额列「{row.column}」与本轮监控的截至日期 {as_of} 不同，请确认导出的日期")
+    return out
+
+
 def _notes(matched: Sequence[Match], as_of: date | None) -> list[str]:
     """What the reviewer should see before applying: a row of another date, a department named otherwise."""
-    out: list[str] = []
+    out = _column_notes((m.row for m in matched), as_of)
     for m in matched:
         if as_of is not None and m.row.as_of is not None and m.row.as_of != as_of:
             out.append(f"{m.row.where}：截止日期为 {m.row.as_of}，与本轮监控的截至日期 {as_of} 不同，请确认导出的日期")

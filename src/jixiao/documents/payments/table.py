@@ -210,6 +210,7 @@ class RowReader:
                 budget=budget,
                 as_of=as_of,
                 sheet=self.sheet,
+                column=self.header.labels[self.header.fields["amount"]],
             )
         )
 
