@@ -1,6 +1,6 @@
 """Which due date a record follows, and whether it is overdue: the one place that decides.
 
-The rule (docs/decisions/0014-deadlines-and-notices.md):
+The rule (docs/decisions/0016-deadlines-and-notices.md):
 
 - the finance bureau's date for a stage and year is the one it set for the record's department,
   else the one it set for all departments;
