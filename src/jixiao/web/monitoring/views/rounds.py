@@ -16,6 +16,7 @@ from jixiao.web.audit.services import Context
 from jixiao.web.monitoring import services
 from jixiao.web.monitoring.forms import OpenRoundForm
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRound
+from jixiao.web.monitoring.views.action_lists import round_overdue
 from jixiao.web.monitoring.views.progress import progress
 from jixiao.web.orgs.models import Organization
 
@@ -85,7 +86,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and account.organization_id == round_.opened_in_id
             and round_.status == MonitoringRound.Status.OPEN,
             "today": timezone.localdate(),
-        },
+        }
+        | round_overdue(request.user, round_),  # its overdue actions
     )
 
 
