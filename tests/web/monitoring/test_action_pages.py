@@ -81,14 +81,18 @@ def test_the_loop_on_the_pages(tree: Any, people: dict[str, Any], approved: dict
     assert "请补充培训签到表。" in text(unit.get(reverse("monitoring:action_detail", args=[action.pk])))
     services.submit_action(ctx(people["staff_a1"]), action, "已补签到表。")
     page = dept.get(reverse("monitoring:action_detail", args=[action.pk]))
-    dept.post(reverse("monitoring:action_conclude", args=[action.pk, "close"]), form_data(text(page), "conclude-action"))
+    dept.post(
+        reverse("monitoring:action_conclude", args=[action.pk, "close"]), form_data(text(page), "conclude-action")
+    )
     action.refresh_from_db()
     assert action.state == "closed"
     record_page = text(unit.get(reverse("monitoring:record_detail", args=[rec.pk])))
     assert "已关闭" in record_page and "提出整改事项" not in record_page  # a unit raises none
 
 
-def test_a_refused_raise_says_what_to_fix(tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any) -> None:
+def test_a_refused_raise_says_what_to_fix(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any
+) -> None:
     """A reduction without an amount is refused with the field named; nothing is stored."""
     rec = submitted(people, approved)
     dept = login(people["dept_a"])

@@ -1,4 +1,4 @@
-"""Acting on monitoring alerts (issue 16, item 4): raising, doing, closing and reopening actions, each role at each step."""
+"""Acting on monitoring alerts (issue 16, item 4): raising, doing, closing and reopening actions, each role."""
 
 from __future__ import annotations
 
@@ -53,7 +53,9 @@ def test_a_department_marks_a_correction_on_an_alert_and_the_unit_closes_the_loo
     """Raised on the execution alert, done by the unit with a PDF, closed by the department; each step audited."""
     rec = submitted(people, approved)
     behind = rec.findings.get(code="execution-behind-schedule")
-    new = services.NewAction("correct", "加快支出进度，9月底前执行率达到75%。", soon(), alert=services.alert_key(behind))
+    new = services.NewAction(
+        "correct", "加快支出进度，9月底前执行率达到75%。", soon(), alert=services.alert_key(behind)
+    )
     action = services.raise_action(ctx(people["dept_a"]), rec, new)
     assert (action.owner, action.state, action.alert_code) == ("unit", "open", "execution-behind-schedule")
     assert "序时进度" in action.alert_message and action.raised_in == tree.dept_a and action.row is None
@@ -125,7 +127,10 @@ def test_what_an_action_must_say(tree: Any, people: dict[str, Any], approved: di
         (services.NewAction("correct", "做", timezone.localdate() - timedelta(days=1)), "早于今天"),
         (services.NewAction("scold", "做", soon()), "不是 纠偏/调整绩效目标/调减或收回预算"),
         (services.NewAction("reduce", "调减", soon(), reason="结余"), "建议金额"),
-        (services.NewAction("reduce", "调减", soon(), amount=Decimal("100000.01"), reason="结余"), "超过该项目的年度预算数"),
+        (
+            services.NewAction("reduce", "调减", soon(), amount=Decimal("100000.01"), reason="结余"),
+            "超过该项目的年度预算数",
+        ),
         (services.NewAction("reduce", "调减", soon(), amount=Decimal("1.005"), reason="结余"), "精确到分"),
         (services.NewAction("reduce", "调减", soon(), amount=Decimal("5000")), "须说明理由"),
         (services.NewAction("adjust", "调目标", soon()), "调整绩效目标须说明理由"),

@@ -1,4 +1,4 @@
-"""The year-end self-evaluation starts from the last approved forecast and shows each indicator's monitoring (item 7)."""
+"""The year-end self-evaluation starts from the last approved forecast and shows the monitoring (item 7)."""
 
 from __future__ import annotations
 
@@ -32,8 +32,18 @@ def two_rounds(people: dict[str, Any], approved: dict[str, Any]) -> tuple[Monito
     july = approve(fill(record_of(open_all(people), approved["a1"]), people["staff_a1"]), people)
     october = services.open_round(ctx(people["finance"]), 2025, date(2025, 10, 31), date(2025, 11, 15)).round
     oct_rec = fill(record_of(october, approved["a1"]), people["staff_a1"])
-    rows = [services.MonitoringRowInput(r.indicator_id, r.actual, "3次" if n == 0 else r.forecast, tuple(r.cause),
-                                        r.deviation, r.likelihood, r.remedy) for n, r in enumerate(oct_rec.rows.all())]
+    rows = [
+        services.MonitoringRowInput(
+            r.indicator_id,
+            r.actual,
+            "3次" if n == 0 else r.forecast,
+            tuple(r.cause),
+            r.deviation,
+            r.likelihood,
+            r.remedy,
+        )
+        for n, r in enumerate(oct_rec.rows.all())
+    ]
     oct_rec = services.update_record(ctx(people["staff_a1"]), oct_rec, oct_rec.version, {}, rows)
     return july, services.act(ctx(people["staff_a1"]), oct_rec, Action.SUBMIT)
 
@@ -63,7 +73,7 @@ def test_the_evaluation_shows_each_indicators_monitoring(
     tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any
 ) -> None:
     """Per indicator: each round's date, value so far, forecast, likelihood and alerts, on the page and the form."""
-    july, october = two_rounds(people, approved)
+    july, _ = two_rounds(people, approved)
     history = indicator_history(people["staff_a1"], approved["a1"])
     first = history[july.rows.first().indicator_id]
     assert [(h.as_of, h.actual, h.forecast, h.likelihood) for h in first] == [
@@ -90,7 +100,9 @@ def test_without_an_approved_form_the_evaluation_starts_empty(
     staff_b1 = login(people["staff_b1"])
     staff_b1.post(reverse("cycle:evaluation_start", args=[approved["b1"].pk]))
     other = SelfEvaluation.objects.get(declaration=approved["b1"])
-    assert "年中绩效运行监控情况" not in staff_b1.get(reverse("cycle:evaluation_edit", args=[other.pk])).content.decode()
+    assert (
+        "年中绩效运行监控情况" not in staff_b1.get(reverse("cycle:evaluation_edit", args=[other.pk])).content.decode()
+    )
     rec = fill(record_of(open_all(people), approved["a1"]), people["staff_a1"])
     services.act(ctx(people["staff_a1"]), rec, Action.SUBMIT)
     assert last_approved(approved["a1"]) is None

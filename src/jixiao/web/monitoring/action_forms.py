@@ -21,14 +21,11 @@ def follows_choices(rec: MonitoringRecord, findings: list[MonitoringFinding]) ->
     choices = [("", "整张监控表")]
     for f in findings:
         if f.severity in ("warning", "error"):
-            where = f"第{f.indicator_index + 1}行「{names[f.indicator_index]}」：" if _on_row(f, names) else ""
+            index = f.indicator_index
+            where = f"第{index + 1}行「{names[index]}」：" if index is not None and index < len(names) else ""
             choices.append((ALERT + alert_key(f), f"预警 · {where}{f.message}"[:200]))
     choices += [(f"{ROW}{r.pk}", f"指标 · 第{n}行「{r.indicator.name}」") for n, r in enumerate(_rows(rec), start=1)]
     return choices
-
-
-def _on_row(finding: MonitoringFinding, names: list[str]) -> bool:
-    return finding.indicator_index is not None and finding.indicator_index < len(names)
 
 
 def _rows(rec: MonitoringRecord) -> list[Any]:

@@ -58,7 +58,9 @@ def evidence_problems(files: Sequence[UploadedFile]) -> list[str]:
         if signatures is None:
             problems.append(f"{name}：不支持的文件类型，佐证材料可以是 {ALLOWED}。")
         elif (upload.size or 0) > MAX_EVIDENCE_BYTES:
-            problems.append(f"{name}：文件过大（{upload.size} 字节），单个佐证材料不超过 {MAX_EVIDENCE_BYTES // MB} MB。")
+            problems.append(
+                f"{name}：文件过大（{upload.size} 字节），单个佐证材料不超过 {MAX_EVIDENCE_BYTES // MB} MB。"
+            )
         elif not upload.size:
             problems.append(f"{name}：文件是空的。")
         elif not _head(upload).startswith(signatures):

@@ -50,7 +50,9 @@ def create_evaluation(ctx: Context, decl: Declaration) -> SelfEvaluation:
         basis = last_approved(locked)
         forecasts = basis.forecasts if basis is not None else {}
         for indicator in locked.indicators.all():
-            EvaluationIndicator.objects.create(evaluation=ev, indicator=indicator, actual=forecasts.get(indicator.pk, ""))
+            EvaluationIndicator.objects.create(
+                evaluation=ev, indicator=indicator, actual=forecasts.get(indicator.pk, "")
+            )
         refresh_findings(ev)
         detail = {"from_declaration": locked.pk} | ({"from_monitoring": basis.record.pk} if basis else {})
         record(ctx, AuditEvent.Type.CREATE, obj=ev, organization=unit_of(ev), detail=detail)

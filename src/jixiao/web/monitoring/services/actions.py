@@ -154,6 +154,7 @@ def raise_action(ctx: Context, rec: MonitoringRecord, new: NewAction) -> Monitor
         if problems:
             raise ValidationError(problems)
         row_id, code, message = _follows(new, locked)
+        assert new.due is not None  # _problems refused an action without one
         account = account_of(ctx.user)
         assert account is not None and account.organization is not None  # may_raise checked the role
         action = MonitoringAction.objects.create(
@@ -199,7 +200,9 @@ def adjust_targets(ctx: Context, action: MonitoringAction, changes: Sequence[Cha
             raise PermissionDenied("只有财政审核人员可以在待办理的整改事项中调整绩效目标。")
         made = adjust_indicators(ctx, locked.record.declaration, changes, locked.reason)
         locked.adjustments.add(*made)
-        said = "；".join(f"{a.indicator.name if a.indicator else ''}{a.field_label}：{a.old_value} → {a.new_value}" for a in made)
+        said = "；".join(
+            f"{a.indicator.name if a.indicator else ''}{a.field_label}：{a.old_value} → {a.new_value}" for a in made
+        )
         _step(ctx, locked, Step.ADJUST, locked.state, said, AuditEvent.Type.ADJUST, adjustments=[a.pk for a in made])
         return made
 

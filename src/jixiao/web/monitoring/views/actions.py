@@ -1,4 +1,4 @@
-"""Pages of the actions that follow monitoring alerts: raising one on a form, a round's list, an action and its steps."""
+"""Pages of the actions following monitoring alerts: raising one on a form, a round's list, an action and its steps."""
 
 from __future__ import annotations
 
@@ -107,9 +107,7 @@ def _filtered(request: HttpRequest, round_: MonitoringRound) -> tuple[Any, Actio
             actions = actions.overdue(timezone.localdate())
         if d["q"]:
             q = d["q"].strip()
-            actions = actions.filter(
-                Q(record__project_name__icontains=q) | Q(record__unit__name__icontains=q)
-            )
+            actions = actions.filter(Q(record__project_name__icontains=q) | Q(record__unit__name__icontains=q))
     return actions.order_by("due", "pk"), form
 
 
