@@ -218,3 +218,41 @@ def test_actions_are_seen_as_their_forms_are(tree: Any, people: dict[str, Any], 
     seen = {who: set(MonitoringAction.objects.visible_to(people[who])) for who in people}
     assert seen["staff_a1"] == {a1} and seen["staff_a2"] == set() and seen["staff_b1"] == {b1}
     assert seen["dept_a"] == {a1} and seen["dept_b"] == {b1} and seen["finance"] == {a1, b1}
+
+
+def test_the_audit_says_each_step_in_chinese(tree: Any, people: dict[str, Any], approved: dict[str, Any]) -> None:
+    """The audit log's sentences of an action's steps name every fact in Chinese."""
+    from jixiao.web.audit.sentences import describe
+
+    action = correct(submitted(people, approved), people["dept_a"])
+    services.submit_action(ctx(people["staff_a1"]), action, "已补训。")
+    said = [describe(e) for e in AuditEvent.objects.filter(object_type=ACTION).order_by("pk")]
+    assert "其他信息" not in "".join(said)
+    assert "步骤：提出" in said[0] and "整改要求：下半年加快培训进度" in said[0] and "状态：待办理" in said[0]
+    assert "状态从“待办理”变为“已提交待确认”" in said[1] and "办理情况：已补训" in said[1]
+
+
+def test_an_action_on_a_rows_alert_follows_that_row(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any]
+) -> None:
+    """A forecast that misses its target: the action raised on that alert names the row and the alert's words."""
+    rec = fill(record_of(open_all(people), approved["a1"]), people["staff_a1"])
+    rows = [
+        services.MonitoringRowInput(
+            r.indicator_id,
+            r.actual,
+            "3次" if n == 0 else r.forecast,
+            tuple(r.cause),
+            r.deviation,
+            "有可能" if n == 0 else r.likelihood,
+            "下半年补两场" if n == 0 else r.remedy,
+        )
+        for n, r in enumerate(rec.rows.all())
+    ]
+    rec = services.update_record(ctx(people["staff_a1"]), rec, rec.version, {}, rows)
+    rec = services.act(ctx(people["staff_a1"]), rec, Action.SUBMIT)
+    missed = rec.findings.get(code="forecast-misses-target")
+    assert missed.indicator_index == 0
+    new = services.NewAction("correct", "落实补训。", soon(), alert=services.alert_key(missed))
+    action = services.raise_action(ctx(people["finance"]), rec, new)
+    assert action.row == rec.rows.first() and action.alert_message == missed.message and "3次" in missed.message

@@ -63,6 +63,7 @@ def indicator_history(user: Person, decl: Declaration) -> dict[int, list[RoundLi
         MonitoringRecord.objects.visible_to(user)
         .filter(declaration=decl)
         .select_related("round")
+        .prefetch_related("rows")
         .order_by("round__as_of", "pk")
     )
     alerts: dict[tuple[int, int], list[str]] = defaultdict(list)

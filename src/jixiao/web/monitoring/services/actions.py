@@ -125,7 +125,8 @@ def _step(
     made = ActionStep.objects.create(
         action=action, step=step, old_state=old, new_state=action.state, comment=comment, by=ctx.user
     )
-    facts = {"step": ActionStep.Step(step).label, "from": _label(old), "to": _label(action.state)} | detail
+    moved = {"from": _label(old), "to": _label(action.state)} if old else {"state": _label(action.state)}
+    facts: dict[str, object] = {"step": ActionStep.Step(step).label} | moved | detail
     if comment:
         facts["comment"] = comment
     record(ctx, event, obj=action, organization=action.record.unit, detail=facts)
