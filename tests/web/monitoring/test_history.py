@@ -112,3 +112,13 @@ def test_without_an_approved_form_the_evaluation_starts_empty(
     assert {r.actual for r in ev.indicators.all()} == {""}
     page = unit.get(reverse("cycle:evaluation_edit", args=[ev.pk])).content.decode()
     assert "年中绩效运行监控情况" in page and "取自" not in page
+
+
+def test_the_history_shows_the_monitoring_alerts_only(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any]
+) -> None:
+    """A target's vague wording (the declaration's matter) is not a monitoring alert beside the indicator."""
+    july = fill(record_of(open_all(people), approved["a1"]), people["staff_a1"])
+    assert july.findings.filter(indicator_index=2).exists()  # 有效提升: only a direction, the target check's
+    history = indicator_history(people["staff_a1"], approved["a1"])
+    assert history[list(july.rows.all())[2].indicator_id][0].alerts == []

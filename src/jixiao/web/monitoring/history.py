@@ -11,12 +11,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from jixiao.core.review.findings import REGISTRY
 from jixiao.core.workflow import Action, State
 from jixiao.web.access import Person
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRecord, MonitoringStateChange
 
 ALERTING = ("error", "warning")  # the findings shown as a round's alerts beside an indicator
+# the monitoring checks' own codes (decision 0013): a target's wording, say, is the declaration's matter
+ALERT_CODES = tuple(c.code for c in REGISTRY.values() if c.scope == "monitoring")
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,10 @@ def indicator_history(user: Person, decl: Declaration) -> dict[int, list[RoundLi
         .order_by("round__as_of", "pk")
     )
     alerts: dict[tuple[int, int], list[str]] = defaultdict(list)
-    for f in MonitoringFinding.objects.filter(record__in=records, severity__in=ALERTING, indicator_index__isnull=False):
+    found = MonitoringFinding.objects.filter(
+        record__in=records, severity__in=ALERTING, code__in=ALERT_CODES, indicator_index__isnull=False
+    )
+    for f in found:
         alerts[(f.record_id, f.indicator_index or 0)].append(f.message)
     by_indicator: dict[int, list[RoundLine]] = defaultdict(list)
     for rec in records:
