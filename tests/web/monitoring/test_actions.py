@@ -256,3 +256,32 @@ def test_an_action_on_a_rows_alert_follows_that_row(
     new = services.NewAction("correct", "落实补训。", soon(), alert=services.alert_key(missed))
     action = services.raise_action(ctx(people["finance"]), rec, new)
     assert action.row == rec.rows.first() and action.alert_message == missed.message and "3次" in missed.message
+
+
+def test_too_big_or_too_many_files_are_refused(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file past the limit names itself and its size; more files than allowed at once are refused whole."""
+    monkeypatch.setattr("jixiao.web.monitoring.evidence.MAX_EVIDENCE_BYTES", len(PDF) - 1)
+    action = correct(submitted(people, approved), people["dept_a"])
+    staff = ctx(people["staff_a1"])
+    with pytest.raises(ValidationError, match=f"大.pdf：文件过大（{len(PDF)} 字节）"):
+        services.submit_action(staff, action, "已完成", [SimpleUploadedFile("大.pdf", PDF)])
+    many = [SimpleUploadedFile(f"{n}.pdf", PDF[:10]) for n in range(11)]
+    with pytest.raises(ValidationError, match="一次最多上传 10 个佐证材料（选了 11 个）"):
+        services.submit_action(staff, action, "已完成", many)
+    assert not EvidenceFile.objects.exists()
+
+
+def test_an_adjustment_the_declaration_refuses_links_nothing(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any]
+) -> None:
+    """A weight that breaks the pack's split is refused by the declaration's own checks; the action stays open."""
+    rec = submitted(people, approved)
+    row = rec.rows.first()
+    new = services.NewAction("adjust", "调分值", soon(), row_id=row.pk, reason="调整权重")
+    action = services.raise_action(ctx(people["finance"]), rec, new)
+    with pytest.raises(ValidationError, match="调整后"):
+        services.adjust_targets(ctx(people["finance"]), action, [Change(row.indicator_id, "weight", "50")])
+    assert not action.adjustments.exists() and not Adjustment.objects.exists()
+    assert [s.step for s in action.steps.all()] == ["raise"]
