@@ -358,6 +358,14 @@ def test_goal_and_outcome_in_tab_cells() -> None:
     }
 
 
+def test_a_goal_left_empty_leaves_the_outcome_under_its_own_heading() -> None:
+    """Tab cells: a text under 截至7月31日完成情况 is the outcome even when the 年度目标 cell beside it is empty."""
+    text = "年度总体目标\t\t年度目标\t\t\t\t截至7月31日完成情况\n\t\t\t\t\t\t已完成四成。"
+    assert read_goals(rows(text), Kind.MONITORING, Used()) == {"outcome": "已完成四成。"}
+    filled = "年度总体目标\t\t年度目标\t\t\t\t截至7月31日完成情况\n\t\t硬化道路10公里\t\t\t\t已完成四成。"
+    assert read_goals(rows(filled), Kind.MONITORING, Used()) == {"goal": "硬化道路10公里", "outcome": "已完成四成。"}
+
+
 def test_keyed_goal_lines() -> None:
     """``预期目标：…`` and ``实际完成情况：…`` each give their field; 年度总体目标： alone is a heading."""
     text = "年度总体目标：\n预期目标：保障综合文化站免费开放。\n实际完成情况：17个综合文化站全部免费开放。"

@@ -7,6 +7,8 @@ import pytest
 from jixiao.documents.vocab import (
     CLASS_NAMES,
     LEVEL1,
+    as_of_heading,
+    fund_column,
     fund_row_key,
     is_label_prefix,
     level_of,
@@ -134,3 +136,31 @@ def test_fund_row_labels_name_their_row(label: str, key: str) -> None:
 def test_every_level_one_class_has_its_standard_name() -> None:
     """Every class a level-1 label maps to has a standard printed name."""
     assert set(LEVEL1.values()) == set(CLASS_NAMES)
+
+
+@pytest.mark.parametrize(
+    ("printed", "column", "field"),
+    [
+        ("截至7月31日执行数", "fund", "executed"),
+        ("截止 6月底 执行数", "fund", "executed"),
+        ("1-7月执行数", "fund", "executed"),
+        ("全年预计执行数", "fund", "forecast"),
+        ("年度预算数", "fund", "adjusted"),
+        ("截至9月30日完成值", "table", "actual"),
+        ("全年预计完成值", "table", "forecast"),
+        ("偏差原因类型", "table", "cause"),
+        ("偏差原因分析", "table", "deviation"),
+        ("完成目标可能性", "table", "likelihood"),
+        ("纠偏措施/备注", "table", "remedy"),
+    ],
+)
+def test_monitoring_headings_name_their_field_whatever_the_date(printed: str, column: str, field: str) -> None:
+    """A monitoring form's heading names its field with any as-of date printed in it, or none."""
+    assert (fund_column(printed) if column == "fund" else table_column(printed)) == field
+
+
+def test_a_heading_without_a_date_is_left_as_printed() -> None:
+    """Only a leading as-of date is folded: 全年执行数 and 截至 inside a name stay."""
+    assert as_of_heading("全年执行数") == "全年执行数"
+    assert as_of_heading("截至7月31日执行数") == "截至监控日执行数"
+    assert as_of_heading("培训截至率") == "培训截至率"

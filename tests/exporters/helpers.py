@@ -1,15 +1,17 @@
-"""What the exporter tests share: the gold documents, read once, and a round trip through a format."""
+"""What the exporter tests share: the gold documents, a monitoring document built here, a round trip."""
 
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
-from jixiao.core.model import Document
+from jixiao.core.model import DEVIATION_CAUSES, LIKELIHOODS, Document, FundRow, Funds, Indicator, Kind, Project
 from jixiao.core.serialize import dumps, loads
 from jixiao.documents.importer import import_bytes
 from jixiao.documents.result import ImportResult
+from jixiao.exporters.model import Form, Report
 from tests.shared import GOLD_FILES
 
 
@@ -32,3 +34,157 @@ def read_back(data: bytes, name: str) -> tuple[ImportResult, dict]:  # type: ign
 
 
 STEMS = ("000", "001", "002", "003", "004")
+
+
+D = Decimal
+
+
+def _indicator(level1: str, level2: str, name: str, target: str, **monitored: object) -> Indicator:
+    return Indicator(level1=level1, level2=level2, name=name, target=target, **monitored)  # type: ignore[arg-type]
+
+
+def monitoring_document() -> Document:
+    """Three monitoring forms as a unit files them in July: every cause and likelihood, some cells empty."""
+    a, b, c, d, e = DEVIATION_CAUSES
+    sure, maybe, never = LIKELIHOODS
+    clinic = Project(
+        name="社区卫生服务能力提升项目",
+        department="某区卫生健康委员会",
+        unit="某区疾病预防控制中心",
+        money_unit="元",
+        as_of="2025-07-31",
+        funds=Funds(
+            total=FundRow(
+                adjusted=D("1234567.89"), executed=D("456789.01"), rate_pct=D("37.00"), forecast=D("1200000.00")
+            ),
+            current_appropriation=FundRow(
+                adjusted=D("1000000.00"), executed=D("400000.01"), rate_pct=D("40.00"), forecast=D("990000.50")
+            ),
+            carryover=FundRow(adjusted=D("234567.89"), executed=D("56789.00"), rate_pct=D("24.21")),  # no forecast yet
+        ),
+        goal="完成辖区居民健康档案更新，提升基层公共卫生服务能力。",
+        outcome="截至7月底已更新档案四成，培训按计划进行。",
+        indicators=(
+            _indicator(
+                "产出指标",
+                "数量指标",
+                "健康档案更新份数",
+                "≥10000份",
+                actual="4200份",
+                forecast="10000份",
+                cause=(a, c),
+                deviation="上半年人员借调，入户进度慢。",
+                likelihood=maybe,
+                remedy="增派人员，九月前补齐。",
+            ),
+            _indicator("产出指标", "质量指标", "档案合格率", "≥95%", actual="96.5%", forecast="96%", likelihood=sure),
+            _indicator("产出指标", "时效指标", "年底前完成更新", "12月31日前", likelihood=sure),
+            _indicator(
+                "效益指标",
+                "社会效益指标",
+                "居民健康知晓率",
+                "≥80%",
+                actual="62%",
+                forecast="70%",
+                cause=(b, d, e),
+                deviation="宣传系统故障三个月",
+                likelihood=never,
+                remedy="申请调整绩效目标",
+            ),
+            _indicator(
+                "满意度指标",
+                "服务对象满意度指标",
+                "居民满意度",
+                "≥90%",
+                actual="91%",
+                forecast="92%",
+                likelihood=sure,
+                remedy="无",
+            ),
+        ),
+    )
+    roads = Project(
+        name="农村公路养护工程",
+        department="某县交通运输局",
+        unit="某县公路管理段",
+        money_unit="万元",
+        as_of="2025-06-30",
+        funds=Funds(
+            total=FundRow(adjusted=D("86.05"), executed=D("0.01"), rate_pct=D("0.01"), forecast=D("86.05")),
+            current_appropriation=FundRow(
+                adjusted=D("86.05"), executed=D("0.01"), rate_pct=D("0.01"), forecast=D("86.05")
+            ),
+            other=FundRow(adjusted=D("0.00"), executed=D("0.00"), rate_pct=D("0.00"), forecast=D("0.00")),
+        ),
+        goal="养护农村公路120公里。",
+        outcome=None,  # nothing to report yet
+        indicators=(
+            _indicator(
+                "产出指标",
+                "数量指标",
+                "养护里程",
+                "=120公里",
+                actual="0公里",
+                forecast="120公里",
+                cause=(a,),
+                deviation="资金六月底才到位",
+                likelihood=maybe,
+                remedy="加快招标",
+            ),
+            _indicator("成本指标", "经济成本指标", "每公里养护成本", "≤0.72万元", forecast="0.70万元", likelihood=sure),
+            _indicator(
+                "效益指标",
+                "可持续影响指标",
+                "道路优良率",
+                "逐步提高",
+                actual="持平",
+                forecast="提高",
+                cause=(e,),
+                deviation="雨季影响",
+                likelihood=maybe,
+            ),
+        ),
+    )
+    school = Project(
+        name="中小学校舍维修",
+        department="某区教育局",
+        unit="某区教育局",
+        money_unit="元",
+        as_of="2025-09-30",
+        funds=Funds(total=FundRow(adjusted=D("500000.00"), executed=D("500000.00"), rate_pct=D("100.00"))),
+        goal="维修校舍三处。",
+        outcome="已全部完工。",
+        indicators=(
+            _indicator("产出指标", "数量指标", "维修校舍数", "3处", actual="3处", forecast="3处", likelihood=sure),
+            _indicator(
+                "产出指标",
+                "质量指标",
+                "验收合格率",
+                "100%",
+                actual="100%",
+                forecast="100%",
+                cause=(b, c),
+                deviation="一处返工",
+                likelihood=sure,
+                remedy="已返工完毕",
+            ),
+        ),
+    )
+    return Document(kind=Kind.MONITORING, year=2025, projects=(clinic, roads, school))
+
+
+def grid_text(report: Report) -> str:
+    """The forms as tab-separated text, one line per row and one tab per column, as a spreadsheet saves them."""
+    lines: list[str] = []
+    for form in report.forms:
+        lines += [form.title, form.subtitle, ""]
+        lines += [_row_text(form, row) for row in range(len(form.grid.rows))]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def _row_text(form: Form, row: int) -> str:
+    texts = [""] * form.grid.columns
+    for cell in form.grid.rows[row]:
+        texts[cell.col] = cell.text.replace("\n", "")
+    return "\t".join(texts).rstrip("\t")

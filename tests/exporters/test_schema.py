@@ -60,3 +60,34 @@ def test_documents_read_back_from_an_export_fit_the_schema() -> None:
 
     _, predicted = read_back(xlsx.render(build_report(gold_document("003"))), "003.xlsx")
     assert list(_validator().iter_errors(predicted)) == []
+
+
+def test_a_monitoring_document_fits_the_schema() -> None:
+    """A monitoring document (as_of, forecasts, causes, likelihoods, remedies), written and read back, validates."""
+    from jixiao.exporters import xlsx
+    from tests.exporters.helpers import monitoring_document
+
+    document = monitoring_document()
+    written = json.loads(dumps(document))
+    validator = _validator()
+    assert list(validator.iter_errors(written)) == []
+    _, predicted = read_back(xlsx.render(build_report(document)), "monitoring.xlsx")
+    assert predicted["kind"] == "monitoring"
+    assert list(validator.iter_errors(predicted)) == []
+
+
+def test_schema_refuses_a_monitoring_value_the_loader_refuses() -> None:
+    """A cause type or a likelihood outside the form's lists, or an as-of date not YYYY-MM-DD, is a schema error."""
+    from tests.exporters.helpers import monitoring_document
+
+    doc = json.loads(dumps(monitoring_document()))
+    project = doc["projects"][0]
+    first = project["indicators"][0]
+    validator = _validator()
+    for broken in (
+        {**project, "indicators": [{**first, "cause": ["资金不足"]}]},
+        {**project, "indicators": [{**first, "likelihood": "基本确定"}]},
+        {**project, "as_of": "7月31日"},
+        {**project, "funds": {"total": {"forecast": "一百万"}}},
+    ):
+        assert list(validator.iter_errors({**doc, "projects": [broken]}))

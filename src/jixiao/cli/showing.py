@@ -25,7 +25,7 @@ from jixiao.cli.common import (
     print_warnings,
 )
 from jixiao.core.errors import JixiaoError
-from jixiao.core.model import FUND_ROW_LABELS, Document, Project
+from jixiao.core.model import FUND_ROW_LABELS, Document, Kind, Project
 from jixiao.documents.importer import import_path
 from jixiao.documents.ocr import confidence
 from jixiao.documents.reading.provenance import CONFIDENCE_LABELS
@@ -115,17 +115,20 @@ def _project_tables(p: Project, doc: Document, console: Console, mark: _Marks | 
         ("项目性质", p.nature),
         ("项目类别", p.category),
         ("计划期间", f"{p.start_date} 至 {p.end_date}" if p.start_date or p.end_date else None),
+        ("监控截止日期", p.as_of),
     ):
         if value:
             info.add_row(label, value)
     console.print(info)
     rows = p.funds.rows()
+    monitored = doc.kind is Kind.MONITORING
     if rows:
         funds = Table(title=f"项目资金（{p.money_unit or '单位未注明'}）", title_justify="left")
         funds.add_column("", overflow="fold")
-        for col in ("年初预算数", "全年预算数", "全年执行数", "申请总额", "执行率(%)"):
+        fund_columns = _MONITORED_FUND_COLUMNS if monitored else _FUND_COLUMNS
+        for _, col in fund_columns:
             funds.add_column(col, justify="right")
-        cols = ("initial", "adjusted", "executed", "requested", "rate_pct")
+        cols = tuple(c for c, _ in fund_columns)
         for key, row in rows:
             funds.add_row(
                 FUND_ROW_LABELS[key],
@@ -139,7 +142,8 @@ def _project_tables(p: Project, doc: Document, console: Console, mark: _Marks | 
             f"执行率 {mark('execution.rate_pct', _fmt(e.rate_pct))}%，得分 {mark('execution.score', _fmt(e.score))}",
             highlight=False,
         )
-    for label, text in (("项目总目标", p.overall_goal), ("年度目标", p.goal), ("实际完成情况", p.outcome)):
+    outcome = "截至监控日完成情况" if monitored else "实际完成情况"
+    for label, text in (("项目总目标", p.overall_goal), ("年度目标", p.goal), (outcome, p.outcome)):
         if text:
             console.print(f"[dim]{label}[/]  {text}", highlight=False)
     if p.fund_management:
@@ -149,13 +153,73 @@ def _project_tables(p: Project, doc: Document, console: Console, mark: _Marks | 
         for r in p.fund_management:
             fm.add_row(r.item, r.description or "", r.remedy or "")
         console.print(fm)
-    console.print(_indicator_table(p, mark))
+    console.print(_monitored_table(p, mark) if monitored else _indicator_table(p, mark))
     if p.total_score is not None or p.grade:
         console.print(
             f"总分 {mark('total_score', _fmt(p.total_score))}"
             + (f"    评分等级 {mark('grade', p.grade)}" if p.grade else ""),
             highlight=False,
         )
+
+
+_FUND_COLUMNS = (
+    ("initial", "年初预算数"),
+    ("adjusted", "全年预算数"),
+    ("executed", "全年执行数"),
+    ("requested", "申请总额"),
+    ("rate_pct", "执行率(%)"),
+)
+_MONITORED_FUND_COLUMNS = (
+    ("adjusted", "年度预算数"),
+    ("executed", "截至监控日执行数"),
+    ("rate_pct", "执行率(%)"),
+    ("forecast", "全年预计执行数"),
+)
+
+
+def _level_labels(p: Project) -> list[tuple[str, str]]:
+    """Each indicator's level labels as the table prints them: once at the head of each run."""
+    out: list[tuple[str, str]] = []
+    last: tuple[str, str | None] = ("", None)
+    for ind in p.indicators:
+        l1 = ind.level1 if ind.level1 != last[0] else ""
+        l2 = (ind.level2 or "") if (ind.level1, ind.level2) != last else ""
+        last = (ind.level1, ind.level2)
+        out.append((l1, l2))
+    return out
+
+
+def _monitored_table(p: Project, mark: _Marks) -> Table:
+    """A monitoring form's indicators: the value to date, the year's forecast, causes, likelihood and remedy."""
+    table = Table(title="绩效指标执行监控", title_justify="left", show_lines=False)
+    for col in (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "截至监控日完成值",
+        "全年预计完成值",
+        "偏差原因类型",
+        "偏差原因分析",
+        "完成目标可能性",
+        "纠偏措施",
+    ):
+        table.add_column(col, overflow="fold")
+    for k, (ind, (l1, l2)) in enumerate(zip(p.indicators, _level_labels(p), strict=True)):
+        at = f"indicators[{k}]."
+        table.add_row(
+            mark(at + "level1", l1),
+            mark(at + "level2", l2),
+            mark(at + "name", ind.name),
+            mark(at + "target", ind.target or "—"),
+            mark(at + "actual", ind.actual or ""),
+            mark(at + "forecast", ind.forecast or ""),
+            mark(at + "cause", "、".join(ind.cause or ())),
+            mark(at + "deviation", ind.deviation or ""),
+            mark(at + "likelihood", ind.likelihood or ""),
+            mark(at + "remedy", ind.remedy or ""),
+        )
+    return table
 
 
 def _indicator_table(p: Project, mark: _Marks) -> Table:

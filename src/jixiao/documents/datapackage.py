@@ -26,7 +26,9 @@ from typing import Any
 
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.model import (
+    DEVIATION_CAUSES,
     FUND_ROWS,
+    LIKELIHOODS,
     SCHEMA,
     Document,
     Execution,
@@ -58,6 +60,7 @@ _TEXT_FIELDS = (
     "overall_goal",
     "outcome",
     "grade",
+    "as_of",
 )
 _INDICATOR_TEXT = ("level1", "level2", "name", "target", "actual", "deviation")
 _FACTORS = {"元": 0, "万元": 4}  # powers of ten in one unit
@@ -197,7 +200,34 @@ def _project(row: dict[str, Any], table: _Table, empty_rows: list[str]) -> Proje
         outcome=texts["outcome"],
         total_score=row.get("total_score"),
         grade=texts["grade"],
+        as_of=texts["as_of"],
     )
+
+
+def _monitored(row: dict[str, Any], table: _Table, line: int) -> dict[str, Any]:
+    """A monitoring form's indicator fields (全年预计完成值, 偏差原因类型, 完成目标可能性, 纠偏措施), checked.
+
+    The causes are one cell, listed with 、 as the form prints them; a cause or likelihood outside the
+    form's lists is refused with its file, line and column, as the document loader would refuse it.
+    """
+    cause_text, likelihood = row.get("cause"), row.get("likelihood")
+    causes = tuple(c for c in cause_text.split("、") if c) if isinstance(cause_text, str) else ()
+    for column, wrong, allowed in (
+        ("cause", next((c for c in causes if c not in DEVIATION_CAUSES), None), DEVIATION_CAUSES),
+        ("likelihood", likelihood if likelihood is not None and likelihood not in LIKELIHOODS else None, LIKELIHOODS),
+    ):
+        if wrong is not None:
+            title = table.fields.get(column, {}).get("title", column)
+            raise SourceError(
+                f"「{title}」应为 {'、'.join(allowed)} 之一，实为 {wrong!r}",
+                Location(file=str(table.file), line=line, cell=f"{_letter(list(table.fields).index(column))}{line}"),
+            )
+    return {
+        "forecast": row.get("forecast"),
+        "cause": causes or None,
+        "likelihood": likelihood,
+        "remedy": row.get("remedy"),
+    }
 
 
 def read(path: Path) -> ImportResult:
@@ -248,6 +278,7 @@ def read(path: Path) -> ImportResult:
                 weight=row.get("weight"),
                 score=row.get("score"),
                 deviation=row.get("deviation"),
+                **_monitored(row, indicators, line),
             )
         )
     management: dict[int, list[FundManagementRow]] = defaultdict(list)

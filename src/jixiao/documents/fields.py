@@ -10,7 +10,7 @@ from jixiao.core.model import FundManagementRow, FundRow, Funds, Kind
 from jixiao.documents.forms import is_boilerplate, is_grade, is_total
 from jixiao.documents.result import Problems
 from jixiao.documents.rows import Row, cell_text, fold, is_dash, is_number, number, width
-from jixiao.documents.vocab import FIELD_LABELS, FUND_COLUMNS, GRADE_LABELS, fund_row_key, squeeze
+from jixiao.documents.vocab import FIELD_LABELS, GRADE_LABELS, as_of_heading, fund_column, fund_row_key, squeeze
 
 _MONEY_UNIT = re.compile(r"[(（]\s*(万元|元)\s*[)）]")
 _GRADE = re.compile(r"[优良中差]")
@@ -78,12 +78,12 @@ def read_identity(rows: list[Row], used: Used, problems: Problems | None = None)
             continue
         if key.startswith("_"):
             continue  # contact persons and phone numbers are not kept
-        if key in ("start_date", "end_date"):
+        if key in _DATE_LABELS:
             found = _DATE.findall(fold(text))
             if len(found) != 1:
                 # the schema holds dates as YYYY-MM-DD only; say what was printed instead of storing it
                 if problems is not None and text:
-                    label = "计划开始日期" if key == "start_date" else "计划完成日期"
+                    label = _DATE_LABELS[key]
                     problems.warn(rows[0].number if rows else None, f"{label}不是日期，未读取", text)
                 continue
             text = _iso(found[0])
@@ -92,6 +92,7 @@ def read_identity(rows: list[Row], used: Used, problems: Problems | None = None)
     return out
 
 
+_DATE_LABELS = {"start_date": "计划开始日期", "end_date": "计划完成日期", "as_of": "监控截止日期"}
 _DATE = re.compile(r"(20\d{2})\s*[-年./]\s*(\d{1,2})\s*[-月./]\s*(\d{1,2})\s*日?")
 
 
@@ -125,17 +126,18 @@ class FundsResult:
     execution: tuple[Decimal | None, Decimal | None, Decimal | None] | None
 
 
-_ROW_COLUMNS = ("initial", "adjusted", "executed", "requested", "rate_pct")
+_ROW_COLUMNS = ("initial", "adjusted", "executed", "requested", "rate_pct", "forecast")
 _DEFAULT_COLUMNS = {
     Kind.SELF_EVALUATION: ["initial", "adjusted", "executed", "weight", "rate_pct", "score"],
     Kind.TARGET_DECLARATION: ["requested"],
     Kind.TRANSFER_SELF_EVALUATION: ["adjusted", "executed", "rate_pct"],
+    Kind.MONITORING: ["adjusted", "executed", "rate_pct", "forecast"],
 }
 
 
 def _fund_heading(rows: list[Row]) -> Row | None:
     for row in rows:
-        if sum(1 for c in row.filled if squeeze(c) in FUND_COLUMNS) >= 2:
+        if sum(1 for c in row.filled if fund_column(c) is not None) >= 2:
             return row
     return None
 
@@ -144,7 +146,7 @@ def _fund_columns(rows: list[Row]) -> list[str] | None:
     heading = _fund_heading(rows)
     if heading is None:
         return None
-    return [FUND_COLUMNS[squeeze(c)] for c in heading.filled if squeeze(c) in FUND_COLUMNS]
+    return [col for col in (fund_column(c) for c in heading.filled) if col is not None]
 
 
 def _fund_positions(rows: list[Row]) -> list[int] | None:
@@ -152,7 +154,7 @@ def _fund_positions(rows: list[Row]) -> list[int] | None:
     heading = _fund_heading(rows)
     if heading is None or not heading.tabbed:
         return None
-    return [i for i, c in enumerate(heading.cells) if squeeze(c) in FUND_COLUMNS]
+    return [i for i, c in enumerate(heading.cells) if fund_column(c) is not None]
 
 
 def _labels_in(row: Row) -> list[tuple[int, str]]:
@@ -221,7 +223,7 @@ def read_funds(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> F
         if m:
             unit = m.group(1)
             break
-    columns = _fund_columns(rows) or _DEFAULT_COLUMNS[kind]
+    columns = _fund_columns(rows) or _DEFAULT_COLUMNS.get(kind, _DEFAULT_COLUMNS[Kind.SELF_EVALUATION])
     positions = _fund_positions(rows)
     if kind is Kind.TARGET_DECLARATION:
         columns, positions = ["requested"], None
@@ -266,7 +268,7 @@ def read_funds(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> F
                 used.row(row)
             elif (
                 _MONEY_UNIT.search(row.text)
-                or any(squeeze(c) in FUND_COLUMNS for c in row.filled)
+                or any(fund_column(c) is not None for c in row.filled)
                 or is_boilerplate(row)
             ):
                 used.row(row)
@@ -311,6 +313,12 @@ _GOAL_HEADS = {
     "全年实际完成情况": "outcome",
     "年度实际完成情况": "outcome",
     "年度总体目标完成情况": "outcome",
+    "年初设定目标": "goal",
+    # the monitoring form: progress toward the year's goal as of the monitoring date
+    "截至监控日完成情况": "outcome",
+    "截至监控日目标完成情况": "outcome",
+    "截至监控日实际完成情况": "outcome",
+    "截至监控日总体目标完成情况": "outcome",
 }
 # Cells that frame the goal block without naming a column.
 _GOAL_FRAME = frozenset({"项目绩效目标", "总体目标完成情况", "绩效目标"})
@@ -319,7 +327,7 @@ _PARENS = re.compile(r"\([^()]*\)")
 
 def goal_head(cell: str) -> str | None:
     """The field a goal heading names (``项目总目标（中长期）`` -> ``overall_goal``), or None."""
-    key = _PARENS.sub("", squeeze(cell)).rstrip(":")
+    key = as_of_heading(_PARENS.sub("", squeeze(cell)).rstrip(":"))
     return _GOAL_HEADS.get(key)
 
 
@@ -344,6 +352,11 @@ def _split_flowing(lines: list[str]) -> tuple[str, str]:
             best = (score, k)
     k = best[1] if best else len(lines) - 1
     return "".join(lines[: k + 1]), "".join(lines[k + 1 :])
+
+
+def _is_goal_frame(cell: str) -> bool:
+    """A frame word of the goal block (项目绩效目标) standing in a cell of its own."""
+    return squeeze(cell) in _GOAL_FRAME
 
 
 def _goal_cells(row: Row) -> list[tuple[str | None, str]]:
@@ -371,6 +384,7 @@ def _goal_cells(row: Row) -> list[tuple[str | None, str]]:
 def read_goals(rows: list[Row], kind: Kind, used: Used) -> dict[str, str]:  # noqa: C901
     """Goal, overall goal and outcome: from labelled cells, heading columns, or two wrapped columns."""
     heads: list[str] = []
+    placed: list[tuple[int, str]] = []  # (cell index, field) of a tab-separated heading row
     direct: dict[str, list[str]] = {}
     texts: list[tuple[Row, list[str]]] = []
     for row in rows:
@@ -384,6 +398,16 @@ def read_goals(rows: list[Row], kind: Kind, used: Used) -> dict[str, str]:  # no
             found = [h for h, _ in cells if h is not None]
             # a row label (年度 总体 目标) may precede the real headings: keep the last of each
             heads = [h for n, h in enumerate(found) if h not in found[n + 1 :]]
+            placed = (
+                [(i, h) for i, h in ((i, goal_head(c)) for i, c in enumerate(row.cells)) if h] if row.tabbed else []
+            )
+            continue
+        if placed and row.tabbed and len(row.filled) < len(heads):
+            # a column left empty (no 完成情况 yet): each text goes under the heading it is printed below
+            for i, cell in enumerate(row.cells):
+                under = [h for at, h in placed if at <= i]
+                if cell.strip() and under and not _is_goal_frame(cell):
+                    direct.setdefault(under[-1], []).append(cell)
             continue
         if any(head is not None for head, _ in cells):
             # 预期目标 | text, or 预期目标：text: each heading owns the texts after it

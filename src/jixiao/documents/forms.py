@@ -10,6 +10,8 @@ from jixiao.core.model import Kind
 from jixiao.documents.rows import Row
 from jixiao.documents.vocab import FIELD_LABELS, GRADE_LABELS, TOTAL_LABELS, fund_row_key, squeeze
 
+# 项目支出绩效目标执行监控表, 绩效运行监控表: checked first, since it also names 绩效目标
+_TITLE_MONITORING = re.compile(r"执行监控(?:汇总)?表|运行监控(?:汇总)?表|绩效监控(?:汇总)?表|运行监控情况")
 _TITLE_TRANSFER = re.compile(r"转移支付.*(?:自评表|自评报告)|区域绩效目标自评表")
 _TITLE_SELF = re.compile(r"(?:项目)?(?:支出)?绩效自评表")
 _TITLE_DECLARATION = re.compile(r"绩效目标(?:申报|汇总)表|绩效目标表")
@@ -72,6 +74,8 @@ def title_kind(text: str) -> Kind | None:
     s = squeeze(text)
     if len(s) > 80:
         return None
+    if _TITLE_MONITORING.search(s):
+        return Kind.MONITORING
     if _TITLE_TRANSFER.search(s):
         return Kind.TRANSFER_SELF_EVALUATION
     if _TITLE_SELF.search(s):
@@ -205,6 +209,8 @@ def document_kind(preamble: list[Row], regions: list[FormRegion]) -> Kind | None
             return Kind.TRANSFER_SELF_EVALUATION
         return kinds.most_common(1)[0][0]
     text = "".join(r.squeezed for region in regions for r in region.rows[:40])
+    if "全年预计" in text or "完成目标可能性" in text:
+        return Kind.MONITORING
     if "中央主管部门" in text or "资金管理情况" in text:
         return Kind.TRANSFER_SELF_EVALUATION
     if "实际完成值" in text or "得分" in text:

@@ -85,6 +85,7 @@ def read_project(
         indicators=tables.finish(drafts),
         total_score=total,
         grade=grade,
+        as_of=identity.get("as_of"),
     )
     source = ProjectSource(
         first_line=region.rows[0].number,

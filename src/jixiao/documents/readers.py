@@ -8,7 +8,9 @@ project's examples, and read those exactly. The stream reader
 anchors. A text that a layout reader places line for line, without a single
 warning, is taken as that reader read it; any other text is read by the
 stream reader, unless that finds no indicator where the layout reader found
-some. See docs/decisions/0007-reading-published-forms.md.
+some. A monitoring form stays the layout reader's, warnings and all: the
+stream reader does not read its columns. See
+docs/decisions/0007-reading-published-forms.md.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from jixiao.core.errors import JixiaoError, SourceError
+from jixiao.core.model import Kind
 from jixiao.documents.reader import read_text
 from jixiao.documents.reading.provenance import FieldSource
 from jixiao.documents.reading.reader import read_stream_text
@@ -32,6 +35,10 @@ def read_source(source: TextSource, progress: Progress = no_progress) -> ImportR
     except SourceError as exc:
         layout_error = exc
     if layout is not None and layout.ok and layout.document.indicator_count:
+        return with_line_sources(layout)
+    if layout is not None and layout.document.kind is Kind.MONITORING and layout.document.indicator_count:
+        # the stream reader knows no 全年预计/偏差原因/可能性 column: a monitoring form is the layout
+        # reader's, its warnings kept (they name what it could not place)
         return with_line_sources(layout)
     try:
         stream = read_stream_text(source)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jixiao.core.model import Indicator, Kind
+from jixiao.core.model import DEVIATION_CAUSES, LIKELIHOODS, Indicator, Kind
 from jixiao.documents.fields import Used
 from jixiao.documents.forms import is_boilerplate
 from jixiao.documents.levels import LevelTracker, class_of_level1, clean_label
@@ -37,6 +37,10 @@ class Draft:
     weight: Decimal | None = None
     score: Decimal | None = None
     deviation: str | None = None
+    forecast: str | None = None  # the monitoring form's 全年预计完成值, 偏差原因类型, 完成目标可能性, 纠偏措施
+    cause: tuple[str, ...] | None = None
+    likelihood: str | None = None
+    remedy: str | None = None
     lines: list[int] = field(default_factory=list)
     labelled: bool = False
     printed_level1: bool = False
@@ -57,6 +61,10 @@ class Draft:
             weight=self.weight,
             score=self.score,
             deviation=self.deviation or None,
+            forecast=self.forecast or None,
+            cause=self.cause or None,
+            likelihood=self.likelihood or None,
+            remedy=self.remedy or None,
         )
 
 
@@ -192,13 +200,104 @@ def _assign(draft: Draft, columns: list[str], values: list[str]) -> None:
             draft.weight = number(raw) if is_number(raw) else None
         elif col == "score":
             draft.score = number(raw) if is_number(raw) else None
-        elif col == "deviation":
-            draft.deviation = cell_text(raw) or None
+        elif col in _TEXT_COLUMNS:
+            setattr(draft, col, cell_text(raw) or None)
+        elif col == "cause":
+            draft.cause = causes(raw)
+        elif col.startswith(_TICK) and is_tick(raw):
+            _ticked(draft, col.removeprefix(_TICK))
     # a split value is joined as printed: ≥ | 200 | 平方米 -> ≥200平方米
     if target_parts:
         draft.target = cell_text("".join(target_parts))
     if actual_parts:
         draft.actual = cell_text("".join(actual_parts)) or None
+
+
+# The official monitoring template ticks one column per 偏差原因类型 and per 完成目标可能性 (财预〔2019〕136号).
+_TICK = "tick:"
+_CHOICES = frozenset({*DEVIATION_CAUSES, *LIKELIHOODS})
+_TICKS = frozenset({"√", "✓", "✔", "☑", "●", "■", "v", "V", "是"})
+
+
+def is_choice_heading(row: Row) -> bool:
+    """The second heading row of a ticked monitoring form: only cause types and likelihoods, three or more."""
+    cells = [squeeze(c) for c in row.filled]
+    return len(cells) >= 3 and all(c in _CHOICES for c in cells)
+
+
+def is_tick(cell: str) -> bool:
+    """A cell marked as chosen (√, ✓, ☑ …)."""
+    return squeeze(cell) in _TICKS
+
+
+def tick_heading(top: Row, sub: Row) -> tuple[list[str], dict[str, int]]:
+    """Columns and positions of a heading whose second row names the tick columns (tab-separated rows only).
+
+    A tick column is ``tick:经费保障``; the merged group label above it (偏差原因分析, 完成目标可能性) names
+    no column of its own.
+    """
+    by_index: dict[int, str] = {}
+    for index in range(max(len(top.cells), len(sub.cells))):
+        above = table_column(top.cells[index]) if index < len(top.cells) else None
+        if above is None and index < len(top.cells) and squeeze(top.cells[index]) == "备注":
+            above = "remedy"  # the template's last column: what will be done
+        below = squeeze(sub.cells[index]) if index < len(sub.cells) else ""
+        if below in _CHOICES:
+            by_index[index] = _TICK + below
+        elif above is not None:
+            by_index[index] = above
+    positions = {role: index for index, role in sorted(by_index.items(), reverse=True)}
+    return list(by_index.values()), positions
+
+
+def _ticked(draft: Draft, choice: str) -> None:
+    """A ticked cause adds to the row's causes, in printed order; a ticked likelihood is the row's answer."""
+    if choice in DEVIATION_CAUSES:
+        draft.cause = (*(draft.cause or ()), choice)
+    else:
+        draft.likelihood = choice
+
+
+def _remarks_as_remedy(row: Row, columns: list[str], positions: dict[str, int]) -> tuple[list[str], dict[str, int]]:
+    """On a monitoring form the template's last column, 备注, holds the 纠偏措施; elsewhere 备注 is not read."""
+    monitoring = {"forecast", "likelihood"} & set(columns) or any(squeeze(c) == "完成目标可能性" for c in row.filled)
+    if not monitoring or "remedy" in columns:
+        return columns, positions
+    at = next((i for i, c in enumerate(row.cells) if squeeze(c) == "备注"), None)
+    if at is None:
+        return columns, positions
+    return [*columns, "remedy"], {**positions, "remedy": at}
+
+
+# Columns read as the text printed: 偏差原因分析 and the monitoring form's own.
+_TEXT_COLUMNS = ("deviation", "forecast", "likelihood", "remedy")
+_CAUSE_SEPARATORS = re.compile(r"[、，,；;/／\s]+")
+
+
+def causes(cell: str) -> tuple[str, ...] | None:
+    """The 偏差原因类型 listed in one cell (``经费保障、人员保障``), in the printed order.
+
+    A word that is not one of the five types is kept here; :func:`read_table` warns about it, with its
+    place, and leaves it out.
+    """
+    words = [w for w in _CAUSE_SEPARATORS.split(squeeze(cell)) if w and w not in ("—", "-", "无")]
+    return tuple(words) or None
+
+
+def _known_choices(draft: Draft, row: Row, problems: Problems) -> None:
+    """Keep the five 偏差原因类型 and the three 完成目标可能性 only; any other word is named in a warning."""
+    if draft.likelihood is not None and squeeze(draft.likelihood) not in LIKELIHOODS:
+        allowed = "、".join(LIKELIHOODS)
+        # the value itself as the text: a workbook's warning then points at its cell
+        problems.warn(row.number, f"完成目标可能性应为 {allowed} 之一，未读取", draft.likelihood)
+        draft.likelihood = None
+    elif draft.likelihood is not None:
+        draft.likelihood = squeeze(draft.likelihood)
+    unknown = [c for c in draft.cause or () if c not in DEVIATION_CAUSES]
+    if unknown:
+        allowed = "、".join(DEVIATION_CAUSES)
+        problems.warn(row.number, f"偏差原因类型应为 {allowed} 之一，未读取", "、".join(unknown))
+        draft.cause = tuple(c for c in draft.cause or () if c in DEVIATION_CAUSES) or None
 
 
 def _value_columns(columns: list[str], kind: Kind) -> list[str]:
@@ -210,6 +309,8 @@ def _value_columns(columns: list[str], kind: Kind) -> list[str]:
         return ["target"]
     if kind is Kind.TRANSFER_SELF_EVALUATION:
         return ["target", "actual", "deviation"]
+    if kind is Kind.MONITORING:
+        return ["target", "actual", "forecast", "cause", "deviation", "likelihood", "remedy"]
     return ["target", "actual", "weight", "score", "deviation"]
 
 
@@ -244,12 +345,16 @@ def _positions(row: Row) -> dict[str, int]:
     return out
 
 
+# Text columns at a row's end that a row may leave empty, so that its cells stop before them.
+_TRAILING = frozenset({"deviation", "forecast", "cause", "likelihood", "remedy"})
+
+
 def _by_position(row: Row, name_index: int, positions: dict[str, int], columns: list[str]) -> list[str] | None:
     """The value cells of ``row`` read under the heading's columns, empty cells kept, when the row lines up."""
     if positions.get("name") != name_index or any(c not in positions for c in columns):
         return None
     # a row cut short before its last number column did not keep its cells: not aligned
-    needed = max((positions[c] for c in columns if c != "deviation"), default=0)
+    needed = max((positions[c] for c in columns if c not in _TRAILING and not c.startswith(_TICK)), default=0)
     if len(row.cells) <= needed:
         return None
     return [row.cells[positions[c]] if positions[c] < len(row.cells) else "" for c in columns]
@@ -278,6 +383,7 @@ def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> l
                 columns = header_columns(row)
                 positions = _positions(row)
                 heading = row
+                columns, positions = _remarks_as_remedy(row, columns, positions)
             used.row(row)
             after_break = True  # a repeated heading means a new page
             continue
@@ -285,6 +391,13 @@ def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> l
             # 符号 | 数值 | 单位 under a merged 年度指标值 (or 实际完成值): the heading's second row
             if heading is not None:
                 columns, positions = two_row_heading(heading, row)
+                heading = None
+            used.row(row)
+            continue
+        if is_choice_heading(row):
+            # 经费保障 | 制度保障 | … | 确定能 | 有可能 | 完全不可能 under merged 偏差原因分析 and 完成目标可能性
+            if heading is not None and heading.tabbed and row.tabbed:
+                columns, positions = tick_heading(heading, row)
                 heading = None
             used.row(row)
             continue
@@ -316,6 +429,7 @@ def read_table(rows: list[Row], kind: Kind, problems: Problems, used: Used) -> l
         else:
             values, cols = _realign(content[1:], value_cols)
         _assign(draft, cols, values)
+        _known_choices(draft, row, problems)
         if len(values) > len(cols):
             problems.warn(row.number, "指标行的单元格多于表头的列数，多出的内容未读取", row.text.strip())
         tracker.group.append(len(drafts))

@@ -11,6 +11,7 @@ of the document.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
@@ -22,7 +23,7 @@ from jixiao.documents.reader import read_text
 from jixiao.documents.result import ImportResult, ImportWarning, Progress, ProjectSource, no_progress
 from jixiao.documents.rows import make_rows, number
 from jixiao.documents.text import SourceLine, TextSource
-from jixiao.documents.vocab import FUND_COLUMNS, TABLE_COLUMNS, fund_row_key, squeeze
+from jixiao.documents.vocab import fund_column, fund_row_key, squeeze, table_column
 
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 
@@ -175,13 +176,14 @@ class _Region:
         chosen = (exact or pool)[:1]
         return chosen[0][2].location if chosen else None
 
-    def columns(self, vocabulary: dict[str, str]) -> dict[str, int]:
+    def columns(self, field_of: Callable[[str], str | None]) -> dict[str, int]:
         """Field -> column position, from the heading row that names at least two of them."""
         for n in self.lines:
             found: dict[str, int] = {}
             for k, c in enumerate(self.origin[n].cells):
-                if c is not None and squeeze(c.text) in vocabulary:
-                    found.setdefault(vocabulary[squeeze(c.text)], k)
+                named = field_of(c.text) if c is not None else None
+                if named is not None:
+                    found.setdefault(named, k)
             if len(found) >= 2:
                 return found
         return {}
@@ -194,6 +196,19 @@ class _Region:
         return None
 
 
+_IDENTITY = (
+    "name",
+    "department",
+    "unit",
+    "central_department",
+    "nature",
+    "category",
+    "start_date",
+    "end_date",
+    "as_of",
+)
+
+
 # Complexity over 15, kept: one place per field of a project (identity, money, goals, indicators): a flat list of
 # lookups, not nested logic.
 def _locate_project(i: int, p: Project, region: _Region, source: ProjectSource, out: dict[str, Location]) -> None:  # noqa: C901
@@ -203,7 +218,7 @@ def _locate_project(i: int, p: Project, region: _Region, source: ProjectSource, 
         if where is not None:
             out[f"{base}.{path}"] = where
 
-    for attr in ("name", "department", "unit", "central_department", "nature", "category", "start_date", "end_date"):
+    for attr in _IDENTITY:
         put(attr, region.text(getattr(p, attr)))
     for attr in ("goal", "overall_goal", "outcome"):
         put(attr, region.text(getattr(p, attr)))
@@ -211,12 +226,12 @@ def _locate_project(i: int, p: Project, region: _Region, source: ProjectSource, 
         put(
             "money_unit", next((c.location for _, _, c in region.cells if f"({p.money_unit})" in squeeze(c.text)), None)
         )
-    fund_cols = region.columns(FUND_COLUMNS)
+    fund_cols = region.columns(fund_column)
     for key, row in p.funds.rows():
         line = region.fund_line(key)
         if line is None:
             continue
-        for attr in ("initial", "adjusted", "executed", "requested", "rate_pct"):
+        for attr in ("initial", "adjusted", "executed", "requested", "rate_pct", "forecast"):
             put(f"funds.{key}.{attr}", region.figure(getattr(row, attr), [line], fund_cols.get(attr)))
         if key == "total" and p.execution is not None:
             for attr in ("weight", "rate_pct", "score"):
@@ -228,15 +243,17 @@ def _locate_project(i: int, p: Project, region: _Region, source: ProjectSource, 
         scope = [line] if line is not None else None
         put(f"fund_management[{k}].description", region.text(r.description, scope))
         put(f"fund_management[{k}].remedy", region.text(r.remedy, scope))
-    table_cols = region.columns(TABLE_COLUMNS)
+    table_cols = region.columns(table_column)
     for k, ind in enumerate(p.indicators):
         if k >= len(source.indicator_lines):
             break
         line = source.indicator_lines[k]
         above = [n for n in region.lines if n <= line]
         path = f"indicators[{k}]"
-        for attr in ("name", "target", "actual", "deviation"):
+        for attr in ("name", "target", "actual", "deviation", "forecast", "likelihood", "remedy"):
             put(f"{path}.{attr}", region.text(getattr(ind, attr), [line]))
+        if ind.cause:
+            put(f"{path}.cause", region.text("、".join(ind.cause), [line]))
         for attr in ("weight", "score"):
             put(f"{path}.{attr}", region.figure(getattr(ind, attr), [line], table_cols.get(attr)))
         # a merged label prints on the first row of its span: the nearest one above

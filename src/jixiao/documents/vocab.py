@@ -71,6 +71,21 @@ TABLE_COLUMNS = {
     "未完成原因和改进措施": "deviation",
     "偏差原因及改进措施": "deviation",
     "未完成原因分析及改进措施": "deviation",
+    # the monitoring form (项目支出绩效目标执行监控表); its dated headings are folded by as_of_heading first
+    "截至监控日完成值": "actual",
+    "截至监控日完成情况": "actual",
+    "截至监控日实际完成值": "actual",
+    "截至监控日执行情况": "actual",
+    "全年预计完成值": "forecast",
+    "全年预计完成情况": "forecast",
+    "预计全年完成值": "forecast",
+    "偏差原因类型": "cause",
+    "偏差原因分析": "deviation",
+    "完成目标可能性": "likelihood",
+    "完成可能性": "likelihood",
+    "纠偏措施": "remedy",
+    "纠偏措施/备注": "remedy",
+    "纠偏措施及备注": "remedy",
     "指标方向": "target_op",
     "指标性质": "target_op",
     "符号": "target_op",
@@ -121,6 +136,9 @@ FIELD_LABELS = {
     "项目类型": "category",
     "计划开始日期": "start_date",
     "计划完成日期": "end_date",
+    "监控截止日期": "as_of",
+    "监控截止日": "as_of",
+    "监控日期": "as_of",
     "项目期限": "_period",
     "实施期限": "_period",
     "项目实施期限": "_period",
@@ -166,6 +184,12 @@ FUND_COLUMNS = {
     "预算执行率(B/A)": "rate_pct",
     "得分": "score",
     "年度资金申请总额": "requested",
+    # the monitoring form's funds block (dated headings folded by as_of_heading first)
+    "年度预算数": "adjusted",
+    "截至监控日执行数": "executed",
+    "截至监控日执行率": "rate_pct",
+    "全年预计执行数": "forecast",
+    "预计全年执行数": "forecast",
 }
 
 GRADE_LABELS = ("评分等级", "自评等级", "绩效等级", "评价等级")
@@ -173,6 +197,24 @@ TOTAL_LABELS = ("总分", "合计", "总计", "自评总分")
 
 _SPACES = re.compile(r"\s+")
 _WEIGHT_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
+
+
+# A monitoring form prints its as-of date in its headings: 截至7月31日执行数, 截止6月底完成值, 1-7月执行数.
+# Every such date reads as 截至监控日, so one vocabulary entry serves every round of every province.
+_AS_OF_HEAD = re.compile(
+    r"^(?:(?:截至|截止)(?:20\d{2}年)?(?:\d{1,2}月(?:\d{1,2}日)?(?:底|末)?|监控日|[上前]半年末?|目前)"
+    r"|(?:20\d{2}年)?\d{1,2}(?:-|—|~|至)\d{1,2}月(?:份)?)"
+)
+
+
+def as_of_heading(label: str) -> str:
+    """``截至7月31日执行数`` -> ``截至监控日执行数``; a heading without an as-of date comes back unchanged."""
+    return _AS_OF_HEAD.sub("截至监控日", label, count=1)
+
+
+def fund_column(cell: str) -> str | None:
+    """The field a funding-block heading names (``截至6月30日执行数`` -> ``executed``), or None."""
+    return FUND_COLUMNS.get(as_of_heading(squeeze(cell)))
 
 
 @lru_cache(maxsize=8192)  # the same labels and cells come back in every form of a layout
@@ -211,7 +253,7 @@ def is_label_prefix(fragment: str) -> bool:
 
 def table_column(cell: str) -> str | None:
     """The field a table heading names (``年度指标值`` -> ``target``), or None."""
-    return TABLE_COLUMNS.get(squeeze(cell))
+    return TABLE_COLUMNS.get(as_of_heading(squeeze(cell)))
 
 
 def fund_row_key(cell: str) -> str | None:

@@ -37,8 +37,8 @@ TRANSFER_NOTES = (
 DASH = "—"
 
 # Decimals printed for rates and points in each layout (more when the value carries more).
-_RATE_PLACES = {Style.SELF_2022: 2, Style.SELF_2024: 2, Style.TRANSFER: 1, Style.DECLARATION: 2}
-_POINT_PLACES = {Style.SELF_2022: 0, Style.SELF_2024: 2, Style.TRANSFER: 0, Style.DECLARATION: 0}
+_RATE_PLACES = {Style.SELF_2022: 2, Style.SELF_2024: 2, Style.TRANSFER: 1, Style.DECLARATION: 2, Style.MONITORING: 2}
+_POINT_PLACES = {Style.SELF_2022: 0, Style.SELF_2024: 2, Style.TRANSFER: 0, Style.DECLARATION: 0, Style.MONITORING: 0}
 
 
 def _label(col: int, text: str, colspan: int = 1, rowspan: int = 1, vertical: bool = False) -> Cell:
@@ -414,6 +414,96 @@ def transfer(doc: Document, p: Project, sheet: str) -> Form:
     )
 
 
+# -- monitoring ---------------------------------------------------------------------
+
+
+def as_of_words(as_of: str | None) -> str:
+    """``2025-07-31`` -> ``截至7月31日``, as the monitoring form heads its columns; ``截至监控日`` without a date."""
+    if not as_of or len(as_of) != 10:
+        return "截至监控日"
+    return f"截至{int(as_of[5:7])}月{int(as_of[8:10])}日"
+
+
+def monitoring(doc: Document, p: Project, sheet: str) -> Form:
+    """项目支出绩效目标执行监控表, laid out as 财预〔2019〕136号's template (docs/document-schema.md).
+
+    The 偏差原因类型 are listed in one cell (经费保障、人员保障) rather than ticked in five columns,
+    and 完成目标可能性 is written out (确定能 / 有可能 / 完全不可能): one cell per field keeps the
+    printed form readable back by any reader, at the width of an A4 page.
+    """
+    widths = (8, 10, 15, 10, 10, 10, 14, 18, 9, 17)
+    n = len(widths)
+    when = as_of_words(p.as_of)
+    rows: list[tuple[Cell, ...]] = [
+        (_label(0, "项目名称", colspan=2), _text(2, p.name, colspan=n - 2)),
+        (
+            _label(0, "主管部门", colspan=2),
+            _text(2, p.department, colspan=3),
+            _label(5, "实施单位"),
+            _text(6, p.unit, colspan=n - 6),
+        ),
+        (_label(0, "监控截止日期", colspan=2), _text(2, p.as_of, colspan=n - 2, role=Role.CODE)),
+        (
+            _label(0, money_label("项目资金", p.money_unit), colspan=2, rowspan=5),
+            _label(2, ""),
+            _label(3, "年度预算数", colspan=2),
+            _label(5, f"{when}执行数", colspan=2),
+            _label(7, "执行率"),
+            _label(8, "全年预计执行数", colspan=2),
+        ),
+    ]
+    for key, label in SELF_FUND_ROWS:
+        row: FundRow = getattr(p.funds, key) or FundRow()
+        rows.append(
+            (
+                _label(2, label),
+                money(3, row.adjusted, colspan=2),
+                money(5, row.executed, colspan=2),
+                _figure(7, row.rate_pct, _RATE_PLACES[Style.MONITORING], percent=True),
+                money(8, row.forecast, colspan=2),
+            )
+        )
+    rows += [
+        (
+            _label(0, "年度\n总体\n目标", colspan=2, rowspan=2),
+            _label(2, "年度目标", colspan=4),
+            _label(6, f"{when}完成情况", colspan=n - 6),
+        ),
+        (_text(2, p.goal, colspan=4), _text(6, p.outcome, colspan=n - 6)),
+    ]
+    heads = (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        f"{when}完成值",
+        "全年预计完成值",
+        "偏差原因类型",
+        "偏差原因分析",
+        "完成目标可能性",
+        "纠偏措施/备注",
+    )
+    anchors = [("indicators", len(rows))]
+    rows.append(tuple(_label(k, h) for k, h in enumerate(heads)))
+    for index, (ind, levels) in enumerate(zip(p.indicators, _level_cells(p.indicators, 0, 1), strict=True)):
+        anchors.append((f"indicator:{index}", len(rows)))
+        rows.append(
+            (
+                *levels,
+                _text(2, ind.name),
+                _text(3, ind.target, role=Role.CODE),
+                _text(4, ind.actual, role=Role.CODE),
+                _text(5, ind.forecast, role=Role.CODE),
+                _text(6, "、".join(ind.cause or ())),
+                _text(7, ind.deviation),
+                _text(8, ind.likelihood, role=Role.CODE),
+                _text(9, ind.remedy),
+            )
+        )
+    grid = Grid(widths, tuple(rows))
+    return Form(Kind.MONITORING.label, year_line(doc.year), sheet, grid, anchors=tuple(anchors))
+
+
 # -- the document -------------------------------------------------------------------
 
 
@@ -427,6 +517,8 @@ def forms(doc: Document, style: Style, maximum: Decimal | None = None) -> tuple[
             out.append(declaration(doc, p, sheet))
         elif style is Style.TRANSFER:
             out.append(transfer(doc, p, sheet))
+        elif style is Style.MONITORING:
+            out.append(monitoring(doc, p, sheet))
         else:
             out.append(self_evaluation(doc, p, style, sheet, maximum))
     return tuple(out)
@@ -457,6 +549,20 @@ def summary(doc: Document, style: Style, maximum: Decimal | None = None) -> Form
             "指标个数",
         )
         widths: tuple[float, ...] = (6, 26, 18, 18, 14, 12, 16, 8, 8)
+    elif style is Style.MONITORING:
+        title = f"{clean(owner)}{year}项目支出绩效目标执行监控汇总表"
+        heads = (
+            "序号",
+            "项目名称",
+            "实施单位",
+            "监控截止日期",
+            "年度预算数",
+            "截至监控日执行数",
+            "执行率(%)",
+            "全年预计执行数",
+            "金额单位",
+        )
+        widths = (6, 26, 22, 12, 14, 14, 10, 14, 8)
     elif style is Style.TRANSFER:
         title = f"{year}转移支付区域绩效目标自评汇总表"
         heads = (
@@ -500,6 +606,18 @@ def summary(doc: Document, style: Style, maximum: Decimal | None = None) -> Form
                 money(6, total.requested),
                 _text(7, p.money_unit, role=Role.CODE),
                 _figure(8, Decimal(len(p.indicators)), 0),
+            )
+        elif style is Style.MONITORING:
+            cells = (
+                seq,
+                _text(1, p.name),
+                _text(2, p.unit),
+                _text(3, p.as_of, role=Role.CODE),
+                money(4, total.adjusted),
+                money(5, total.executed),
+                _figure(6, total.rate_pct, _RATE_PLACES[style]),
+                money(7, total.forecast),
+                _text(8, p.money_unit, role=Role.CODE),
             )
         elif style is Style.TRANSFER:
             cells = (

@@ -32,6 +32,7 @@ class Style(StrEnum):
     SELF_2022 = "2022"
     SELF_2024 = "2024"
     TRANSFER = "transfer"
+    MONITORING = "monitoring"
 
 
 # Fund rows each layout prints, always all of them, with their printed labels (the forms and the
@@ -288,13 +289,15 @@ def chinese_number(n: int) -> str:
 def auto_style(doc: Document) -> Style:
     """The layout a document is printed in when none is asked for.
 
-    Declarations and transfer payments have one layout each. A self-evaluation is printed in the
+    Declarations, transfer payments and monitoring forms have one layout each. A self-evaluation is printed in the
     2024 style (万元, 成本指标 first, 评分等级) when it has any of these, else in the 2022 style.
     """
     if doc.kind is Kind.TARGET_DECLARATION:
         return Style.DECLARATION
     if doc.kind is Kind.TRANSFER_SELF_EVALUATION:
         return Style.TRANSFER
+    if doc.kind is Kind.MONITORING:
+        return Style.MONITORING
     if (doc.year or 0) >= 2024:
         return Style.SELF_2024
     for p in doc.projects:

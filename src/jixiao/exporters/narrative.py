@@ -321,10 +321,55 @@ def _declaration(doc: Document, style: Style) -> Narrative:
     return Narrative(f"{year}项目绩效目标申报说明", tuple(blocks), f"附件：{Kind.TARGET_DECLARATION.label}")
 
 
+_MONITORED_COLUMNS = (
+    ("adjusted", "年度预算数"),
+    ("executed", "截至监控日执行数"),
+    ("rate_pct", "执行率"),
+    ("forecast", "全年预计执行数"),
+)
+
+
+def monitored_paragraph(ind: Indicator, n: int) -> str:
+    """One indicator of a monitoring form: target, value to date, forecast, causes, likelihood and remedy."""
+    parts = [f"年度指标值为{clean(ind.target) or '未填写'}"]
+    parts.append(f"截至监控日完成值为{clean(ind.actual) or '未填写'}")
+    parts.append(f"全年预计完成值为{clean(ind.forecast) or '未填写'}")
+    if ind.likelihood:
+        parts.append(f"完成目标可能性：{clean(ind.likelihood)}")
+    text = f"指标{chinese_number(n)}：{clean(ind.name)}。{_join(parts)}。"
+    if ind.cause:
+        text += f"偏差原因类型：{'、'.join(ind.cause)}。"
+    if ind.deviation:
+        text += f"偏差原因分析：{_sentence(ind.deviation)}"
+    if ind.remedy:
+        text += f"纠偏措施：{_sentence(ind.remedy)}"
+    return text
+
+
+def _monitoring(doc: Document) -> Narrative:
+    """The 绩效运行监控情况说明 that goes with monitoring forms: execution, progress, each indicator's outlook."""
+    blocks: list[Block] = []
+    for k, p in enumerate(doc.projects, start=1):
+        blocks.append(Block(f"{chinese_number(k)}、{clean(p.name)}", 1))
+        blocks.append(Block("（一）预算执行情况", 2))
+        facts = f"主管部门：{clean(p.department) or '未填写'}；实施单位：{clean(p.unit) or '未填写'}"
+        blocks.append(Block(facts + (f"；监控截止日期：{p.as_of}。" if p.as_of else "。")))
+        blocks += _funds_blocks(p, SELF_FUND_ROWS, _MONITORED_COLUMNS)
+        blocks.append(Block("（二）总体目标完成进度", 2))
+        blocks += _goal_blocks(p, "年度目标", "截至监控日完成情况")
+        blocks.append(Block("（三）绩效指标完成进度及纠偏措施", 2))
+        for n, ind in enumerate(p.indicators, start=1):
+            blocks.append(Block(monitored_paragraph(ind, n)))
+    year = f"{doc.year}年度" if doc.year else ""
+    return Narrative(f"{year}项目支出绩效运行监控情况说明", tuple(blocks), f"附件：{Kind.MONITORING.label}")
+
+
 def narrative(doc: Document, style: Style, maximum: Decimal | None = None) -> Narrative:
     """The written report of a document, by its kind; a total above ``maximum`` is not quoted."""
     if doc.kind is Kind.TRANSFER_SELF_EVALUATION:
         return _transfer(doc, style)
     if doc.kind is Kind.TARGET_DECLARATION:
         return _declaration(doc, style)
+    if doc.kind is Kind.MONITORING:
+        return _monitoring(doc)
     return _self_evaluation(doc, style, maximum)

@@ -19,6 +19,7 @@ _PHASES = {
     "adjusted": "全年预算数",
     "executed": "全年执行数",
     "requested": "年度资金申请总额",
+    "forecast": "全年预计执行数",
 }
 # Which fund rows and columns each kind prints.
 _FUNDS = {
@@ -32,6 +33,8 @@ _FUNDS = {
         ("total", "current_appropriation", "carryover", "other"),
         ("initial", "adjusted", "executed"),
     ),
+    # on a monitoring form 执行数 is the amount spent by the as-of date, not the year's
+    Kind.MONITORING: (("total", "current_appropriation", "carryover", "other"), ("adjusted", "executed", "forecast")),
 }
 
 
@@ -61,6 +64,8 @@ def project_columns(kind: Kind, money_unit: str | None) -> tuple[Column, ...]:
     ]
     if kind is Kind.TRANSFER_SELF_EVALUATION:
         cols.append(_text("central_department", "中央主管部门"))
+    if kind is Kind.MONITORING:
+        cols.append(Column("as_of", "监控截止日期", "date", "执行数和完成值所截至的日期"))
     if kind is Kind.TARGET_DECLARATION:
         cols += [
             _text("nature", "项目性质"),
@@ -94,6 +99,8 @@ def project_columns(kind: Kind, money_unit: str | None) -> tuple[Column, ...]:
     cols += [_text("goal", "年度总体目标 / 预期目标")]
     if kind is Kind.TARGET_DECLARATION:
         cols.append(_text("overall_goal", "项目总目标"))
+    elif kind is Kind.MONITORING:
+        cols.append(_text("outcome", "截至监控日完成情况"))
     else:
         cols.append(_text("outcome", "实际完成情况"))
     if kind is Kind.SELF_EVALUATION:
@@ -138,6 +145,16 @@ INDICATOR_COLUMNS = (
     _number("score", "得分", "分"),
     _text("deviation", "偏差原因分析及改进措施 / 未完成原因和改进措施"),
 )
+# A monitoring form's indicators: 实际完成值 is the value to date, and four columns of its own follow.
+MONITORED_COLUMNS = (
+    *INDICATOR_COLUMNS[:7],
+    _text("actual", "截至监控日完成值", "按原表所印的文字"),
+    _text("forecast", "全年预计完成值", "按原表所印的文字"),
+    _text("cause", "偏差原因类型", "经费保障、制度保障、人员保障、硬件条件保障、其他，多项以顿号分隔"),
+    _text("deviation", "偏差原因分析"),
+    _text("likelihood", "完成目标可能性", "确定能、有可能、完全不可能"),
+    _text("remedy", "纠偏措施 / 备注"),
+)
 
 MANAGEMENT_COLUMNS = (
     Column("project_no", "项目序号", "integer", "对应项目表的 project_no"),
@@ -152,17 +169,21 @@ def tables(doc: Document, money_unit: str | None) -> tuple[DataTable, ...]:
     columns = project_columns(doc.kind, money_unit)
     projects = tuple(_project_row(n, p, columns, money_unit) for n, p in enumerate(doc.projects, start=1))
     indicator_rows: list[tuple[Value, ...]] = []
+    monitored = doc.kind is Kind.MONITORING
     for n, p in enumerate(doc.projects, start=1):
         for k, i in enumerate(p.indicators, start=1):
-            indicator_rows.append(
-                (n, p.name, k, i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score, i.deviation)
-            )
+            head = (n, p.name, k, i.level1, i.level2, i.name, i.target, i.actual)
+            if monitored:
+                cause = "、".join(i.cause) if i.cause else None
+                indicator_rows.append((*head, i.forecast, cause, i.deviation, i.likelihood, i.remedy))
+            else:
+                indicator_rows.append((*head, i.weight, i.score, i.deviation))
     out = [
         DataTable("projects", "项目", columns, projects, ("project_no",)),
         DataTable(
             "indicators",
             "绩效指标",
-            INDICATOR_COLUMNS,
+            MONITORED_COLUMNS if monitored else INDICATOR_COLUMNS,
             tuple(indicator_rows),
             ("project_no", "indicator_no"),
             ("project_no", "projects", "project_no"),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "jixiao.web.summary",
     "jixiao.web.backups",
     "jixiao.web.monitoring",
+    "jixiao.web.notices",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "jixiao.web.accounts.context.account",
+                "jixiao.web.notices.context.unread_notices",
             ],
         },
     },
@@ -298,3 +300,20 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["server_errors_only"]}},
 }
 CSRF_FAILURE_VIEW = "jixiao.web.views.csrf_failure"
+
+# E-mail of notices (notices/services/notices.py): printed to the console unless JIXIAO_EMAIL_HOST names an SMTP
+# server (docs/deployment.md lists the variables); a failed message is logged and never undoes what it reports.
+if os.environ.get("JIXIAO_EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["JIXIAO_EMAIL_HOST"]
+    EMAIL_PORT = env_int("JIXIAO_EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("JIXIAO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("JIXIAO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("JIXIAO_EMAIL_TLS", True)
+    EMAIL_USE_SSL = env_bool("JIXIAO_EMAIL_SSL", False)
+    EMAIL_TIMEOUT = env_int("JIXIAO_EMAIL_TIMEOUT", 10)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("JIXIAO_EMAIL_FROM", "jixiao@localhost")
+# the address in front of a notice's link in its e-mail (e.g. https://jixiao.example.gov.cn); empty: the path only
+JIXIAO_SITE_URL = os.environ.get("JIXIAO_SITE_URL", "")

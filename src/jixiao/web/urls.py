@@ -8,6 +8,7 @@ urlpatterns = [
     path("work/imports/", include("jixiao.web.imports.urls")),
     path("work/summary/", include("jixiao.web.summary.urls")),
     path("work/monitoring/", include("jixiao.web.monitoring.urls")),
+    path("work/notices/", include("jixiao.web.notices.urls")),
     path("work/", include("jixiao.web.cycle.urls")),
     path("audit/", include("jixiao.web.audit.urls")),
     path("orgs/", include("jixiao.web.orgs.urls")),

@@ -105,8 +105,9 @@ def test_fill_save_twice_submit_return_fix_approve(
     staff.post(url, _posted(page, {}) | {"submit": [""]})
     rec.refresh_from_db()
     assert rec.state == State.SUBMITTED.value
-    # the department returns it with a comment, from the record page's own form
+    # the department finds it on its home page and returns it with a comment, from the record page's own form
     dept = login(people["dept_a"])
+    assert f"/work/monitoring/records/{rec.pk}/" in dept.get("/work/").content.decode()
     detail = dept.get(f"/work/monitoring/records/{rec.pk}/").content.decode()
     assert f"/work/monitoring/records/{rec.pk}/act/return/" in detail
     dept.post(f"/work/monitoring/records/{rec.pk}/act/return/", {"comment": "第4行请补充纠偏的时间安排"})
@@ -188,3 +189,21 @@ def test_a_department_opens_a_round_for_its_units_on_its_page(
     assert 'id="open-round-form"' not in staff.get("/work/monitoring/").content.decode()
     assert staff.post("/work/monitoring/", data).status_code == 403
     assert MonitoringRound.objects.count() == 1
+
+
+def test_a_late_form_says_so_on_its_pages(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any
+) -> None:
+    """Past the due date the form's pages carry the overdue finding; a later due date takes it away."""
+    from datetime import date
+
+    from jixiao.web.monitoring import services
+    from tests.web.conftest import ctx
+    from tests.web.monitoring.conftest import AS_OF
+
+    rec = record_of(open_all(people), approved["a1"])
+    staff = login(people["staff_a1"])
+    for url in (f"/work/monitoring/records/{rec.pk}/", f"/work/monitoring/records/{rec.pk}/edit/"):
+        assert "监控表应于2025年8月15日前报送" in staff.get(url).content.decode()
+    services.open_round(ctx(people["finance"]), 2025, AS_OF, date(2099, 12, 31))
+    assert "前报送" not in staff.get(f"/work/monitoring/records/{rec.pk}/").content.decode()

@@ -73,6 +73,7 @@ def test_saving_twice_changes_only_what_changed(tree: Any, people: dict[str, Any
         ({"forecast_total": Decimal("40000.00")}, {}, "全年预计执行数 40000.00 小于截至监控日执行数 45000.00"),
         ({}, {"cause": ("天气",)}, "第1行「培训场次」偏差原因类型「天气」不是"),
         ({}, {"likelihood": "也许"}, "第1行「培训场次」完成目标可能性「也许」不是"),
+        ({}, {"forecast": "多" * 301}, "第1行「培训场次」全年预计完成值：确保该变量包含不超过 300 字符"),
     ],
 )
 def test_a_bad_figure_refuses_the_whole_save(
@@ -155,3 +156,22 @@ def test_findings_are_stored_with_each_save(tree: Any, people: dict[str, Any], a
     stored = MonitoringFinding.objects.filter(record=rec)
     assert rec.warnings + rec.errors == stored.filter(severity__in=["warning", "error"]).count()
     assert stored.exists()
+
+
+def test_what_the_review_finds_impossible_stops_the_submission(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any]
+) -> None:
+    """More paid than budgeted may be saved (the page warns), but the review's error stops the submission."""
+    from jixiao.core.review import blocking, review_document
+    from jixiao.web.monitoring.documents import monitoring_document
+
+    rec = fill(record_of(open_all(people), approved["a1"]), people["staff_a1"])
+    over = dict(FILLED, executed_to_date=Decimal("120000.00"), forecast_total=Decimal("120000.00"))
+    rec = services.update_record(ctx(people["staff_a1"]), rec, rec.version, over, _inputs(rec))
+    impossible = blocking(review_document(monitoring_document(rec)))
+    assert impossible  # the review's own judgement of this form
+    with pytest.raises(ValidationError) as refused:
+        services.act(ctx(people["staff_a1"]), rec, Action.SUBMIT)
+    assert impossible[0].message in refused.value.messages
+    rec.refresh_from_db()
+    assert rec.state == State.DRAFT.value

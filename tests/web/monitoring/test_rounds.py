@@ -105,3 +105,25 @@ def test_closing_a_round(tree: Any, people: dict[str, Any], approved: dict[str, 
     assert first.status == MonitoringRound.Status.CLOSED
     again = services.open_round(ctx(people["finance"]), 2025, AS_OF, DUE)
     assert again.round.pk != first.pk and again.created == 3
+
+
+def test_two_openings_at_once_make_one_round(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two parallel openings, not seeing the first's round yet, adds to it instead of making another."""
+    first = open_all(people)
+    from django.db.models import QuerySet
+
+    real_first = QuerySet.first
+    calls: list[int] = []
+
+    def not_yet_committed(self: QuerySet[Any]) -> Any:
+        if self.model is MonitoringRound and not calls:
+            calls.append(1)
+            return None  # as the parallel transaction sees it before the first one commits
+        return real_first(self)
+
+    monkeypatch.setattr(QuerySet, "first", not_yet_committed)
+    again = services.open_round(ctx(people["finance"]), 2025, AS_OF, DUE)
+    assert calls == [1] and again.reopened and again.round.pk == first.pk and again.created == 0
+    assert MonitoringRound.objects.count() == 1

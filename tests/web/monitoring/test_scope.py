@@ -145,3 +145,24 @@ def test_progress_counts_within_the_viewers_scope(world: dict[str, Any], people:
     # the due date moved (opening the round again) past today: nothing is late
     services.open_round(ctx(people["finance"]), 2025, AS_OF, date(2099, 12, 31))
     assert [row[4] for row in lines("finance")] == ["0", "0", "0"]
+
+
+def test_the_rounds_list_filters(world: dict[str, Any], people: dict[str, Any], login: Any) -> None:
+    """By department, by state, and with alerts only: each narrows the finance bureau's list as it says."""
+    from jixiao.web.monitoring.models import MonitoringRecord
+
+    round_ = world["rounds"]["F"]
+    finance = login(people["finance"])
+    names = {r.pk: n for n, r in world["records"].items()}
+
+    def listed(query: str) -> set[str]:
+        page = finance.get(f"/work/monitoring/rounds/{round_.pk}/?{query}").content.decode()
+        return {names[pk] for pk in names if f"/work/monitoring/records/{pk}/" in page.split('id="record-filters"')[1]}
+
+    assert listed("") == {"F:a1", "F:b1"}
+    assert listed(f"department={world['records']['F:b1'].department_id}") == {"F:b1"}
+    assert listed("state=draft") == set() and listed("state=submitted") == {"F:a1", "F:b1"}
+    MonitoringRecord.objects.filter(pk=world["records"]["F:b1"].pk).update(warnings=0, errors=0)
+    MonitoringRecord.objects.filter(pk=world["records"]["F:a1"].pk).update(warnings=2, errors=0)
+    assert listed("alerts=1") == {"F:a1"}
+    assert listed("department=abc&state=nonsense") == {"F:a1", "F:b1"}  # what is not a filter filters nothing

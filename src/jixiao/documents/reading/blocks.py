@@ -133,7 +133,7 @@ def read_identity(cells: Sequence[Cell], i: int, proj: ProjectDraft) -> int:
         return j  # a printed list of choices (1、持续性项目 2、新增性项目) with none marked: no value
     key = label.key
     src = source_of(values)
-    if key in ("start_date", "end_date", "period"):
+    if key in ("start_date", "end_date", "period", "as_of"):
         if not _dates(key, text, src, proj):
             # the schema holds dates as YYYY-MM-DD only: say what was printed instead of storing it
             proj.problems.append((values[0].line, f"{label.text}不是日期，未读取", text))
@@ -254,6 +254,10 @@ def read_funds(cells: Sequence[Cell], i: int, proj: ProjectDraft, kind: Kind) ->
     return j, unplaced
 
 
+# A fund row's own figures (分值 and 得分 go to the 预算执行率 row); 全年预计执行数 on a monitoring form.
+_ROW_FIGURES = ("initial", "adjusted", "executed", "rate_pct", "forecast")
+
+
 # Complexity over 15, kept: the figures read are placed by the block's shape (columns or keyed, self-evaluation or
 # declaration); each case is one printed layout.
 def _assign_funds(  # noqa: C901
@@ -295,7 +299,7 @@ def _assign_funds(  # noqa: C901
             row["rate_pct"] = row["rate_pct"] * 100  # 1 printed for 100%: the sums say a fraction
         confidence = ARITHMETIC if reading.arithmetic and reading.note else READ
         src = FieldSource(values[0].line, values[0].column, confidence, reading.note)
-        proj.funds[key] = {k: v for k, v in row.items() if k in ("initial", "adjusted", "executed", "rate_pct")}
+        proj.funds[key] = {k: v for k, v in row.items() if k in _ROW_FIGURES}
         for col in proj.funds[key]:
             proj.sources[f"funds.{key}.{col}"] = src
         if key == "total" and kind in _EVALUATIONS:
@@ -319,9 +323,7 @@ def _assign_funds(  # noqa: C901
             if col == "rate_pct" and kind in _EVALUATIONS:
                 proj.execution.setdefault("rate_pct", value)
                 proj.sources.setdefault("execution.rate_pct", source_of([cell]))
-        proj.funds["total"] = {
-            k: v for k, v in row.items() if k in ("initial", "adjusted", "executed", "rate_pct", "requested")
-        }
+        proj.funds["total"] = {k: v for k, v in row.items() if k in (*_ROW_FIGURES, "requested")}
         if trailing and kind in _EVALUATIONS:
             score = grammar.number(trailing[0].norm)
             if score is not None:

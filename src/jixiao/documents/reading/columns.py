@@ -137,6 +137,18 @@ STANDARD = {
     "self_evaluation": ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation"),
     "transfer_self_evaluation": ("level1", "level2", "name", "target", "actual", "deviation"),
     "department_self_evaluation": ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation"),
+    "monitoring": (
+        "level1",
+        "level2",
+        "name",
+        "target",
+        "actual",
+        "forecast",
+        "cause",
+        "deviation",
+        "likelihood",
+        "remedy",
+    ),
 }
 
 

@@ -18,11 +18,13 @@ reasons; they are the reader's only tuning.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jixiao.core.model import DEVIATION_CAUSES, LIKELIHOODS
 from jixiao.documents.reading import grammar
 from jixiao.documents.reading.cellstream import Cell
 from jixiao.documents.reading.columns import TableModel
@@ -43,6 +45,10 @@ _MISSING = {
     "weight": 0.8,
     "score": 0.8,
     "deviation": 0.05,
+    "forecast": 0.3,  # the monitoring form's columns, often left empty
+    "cause": 0.05,
+    "likelihood": 0.1,
+    "remedy": 0.05,
     "ignore": 0.05,
     "proj_unit": 0.0,
     "proj_name": 0.0,
@@ -62,7 +68,7 @@ _ROW_AT_LINE_START = 0.5  # row layouts: a row that starts where a line starts
 _ROW_MID_LINE = 2.0  # row layouts: a row that starts in the middle of a line
 _ROW_OVER_LINE = 1.0  # row layouts: a row that runs on over a line break
 _CONTINUE = 1.2  # a second cell in the same column (a cell broken over lines)
-_CONTINUE_ROLES = frozenset({"name", "deviation", "ignore", "proj_goal", "proj_name"})
+_CONTINUE_ROLES = frozenset({"name", "deviation", "remedy", "ignore", "proj_goal", "proj_name"})
 
 
 @dataclass
@@ -164,7 +170,9 @@ class _Scorer:
             if "。" in norm or len(norm) > 30:
                 score -= 2.0 + 0.05 * max(0, len(norm) - 30)  # a sentence is a note, rarely a name
             return score
-        if role in ("target", "actual"):
+        if role in ("cause", "likelihood"):
+            return _choice_fit(role, norm)
+        if role in ("target", "actual", "forecast"):
             if grammar.is_numbered(norm):
                 return NEVER  # 指标3.… opens an indicator row
             if grammar.is_dash(norm):
@@ -185,7 +193,7 @@ class _Scorer:
                 # one indicator rarely carries more than half of the points
                 return 2.0 if value <= 50 else 1.2
             return 0.3 if grammar.is_dash(norm) else NEVER
-        if role == "deviation":
+        if role in ("deviation", "remedy"):
             if grammar.is_number(norm):
                 return -2.0
             if norm in ("无", "无偏差") or grammar.is_dash(norm):
@@ -223,6 +231,16 @@ class _Scorer:
         if role_a == "target" and role_b == "actual" and a.norm == b.norm:
             return 0.3
         return 0.0
+
+
+def _choice_fit(role: str, norm: str) -> float:
+    """How well a cell fits the monitoring form's 偏差原因类型 or 完成目标可能性: only their listed words do."""
+    if grammar.is_dash(norm):
+        return 0.3
+    if role == "likelihood":
+        return 3.0 if norm in LIKELIHOODS else NEVER
+    words = [w for w in re.split(r"[、,;/]+", norm) if w]
+    return 3.0 if words and all(w in DEVIATION_CAUSES for w in words) else NEVER
 
 
 def _is_double(cell: Cell, before: Sequence[Cell]) -> bool:

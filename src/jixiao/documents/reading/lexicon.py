@@ -73,6 +73,7 @@ class Lexicon:
     qualitative: tuple[str, ...]
     units: frozenset[str]
     navigation: tuple[str, ...]
+    as_of_headings: re.Pattern[str]
     _all: dict[str, list[Label]] = field(default_factory=dict, repr=False)
 
 
@@ -104,6 +105,7 @@ def lexicon() -> Lexicon:
         qualitative=tuple(sorted(data["qualitative"]["words"], key=len, reverse=True)),
         units=frozenset(data["units"]["words"]),
         navigation=tuple(data["navigation"]["words"]),
+        as_of_headings=re.compile(data["as_of_headings"]["pattern"]),
     )
     _index(lex)
     return lex
@@ -194,6 +196,8 @@ def labels_of(norm: str) -> tuple[Label, ...]:
     if not norm or len(norm) > 40:
         return ()
     core, notes = strip_decorations(norm)
+    # 截至7月31日执行数 -> 截至监控日执行数: a monitoring form's dated heading
+    core = lex.as_of_headings.sub("截至监控日", core, count=1)
     found = lex._all.get(core)
     if found is None and notes and core[-1:].isdigit() and core[:-1] in lex._all:
         core = core[:-1]  # 年度绩效目标2(40分): the second of several blocks

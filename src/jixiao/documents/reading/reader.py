@@ -18,8 +18,11 @@ from jixiao.documents.result import ImportResult, ImportWarning, ProjectSource
 from jixiao.documents.text import TextSource
 
 _ROWS = ("total", "current_appropriation", "carryover", "other", "central", "local")
-_ROW_FIELDS = ("initial", "adjusted", "executed", "requested", "rate_pct")
-_IDENTITY = ("name", "department", "unit", "central_department", "nature", "category", "start_date", "end_date")
+_ROW_FIELDS = ("initial", "adjusted", "executed", "requested", "rate_pct", "forecast")
+_IDENTITY = (
+    *("name", "department", "unit", "central_department", "nature", "category", "start_date", "end_date"),
+    "as_of",
+)
 _PROJECT_PATHS = frozenset({*_IDENTITY, "money_unit", "goal", "overall_goal", "outcome", "total_score", "grade"})
 UNPLACED = "未能归入任何字段的内容"
 
@@ -61,6 +64,7 @@ def _project(draft: ProjectDraft, n: int, fields: dict[str, FieldSource]) -> Pro
         indicators=tuple(indicators),
         total_score=draft.total,
         grade=draft.grade,
+        as_of=draft.fields.get("as_of"),
     )
 
 

@@ -11,10 +11,11 @@ keeps where it was printed and how sure the reading is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jixiao.core.model import Indicator
+from jixiao.core.model import DEVIATION_CAUSES, Indicator
 from jixiao.documents.markup import join_cell
 from jixiao.documents.reading import grammar
 from jixiao.documents.reading.cellstream import Cell
@@ -65,6 +66,10 @@ class Draft:
     weight: Decimal | None = None
     score: Decimal | None = None
     deviation: str | None = None
+    forecast: str | None = None  # the monitoring form's 全年预计完成值, 偏差原因类型, 完成目标可能性, 纠偏措施
+    cause: tuple[str, ...] | None = None
+    likelihood: str | None = None
+    remedy: str | None = None
     sources: dict[str, FieldSource] = field(default_factory=dict)
     level1_weight: str | None = None  # the points its printed level-1 cell carried
 
@@ -79,6 +84,10 @@ class Draft:
             self.weight,
             self.score,
             self.deviation or None,
+            forecast=self.forecast or None,
+            cause=self.cause or None,
+            likelihood=self.likelihood or None,
+            remedy=self.remedy or None,
         )
 
 
@@ -199,11 +208,16 @@ def _values(draft: Draft, by_role: dict[str, list[Cell]], unit_first: bool = Fal
     if any(c for c in by_role.get("target", [])) and parts:
         draft.target = "".join(join_cell(c.text) for c in parts)
         draft.sources["target"] = source_of(parts)
-    for role in ("actual", "deviation"):
+    for role in ("actual", "deviation", "forecast", "likelihood", "remedy"):
         cells = [c for c in by_role.get(role, []) if not grammar.is_dash(c.norm)]
         if cells:
             setattr(draft, role, cell_value(cells))
             draft.sources[role] = source_of(cells)
+    causes = [c for c in by_role.get("cause", []) if not grammar.is_dash(c.norm)]
+    words = tuple(w for c in causes for w in re.split(r"[、,;/]+", c.norm) if w in DEVIATION_CAUSES)
+    if words:
+        draft.cause = words
+        draft.sources["cause"] = source_of(causes)
     for role in ("weight", "score"):
         cells = by_role.get(role, [])
         if cells:

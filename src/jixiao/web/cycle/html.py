@@ -146,13 +146,15 @@ def evaluation_rows_html(table: Iterable[tuple[Any, dict[str, Any], Any, Sequenc
     return mark_safe("\n".join(out))
 
 
+# {pick}: a reviewer's batch checkbox cell (or nothing); {late}: the 逾期 marker (notices.overdue)
 DECLARATION_LIST_ROW = (
-    '<tr><td><a href="{url}{pk}/">{name}</a></td><td>{department}</td><td>{unit}</td><td>{year}</td>'
-    '<td class="num">{requested}</td><td><span class="state state-{state}">{state_label}</span></td></tr>'
+    '<tr>{pick}<td><a href="{url}{pk}/">{name}</a></td><td>{department}</td><td>{unit}</td><td>{year}</td>'
+    '<td class="num">{requested}</td><td><span class="state state-{state}">{state_label}</span>{late}</td></tr>'
 )
 EVALUATION_LIST_ROW = (
-    '<tr><td><a href="{url}{pk}/">{name}</a></td><td>{department}</td><td>{unit}</td><td>{year}</td>'
-    '<td class="num">{score}</td><td>{grade}</td><td><span class="state state-{state}">{state_label}</span></td></tr>'
+    '<tr>{pick}<td><a href="{url}{pk}/">{name}</a></td><td>{department}</td><td>{unit}</td><td>{year}</td>'
+    '<td class="num">{score}</td><td>{grade}</td><td><span class="state state-{state}">{state_label}</span>{late}</td>'
+    "</tr>"
 )
 
 
@@ -173,6 +175,8 @@ def _list_rows(
                 "year": _value(r["the_year"]),
                 "state": r["state"],
                 "state_label": r["state_label"],
+                "pick": r.get("pick", ""),
+                "late": r.get("late", ""),
             }
             | own(r)
             for r in rows

@@ -44,7 +44,7 @@ class Field:
     core: str | None = None
     rows: int = 2  # a textarea's height
     choices: tuple[str, ...] = ()  # a choice's values (each its own label)
-    readonly: bool = False  # shown on the form, never posted: copied from the approved declaration
+    readonly: bool = False  # a row field shown on the form, never posted: copied from the approved declaration
     also: tuple[str, ...] = ()  # header: further core paths holding the same value (read from the first filled)
     form: bool = True  # header: a person sets it on the web form; False: it comes from files, kept as it came
 
@@ -410,7 +410,7 @@ MONITORING = Shape(
         _money("budget_total", "年度预算数", "funds.total.adjusted"),
         _money("executed_to_date", "截至监控日执行数", "funds.total.executed"),
         _money("forecast_total", "全年预计执行数", "funds.total.forecast"),
-        Field("outcome", "截至监控日完成情况", "textarea", core="outcome", rows=4),
+        Field("outcome", "总体目标截至监控日完成情况", "textarea", core="outcome", rows=3),
     ),
     prefix="row",
     roles=(("likelihood", "likelihood"), ("remedy", "remedy")),

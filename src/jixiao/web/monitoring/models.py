@@ -18,7 +18,14 @@ from simple_history.models import HistoricalRecords
 from jixiao.core.model import LIKELIHOODS
 from jixiao.core.scoring import DEFAULT_PACK
 from jixiao.core.workflow import State
-from jixiao.web.cycle.models import DERIVED, MONEY_UNITS, STATE_CHOICES, Declaration, DeclarationIndicator
+from jixiao.web.cycle.models import (
+    DERIVED,
+    MONEY_UNITS,
+    STATE_CHOICES,
+    Declaration,
+    DeclarationIndicator,
+    money_field,
+)
 from jixiao.web.orgs.models import Organization
 
 if TYPE_CHECKING:
@@ -62,6 +69,12 @@ class MonitoringRound(models.Model):
         verbose_name = "监控批次"
         verbose_name_plural = "监控批次"
         ordering = ["-year", "-as_of", "id"]
+        constraints = [
+            # opening the same round twice at once still makes one: the second adds to the first
+            models.UniqueConstraint(
+                fields=["year", "as_of", "opened_in"], condition=Q(status="open"), name="monitoring_round_open_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年度绩效运行监控（截至{self.as_of.month}月{self.as_of.day}日）"
@@ -93,10 +106,10 @@ class MonitoringRecord(models.Model):
     state = models.CharField("状态", max_length=20, choices=STATE_CHOICES, default=State.DRAFT.value)
     version = models.PositiveIntegerField("版本", default=1)
     money_unit = models.CharField("金额单位", max_length=4, choices=MONEY_UNITS, default="元")
-    # money: 18 digits exact to the fen (as cycle.models.MONEY), empty until the unit fills it in
-    budget_total = models.DecimalField("年度预算数", max_digits=18, decimal_places=2, null=True, blank=True)
-    executed_to_date = models.DecimalField("截至监控日执行数", max_digits=18, decimal_places=2, null=True, blank=True)
-    forecast_total = models.DecimalField("全年预计执行数", max_digits=18, decimal_places=2, null=True, blank=True)
+    # money exact to the fen, empty until the unit fills it in
+    budget_total = money_field("年度预算数")
+    executed_to_date = money_field("截至监控日执行数")
+    forecast_total = money_field("全年预计执行数")
     outcome = models.TextField("总体目标截至监控日完成情况", blank=True)
     submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
     errors = models.PositiveIntegerField("错误数", default=0)

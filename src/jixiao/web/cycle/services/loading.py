@@ -10,6 +10,7 @@ one audit event per record, so a failure leaves nothing behind.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -38,6 +39,7 @@ from jixiao.web.cycle.services.declarations import ensure_project
 from jixiao.web.cycle.services.findings import refresh_findings
 from jixiao.web.cycle.services.workflow import publish
 from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, TRANSFER_SELF_EVALUATION, core_to_header, core_to_row
+from jixiao.web.notices.services.notices import records_assigned
 from jixiao.web.orgs.models import Organization
 
 M = TypeVar("M", bound=models.Model)
@@ -219,6 +221,13 @@ def load_document(
             refresh_units(touched)
         else:
             units |= touched
+        # a record loaded for its unit to fill in (a draft) is a new task of that unit's staff, once committed
+        drafts = State.DRAFT.value
+        assigned = [d for d in result.declarations if d.state == drafts] + [
+            e for e in result.evaluations if e.state == drafts
+        ]
+        if assigned:
+            transaction.on_commit(functools.partial(records_assigned, assigned), robust=True)
         return result
 
 

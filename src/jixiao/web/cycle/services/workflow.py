@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from jixiao.web.cycle.services.common import (
     unit_of,
 )
 from jixiao.web.cycle.services.findings import declaration_problems, evaluation_problems, figure_problems
+from jixiao.web.notices.services.notices import after_review_step
 
 _EVENTS = {
     Action.SUBMIT: AuditEvent.Type.SUBMIT,
@@ -99,6 +101,10 @@ def act(
             obj=locked,
             organization=unit_of(locked),
             detail={"from": old, "to": step.target.value, "comment": comment.strip(), "role": role.value},
+        )
+        # the people it concerns hear of it once it is committed; their notices and mail never undo it
+        transaction.on_commit(
+            functools.partial(after_review_step, locked, action, comment.strip(), role=role), robust=True
         )
         return locked
 

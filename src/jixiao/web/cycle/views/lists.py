@@ -22,7 +22,12 @@ from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.cycle.views.common import (
     PAGE_SIZE,
 )
+from jixiao.web.notices.models import Stage
+from jixiao.web.notices.overdue import home_overdue, mark_rows, overdue_filter, pick_cell
 from jixiao.web.numbers import small_int
+
+# the state a reviewer's batch approval starts from (the list's checkboxes appear on these rows)
+PICKABLE = {Role.DEPT_REVIEWER: State.SUBMITTED.value, Role.FINANCE_REVIEWER: State.DEPT_APPROVED.value}
 
 # -- home and lists -------------------------------------------------------------------------------
 
@@ -57,14 +62,15 @@ def home(request: HttpRequest) -> HttpResponse:
             "declarations": declarations.count(),
             "evaluations": evaluations.count(),
         },
+        "overdue": home_overdue(request.user),
     }
     from jixiao.web.monitoring.views.home import monitoring_todo  # the monitoring app's own part of the page
 
     return render(request, "cycle/home.html", context | monitoring_todo(request.user))
 
 
-def _filtered(request: HttpRequest, queryset: Any) -> tuple[Any, dict[str, str]]:
-    filters = {k: request.GET.get(k, "").strip() for k in ("year", "state", "q")}
+def _filtered(request: HttpRequest, queryset: Any, stage: Stage) -> tuple[Any, dict[str, str]]:
+    filters = {k: request.GET.get(k, "").strip() for k in ("year", "state", "q", "overdue")}
     year = small_int(filters["year"], 0, 9999)  # a year column: anything else is no filter, never a 500
     if year is not None:
         queryset = queryset.filter(year=year)
@@ -72,7 +78,18 @@ def _filtered(request: HttpRequest, queryset: Any) -> tuple[Any, dict[str, str]]
         queryset = queryset.filter(state=filters["state"])
     if filters["q"]:
         queryset = queryset.filter(project_name__icontains=filters["q"])
+    if filters["overdue"] == "1":  # 逾期: past the stage's due date and not yet submitted (notices.deadlines)
+        queryset = overdue_filter(queryset, stage)
     return queryset, filters
+
+
+def _marked(request: HttpRequest, page: Any, stage: Stage) -> str | None:
+    """Mark the page's overdue rows and give each its batch checkbox cell; the state a reviewer may pick."""
+    pickable = PICKABLE.get(role_of(request.user))  # type: ignore[arg-type]
+    mark_rows(page.object_list, stage)
+    for row in page.object_list:
+        row["pick"] = pick_cell(row, pickable)
+    return pickable
 
 
 def _page(request: HttpRequest, qs: Any, columns: dict[str, Any]) -> Any:
@@ -100,7 +117,7 @@ def url_prefix(name: str) -> str:
 @require_GET
 def declaration_list(request: HttpRequest) -> HttpResponse:
     """The declarations this person may see, filtered and paginated."""
-    qs, filters = _filtered(request, Declaration.objects.visible_to(request.user))
+    qs, filters = _filtered(request, Declaration.objects.visible_to(request.user), Stage.DECLARATION)
     columns = {
         "name": F("project_name"),
         "department": F("project__department__name"),
@@ -108,8 +125,12 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
         "the_year": F("year"),
         "requested": F("requested_total"),
         "money": F("money_unit"),
+        "unit_id": F("project__unit_id"),
+        "department_id": F("project__department_id"),
+        "the_version": F("version"),
     }
     page = _page(request, qs, columns)
+    pickable = _marked(request, page, Stage.DECLARATION)
     return render(
         request,
         "cycle/declaration_list.html",
@@ -119,6 +140,7 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "states": list(State),
             "can_create": role_of(request.user) is Role.UNIT_STAFF,
+            "can_batch": pickable is not None,
         },
     )
 
@@ -127,7 +149,7 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     """The self-evaluations this person may see, filtered and paginated."""
-    qs, filters = _filtered(request, SelfEvaluation.objects.visible_to(request.user))
+    qs, filters = _filtered(request, SelfEvaluation.objects.visible_to(request.user), Stage.SELF_EVALUATION)
     columns = {
         "name": F("project_name"),
         "department": F("declaration__project__department__name"),
@@ -135,8 +157,12 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
         "the_year": F("year"),
         "score": F("total_score"),
         "the_grade": F("grade"),
+        "unit_id": F("declaration__project__unit_id"),
+        "department_id": F("declaration__project__department_id"),
+        "the_version": F("version"),
     }
     page = _page(request, qs, columns)
+    pickable = _marked(request, page, Stage.SELF_EVALUATION)
     return render(
         request,
         "cycle/evaluation_list.html",
@@ -145,5 +171,6 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
             "rows_html": evaluation_list_html(page.object_list, url_prefix("cycle:evaluation_detail")),
             "filters": filters,
             "states": list(State),
+            "can_batch": pickable is not None,
         },
     )

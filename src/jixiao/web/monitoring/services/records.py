@@ -10,12 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from jixiao.core.model import DEVIATION_CAUSES, LIKELIHOODS
+from jixiao.core.review import blocking, review_document
 from jixiao.core.workflow import Action, State, transition
 from jixiao.web.access import permit
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.packs import pack_named
 from jixiao.web.cycle.services.common import ConflictError, changes, plain, snapshot
-from jixiao.web.monitoring.models import MonitoringRecord, MonitoringStateChange
+from jixiao.web.cycle.shapes import MONITORING
+from jixiao.web.monitoring.documents import monitoring_document
+from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRow, MonitoringStateChange
 from jixiao.web.monitoring.services.common import (
     RECORD_FIELDS,
     ROW_FIELDS,
@@ -48,6 +52,20 @@ def _row_problems(rows: Sequence[MonitoringRowInput], names: dict[int, str]) -> 
         if row.likelihood and row.likelihood not in LIKELIHOODS:
             problems.append(f"{where}完成目标可能性「{row.likelihood}」不是 {'/'.join(LIKELIHOODS)} 之一。")
     return problems
+
+
+LABELS = {f.name: f.label for f in MONITORING.rows}
+
+
+def _check_row(row: MonitoringRow, n: int) -> None:
+    """A row's widths as its columns hold them (the API posts no form): refused with the row named."""
+    try:
+        row.full_clean(exclude=["record", "indicator", "position"])
+    except ValidationError as exc:
+        where = f"第{n}行「{row.indicator.name}」"
+        raise ValidationError(
+            [f"{where}{LABELS.get(k, k)}：{m}" for k, ms in exc.message_dict.items() for m in ms]
+        ) from None
 
 
 @audited_conflicts
@@ -83,13 +101,14 @@ def update_record(
         locked.full_clean(exclude=["round", "declaration", "unit", "department"])
         locked.version += 1
         locked.save()
-        for row in rows:
+        for n, row in enumerate(rows, start=1):
             target = existing[row.indicator_id]
             typed = row_values(row)
             changed = [f for f in ROW_FIELDS if row_values(target)[f] != typed[f]]
             for f in changed:
                 setattr(target, f, typed[f])
             if changed:  # an untouched row keeps its history as it is
+                _check_row(target, n)
                 target.save()
         refresh_findings(locked, list(existing.values()))
         after = snapshot(locked, RECORD_FIELDS) | {ROWS: record_rows(locked)}
@@ -122,6 +141,9 @@ def submission_problems(rec: MonitoringRecord) -> list[str]:
         if missing:
             problems.append(f"第{n}行「{row.indicator.name}」请填写{'、'.join(missing)}。")
     problems += money_problems(rec.budget_total, rec.executed_to_date, rec.forecast_total)
+    # what the review finds impossible (a figure or answer the form cannot hold) stops it as it stops a score
+    found = review_document(monitoring_document(rec), pack_named(rec.rule_pack))
+    problems += [f.message for f in blocking(found) if f.message not in problems]
     return problems
 
 

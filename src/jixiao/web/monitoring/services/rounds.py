@@ -8,7 +8,7 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from simple_history.utils import bulk_create_with_history
 
 from jixiao.core.workflow import FROZEN_VALUES, Role
@@ -74,17 +74,8 @@ def open_round(
     if office.kind == Organization.Kind.DEPARTMENT and not chosen:
         chosen = [office]
     with transaction.atomic():
-        round_ = (
-            MonitoringRound.objects.select_for_update()
-            .filter(year=year, as_of=as_of, opened_in=office, status=MonitoringRound.Status.OPEN)
-            .first()
-        )
-        reopened = round_ is not None
-        if round_ is None:
-            round_ = MonitoringRound.objects.create(
-                year=year, as_of=as_of, due=due, all_departments=everything, opened_in=office, opened_by=ctx.user
-            )
-        else:
+        round_, reopened = _open_one(ctx, year, as_of, due, office, everything)
+        if reopened:
             round_.all_departments = round_.all_departments or everything
             round_.due = due
             round_.save()
@@ -105,6 +96,26 @@ def open_round(
             },
         )
         return Opened(round_, created, reopened)
+
+
+def _open_one(
+    ctx: Context, year: int, as_of: date, due: date, office: Organization, everything: bool
+) -> tuple[MonitoringRound, bool]:
+    """The office's open round of that year and date, locked, and True; or a new one and False."""
+    same = MonitoringRound.objects.select_for_update().filter(
+        year=year, as_of=as_of, opened_in=office, status=MonitoringRound.Status.OPEN
+    )
+    existing = same.first()
+    if existing is not None:
+        return existing, True
+    try:
+        with transaction.atomic():  # a savepoint: when a parallel opening made it first, this one adds to it
+            made = MonitoringRound.objects.create(
+                year=year, as_of=as_of, due=due, all_departments=everything, opened_in=office, opened_by=ctx.user
+            )
+    except IntegrityError:
+        return same.get(), True
+    return made, False
 
 
 def _fill(ctx: Context, round_: MonitoringRound) -> int:

@@ -10,10 +10,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.core.model import Document, Kind, Project
-from jixiao.core.review import Finding, review_document
+from jixiao.core.review import Finding, overdue_finding, review_document
 from jixiao.core.workflow import Action, State
 from jixiao.web.access import get_for, permit, role_may
 from jixiao.web.audit.services import Context
@@ -53,6 +54,15 @@ def _review(rec: MonitoringRecord, project: Project) -> list[Finding]:
     )
 
 
+def _overdue(rec: MonitoringRecord) -> list[Finding]:
+    """The finding of a form late against its round's due date (none when in time), as of today."""
+    submitted = timezone.localdate(rec.submitted_at) if rec.submitted_at else None
+    found = overdue_finding(
+        rec.project_name, rec.unit.name, rec.round.due, timezone.localdate(), submitted, year=rec.year
+    )
+    return [] if found is None else [found]
+
+
 def _returned(rec: MonitoringRecord) -> MonitoringStateChange | None:
     if rec.state != State.RETURNED.value:
         return None
@@ -79,6 +89,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = monitoring_project(rec, rows)
     by_row, general = findings_by_row(_review(rec, project))
     problems, warnings = _money(project)
+    general = _overdue(rec) + general
     return render(
         request,
         "monitoring/record_detail.html",
@@ -141,6 +152,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             permit(request.user, rec, Action.EDIT)  # a form sent back with its errors: only to whom may edit
     by_row, general = findings_by_row(_review(rec, project))
+    general = _overdue(rec) + general
     fields = _row_fields(request, rows, formset)
     problems, warnings = _money(project)
     names = [r.indicator.name for r in rows]
@@ -235,6 +247,6 @@ def record_preview(request: HttpRequest, pk: int) -> JsonResponse:
         "problems": problems,
         "warnings": warnings,
         "row_findings": {str(n): plain(items) for n, items in by_row.items()},
-        "general_findings": plain(general),
+        "general_findings": plain(_overdue(rec) + general),
     }
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

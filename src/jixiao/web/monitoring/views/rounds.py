@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from jixiao.core.workflow import Role
+from jixiao.core.workflow import Role, State
 from jixiao.web.access import account_of, get_for, role_of
 from jixiao.web.audit.services import Context
 from jixiao.web.monitoring import services
@@ -18,6 +19,7 @@ from jixiao.web.monitoring.forms import OpenRoundForm
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRound
 from jixiao.web.monitoring.views.action_lists import round_overdue
 from jixiao.web.monitoring.views.progress import progress
+from jixiao.web.numbers import small_int
 from jixiao.web.orgs.models import Organization
 
 SHOWN = 200  # records listed on a round's page; the progress table counts them all
@@ -61,17 +63,33 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "monitoring/round_list.html", {"rounds": rounds, "form": form})
 
 
+def _filtered(
+    request: HttpRequest, records: QuerySet[MonitoringRecord]
+) -> tuple[QuerySet[MonitoringRecord], dict[str, str]]:
+    """The round's records by department, state, and with alerts only (what a reviewer looks for first)."""
+    filters = {k: request.GET.get(k, "").strip() for k in ("department", "state", "alerts")}
+    department = small_int(filters["department"], 1, 2**31 - 1)
+    if department is not None:
+        records = records.filter(department_id=department)
+    if filters["state"] in {s.value for s in State}:
+        records = records.filter(state=filters["state"])
+    if filters["alerts"]:
+        records = records.filter(Q(warnings__gt=0) | Q(errors__gt=0))
+    return records, filters
+
+
 @login_required
 @require_GET
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A round: its dates and scope, its progress by department, and the forms this person may open."""
     round_ = get_for(request.user, MonitoringRound.objects.select_related("opened_in"), pk)
-    records = (
+    records: QuerySet[MonitoringRecord] = (
         MonitoringRecord.objects.visible_to(request.user)
         .filter(round=round_)
         .select_related("unit", "department")
         .order_by("department__name", "unit__name", "project_name", "pk")
     )
+    records, filters = _filtered(request, records)
     account = account_of(request.user)
     return render(
         request,
@@ -86,6 +104,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and account.organization_id == round_.opened_in_id
             and round_.status == MonitoringRound.Status.OPEN,
             "today": timezone.localdate(),
+            "filters": filters,
+            "states": [(s.value, s.label) for s in State if s is not State.PUBLISHED],
+            "listed_departments": Organization.objects.filter(
+                pk__in=MonitoringRecord.objects.visible_to(request.user).filter(round=round_).values("department")
+            ).order_by("name"),
         }
         | round_overdue(request.user, round_),  # its overdue actions
     )

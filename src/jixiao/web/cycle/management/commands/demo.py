@@ -58,6 +58,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             bureau, logins = self._people()
             loaded, failed = self._documents(source, bureau)
+            self._deadlines()
         self.stdout.write(self.style.SUCCESS(f"演示数据已建立：{loaded} 个文件已载入。"))
         for line in failed:
             self.stdout.write(self.style.WARNING(line))
@@ -103,6 +104,24 @@ class Command(BaseCommand):
             )
             logins.append((role, username, password, org.name if org else "—"))
         return bureau, logins
+
+    def _deadlines(self) -> None:
+        """Every demo year's dates, set by the demo's finance bureau: the lists and home pages show 逾期 records."""
+        from datetime import date
+
+        from jixiao.web.cycle.models import Declaration
+        from jixiao.web.notices.models import Stage
+        from jixiao.web.notices.services.deadlines import set_deadline
+
+        ctx = Context.system(get_user_model().objects.get(username="finance"))
+        for year in sorted(set(Declaration.objects.values_list("year", flat=True))):
+            # a year's targets are declared with the budget, the autumn before; monitored in summer; evaluated after
+            for stage, due in (
+                (Stage.DECLARATION, date(year - 1, 11, 30)),
+                (Stage.MONITORING, date(year, 8, 31)),
+                (Stage.SELF_EVALUATION, date(year + 1, 4, 30)),
+            ):
+                set_deadline(ctx, year, stage, due, note="演示数据")
 
     def _documents(self, source: Path, bureau: Organization) -> tuple[int, list[str]]:
         ctx = Context.system()
