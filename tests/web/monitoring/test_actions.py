@@ -285,3 +285,36 @@ def test_an_adjustment_the_declaration_refuses_links_nothing(
         services.adjust_targets(ctx(people["finance"]), action, [Change(row.indicator_id, "weight", "50")])
     assert not action.adjustments.exists() and not Adjustment.objects.exists()
     assert [s.step for s in action.steps.all()] == ["raise"]
+
+
+def test_the_people_concerned_hear_of_each_step(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """Raised: the unit; reported: the raising department; reopened: the unit with the comment; overdue: reminded."""
+    from jixiao.web.notices.models import Notice
+    from jixiao.web.notices.services.notices import send_reminders
+
+    rec = submitted(people, approved)
+
+    def said(who: str) -> list[tuple[str, str]]:
+        return [(n.kind, n.text) for n in Notice.objects.filter(recipient=people[who]).order_by("pk")]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        action = correct(rec, people["dept_a"])
+    assert said("staff_a1")[-1] == (
+        "assigned",
+        f"「业务培训经费」纠偏：下半年加快培训进度，补足场次。（完成期限 {action.due:%Y-%m-%d}）",
+    )
+    assert not Notice.objects.filter(recipient=people["staff_a2"]).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_action(ctx(people["staff_a1"]), action, "已补训。")
+    assert said("dept_a")[-1] == ("submitted", "「业务培训经费」纠偏已提交办理情况，请确认。")
+    assert not any(k == "submitted" and "纠偏" in t for k, t in said("dept_b"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.conclude_action(ctx(people["dept_a"]), action, close=False, comment="请附签到表。")
+    assert said("staff_a1")[-1] == ("returned", "「业务培训经费」纠偏被重新打开：请附签到表。")
+    later = action.due + timedelta(days=1)
+    send_reminders(ctx(people["finance"]), later)
+    send_reminders(ctx(people["finance"]), later)  # once a day
+    overdue = [t for k, t in said("staff_a1") if k == "overdue" and "纠偏" in t]
+    assert overdue == [f"「业务培训经费」纠偏完成期限 {action.due:%Y-%m-%d} 已过，请尽快办理并提交办理情况。"]

@@ -6,3 +6,10 @@ class MonitoringConfig(AppConfig):
 
     name = "jixiao.web.monitoring"
     verbose_name = "绩效运行监控"
+
+    def ready(self) -> None:
+        """The ``remind`` command reminds owners of overdue actions too."""
+        from jixiao.web.monitoring.action_notices import action_reminders
+        from jixiao.web.notices.services.notices import register_reminders
+
+        register_reminders(action_reminders)

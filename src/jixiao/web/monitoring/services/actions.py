@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -26,6 +27,7 @@ from jixiao.web.cycle.models import Adjustment
 from jixiao.web.cycle.services import Change, adjust_indicators
 from jixiao.web.monitoring.action_access import REVIEWED_STATES, may_conclude, may_do, may_raise
 from jixiao.web.monitoring.action_models import ActionStep, EvidenceFile, MonitoringAction
+from jixiao.web.monitoring.action_notices import after_step
 from jixiao.web.monitoring.evidence import evidence_problems, sha256_of
 from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRecord
 from jixiao.web.monitoring.services.common import lock
@@ -130,6 +132,8 @@ def _step(
     if comment:
         facts["comment"] = comment
     record(ctx, event, obj=action, organization=action.record.unit, detail=facts)
+    if step != Step.ADJUST:  # the people it concerns hear of it once committed (the declaration's own adjustment)
+        transaction.on_commit(partial(after_step, action, step, comment))
     return made
 
 
