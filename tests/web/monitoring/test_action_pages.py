@@ -175,3 +175,27 @@ def test_an_adjustment_through_an_action_shows_on_the_declaration(
     assert "≥3(次)" in declaration_page and "停训两月" in declaration_page
     page = text(finance.get(reverse("monitoring:action_detail", args=[action.pk])))
     assert "已做的目标调整" in page and "≥3(次)" in page
+
+
+def test_the_rounds_list_filters_by_department_kind_and_state(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any
+) -> None:
+    """The finance bureau filters a round's actions by department; a department sees and may choose only its own."""
+    round_ = open_all(people)
+    made = {}
+    for unit, dept in (("a1", "dept_a"), ("b1", "dept_b")):
+        rec = fill(record_of(round_, approved[unit]), people[f"staff_{unit}"])
+        rec = services.act(ctx(people[f"staff_{unit}"]), rec, Action.SUBMIT)
+        new = services.NewAction("correct", f"{unit}补训", timezone.localdate() + timedelta(days=3))
+        made[unit] = services.raise_action(ctx(people[dept]), rec, new)
+    url = reverse("monitoring:round_actions", args=[round_.pk])
+    finance = login(people["finance"])
+    page = text(finance.get(url))
+    assert "a1补训" in page and "b1补训" in page and "共 2 项" in page
+    data = form_data(page, "action-filters", department=str(tree.dept_b.pk))
+    page = text(finance.get(url, data))
+    assert "b1补训" in page and "a1补训" not in page and "共 1 项" in page
+    page = text(finance.get(url, {"state": "closed"}))
+    assert "共 0 项" in page
+    dept_a = text(login(people["dept_a"]).get(url))
+    assert "a1补训" in dept_a and "b1补训" not in dept_a and tree.dept_b.name not in dept_a

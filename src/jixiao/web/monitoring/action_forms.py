@@ -92,5 +92,10 @@ class ActionFilterForm(forms.Form):
     kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部"), *MonitoringAction.Kind.choices])
     state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *MonitoringAction.State.choices])
     owner = forms.ChoiceField(label="责任方", required=False, choices=[("", "全部"), *MonitoringAction.Owner.choices])
+    department = forms.TypedChoiceField(label="主管部门", required=False, coerce=int, empty_value=None)
     overdue = forms.BooleanField(label="仅看逾期", required=False)
     q = forms.CharField(label="项目或单位", required=False, max_length=100)
+
+    def __init__(self, *args: Any, departments: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "全部"), *departments]  # type: ignore[attr-defined]

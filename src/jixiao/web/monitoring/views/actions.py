@@ -34,6 +34,7 @@ from jixiao.web.monitoring.action_forms import (
 )
 from jixiao.web.monitoring.action_models import EvidenceFile, MonitoringAction
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRound
+from jixiao.web.orgs.models import Organization
 
 logger = logging.getLogger(__name__)
 SHOWN = 500  # actions listed on a round's page of actions
@@ -92,17 +93,21 @@ def action_raise(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _filtered(request: HttpRequest, round_: MonitoringRound) -> tuple[Any, ActionFilterForm]:
-    form = ActionFilterForm(request.GET or None)
     actions = (
         MonitoringAction.objects.visible_to(request.user)
         .filter(record__round=round_)
         .select_related("record__unit", "record__department", "row__indicator", "raised_in")
     )
+    # the departments among the actions this person may see (one, for a department's reviewer)
+    departments = Organization.objects.filter(pk__in=actions.values("record__department")).order_by("name")
+    form = ActionFilterForm(request.GET or None, departments=[(d.pk, d.name) for d in departments])
     if form.is_valid():
         d = form.cleaned_data
         for key in ("kind", "state", "owner"):
             if d[key]:
                 actions = actions.filter(**{key: d[key]})
+        if d["department"]:
+            actions = actions.filter(record__department=d["department"])
         if d["overdue"]:
             actions = actions.overdue(timezone.localdate())
         if d["q"]:
