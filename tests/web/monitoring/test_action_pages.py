@@ -199,3 +199,36 @@ def test_the_rounds_list_filters_by_department_kind_and_state(
     assert "共 0 项" in page
     dept_a = text(login(people["dept_a"]).get(url))
     assert "a1补训" in dept_a and "b1补训" not in dept_a and tree.dept_b.name not in dept_a
+
+
+def test_the_pages_read_a_fixed_number_of_queries(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any
+) -> None:
+    """The round's list, the record page, the home page: as many queries for one action as for six."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rec = submitted(people, approved)
+    dept, unit = login(people["dept_a"]), login(people["staff_a1"])
+    pages = [
+        (dept, reverse("monitoring:round_actions", args=[rec.round_id])),
+        (dept, reverse("monitoring:record_detail", args=[rec.pk])),
+        (unit, reverse("cycle:home")),
+    ]
+
+    def counts() -> list[int]:
+        out = []
+        for client, url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            out.append(len(queries))
+        return out
+
+    rows = list(rec.rows.all())
+    new = services.NewAction("correct", "补训", timezone.localdate() + timedelta(days=3), row_id=rows[0].pk)
+    services.raise_action(ctx(people["dept_a"]), rec, new)
+    one = counts()
+    for n in range(5):
+        new = services.NewAction("correct", f"补训{n}", timezone.localdate() + timedelta(days=3), row_id=rows[n % 4].pk)
+        services.raise_action(ctx(people["dept_a"]), rec, new)
+    assert counts() == one
