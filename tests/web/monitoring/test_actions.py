@@ -83,7 +83,9 @@ def test_reopened_with_a_comment_then_submitted_again(
     action = services.conclude_action(ctx(people["dept_a"]), action, close=False, comment="请附培训签到表。")
     assert action.state == "reopened" and action.pending
     action = services.submit_action(ctx(people["staff_a1"]), action, "补充签到表。")
-    assert action.state == "submitted"
+    assert action.state == "submitted" and action.evidence == "补充签到表。"
+    reports = [s.comment for s in action.steps.filter(step="submit")]
+    assert reports == ["已安排。", "补充签到表。"]  # each report stays in the history
     assert [(s.step, s.comment) for s in action.steps.all()][2] == ("reopen", "请附培训签到表。")
 
 
@@ -318,3 +320,23 @@ def test_the_people_concerned_hear_of_each_step(
     send_reminders(ctx(people["finance"]), later)  # once a day
     overdue = [t for k, t in said("staff_a1") if k == "overdue" and "纠偏" in t]
     assert overdue == [f"「业务培训经费」纠偏完成期限 {action.due:%Y-%m-%d} 已过，请尽快办理并提交办理情况。"]
+
+
+def test_a_reduction_is_bounded_by_the_budget_in_its_own_unit(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any]
+) -> None:
+    """A form kept in 万元: its budget of 10 万元 is 100,000 元, the most that may be proposed."""
+    rec = fill(record_of(open_all(people), approved["a1"]), people["staff_a1"])
+    data = {
+        "money_unit": "万元",
+        "budget_total": Decimal("10"),
+        "executed_to_date": Decimal("4.5"),
+        "forecast_total": Decimal("9.8"),
+    }
+    rec = services.update_record(ctx(people["staff_a1"]), rec, rec.version, data, [])
+    rec = services.act(ctx(people["staff_a1"]), rec, Action.SUBMIT)
+    too_much = services.NewAction("reduce", "调减", soon(), amount=Decimal("100000.01"), reason="结余")
+    with pytest.raises(ValidationError, match=r"超过该项目的年度预算数 100000\.00 元"):
+        services.raise_action(ctx(people["dept_a"]), rec, too_much)
+    whole = services.NewAction("reduce", "收回", soon(), amount=Decimal("100000.00"), reason="项目终止")
+    assert services.raise_action(ctx(people["dept_a"]), rec, whole).amount == Decimal("100000.00")

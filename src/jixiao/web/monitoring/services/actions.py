@@ -65,7 +65,7 @@ def alert_key(finding: MonitoringFinding) -> str:
 def _budget_in_yuan(rec: MonitoringRecord) -> Decimal | None:
     if rec.budget_total is None:
         return None
-    return rec.budget_total * WAN if rec.money_unit == "万元" else rec.budget_total
+    return (rec.budget_total * WAN).quantize(Decimal("0.01")) if rec.money_unit == "万元" else rec.budget_total
 
 
 def _amount_problems(new: NewAction, rec: MonitoringRecord) -> list[str]:
@@ -123,9 +123,13 @@ def _follows(new: NewAction, rec: MonitoringRecord) -> tuple[int | None, str, st
 def _step(
     ctx: Context, action: MonitoringAction, step: str, old: str, comment: str, event: str, **detail: object
 ) -> ActionStep:
-    """Keep one step in the action's history and its audit event."""
+    """Keep one step in the action's history and its audit event.
+
+    A report's text is its step's comment in the history (each report kept, the action showing the last).
+    """
+    shown = comment or str(detail.get("evidence", ""))
     made = ActionStep.objects.create(
-        action=action, step=step, old_state=old, new_state=action.state, comment=comment, by=ctx.user
+        action=action, step=step, old_state=old, new_state=action.state, comment=shown, by=ctx.user
     )
     moved = {"from": _label(old), "to": _label(action.state)} if old else {"state": _label(action.state)}
     facts: dict[str, object] = {"step": ActionStep.Step(step).label} | moved | detail
