@@ -14,7 +14,7 @@ from jixiao.documents.importer import expand, import_path
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
 from jixiao.web.cycle.services.loading import LoadError, load_document
-from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRound
+from jixiao.web.monitoring.models import MonitoringAction, MonitoringFinding, MonitoringRound
 from jixiao.web.orgs.models import Organization
 from tests.shared import SEEDS
 
@@ -50,6 +50,11 @@ def test_demo_loads_every_example_in_every_state(capsys: pytest.CaptureFixture[s
     assert round_.records.exclude(unit=centre).filter(state="draft").exists()
     alerts = set(MonitoringFinding.objects.filter(record__round=round_).values_list("code", flat=True))
     assert {"execution-behind-schedule", "remedy-missing"} <= alerts
+    # what the department ordered on them: an action open, another reported and closed
+    assert set(MonitoringAction.objects.filter(record__round=round_).values_list("state", flat=True)) == {
+        "open",
+        "closed",
+    }
 
 
 @pytest.mark.shared

@@ -90,4 +90,7 @@ def demo_round(people: dict[str, User]) -> MonitoringRound | None:
     ]
     for n, rec in enumerate(mine):
         plans[n % len(plans)](rec)
+    from jixiao.web.monitoring.action_demo import demo_actions
+
+    demo_actions(people, round_)  # what the department ordered: one action open, one closed
     return round_

@@ -197,3 +197,19 @@ class MonitoringFinding(FindingColumns):
 
 # what a round's progress counts as not yet filed
 UNFILED = Q(state=State.DRAFT.value)
+
+# the actions that follow a form's alerts live in their own module; imported here so that Django finds them
+from jixiao.web.monitoring.action_models import ActionStep, EvidenceFile, MonitoringAction  # noqa: E402
+
+__all__ = [
+    "LIKELIHOOD_CHOICES",
+    "UNFILED",
+    "ActionStep",
+    "EvidenceFile",
+    "MonitoringAction",
+    "MonitoringFinding",
+    "MonitoringRecord",
+    "MonitoringRound",
+    "MonitoringRow",
+    "MonitoringStateChange",
+]

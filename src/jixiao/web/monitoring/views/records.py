@@ -26,6 +26,7 @@ from jixiao.web.monitoring.documents import execution_rate, monitoring_project, 
 from jixiao.web.monitoring.forms import MonitoringForm, MonitoringRowFormSet
 from jixiao.web.monitoring.html import rows_html
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRow, MonitoringStateChange
+from jixiao.web.monitoring.views.actions import record_actions
 
 ROW_FIELDS = services.ROW_FIELDS
 
@@ -100,7 +101,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "returned": _returned(rec),
             "comment_form": CommentForm(),
             "changes": history_of(MonitoringStateChange.objects.filter(record=rec)),
-        },
+        }
+        | record_actions(request.user, rec),  # its actions, and the form raising one
     )
 
 
