@@ -8,7 +8,8 @@ the reasoning of every score that differs from the recorded one below it,
 the totals, and the rule basis once per project; a declaration, which has
 no scores, gets one line. ``--explain`` gives every row's reasoning,
 ``--format json`` everything. ``check`` reviews every document and, given
-several, links the same project across them for the cross-document checks.
+several, links the same project across them for the cross-document checks;
+a monitoring form gets the monitoring alerts instead of scores.
 ``--rules`` names a rule pack or a pack file. Exit status: 0 when all is
 well, 1 when ``check`` finds an error, 2 when some input could not be read
 or on wrong usage."""
@@ -92,6 +93,8 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description=(
             f"读取、评分并审核每个文件，按项目列出审核发现（{'、'.join(s.label for s in Severity)}）；给出多个文件时，"
             "同一项目跨文件、跨年度对照（如指标值调低、资金变化）。"
+            "绩效运行监控表不评分，给出运行监控预警（执行进度落后于序时进度、预计不能完成指标值、缺少纠偏措施等，"
+            "阈值见规则包的 [monitoring]）。"
         ),
         epilog=epilog(
             READS,

@@ -108,3 +108,49 @@ def with_indicator(project: Project, index: int, **changes: object) -> Project:
     inds = list(project.indicators)
     inds[index] = replace(inds[index], **changes)  # type: ignore[arg-type]
     return replace(project, indicators=tuple(inds))
+
+
+def mon(
+    name: str,
+    target: str,
+    actual: str | None,
+    forecast: str | None,
+    likelihood: str | None = "确定能",
+    level1: str = "产出指标",
+    level2: str | None = "数量指标",
+) -> Indicator:
+    """A monitoring row: target, value so far (截至监控日完成值), full-year forecast and likelihood."""
+    return Indicator(level1, level2, name, target, actual, forecast=forecast, likelihood=likelihood)
+
+
+MON_INDICATORS = (
+    mon("业务培训次数", "≥2次", "1次", "2次"),
+    mon("培训考核合格率", "≥90%", "92%", "95%", level2="质量指标"),
+    mon("培训完成及时率", "=100%", "100%", "100%", level2="时效指标"),
+    mon("人均培训成本", "≤500元", "320元", "480元", level1="成本指标", level2="经济成本指标"),
+    mon("参训人员考核通过人数", "≥50人", "30人", "55人", level1="效益指标", level2="社会效益指标"),
+    mon("参训人员满意度", "≥90%", "93%", "95%", level1="满意度指标", level2="服务对象满意度指标"),
+)
+
+
+def monitoring(**changes: object) -> Project:
+    """A clean monitoring form at 31 July 2024: on schedule, every forecast meets its target."""
+    project = Project(
+        name="业务培训专项经费",
+        department="某区人力资源和社会保障局",
+        unit="某区职业技能培训中心",
+        money_unit="元",
+        funds=Funds(
+            total=FundRow(adjusted=D("100000.00"), executed=D("60000.00"), rate_pct=D("60.00"), forecast=D("98000.00"))
+        ),
+        goal="全年组织业务培训 2 次，参训人员考核合格率达到 90% 以上。",
+        outcome="截至7月底已组织业务培训 1 次，培训 30 人，考核合格率 92%。",
+        indicators=MON_INDICATORS,
+        as_of="2024-07-31",
+    )
+    return replace(project, **changes)  # type: ignore[arg-type]
+
+
+def mon_doc(*projects: Project, year: int = 2024) -> Document:
+    """A monitoring document (the clean form when no project is given)."""
+    return Document(Kind.MONITORING, year, projects or (monitoring(),))

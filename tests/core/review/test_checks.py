@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
 from jixiao.core.model import Document, FundRow, Funds
-from jixiao.core.review import CHECKS, REGISTRY, review_document, review_documents
+from jixiao.core.review import CHECKS, REGISTRY, Finding, overdue_finding, review_document, review_documents
 from tests.core.review.builders import (
     D,
     decl_doc,
@@ -16,10 +17,14 @@ from tests.core.review.builders import (
     eval_doc,
     evaluation,
     ind,
+    mon_doc,
+    monitoring,
     with_indicator,
 )
 
 Docs = list[tuple[str, Document]]
+# A case is a document set to review, or (for a check the web runs on its own dates) the findings it gives.
+Case = Docs | list[Finding]
 
 
 def single(doc: Document) -> Callable[[], Docs]:
@@ -32,15 +37,35 @@ def pair(earlier: Document, later: Document) -> Callable[[], Docs]:
     return lambda: [("earlier.json", earlier), ("later.json", later)]
 
 
+def due(on: str, today: str, submitted: str | None = None) -> Callable[[], list[Finding]]:
+    """A case of a monitoring form's due date, judged as the web judges it."""
+    day = date.fromisoformat
+
+    def run() -> list[Finding]:
+        found = overdue_finding("业务培训专项经费", None, day(on), day(today), submitted and day(submitted))
+        return [found] if found else []
+
+    return run
+
+
+def money(executed: str | None, forecast: str | None, adjusted: str = "100000.00", rate: str | None = None) -> Funds:
+    """A monitoring form's total row."""
+    row = FundRow(adjusted=D(adjusted), executed=executed and D(executed), forecast=forecast and D(forecast))
+    return Funds(total=replace(row, rate_pct=rate and D(rate)))
+
+
 E = evaluation()
 P = declaration()
 SHORT = with_indicator(E, 0, actual="1次", score="10", deviation="受场地限制只举办 1 次。")
 # a declaration whose weights are set, as the web's editor sets them: 产出 50, 效益 30, 满意度 10 = 90
 WP = declaration(indicators=tuple(replace(i, actual=None, score=None) for i in E.indicators))
 OVER = with_indicator(E, 0, actual="3次", deviation="需求旺盛，增开一次。")
+M = monitoring()
+# an indicator whose forecast misses: 有可能, with a cause and a remedy, so only the check under test speaks
+MISS = with_indicator(M, 0, forecast="1次", likelihood="有可能", cause=("经费保障",), remedy="下半年增开")
 
 # code -> (triggers, does not trigger); the second is a near miss wherever one exists.
-CASES: dict[str, tuple[Callable[[], Docs], Callable[[], Docs]]] = {
+CASES: dict[str, tuple[Callable[[], Case], Callable[[], Case]]] = {
     # --- targets -------------------------------------------------------------------------------
     "no-indicators": (single(decl_doc(declaration(indicators=()))), single(decl_doc())),
     "required-field-missing": (single(decl_doc(declaration(goal=None))), single(decl_doc())),
@@ -277,11 +302,82 @@ CASES: dict[str, tuple[Callable[[], Docs], Callable[[], Docs]]] = {
         pair(decl_doc(year=2023), decl_doc()),
         pair(decl_doc(year=2023), decl_doc(with_indicator(P, 0, target="≥3次"))),
     ),
+    # --- monitoring forms ---------------------------------------------------------------------
+    "as-of-missing": (single(mon_doc(monitoring(as_of="2024-06-31"))), single(mon_doc(monitoring(as_of="2024-06-30")))),
+    "as-of-outside-year": (
+        single(mon_doc(monitoring(as_of="2023-12-31"))),
+        single(mon_doc(monitoring(as_of="2024-01-01"))),
+    ),
+    "monitoring-funds-missing": (
+        single(mon_doc(monitoring(funds=money("60000.00", None)))),
+        single(mon_doc(monitoring(funds=money("60000.00", "98000.00")))),
+    ),
+    "monitoring-negative-amount": (
+        single(mon_doc(monitoring(funds=money("-0.01", "98000.00")))),
+        single(mon_doc(monitoring(funds=money("0.00", "98000.00")))),
+    ),
+    "monitoring-rate-mismatch": (
+        single(mon_doc(monitoring(funds=money("60000.00", "98000.00", rate="60.10")))),
+        single(mon_doc(monitoring(funds=money("60000.00", "98000.00", rate="60.00")))),
+    ),
+    "monitoring-executed-over-budget": (
+        single(mon_doc(monitoring(funds=money("100000.01", "100000.01")))),
+        single(mon_doc(monitoring(funds=money("100000.00", "100000.00")))),
+    ),
+    "budget-forecast-below-executed": (
+        single(mon_doc(monitoring(funds=money("95000.00", "94999.99")))),
+        single(mon_doc(monitoring(funds=money("95000.00", "95000.00")))),
+    ),
+    "execution-behind-schedule": (
+        single(mon_doc(monitoring(funds=money("48333.33", "98000.00")))),
+        single(mon_doc(monitoring(funds=money("48333.34", "98000.00")))),
+    ),
+    "budget-forecast-short": (
+        single(mon_doc(monitoring(funds=money("60000.00", "89999.99")))),
+        single(mon_doc(monitoring(funds=money("60000.00", "90000.00")))),
+    ),
+    "progress-missing": (
+        single(mon_doc(with_indicator(M, 0, actual="—"))),
+        single(mon_doc(with_indicator(M, 0, actual="0次"))),
+    ),
+    "forecast-missing": (single(mon_doc(with_indicator(M, 0, forecast=None))), single(mon_doc())),
+    "forecast-misses-target": (single(mon_doc(MISS)), single(mon_doc(with_indicator(MISS, 0, forecast="2次")))),
+    "forecast-not-comparable": (
+        single(mon_doc(with_indicator(M, 0, forecast="2场"))),
+        single(mon_doc(with_indicator(M, 0, forecast="2(次)"))),
+    ),
+    "actual-beyond-ceiling": (
+        single(mon_doc(with_indicator(M, 3, actual="500.01元"))),
+        single(mon_doc(with_indicator(M, 3, actual="500元"))),
+    ),
+    "likelihood-missing": (single(mon_doc(with_indicator(M, 0, likelihood=None))), single(mon_doc())),
+    "unknown-likelihood": (single(mon_doc(with_indicator(M, 0, likelihood="大概能"))), single(mon_doc())),
+    "likelihood-contradicts-forecast": (
+        single(mon_doc(with_indicator(MISS, 0, likelihood="确定能"))),
+        single(mon_doc(MISS)),
+    ),
+    "remedy-missing": (single(mon_doc(with_indicator(MISS, 0, remedy=None))), single(mon_doc(MISS))),
+    "unknown-deviation-cause": (
+        single(mon_doc(with_indicator(MISS, 0, cause=("资金",)))),
+        single(mon_doc(with_indicator(MISS, 0, cause=("其他",)))),
+    ),
+    "monitoring-cause-missing": (
+        single(mon_doc(with_indicator(MISS, 0, cause=None))),
+        single(mon_doc(with_indicator(MISS, 0, cause=None, deviation="场地改造推迟"))),
+    ),
+    "monitoring-not-submitted": (due("2024-08-15", "2024-08-16"), due("2024-08-15", "2024-08-15")),
+    "monitoring-submitted-late": (
+        due("2024-08-15", "2024-08-20", "2024-08-16"),
+        due("2024-08-15", "2024-08-20", "2024-08-15"),
+    ),
 }
 
 
-def codes(docs: Docs) -> list[str]:
+def codes(case: Case) -> list[str]:
     """The codes found in a case (one document alone, or several with the cross-document checks)."""
+    if case and isinstance(case[0], Finding):
+        return [f.code for f in case if isinstance(f, Finding)]
+    docs = [d for d in case if isinstance(d, tuple)]
     if len(docs) == 1:
         return [f.code for f in review_document(docs[0][1], source=docs[0][0])]
     return [f.code for f in review_documents(docs)]
@@ -311,6 +407,7 @@ def test_clean_forms_have_no_findings() -> None:
     assert review_document(decl_doc()) == []
     assert review_document(eval_doc()) == []
     assert review_documents([("d", decl_doc()), ("e", eval_doc())]) == []
+    assert review_document(mon_doc()) == []
 
 
 def test_absurd_amounts_are_reviewed_not_crashed() -> None:

@@ -46,7 +46,7 @@ def test_the_forms_are_the_shape() -> None:
     assert list(fields) == [f.name for f in MONITORING.editable]
     assert [c for c, _ in fields["cause"].choices] == list(DEVIATION_CAUSES)  # type: ignore[attr-defined]
     assert all(fields[f.name].label == f.label for f in MONITORING.editable)
-    assert list(MonitoringForm.base_fields)[:-1] == list(MONITORING.header)
+    assert list(MonitoringForm.base_fields)[:-1] == list(MONITORING.header_names)
 
 
 def test_the_rows_inputs_follow_the_shape() -> None:

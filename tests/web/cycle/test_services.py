@@ -13,7 +13,7 @@ from jixiao.web.api import api as api_module
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.sentences import describe
 from jixiao.web.cycle import services
-from jixiao.web.cycle.models import EvaluationIndicator
+from jixiao.web.cycle.models import DeclarationIndicator, EvaluationIndicator
 from tests.web.conftest import advance, ctx, declare, evaluate
 from tests.web.test_api import call, error_of, token_for
 from tests.web.test_cycle import _Fields
@@ -59,7 +59,14 @@ def test_a_declaration_row_change_and_a_removed_row_are_audited_by_row(
     decl = declare(people["staff_a1"], tree.unit_a1)
     staff = login(people["staff_a1"])
     shown = _form(staff.get(f"/work/declarations/{decl.pk}/edit/").content.decode())
+    rows = list(decl.indicators.values_list("pk", flat=True))
+    histories = DeclarationIndicator.history.count()
     assert staff.post(f"/work/declarations/{decl.pk}/edit/", shown | {"ind-1-target": "≥96%"}).status_code == 302
+    # the row keeps its identity and only it is written again: one history entry, not a copy of the tree
+    assert list(decl.indicators.values_list("pk", flat=True)) == rows
+    assert DeclarationIndicator.history.count() == histories + 1
+    changed = DeclarationIndicator.history.latest("history_id")
+    assert changed.history_type == "~" and changed.target == "≥96%" and changed.id == rows[1]
     event = AuditEvent.objects.filter(event=AuditEvent.Type.UPDATE, object_id=str(decl.pk)).latest("pk")
     assert event.detail["after"] == {"indicators": {"2": {"target": "≥96%"}}}
     before_target = event.detail["before"]["indicators"]["2"]["target"]
@@ -73,6 +80,29 @@ def test_a_declaration_row_change_and_a_removed_row_are_audited_by_row(
     gone = event.detail["before"]["indicators"][str(last + 1)]
     assert gone["name"] == shown[f"ind-{last}-name"] and event.detail["after"]["indicators"][str(last + 1)] is None
     assert f"删除指标第 {last + 1} 行。" in describe(event)
+    assert list(decl.indicators.values_list("pk", flat=True)) == rows[:-1]
+
+    # saved again as it renders: nothing written, to the rows or their history
+    histories = DeclarationIndicator.history.count()
+    shown = _form(staff.get(f"/work/declarations/{decl.pk}/edit/").content.decode())
+    assert staff.post(f"/work/declarations/{decl.pk}/edit/", shown).status_code == 302
+    assert DeclarationIndicator.history.count() == histories
+
+    # a row inserted at the top: the others keep their rows and move down a place
+    added = _form(staff.get(f"/work/declarations/{decl.pk}/edit/").content.decode())
+    total = int(added["ind-TOTAL_FORMS"])
+    moved = {
+        k.replace(f"ind-{n}-", f"ind-{n + 1}-", 1): v
+        for n in range(total)
+        for k, v in added.items()
+        if k.startswith(f"ind-{n}-")
+    }
+    top = {"ind-0-level1": "产出指标", "ind-0-level2": "数量指标", "ind-0-name": "新增指标", "ind-0-target": "≥1个"}
+    kept = {k: v for k, v in added.items() if not k.startswith("ind-") or k.endswith("_FORMS")}
+    posted = kept | moved | top | {"ind-TOTAL_FORMS": str(total + 1)}
+    assert staff.post(f"/work/declarations/{decl.pk}/edit/", posted).status_code == 302
+    after = list(decl.indicators.order_by("position").values_list("pk", "name"))
+    assert after[0][1] == "新增指标" and [pk for pk, _ in after[1:]] == rows[:-1]
 
 
 def test_the_api_stale_action_is_refused_by_the_service(tree: Any, people: dict[str, Any]) -> None:

@@ -14,19 +14,24 @@ from typing import Any
 
 import pytest
 
-from jixiao.core.model import Indicator
+from jixiao.core.model import Indicator, Project
 from jixiao.core.workflow import State
 from jixiao.web.cycle import html
 from jixiao.web.cycle.documents import evaluation_project
-from jixiao.web.cycle.forms import EvaluationRowForm, IndicatorForm, row_form
+from jixiao.web.cycle.forms import DeclarationForm, EvaluationForm, EvaluationRowForm, IndicatorForm, row_form
 from jixiao.web.cycle.shapes import (
     DECLARATION,
     SELF_EVALUATION,
+    TRANSFER_SELF_EVALUATION,
     Field,
     Shape,
+    core_to_header,
     core_to_row,
+    header_to_core,
+    posted_header,
     posted_row,
     row_to_core,
+    with_values,
 )
 from tests.web.conftest import advance, declare, evaluate
 
@@ -117,3 +122,57 @@ def test_a_field_the_core_does_not_know_stays_on_the_web() -> None:
     }
     assert Field("x", "某栏", "decimal", places=3).step == "0.001"
     assert Decimal(SELF_EVALUATION.row("score").step) == Decimal("0.01")
+
+
+def test_the_header_is_the_shapes_too(tree: Any, people: dict[str, Any]) -> None:
+    """Header fields map to the core by their paths: stored -> core -> columns gives the columns back."""
+    decl = advance(declare(people["staff_a1"], tree.unit_a1), people, "staff_a1", "dept_a", State.APPROVED)
+    ev = evaluate(decl, people["staff_a1"])
+    project = evaluation_project(ev)
+    assert project.funds.total is not None and project.execution is not None
+    # the rate is both the total row's and the 预算执行率 row's, as the printed form shows it twice
+    assert project.funds.total.rate_pct == project.execution.rate_pct == ev.rate_pct
+    columns = core_to_header(SELF_EVALUATION, project)
+    shown = {k: v for k, v in columns.items() if SELF_EVALUATION.header_field(k).form}
+    assert shown == {k: getattr(ev, k) for k in SELF_EVALUATION.header_names}
+    # the transfer payment's form has no 预算执行率 row: its shape has no path into one
+    assert all(not p.startswith("execution.") for f in TRANSFER_SELF_EVALUATION.header for p in f.paths)
+    assert TRANSFER_SELF_EVALUATION.header_field("rate_pct").paths == ("funds.total.rate_pct",)
+    assert (
+        with_values(
+            Project(name="x"), header_to_core(TRANSFER_SELF_EVALUATION, ev, lambda r, f: getattr(r, f))
+        ).execution
+        is None
+    )
+    # the form's fields are the header's, and every money column of the shape is one of them or a file's
+    assert EvaluationForm.Meta.fields == list(SELF_EVALUATION.header_names)
+    assert set(SELF_EVALUATION.money) >= {"initial_total", "executed_other", "adjusted_central"}
+
+
+def test_the_posted_header_reads_as_the_save_keeps_it(tree: Any, people: dict[str, Any]) -> None:
+    """Typed values replace the stored ones; an omitted field keeps its value; what the column refuses is none."""
+    decl = advance(declare(people["staff_a1"], tree.unit_a1), people, "staff_a1", "dept_a", State.APPROVED)
+    ev = evaluate(decl, people["staff_a1"])
+    stored = evaluation_project(ev)
+    posted = posted_header(
+        SELF_EVALUATION,
+        {"executed_total": "88000.50", "rate_pct": "NaN", "executed_current": "1e999999", "grade": "良好极了"},
+        stored,
+    )
+    assert posted.funds.total is not None and posted.funds.total.executed == Decimal("88000.50")
+    assert posted.funds.total.adjusted == stored.funds.total.adjusted  # not posted: kept
+    assert posted.funds.total.rate_pct is None and posted.execution is not None and posted.execution.rate_pct is None
+    current = posted.funds.current_appropriation
+    assert current is None or current.executed is None
+    assert posted.grade == "良好"  # cut to the column's width, as the save would
+    assert posted.outcome == stored.outcome
+
+
+def test_a_negative_amount_is_refused_on_both_forms_as_typed(tree: Any, people: dict[str, Any], login: Any) -> None:
+    """Money, points and rates below zero exist on no form: the header refuses them, naming the field."""
+    decl = declare(people["staff_a1"], tree.unit_a1)
+    staff = login(people["staff_a1"])
+    page = staff.get(f"/work/declarations/{decl.pk}/edit/").content.decode()
+    assert 'name="requested_total"' in page and 'min="0"' in page
+    form = DeclarationForm({"requested_total": "-5", "money_unit": "元", "version": "1"}, instance=decl)
+    assert not form.is_valid() and "requested_total" in form.errors

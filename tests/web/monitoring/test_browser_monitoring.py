@@ -36,9 +36,9 @@ def test_the_rate_and_the_money_warning_follow_what_is_typed(
     expect(page.locator("#live-rate")).to_have_text("45.00%")
     expect(page.locator("#live-money")).not_to_contain_text("超过年度预算数")
     first = page.locator("tr.monitoring-row[data-index='0'] .row-findings")
-    expect(first).to_contain_text("没有填写实际完成值")
+    expect(first).to_contain_text("没有填写截至监控日完成值")
     page.fill("[name='row-0-actual']", "2次")
-    expect(first).not_to_contain_text("没有填写实际完成值")  # the row's findings follow what is typed
+    expect(first).not_to_contain_text("没有填写截至监控日完成值")  # the row's findings follow what is typed
     page.check("#id_row-0-cause-0")
     page.select_option("[name='row-0-likelihood']", "有可能")
     shot(page, shots / "31-monitoring-form.png")

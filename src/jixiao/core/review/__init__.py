@@ -6,6 +6,7 @@ Public API::
     review_documents([(source, document), ...], pack=None, *, project_packs=None) -> list[Finding]
     link_projects([(source, document), ...]) -> list[ProjectLink]
     blocking(findings) -> list[Finding]   # errors about figures that cannot be (IMPOSSIBLE codes)
+    overdue_finding(project, unit, due, today, submitted) -> Finding | None   # a monitoring form past its due date
     CHECKS, REGISTRY      # every check: code, severity, title, what it checks, basis
     Finding, Severity, Check
 
@@ -25,6 +26,7 @@ from jixiao.core.review.declaration import check_targets
 from jixiao.core.review.evaluation import check_evaluation
 from jixiao.core.review.findings import CHECKS, REGISTRY, SCOPES, Check, Finding, Severity
 from jixiao.core.review.money import check_execution, check_funds
+from jixiao.core.review.monitoring import check_monitoring, overdue_finding
 from jixiao.core.review.shares import IMPOSSIBLE, blocking, check_shares
 from jixiao.core.scoring.engine import PackLike, resolve_pack, score_project
 from jixiao.core.scoring.packs import load_pack
@@ -43,6 +45,7 @@ __all__ = [
     "compare_targets",
     "has_errors",
     "link_projects",
+    "overdue_finding",
     "review_document",
     "review_documents",
 ]
@@ -56,6 +59,9 @@ def review_document(
     project_packs: Mapping[str, str] | None = None,
 ) -> list[Finding]:
     """Every single-document check on ``document``, project by project, in printed order.
+
+    A declaration gets the target checks; a monitoring form the target checks and the monitoring alerts
+    (:mod:`jixiao.core.review.monitoring`), never the evaluation scoring; every other form is scored.
 
     ``pack`` is the document's rule pack (a name, a pack, or None for the
     default); ``project_packs`` maps a project name to the pack that project
@@ -72,6 +78,10 @@ def review_document(
         check_funds(r, project)
         if document.kind is Kind.TARGET_DECLARATION:
             check_shares(r, project, scored=False)
+            continue
+        if document.kind is Kind.MONITORING:
+            # mid-year: progress against targets and the time schedule, nothing to score yet
+            check_monitoring(r, project, document.year)
             continue
         score = score_project(project, rp)
         check_execution(r, project, score.execution)

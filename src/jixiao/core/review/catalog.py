@@ -29,6 +29,20 @@ _STRICTNESS = {
 }
 
 
+def _monitoring_line(pack: RulePack) -> str:
+    """The pack's monitoring thresholds in one line (财预〔2019〕136号)."""
+    m = pack.monitoring
+    schedule = "按月（已过完的整月数 ÷ 12）" if m.schedule == "months" else "按日（当年第几天 ÷ 当年天数）"
+    equal = "与指标值不同" if m.equal_forecast == "differs" else "低于指标值"
+    return (
+        f"- 运行监控 monitoring（{m.document}）：序时进度{schedule}；执行率低于序时进度超过 "
+        f"{m.execution_margin_pct} 个百分点预警；全年预计执行数比预算少 {m.budget_forecast_shortfall_pct}% 以上预警；"
+        f"“=”指标预计值{equal}即预警；预计值含 {'、'.join(m.unmet_words)} 视为不能完成；"
+        f"完成目标可能性为 {'、'.join(m.unmet_likelihoods)} 的定性指标视为不能完成；"
+        f"可能性为 {'、'.join(m.remedy_likelihoods)} 须填写纠偏措施"
+    )
+
+
 def _pack_section(pack: RulePack) -> list[str]:
     src = pack.source
     default = "（默认）" if pack.name == DEFAULT_PACK else ""
@@ -75,6 +89,7 @@ def _pack_section(pack: RulePack) -> list[str]:
         f"“低执行率满分” {pack.full_marks_low_execution_pct}%",
         f"- 执行率显示取整 display：接受 {'、'.join(pack.rate_rounding)}；模板 "
         + "、".join(f"{k} = {v}" for k, v in pack.rate_templates),
+        _monitoring_line(pack),
         "",
         "| 规则 rule | 公式 formula | 依据 basis | 条款 article | 假设 assumption |",
         "| --- | --- | --- | --- | --- |",

@@ -181,7 +181,9 @@ def check_structure(r: Reporter, project: Project, kind: Kind) -> bool:
     if not project.goal:
         r.add("required-field-missing", project, f"项目“{project.name}”没有填写年度总体目标。", field="goal")
     if kind is not Kind.TARGET_DECLARATION and not project.outcome:
-        r.add("required-field-missing", project, f"项目“{project.name}”没有填写实际完成情况。", field="outcome")
+        # on a monitoring form the same field is the goal's progress so far (总体目标 截至监控日完成情况)
+        what = "总体目标截至监控日完成情况" if kind is Kind.MONITORING else "实际完成情况"
+        r.add("required-field-missing", project, f"项目“{project.name}”没有填写{what}。", field="outcome")
     if not any(not row.is_empty() for _, row in project.funds.rows()):
         r.add("required-field-missing", project, f"项目“{project.name}”没有填写项目资金。", field="funds")
     if not project.indicators:

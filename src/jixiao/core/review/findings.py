@@ -49,11 +49,13 @@ class Severity(StrEnum):
         return {"error": 0, "warning": 1, "info": 2}[self.value]
 
 
-# Where a check applies: targets (declarations and every form with targets), evaluations, or across documents.
+# Where a check applies: targets (declarations and every form with targets), evaluations, across documents,
+# or the mid-year monitoring form (its alerts and its own arithmetic).
 SCOPES = {
     "targets": "申报表及一切带指标值的表（自评表同样适用）",
     "evaluation": "自评表（含转移支付区域自评表中适用的部分）",
     "across": "跨文档：同年申报与自评、同一项目的不同年度",
+    "monitoring": "绩效运行监控表（项目支出绩效目标执行监控表）的预警与一致性",
 }
 
 
@@ -111,6 +113,8 @@ class Finding:
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: notice (info)
 _R5 = "docs/domain.md §5"
+_R7 = "docs/domain.md §7"
+_M = "财预〔2019〕136号"
 
 CHECKS: tuple[Check, ...] = (
     # --- targets: declarations and every form that prints targets ------------------------------
@@ -469,6 +473,186 @@ CHECKS: tuple[Check, ...] = (
         "指标体系照搬上年",
         "同一项目本年度的全部指标与指标值都与上一年度相同。",
         f"{_R5}：targets copied unchanged",
+    ),
+    # --- monitoring forms (财预〔2019〕136号): alerts and the form's own arithmetic ---------------------
+    Check(
+        "as-of-missing",
+        E,
+        "monitoring",
+        "监控截止日期未填写或无效",
+        "监控表应写明监控截止日期（截至X月X日，YYYY-MM-DD）：序时进度由它算出。",
+        f"{_M} 监控内容；{_R7}",
+    ),
+    Check(
+        "as-of-outside-year",
+        E,
+        "monitoring",
+        "监控截止日期不在本年度",
+        "监控截止日期应在监控表的年度之内，否则序时进度无从计算。",
+        f"{_M} 监控内容；{_R7}",
+    ),
+    Check(
+        "monitoring-funds-missing",
+        W,
+        "monitoring",
+        "监控资金数未填写",
+        "资金总额行应有年度预算数、截至监控日执行数和全年预计执行数。",
+        f"{_M} 预算资金执行情况；{_R7}",
+    ),
+    Check(
+        "monitoring-negative-amount",
+        E,
+        "monitoring",
+        "监控资金数为负数",
+        "年度预算数、截至监控日执行数、全年预计执行数和执行率都不能为负数。",
+        _R7,
+    ),
+    Check(
+        "monitoring-rate-mismatch",
+        E,
+        "monitoring",
+        "截至监控日执行率与金额不符",
+        "印出的执行率应等于截至监控日执行数 ÷ 年度预算数，按四舍五入、向上取整或截断中任一种在显示精度内一致即可。",
+        f"{_R7}；规则包 display.rate_rounding",
+    ),
+    Check(
+        "monitoring-executed-over-budget",
+        E,
+        "monitoring",
+        "截至监控日执行数超过年度预算数",
+        "年中已执行的金额不可能超过全年预算；多为金额或单位填错。",
+        _R7,
+    ),
+    Check(
+        "budget-forecast-below-executed",
+        E,
+        "monitoring",
+        "全年预计执行数小于已执行数",
+        "全年预计执行数包括已经执行的部分，不可能小于截至监控日执行数。",
+        _R7,
+    ),
+    Check(
+        "execution-behind-schedule",
+        W,
+        "monitoring",
+        "预算执行进度落后于序时进度",
+        "截至监控日执行率比序时进度低，且差距超过规则包 monitoring.execution_margin_pct（默认 10 个百分点）；"
+        "序时进度的算法由 monitoring.schedule 决定（默认按月）。",
+        f"{_M} 预算资金执行情况、纠偏；规则包 monitoring.schedule、monitoring.execution_margin_pct",
+    ),
+    Check(
+        "budget-forecast-short",
+        W,
+        "monitoring",
+        "全年预计执行数明显低于预算",
+        "全年预计执行数比年度预算数少，且差额超过预算的 monitoring.budget_forecast_shortfall_pct（默认 10%）："
+        "预计形成结转结余，应考虑按程序调减预算。",
+        f"{_M} 结果应用（调减预算）；规则包 monitoring.budget_forecast_shortfall_pct",
+    ),
+    Check(
+        "progress-missing",
+        W,
+        "monitoring",
+        "截至监控日完成值未填写",
+        "监控表每个指标都应填写截至监控日的完成值（尚未开展的填 0 或说明进度）。",
+        f"{_M} 绩效目标完成情况；{_R7}",
+    ),
+    Check(
+        "forecast-missing",
+        W,
+        "monitoring",
+        "全年预计完成值未填写",
+        "监控表每个指标都应有全年预计完成值。",
+        f"{_M} 绩效目标完成情况；{_R7}",
+    ),
+    Check(
+        "forecast-misses-target",
+        W,
+        "monitoring",
+        "预计不能完成指标值",
+        "全年预计完成值按指标值自身的方向（≥、>、≤、<、=、定性）达不到指标值；定性指标见规则包 monitoring 的"
+        " unmet_words、unmet_likelihoods。",
+        f"{_M} 目标比较法、纠偏；规则包 monitoring.equal_forecast、unmet_words、unmet_likelihoods",
+    ),
+    Check(
+        "forecast-not-comparable",
+        N,
+        "monitoring",
+        "全年预计完成值无法与指标值比较",
+        "预计值的单位与指标值不同，或指标值是数值而预计值是文字，无法判断能否完成。",
+        f"{_M} 目标比较法；{_R7}",
+    ),
+    Check(
+        "actual-beyond-ceiling",
+        W,
+        "monitoring",
+        "截至监控日已超出指标值上限",
+        "“≤”“<”指标截至监控日的完成值已经超过指标值的上限。",
+        f"{_M} 绩效目标完成情况、纠偏；{_R7}",
+    ),
+    Check(
+        "likelihood-missing",
+        W,
+        "monitoring",
+        "完成目标可能性未填写",
+        "监控表每个指标都应选择完成目标可能性（确定能、有可能、完全不可能）。",
+        f"{_M} 绩效目标完成情况；{_R7}",
+    ),
+    Check(
+        "unknown-likelihood",
+        E,
+        "monitoring",
+        "完成目标可能性不是规定选项",
+        "完成目标可能性只能是确定能、有可能、完全不可能之一。",
+        _R7,
+    ),
+    Check(
+        "likelihood-contradicts-forecast",
+        W,
+        "monitoring",
+        "完成目标可能性与预计值矛盾",
+        "预计值达不到指标值却选“确定能”，或预计值能达到指标值却选了预计不能完成的可能性（如“完全不可能”）。",
+        f"{_M} 目标比较法；规则包 monitoring.unmet_likelihoods",
+    ),
+    Check(
+        "remedy-missing",
+        W,
+        "monitoring",
+        "缺少纠偏措施",
+        "完成目标可能性为规则包 monitoring.remedy_likelihoods 之一（默认“有可能”“完全不可能”）的指标应填写纠偏措施。",
+        f"{_M} 纠偏；规则包 monitoring.remedy_likelihoods",
+    ),
+    Check(
+        "unknown-deviation-cause",
+        E,
+        "monitoring",
+        "偏差原因类型不是规定选项",
+        "偏差原因类型只能是经费保障、制度保障、人员保障、硬件条件保障、其他。",
+        f"{_M} 偏差原因分析；{_R7}",
+    ),
+    Check(
+        "monitoring-cause-missing",
+        W,
+        "monitoring",
+        "监控偏差未说明原因",
+        "预计不能完成、或完成目标可能性不是“确定能”的指标，应选择偏差原因类型或填写偏差原因分析。",
+        f"{_M} 偏差原因分析；{_R7}",
+    ),
+    Check(
+        "monitoring-not-submitted",
+        W,
+        "monitoring",
+        "逾期未报送监控表",
+        "报送截止日已过（截止日当天报送不算逾期），监控表仍未报送。",
+        f"{_M} 监控工作时间要求；{_R7}",
+    ),
+    Check(
+        "monitoring-submitted-late",
+        N,
+        "monitoring",
+        "监控表逾期报送",
+        "监控表在报送截止日之后才报送。",
+        f"{_M} 监控工作时间要求；{_R7}",
     ),
 )
 

@@ -24,13 +24,14 @@ from jixiao.core.scoring.formulas import (
     round_to,
 )
 
-__all__ = ["check_execution", "check_funds"]
+__all__ = ["check_execution", "check_funds", "check_rates"]
 
 _COLUMNS = (
     ("initial", "年初预算数"),
     ("adjusted", "全年预算数"),
     ("executed", "全年执行数"),
     ("requested", "年度资金申请总额"),
+    ("forecast", "全年预计执行数"),
 )
 _SHORT = {
     "current_appropriation": "当年财政拨款",
@@ -89,7 +90,14 @@ def _explain_rate(printed: Decimal, executed: Decimal, adjusted: Decimal) -> str
     return f"{show_amount(executed)} ÷ {show_amount(adjusted)} = {raw}…%，保留 {places} 位小数应为 {half}%"
 
 
-def _check_rate(r: Reporter, project: Project, key: str, printed: Decimal | None, row: FundRow | None) -> None:
+def _check_rate(
+    r: Reporter,
+    project: Project,
+    key: str,
+    printed: Decimal | None,
+    row: FundRow | None,
+    code: str = "execution-rate-mismatch",
+) -> None:
     # A zero budget has no rate (0/0); forms print 0.00 or nothing there, and both are fine.
     if printed is None or row is None or row.executed is None or row.adjusted is None or row.adjusted <= 0:
         return
@@ -101,7 +109,7 @@ def _check_rate(r: Reporter, project: Project, key: str, printed: Decimal | None
             row.executed / row.adjusted * HUNDRED, max(0, -int(printed.as_tuple().exponent)), "ROUND_HALF_UP"
         )
         r.add(
-            "execution-rate-mismatch",
+            code,
             project,
             f"{label}的执行率填报 {printed}%，与金额不符：{_explain_rate(printed, row.executed, row.adjusted)}"
             f"（四舍五入、向上取整或截断都得不到 {printed}%）。",
@@ -111,11 +119,16 @@ def _check_rate(r: Reporter, project: Project, key: str, printed: Decimal | None
         )
 
 
+def check_rates(r: Reporter, project: Project, code: str = "execution-rate-mismatch") -> None:
+    """Each funding row's printed 执行率 against its amounts; ``code`` names the finding (monitoring has its own)."""
+    for key, row in project.funds.rows():
+        _check_rate(r, project, key, row.rate_pct, row, code)
+
+
 def check_execution(r: Reporter, project: Project, score: ExecutionScore | None) -> None:
     """Each printed 执行率 against its amounts, the execution score against the rule, a rate above 100%."""
     funds = project.funds
-    for key, row in funds.rows():
-        _check_rate(r, project, key, row.rate_pct, row)
+    check_rates(r, project)
     if project.execution is not None and project.execution.rate_pct is not None:
         total = funds.total or funds.current_appropriation
         # The scoring row usually repeats the total row's rate; check it only when it says something else.

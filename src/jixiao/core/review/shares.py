@@ -36,6 +36,12 @@ IMPOSSIBLE = frozenset(
         "level1-share-differs",
         "score-out-of-range",
         "total-over-maximum",
+        # a monitoring form's money that cannot be, and answers the form does not offer
+        "monitoring-negative-amount",
+        "monitoring-executed-over-budget",
+        "budget-forecast-below-executed",
+        "unknown-deviation-cause",
+        "unknown-likelihood",
     }
 )
 _CLASS_NAMES = {"cost": "成本指标", "output": "产出指标", "effect": "效益指标", "satisfaction": "满意度指标"}

@@ -12,6 +12,8 @@ Public API::
     score_indicator(indicator, index, pack) -> IndicatorScore
     score_execution(project, pack) -> ExecutionScore | None
     assess(target, actual, method, similarity) -> Assessment   # target vs actual, cached
+    schedule_pct(as_of, method) -> Decimal               # 序时进度 in percent (pack.monitoring.schedule)
+    schedule_terms(as_of, method) -> (elapsed, whole)    # the same as a fraction: (7, 12) for 31 July by months
 
 The rules are data (``packs/*.toml``): weights, the formula per direction,
 tier bands, grade bands, rounding, thresholds and tolerated display
@@ -40,6 +42,7 @@ from jixiao.core.scoring.engine import (
     score_project,
 )
 from jixiao.core.scoring.formulas import grade_for
+from jixiao.core.scoring.monitoring import MonitoringRules, national_default, schedule_pct, schedule_terms
 from jixiao.core.scoring.packs import (
     DEFAULT_PACK,
     Basis,
@@ -63,6 +66,7 @@ __all__ = [
     "ExecutionScore",
     "GradeBand",
     "IndicatorScore",
+    "MonitoringRules",
     "PackError",
     "ProjectScore",
     "RulePack",
@@ -74,10 +78,13 @@ __all__ = [
     "describe_rounding",
     "grade_for",
     "load_pack",
+    "national_default",
     "pack_for_year",
     "parse_pack",
     "read_value",
     "resolve_pack",
+    "schedule_pct",
+    "schedule_terms",
     "score_document",
     "score_execution",
     "score_indicator",

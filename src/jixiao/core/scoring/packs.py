@@ -22,6 +22,7 @@ from importlib import resources
 from typing import Any
 
 from jixiao.core.errors import JixiaoError, Location
+from jixiao.core.scoring.monitoring import MonitoringRules, read_monitoring
 from jixiao.core.targets import Tier
 
 __all__ = [
@@ -139,6 +140,8 @@ class RulePack:
     rate_rounding: tuple[str, ...]
     rate_templates: tuple[tuple[str, str], ...]
     bases: tuple[Basis, ...]
+    # the mid-year monitoring alerts (财预〔2019〕136号): the pack's [monitoring] table over the national default
+    monitoring: MonitoringRules
 
     @functools.cached_property
     def quantum(self) -> Decimal:
@@ -397,6 +400,8 @@ def parse_pack(text: str, name: str) -> RulePack:
         Basis("thresholds.low_execution", "low_execution_pct", r.text(thresholds, "low_execution_basis")),
         _basis(r, display, "display", " / ".join(modes)),
     )
+    monitoring = read_monitoring(data.get("monitoring"), r.fail)
+    monitoring_bases = tuple(Basis(key, formula, basis) for key, formula, basis in monitoring.bases)
     places = r.number(rounding, "places", "rounding.")
     if places != places.to_integral() or not 0 <= places <= 6:
         raise r.fail("rounding.places", "0 到 6 的整数")
@@ -441,7 +446,8 @@ def parse_pack(text: str, name: str) -> RulePack:
         full_marks_low_execution_pct=r.number(thresholds, "full_marks_low_execution_pct", "thresholds."),
         rate_rounding=tuple(modes),
         rate_templates=tuple(sorted(templates.items())),
-        bases=bases,
+        bases=bases + monitoring_bases,
+        monitoring=monitoring,
     )
 
 

@@ -17,7 +17,7 @@ from ninja import NinjaAPI, Path, Query, Status
 from jixiao.core.review import review_document
 from jixiao.core.serialize import dumps
 from jixiao.core.workflow import Action, Role, State
-from jixiao.web.access import get_for, role_of
+from jixiao.web.access import Person, get_for, role_of
 from jixiao.web.api import errors, services, tables
 from jixiao.web.api.auth import BearerToken, SignedInSession
 from jixiao.web.api.errors import ApiError
@@ -213,7 +213,7 @@ def evaluation_findings(request: HttpRequest, id: Id) -> dict[str, Any]:
 # -- review actions --------------------------------------------------------------------------------
 
 
-def _core_action(user: object, action: ApiAction) -> Action:
+def _core_action(user: Person, action: ApiAction) -> Action:
     if action is ApiAction.APPROVE:
         return Action.FINANCE_APPROVE if role_of(user) is Role.FINANCE_REVIEWER else Action.DEPT_APPROVE
     return Action(action.value)

@@ -153,8 +153,7 @@ def json_errors(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
             response["Allow"] = allowed
         return response
 
-    wrapper.csrf_exempt = True  # type: ignore[attr-defined]  # ninja checks CSRF itself for session writes
-    return wrapper
+    return csrf_exempt(wrapper)  # ninja checks CSRF itself for session writes
 
 
 @csrf_exempt

@@ -134,8 +134,8 @@ class ActionIn(Schema):
     """A review action's comment (required to return), and optionally the version the caller saw."""
 
     # no NUL: PostgreSQL cannot store one (the pages' comment form refuses it too)
-    comment: str = Field("", max_length=2000, pattern=r"^[^\x00]*$")
-    version: int | None = Field(None, ge=1, le=MAX_ID, description="给出时，记录版本不同则拒绝（409）")
+    comment: str = Field(default="", max_length=2000, pattern=r"^[^\x00]*$")
+    version: int | None = Field(default=None, ge=1, le=MAX_ID, description="给出时，记录版本不同则拒绝（409）")
 
 
 class ActionOut(Schema):

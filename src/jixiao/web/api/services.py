@@ -17,9 +17,9 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -50,12 +50,15 @@ def hash_token(token: str) -> str:
 def create_token(ctx: Context, name: str) -> tuple[ApiToken, str]:
     """A new token of the acting person; returns the record and the token itself, which is never shown again."""
     account = account_of(ctx.user)
-    if account is None or account.role_enum not in BUSINESS_ROLES:
+    # no person, no account: the same refusal (ctx.user is tested again only so the checker knows it is set)
+    if ctx.user is None or account is None or account.role_enum not in BUSINESS_ROLES:
         raise PermissionDenied("管理员账户不能通过接口访问业务数据，无需访问令牌。")
     name = name.strip()
     if not name:
         raise ValidationError("请为令牌起一个名称，说明哪个程序使用它。")
-    if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
+    column = ApiToken._meta.get_field("name")
+    assert isinstance(column, models.CharField) and column.max_length is not None  # a text column, with its length
+    if len(name) > column.max_length:
         raise ValidationError("令牌名称最多 60 个字。")
     with transaction.atomic():
         active = ApiToken.objects.select_for_update().filter(
@@ -97,7 +100,7 @@ def revoke_token(ctx: Context, token_id: int) -> ApiToken:
         return token
 
 
-def end_tokens(ctx: Context, user: AbstractBaseUser, reason: ApiToken.Ended) -> int:
+def end_tokens(ctx: Context, user: User, reason: ApiToken.Ended) -> int:
     """Revoke every active token of ``user`` (their password changed, their account was disabled); audited.
 
     Call it inside the transaction of that change. Returns how many tokens ended.
@@ -122,7 +125,7 @@ def end_tokens(ctx: Context, user: AbstractBaseUser, reason: ApiToken.Ended) -> 
 class TokenCheck:
     """Whom a presented token authenticates, or why it does not (and whose it was, when it is known)."""
 
-    user: AbstractBaseUser | None
+    user: User | None
     refusal: str = ""  # malformed | unknown | revoked | expired | inactive | password_change_required
     token: ApiToken | None = None
 
@@ -155,7 +158,7 @@ def check_token(token: str) -> TokenCheck:
     return TokenCheck(found.user, token=found)
 
 
-def user_for_token(token: str) -> AbstractBaseUser | None:
+def user_for_token(token: str) -> User | None:
     """The active person a token belongs to, or None for an unknown, revoked, expired or malformed token."""
     return check_token(token).user
 

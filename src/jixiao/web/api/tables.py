@@ -12,22 +12,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
-
 from jixiao.core.workflow import State
+from jixiao.web.access import Person
 from jixiao.web.cycle.models import Declaration
 from jixiao.web.summary import table
 
 
 def visible_declarations(
-    user: object,
+    user: Person,
     *,
     year: int | None = None,
     state: State | None = None,
     evaluation_state: State | None = None,
     unit: int | None = None,
     department: int | None = None,
-) -> QuerySet[Declaration]:
+) -> table.Summarised:
     """The declarations ``user`` may see, with the summary's figures, filtered, in a stable order."""
     filters = table.Filters(
         year="" if year is None else str(year),
@@ -80,7 +79,7 @@ def _identities(ids: list[int]) -> dict[int, dict[str, Any]]:
     }
 
 
-def page(queryset: QuerySet[Declaration], offset: int, limit: int) -> list[dict[str, Any]]:
+def page(queryset: table.Summarised, offset: int, limit: int) -> list[dict[str, Any]]:
     """The rows of one page of the list, each with the ids and year of its project."""
     # the summary's rows carry names for people; programs need the ids too, read for this page only
     rows = table.rows(queryset[offset : offset + limit])
@@ -88,7 +87,7 @@ def page(queryset: QuerySet[Declaration], offset: int, limit: int) -> list[dict[
     return [_row(r) | identities[r.declaration_id] for r in rows]
 
 
-def summary(user: object, *, year: int | None, department: int | None) -> dict[str, Any]:
+def summary(user: Person, *, year: int | None, department: int | None) -> dict[str, Any]:
     """The summary table of what ``user`` may see: one row per project and year, money in 元, and totals."""
     qs = visible_declarations(user, year=year, department=department)
     # one table, not a list: the totals row must add up the rows given with it, so no paging here

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -40,6 +41,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             messages.error(request, _message(exc))
         else:
             form = TokenForm()
+    assert isinstance(request.user, User)  # login_required: a signed-in person
     context = {
         "form": form,
         "new_token": new_token,

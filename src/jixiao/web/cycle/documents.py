@@ -8,17 +8,19 @@ check, score and exported file comes from the one core implementation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 
-from jixiao.core.model import Document, Execution, FundManagementRow, FundRow, Funds, Indicator, Kind, Project
+from jixiao.core.model import Document, FundManagementRow, Indicator, Kind, Project
 from jixiao.web.cycle.models import Declaration, DeclarationIndicator, EvaluationIndicator, SelfEvaluation
 from jixiao.web.cycle.printed import as_printed
-from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, row_to_core
-
-
-def _row(**values: Decimal | None) -> FundRow | None:
-    row = FundRow(**values)
-    return None if row.is_empty() else row
+from jixiao.web.cycle.shapes import (
+    DECLARATION,
+    SELF_EVALUATION,
+    TRANSFER_SELF_EVALUATION,
+    Shape,
+    header_to_core,
+    row_to_core,
+    with_values,
+)
 
 
 def declaration_project(decl: Declaration, rows: Sequence[DeclarationIndicator] | None = None) -> Project:
@@ -27,34 +29,8 @@ def declaration_project(decl: Declaration, rows: Sequence[DeclarationIndicator] 
     indicators = tuple(
         Indicator(**row_to_core(DECLARATION, i, as_printed)) for i in (decl.indicators.all() if rows is None else rows)
     )
-    return Project(
-        name=p.name,
-        department=p.department.name,
-        unit=p.unit.name,
-        nature=decl.nature or None,
-        category=decl.category or None,
-        start_date=decl.start_date.isoformat() if decl.start_date else None,
-        end_date=decl.end_date.isoformat() if decl.end_date else None,
-        money_unit=decl.money_unit,
-        funds=Funds(
-            total=_row(requested=as_printed(decl, "requested_total")),
-            current_appropriation=_row(requested=as_printed(decl, "requested_current")),
-            carryover=_row(requested=as_printed(decl, "requested_carryover")),
-            other=_row(requested=as_printed(decl, "requested_other")),
-        ),
-        goal=decl.goal or None,
-        overall_goal=decl.overall_goal or None,
-        indicators=indicators,
-    )
-
-
-BY_PHASE = ("initial", "adjusted", "executed")
-BY_SOURCE = ("adjusted", "executed")  # the transfer form's central and local rows have no initial budget
-
-
-def _money_row(ev: SelfEvaluation, row: str, rate: str, phases: tuple[str, ...] = BY_PHASE) -> FundRow | None:
-    """One money row of a self-evaluation (``initial_total``, ``adjusted_total``, … and its rate), as printed."""
-    return _row(**{phase: as_printed(ev, f"{phase}_{row}") for phase in phases}, rate_pct=as_printed(ev, rate))
+    named = Project(name=p.name, department=p.department.name, unit=p.unit.name, indicators=indicators)
+    return with_values(named, header_to_core(DECLARATION, decl, as_printed))
 
 
 def evaluation_project(ev: SelfEvaluation, rows: Sequence[EvaluationIndicator] | None = None) -> Project:
@@ -86,34 +62,21 @@ def evaluation_project(ev: SelfEvaluation, rows: Sequence[EvaluationIndicator] |
         if transfer
         else None
     )
-    return Project(
+    named = Project(
         name=p.name,
         department=p.department.name,
         unit=decl.fund_users or p.unit.name,
         central_department=decl.central_department or None,
-        money_unit=ev.money_unit,
-        funds=Funds(
-            total=_money_row(ev, "total", "rate_pct"),
-            current_appropriation=_money_row(ev, "current", "rate_current"),
-            carryover=_money_row(ev, "carryover", "rate_carryover"),
-            other=_money_row(ev, "other", "rate_other"),
-            central=_money_row(ev, "central", "rate_central", BY_SOURCE),
-            local=_money_row(ev, "local", "rate_local", BY_SOURCE),
-        ),
-        execution=None
-        if transfer
-        else Execution(
-            weight=as_printed(ev, "execution_weight"),
-            rate_pct=as_printed(ev, "rate_pct"),
-            score=as_printed(ev, "execution_score"),
-        ),
         fund_management=fund_management,
         goal=decl.goal or None,
-        outcome=ev.outcome or None,
         indicators=tuple(indicators),
-        total_score=as_printed(ev, "total_score"),
-        grade=ev.grade or None,
     )
+    return with_values(named, header_to_core(evaluation_shape(ev), ev, as_printed))
+
+
+def evaluation_shape(ev: SelfEvaluation) -> Shape:
+    """The shape of a self-evaluation: a transfer payment's, or a project's."""
+    return TRANSFER_SELF_EVALUATION if ev.declaration.kind == Declaration.Kind.TRANSFER else SELF_EVALUATION
 
 
 def declaration_document(decl: Declaration, rows: Sequence[DeclarationIndicator] | None = None) -> Document:

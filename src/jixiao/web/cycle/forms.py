@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.validators import MinValueValidator
@@ -49,6 +49,29 @@ def form_field(field: Field) -> forms.Field:
     return forms.CharField(label=field.label, max_length=field.width, required=field.required)
 
 
+def header_widgets(shape: Shape) -> dict[str, forms.Widget]:
+    """The header inputs that are not the model field's default: dates written ISO, text areas their height."""
+    widgets: dict[str, forms.Widget] = {}
+    for f in shape.header:
+        if f.type == "date":
+            widgets[f.name] = DateInput()
+        elif f.type == "textarea":
+            widgets[f.name] = forms.Textarea(attrs={"rows": f.rows})
+    return widgets
+
+
+def non_negative(shape: Shape) -> tuple[str, ...]:
+    """The header's form fields that may not go below zero (money, points and rates on no form do)."""
+    return tuple(f.name for f in shape.header if f.form and f.minimum is not None and f.minimum == 0)
+
+
+def refuse_negative(form: forms.BaseForm, names: tuple[str, ...]) -> None:
+    """Refuse a value below zero in these fields, on the server and in the browser (the input's min)."""
+    for name in names:
+        form.fields[name].validators.append(MinValueValidator(0))
+        form.fields[name].widget.attrs["min"] = "0"
+
+
 def row_form(shape: Shape, name: str, **first: forms.Field) -> type[forms.Form]:
     """A form class with the shape's row fields a person fills in (after ``first``, in that order)."""
     fields = first | {f.name: form_field(f) for f in shape.editable}
@@ -68,20 +91,27 @@ class DeleteForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class DeclarationForm(KeepsOmittedFields):
-    """The declaration's identity, money requested by source, and goals."""
+class HeaderForm(KeepsOmittedFields):
+    """A record's header form: its fields, widgets and lower bounds from the kind's shape, and the version seen."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    shape: Shape
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # money, points and rates below zero exist on no form (the rows' scores are held the same way)
+        refuse_negative(self, non_negative(self.shape))
+
+
+class DeclarationForm(HeaderForm):
+    """The declaration's identity, money requested by source, and goals."""
+
+    shape = DECLARATION
 
     class Meta:
         model = Declaration
         fields = list(DECLARATION_FIELDS)
-        widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
-            "overall_goal": forms.Textarea(attrs={"rows": 3}),
-            "goal": forms.Textarea(attrs={"rows": 4}),
-        }
+        widgets = header_widgets(DECLARATION)
 
     def clean(self) -> dict[str, object]:
         """The money rows must add up: 当年财政拨款 + 上年结转 + 其他 = 总额."""
@@ -95,7 +125,19 @@ class DeclarationForm(KeepsOmittedFields):
         return data
 
 
-class IndicatorForm(row_form(DECLARATION, "IndicatorFields")):  # type: ignore[misc]
+if TYPE_CHECKING:
+    # row_form builds the row fields at run time from the shapes; a computed base class is beyond mypy, and what it
+    # returns is a Form: that is the base the checker sees
+    _IndicatorFields = forms.Form
+    _EvaluationRowFields = forms.Form
+else:
+    _IndicatorFields = row_form(DECLARATION, "IndicatorFields")
+    _EvaluationRowFields = row_form(
+        SELF_EVALUATION, "EvaluationRowFields", indicator_id=forms.IntegerField(widget=forms.HiddenInput)
+    )
+
+
+class IndicatorForm(_IndicatorFields):
     """One indicator row of the tree editor (its fields: ``shapes.DECLARATION``); its weight within the pack."""
 
     def __init__(self, *args: Any, pack: RulePack | None = None, **kwargs: Any) -> None:
@@ -126,7 +168,14 @@ class IndicatorForm(row_form(DECLARATION, "IndicatorFields")):  # type: ignore[m
         return IndicatorInput(d["level1"], d["level2"], d["name"], d["target"], d.get("weight"))
 
 
-class IndicatorRows(forms.BaseFormSet):  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    # the formset's form type is for the checker only: Django's BaseFormSet takes no type argument at run time
+    _IndicatorRowsBase = forms.BaseFormSet[IndicatorForm]
+else:
+    _IndicatorRowsBase = forms.BaseFormSet
+
+
+class IndicatorRows(_IndicatorRowsBase):
     """The indicator editor's rows: a wholly empty row is skipped, a partly filled one is checked.
 
     A draft saves what was typed, so no number of rows is required here;
@@ -142,29 +191,18 @@ class IndicatorRows(forms.BaseFormSet):  # type: ignore[type-arg]
 IndicatorFormSet = forms.formset_factory(IndicatorForm, formset=IndicatorRows, extra=0, can_delete=True)
 
 
-class EvaluationForm(KeepsOmittedFields):
+class EvaluationForm(HeaderForm):
     """The self-evaluation's money, execution and totals as recorded, and the outcome."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    shape = SELF_EVALUATION
 
     class Meta:
         model = SelfEvaluation
         fields = list(EVALUATION_FIELDS)
-        widgets = {"outcome": forms.Textarea(attrs={"rows": 4})}
-
-    # points and rates below zero exist on no form (the rows' scores are held the same way)
-    NON_NEGATIVE = ("rate_pct", "execution_weight", "execution_score", "total_score")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in self.NON_NEGATIVE:
-            self.fields[name].validators.append(MinValueValidator(0))
-            self.fields[name].widget.attrs["min"] = "0"
+        widgets = header_widgets(SELF_EVALUATION)
 
 
-class EvaluationRowForm(
-    row_form(SELF_EVALUATION, "EvaluationRowFields", indicator_id=forms.IntegerField(widget=forms.HiddenInput))
-):  # type: ignore[misc]
+class EvaluationRowForm(_EvaluationRowFields):
     """One approved indicator's actual value, recorded score and notes (its fields: ``shapes.SELF_EVALUATION``)."""
 
     def as_input(self) -> EvaluationRowInput:

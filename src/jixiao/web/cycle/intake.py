@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import models
+
 from jixiao.core.errors import DocumentError
 from jixiao.core.model import GRADES, MONEY_UNITS, Document, Kind, Project
 from jixiao.core.serialize import loads
@@ -42,13 +44,17 @@ CONTROL = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f"  # C0 controls and DEL (a regex rang
 _CONTROL = re.compile(rf"[{CONTROL}\ud800-\udfff]")  # lone surrogates cannot be stored as UTF-8 either
 
 
-def _length(model: type, field: str) -> int:
-    return int(model._meta.get_field(field).max_length)  # type: ignore[attr-defined]
+def _length(model: type[models.Model], field: str) -> int:
+    f = model._meta.get_field(field)
+    # every limit read here is a text column's, and a text column has its length
+    assert isinstance(f, models.CharField) and f.max_length is not None
+    return f.max_length
 
 
-def _digits(model: type, field: str) -> tuple[int, int]:
-    f = model._meta.get_field(field)  # type: ignore[attr-defined]
-    return int(f.max_digits), int(f.decimal_places)
+def _digits(model: type[models.Model], field: str) -> tuple[int, int]:
+    f = model._meta.get_field(field)
+    assert isinstance(f, models.DecimalField)  # the money and score columns
+    return f.max_digits, f.decimal_places
 
 
 # The longest text each document field may hold: the column it is loaded into.
@@ -177,9 +183,9 @@ def _project(p: Project, path: str, transfer: bool) -> Iterator[Problem]:  # noq
         for column in ("weight", "score"):
             yield from _points(getattr(p.execution, column), f"{path}.execution.{column}")
     yield from _number(p.total_score, f"{path}.total_score", SCORE)
-    for n, row in enumerate(p.fund_management or ()):
+    for n, check in enumerate(p.fund_management or ()):
         for key, limit in FUND_MANAGEMENT_TEXT.items():
-            yield from _text(getattr(row, key), f"{path}.fund_management[{n}].{key}", limit)
+            yield from _text(getattr(check, key), f"{path}.fund_management[{n}].{key}", limit)
     if len(p.indicators) > MAX_INDICATORS:
         yield Problem(f"{path}.indicators", f"一个项目最多 {MAX_INDICATORS} 个指标，实为 {len(p.indicators)} 个")
         return

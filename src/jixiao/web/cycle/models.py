@@ -8,7 +8,7 @@ Every editable record carries a ``version`` for optimistic locking and a
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
@@ -20,9 +20,42 @@ from jixiao.core.scoring import DEFAULT_PACK
 from jixiao.core.workflow import STATE_LABELS, State
 from jixiao.web.orgs.models import Organization
 
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from django.db.models.expressions import Combinable
+
+    from jixiao.web.access import Person
+
 STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
-MONEY = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
-SCORE = {"max_digits": 7, "decimal_places": 2, "null": True, "blank": True}
+
+
+class DecimalOptions(TypedDict):
+    """The keyword arguments of a money or score column."""
+
+    max_digits: int
+    decimal_places: int
+    null: bool
+    blank: bool
+
+
+MONEY: DecimalOptions = {"max_digits": 18, "decimal_places": 2, "null": True, "blank": True}
+SCORE: DecimalOptions = {"max_digits": 7, "decimal_places": 2, "null": True, "blank": True}
+# A nullable decimal column as the type checker sees it: what it accepts, and what it reads back.
+# The django-stubs plugin cannot see ``null=True`` through ``**MONEY``, so the factories below declare it.
+OptionalDecimalField: TypeAlias = "models.DecimalField[Decimal | int | str | float | Combinable | None, Decimal | None]"
+
+
+def money_field(label: str) -> OptionalDecimalField:
+    """An amount of money exact to the fen, empty when the form leaves it blank."""
+    return models.DecimalField(label, **MONEY)
+
+
+def score_field(label: str) -> OptionalDecimalField:
+    """A score, weight or percentage with two places, empty when the form leaves it blank."""
+    return models.DecimalField(label, **SCORE)
+
+
 MONEY_UNITS = [("元", "元"), ("万元", "万元")]
 # Figures derived by the review on every write: not part of a record's history.
 DERIVED = ["errors", "warnings", "infos"]
@@ -31,7 +64,7 @@ DERIVED = ["errors", "warnings", "infos"]
 class ProjectQuerySet(models.QuerySet["Project"]):
     """Projects; ``visible_to`` is the one place that scopes them by who is asking."""
 
-    def visible_to(self, user: object) -> ProjectQuerySet:
+    def visible_to(self, user: Person) -> ProjectQuerySet:
         from jixiao.web.access import project_scope
 
         return self.filter(project_scope(user))
@@ -61,10 +94,14 @@ class Project(models.Model):
         return self.name
 
 
-class RecordQuerySet(models.QuerySet["Declaration"]):
+# a declaration or a self-evaluation: the records whose querysets scope by record_scope
+_Record = TypeVar("_Record", bound="Source")
+
+
+class RecordQuerySet(models.QuerySet[_Record]):
     """Declarations or self-evaluations, scoped by who is asking."""
 
-    def visible_to(self, user: object) -> RecordQuerySet:
+    def visible_to(self, user: Person) -> RecordQuerySet[_Record]:
         from jixiao.web.access import record_scope
 
         return self.filter(record_scope(user, self.model))
@@ -147,10 +184,10 @@ class Declaration(Source):
     start_date = models.DateField("计划开始日期", null=True, blank=True)
     end_date = models.DateField("计划完成日期", null=True, blank=True)
     money_unit = models.CharField("金额单位", max_length=4, choices=MONEY_UNITS, default="元")
-    requested_total = models.DecimalField("年度资金申请总额", **MONEY)
-    requested_current = models.DecimalField("其中：当年财政拨款", **MONEY)
-    requested_carryover = models.DecimalField("上年结转资金", **MONEY)
-    requested_other = models.DecimalField("其他资金", **MONEY)
+    requested_total = money_field("年度资金申请总额")
+    requested_current = money_field("其中：当年财政拨款")
+    requested_carryover = money_field("上年结转资金")
+    requested_other = money_field("其他资金")
     overall_goal = models.TextField("项目总目标", blank=True)
     goal = models.TextField("年度总体目标", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -194,7 +231,7 @@ class DeclarationIndicator(models.Model):
     level2 = models.CharField("二级指标", max_length=60, blank=True)
     name = models.CharField("三级指标", max_length=300)
     target = models.CharField("年度指标值", max_length=300, blank=True)
-    weight = models.DecimalField("分值", **SCORE)
+    weight = score_field("分值")
     printed = models.JSONField("原表数字写法", default=dict, blank=True)
     history = HistoricalRecords()
 
@@ -220,38 +257,38 @@ class SelfEvaluation(Source):
     state = models.CharField("状态", max_length=20, choices=STATE_CHOICES, default=State.DRAFT.value)
     version = models.PositiveIntegerField("版本", default=1)
     money_unit = models.CharField("金额单位", max_length=4, choices=MONEY_UNITS, default="元")
-    initial_total = models.DecimalField("年初预算数", **MONEY)
-    adjusted_total = models.DecimalField("全年预算数", **MONEY)
-    executed_total = models.DecimalField("全年执行数", **MONEY)
-    initial_current = models.DecimalField("当年财政拨款·年初预算数", **MONEY)
-    adjusted_current = models.DecimalField("当年财政拨款·全年预算数", **MONEY)
-    executed_current = models.DecimalField("当年财政拨款·全年执行数", **MONEY)
-    initial_carryover = models.DecimalField("上年结转资金·年初预算数", **MONEY)
-    adjusted_carryover = models.DecimalField("上年结转资金·全年预算数", **MONEY)
-    executed_carryover = models.DecimalField("上年结转资金·全年执行数", **MONEY)
-    initial_other = models.DecimalField("其他资金·年初预算数", **MONEY)
-    adjusted_other = models.DecimalField("其他资金·全年预算数", **MONEY)
-    executed_other = models.DecimalField("其他资金·全年执行数", **MONEY)
+    initial_total = money_field("年初预算数")
+    adjusted_total = money_field("全年预算数")
+    executed_total = money_field("全年执行数")
+    initial_current = money_field("当年财政拨款·年初预算数")
+    adjusted_current = money_field("当年财政拨款·全年预算数")
+    executed_current = money_field("当年财政拨款·全年执行数")
+    initial_carryover = money_field("上年结转资金·年初预算数")
+    adjusted_carryover = money_field("上年结转资金·全年预算数")
+    executed_carryover = money_field("上年结转资金·全年执行数")
+    initial_other = money_field("其他资金·年初预算数")
+    adjusted_other = money_field("其他资金·全年预算数")
+    executed_other = money_field("其他资金·全年执行数")
     # transfer payments print their money by source: central and local funds, each with its B/A
-    adjusted_central = models.DecimalField("中央财政资金·全年预算数", **MONEY)
-    executed_central = models.DecimalField("中央财政资金·全年执行数", **MONEY)
-    rate_central = models.DecimalField("中央财政资金·执行率", **SCORE)
-    adjusted_local = models.DecimalField("地方资金·全年预算数", **MONEY)
-    executed_local = models.DecimalField("地方资金·全年执行数", **MONEY)
-    rate_local = models.DecimalField("地方资金·执行率", **SCORE)
-    rate_current = models.DecimalField("当年财政拨款·执行率", **SCORE)
-    rate_carryover = models.DecimalField("上年结转资金·执行率", **SCORE)
-    rate_other = models.DecimalField("其他资金·执行率", **SCORE)
-    rate_pct = models.DecimalField("执行率（%）", **SCORE)
+    adjusted_central = money_field("中央财政资金·全年预算数")
+    executed_central = money_field("中央财政资金·全年执行数")
+    rate_central = score_field("中央财政资金·执行率")
+    adjusted_local = money_field("地方资金·全年预算数")
+    executed_local = money_field("地方资金·全年执行数")
+    rate_local = score_field("地方资金·执行率")
+    rate_current = score_field("当年财政拨款·执行率")
+    rate_carryover = score_field("上年结转资金·执行率")
+    rate_other = score_field("其他资金·执行率")
+    rate_pct = score_field("执行率（%）")
     # executed ÷ adjusted from the amounts, and the total by the rules: kept for lists and charts
     execution_rate = models.DecimalField("执行率（按金额计算）", max_digits=9, decimal_places=2, null=True, blank=True)
-    suggested_total = models.DecimalField("按规则计算的总分", **SCORE)
+    suggested_total = score_field("按规则计算的总分")
     # the grade as recorded, else the grade of the recorded total by the rule pack: what summaries group by
     summary_grade = models.CharField("汇总等级", max_length=2, blank=True, db_index=True)
     execution_weight = models.DecimalField("预算执行率分值", max_digits=7, decimal_places=2, default=10)
-    execution_score = models.DecimalField("预算执行率得分", **SCORE)
+    execution_score = score_field("预算执行率得分")
     outcome = models.TextField("实际完成情况", blank=True)
-    total_score = models.DecimalField("总分", **SCORE)
+    total_score = score_field("总分")
     grade = models.CharField("评分等级", max_length=2, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -289,7 +326,7 @@ class EvaluationIndicator(models.Model):
     evaluation = models.ForeignKey(SelfEvaluation, on_delete=models.CASCADE, related_name="indicators")
     indicator = models.ForeignKey(DeclarationIndicator, on_delete=models.PROTECT, related_name="evaluations")
     actual = models.CharField("实际完成值", max_length=300, blank=True)
-    score = models.DecimalField("得分", **SCORE)
+    score = score_field("得分")
     deviation = models.TextField("偏差原因分析及改进措施", blank=True)
     score_reason = models.TextField("得分与建议分不同的理由", blank=True)
     printed = models.JSONField("原表数字写法", default=dict, blank=True)
@@ -397,9 +434,11 @@ class Adjustment(models.Model):
     def field_label(self) -> str:
         """What was adjusted, in Chinese: 年度指标值 or 分值 (the indicator's own field names)."""
         try:
-            return str(DeclarationIndicator._meta.get_field(self.field).verbose_name)
+            field = DeclarationIndicator._meta.get_field(self.field)
         except FieldDoesNotExist:
             return "其他内容"
+        # a reverse relation (evaluations, adjustments) has no verbose name: it is no adjustable field either
+        return str(field.verbose_name) if isinstance(field, models.Field) else "其他内容"
 
 
 class SourceCorrection(models.Model):

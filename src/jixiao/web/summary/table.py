@@ -211,9 +211,7 @@ def base_queryset(user: Person) -> Summarised:
     """Every declaration the reader may see, annotated with the summary's figures."""
     visible = _evaluation_visible(user)
     score: DecimalField[Decimal, Decimal] = DecimalField(max_digits=9, decimal_places=2)
-    # return-value: the plugin types this as its own annotated model, which it never matches with a declared
-    # WithAnnotations (a django-stubs limitation); declaring Figures is what lets it check the lookups on them
-    return Declaration.objects.visible_to(user).annotate(  # type: ignore[return-value]
+    return Declaration.objects.visible_to(user).annotate(
         s_requested=_yuan("requested_total"),
         s_budgeted=_when_visible(visible, _yuan("evaluation__adjusted_total"), MONEY_FIELD),
         s_executed=_when_visible(visible, _yuan("evaluation__executed_total"), MONEY_FIELD),

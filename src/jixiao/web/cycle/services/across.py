@@ -198,11 +198,14 @@ def refresh_across(unit_id: int, project_id: int | None = None) -> dict[Key, dic
     else:
         of_unit = Q(declaration__project__in=projects) | Q(evaluation__declaration__project__in=projects)
     stored: dict[Key, list[Row]] = defaultdict(list)
-    for decl_id, ev_id, *values in StoredFinding.objects.filter(of_unit, code__in=ACROSS).values_list(
-        "declaration_id", "evaluation_id", "code", "severity", "indicator_index", "indicator", "field", "message",
-        "expected", "found",
+    for decl_id, ev_id, code, severity, index, indicator, field, message, expected, found in (
+        StoredFinding.objects.filter(of_unit, code__in=ACROSS).values_list(
+            "declaration_id", "evaluation_id", "code", "severity", "indicator_index", "indicator", "field", "message",
+            "expected", "found",
+        )
     ):  # fmt: skip
-        stored[("declaration", decl_id) if decl_id else ("evaluation", ev_id)].append(tuple(values))  # type: ignore[arg-type]
+        row: Row = (code, severity, index, indicator, field, message, expected, found)
+        stored[("declaration", decl_id) if decl_id else ("evaluation", ev_id)].append(row)
     # in the records' order: two refreshes never update the same rows in different orders
     changed = sorted(
         k for k in set(wanted) | set(stored) if sorted(wanted.get(k, []), key=str) != sorted(stored.get(k, []), key=str)
@@ -246,7 +249,7 @@ def _recount(keys: list[Key]) -> dict[Key, dict[str, int]]:
             "warnings": counts[kind, pk, Severity.WARNING.value],
             "infos": counts[kind, pk, Severity.INFO.value],
         }
-        model.objects.filter(pk=pk).update(**values)  # type: ignore[attr-defined]
+        model.objects.filter(pk=pk).update(**values)
         out[kind, pk] = values
     return out
 

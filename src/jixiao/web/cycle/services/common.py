@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.db import transaction
 
@@ -18,13 +18,16 @@ from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION
 from jixiao.web.orgs.models import Organization
 
 # the header fields a person sets, and the row fields, from the records' shapes (cycle.shapes)
-DECLARATION_FIELDS = DECLARATION.header
-EVALUATION_FIELDS = SELF_EVALUATION.header
+DECLARATION_FIELDS = DECLARATION.header_names
+EVALUATION_FIELDS = SELF_EVALUATION.header_names
 INDICATOR_FIELDS = DECLARATION.row_names
 EVALUATION_ROW_FIELDS = SELF_EVALUATION.row_names
 
 Record = Declaration | SelfEvaluation
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
+# a service takes the context and the one record it writes, then its own arguments
+RecordT = TypeVar("RecordT", bound=Record)
 
 
 class ConflictError(Exception):
@@ -127,11 +130,13 @@ def unit_of(record: Record) -> Organization:
     return decl.project.unit
 
 
-def audited_conflicts(update: F) -> F:
+def audited_conflicts(
+    update: Callable[Concatenate[Context, RecordT, P], R],
+) -> Callable[Concatenate[Context, RecordT, P], R]:
     """Record a refused stale save in its own transaction: the refused change itself rolled back."""
 
     @functools.wraps(update)
-    def wrapper(ctx: Context, record_: Record, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(ctx: Context, record_: RecordT, /, *args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return update(ctx, record_, *args, **kwargs)
         except ConflictError as conflict:
@@ -147,4 +152,4 @@ def audited_conflicts(update: F) -> F:
                 )
             raise
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper

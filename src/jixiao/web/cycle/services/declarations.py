@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 
 from jixiao.core.review import blocking, review_document
 from jixiao.core.scoring import RulePack
@@ -25,16 +25,15 @@ from jixiao.web.cycle.services.across import lock_unit
 from jixiao.web.cycle.services.common import (
     DECLARATION_FIELDS,
     INDICATOR_FIELDS,
-    ConflictError,
     IndicatorInput,
     audited_conflicts,
-    changes,
     indicator_rows,
     lock_unit_of,
     plain,
     snapshot,
     unit_of,
 )
+from jixiao.web.cycle.services.editing import Edit, save_edit
 from jixiao.web.cycle.services.findings import refresh_findings
 from jixiao.web.numbers import form_decimal
 from jixiao.web.orgs.models import Organization
@@ -87,19 +86,62 @@ def create_declaration(
 
 
 def _replace_indicators(decl: Declaration, indicators: Sequence[IndicatorInput]) -> None:
-    # delete() and create() one by one so that history keeps every row
-    for old in decl.indicators.all():
-        old.delete()
-    for position, row in enumerate(indicators, start=1):
-        DeclarationIndicator.objects.create(
-            declaration=decl,
-            position=position,
-            level1=row.level1.strip(),
-            level2=row.level2.strip(),
-            name=row.name.strip(),
-            target=row.target.strip(),
-            weight=row.weight,
+    """Make the declaration's rows these, changing only what changed (history then holds the edit, not a copy).
+
+    A row typed as it was stored keeps its row (found by its levels and name, else by its place), so
+    saving an unchanged form writes nothing and an edit of one cell writes that row alone; rows added
+    are created, rows taken away deleted.
+    """
+    wanted = [
+        {
+            "level1": row.level1.strip(),
+            "level2": row.level2.strip(),
+            "name": row.name.strip(),
+            "target": row.target.strip(),
+            "weight": row.weight,
+        }
+        for row in indicators
+    ]
+    old = list(decl.indicators.all())
+    kept = _pair_rows(old, wanted)
+    keeping = {r.pk for r in kept.values()}
+    for row in old:
+        if row.pk not in keeping:
+            row.delete()
+    for position, values in enumerate(wanted, start=1):
+        existing = kept.get(position - 1)
+        if existing is None:
+            DeclarationIndicator.objects.create(declaration=decl, position=position, **values)
+            continue
+        changed: dict[str, object] = {k: v for k, v in values.items() if getattr(existing, k) != v}
+        if existing.position != position:
+            changed["position"] = position
+        if changed:
+            for key, value in changed.items():
+                setattr(existing, key, value)
+            existing.save()
+
+
+def _pair_rows(
+    old: Sequence[DeclarationIndicator], wanted: Sequence[dict[str, Any]]
+) -> dict[int, DeclarationIndicator]:
+    """Which stored row each wanted row (by index) keeps: the same levels and name first, then the same place."""
+    free = list(old)
+    kept: dict[int, DeclarationIndicator] = {}
+    for n, values in enumerate(wanted):
+        same = next(
+            (r for r in free if (r.level1, r.level2, r.name) == (values["level1"], values["level2"], values["name"])),
+            None,
         )
+        if same is not None:
+            kept[n] = same
+            free.remove(same)
+    # a renamed row keeps the stored row at its place, if that row was not kept by name
+    by_position = {r.position: r for r in free}
+    for n in range(len(wanted)):
+        if n not in kept and (n + 1) in by_position:
+            kept[n] = by_position.pop(n + 1)
+    return kept
 
 
 @audited_conflicts
@@ -111,33 +153,15 @@ def update_declaration(
     indicators: Sequence[IndicatorInput],
 ) -> Declaration:
     """Save an edit of a draft or returned declaration; a stale version raises :class:`ConflictError`."""
-    with transaction.atomic():
-        lock_unit_of(decl)
-        locked = Declaration.objects.select_for_update().get(pk=decl.pk)
-        permit(ctx.user, locked, Action.EDIT)
-        before = snapshot(locked, DECLARATION_FIELDS) | {"indicators": indicator_rows(locked)}
-        submitted = {k: plain(data.get(k)) for k in DECLARATION_FIELDS if k in data} | {
-            "indicators": [{f: plain(getattr(r, f)) for f in INDICATOR_FIELDS} for r in indicators]
-        }
-        if locked.version != expected_version:
-            raise ConflictError(locked, submitted, before)
-        for key in DECLARATION_FIELDS:
-            if key in data:
-                setattr(locked, key, data[key])
-        locked.full_clean(exclude=["project"])
-        locked.version += 1
-        locked.save()
-        _replace_indicators(locked, indicators)
-        refresh_findings(locked)
-        after = snapshot(locked, DECLARATION_FIELDS) | {"indicators": indicator_rows(locked)}
-        record(
-            ctx,
-            AuditEvent.Type.UPDATE,
-            obj=locked,
-            organization=unit_of(locked),
-            detail=changes(before, after, "indicators"),
-        )
-        return locked
+    edit = Edit[Declaration](
+        fields=DECLARATION_FIELDS,
+        rows_key="indicators",
+        read_rows=indicator_rows,
+        posted_rows=[{f: plain(getattr(r, f)) for f in INDICATOR_FIELDS} for r in indicators],
+        write_rows=lambda locked: _replace_indicators(locked, indicators),
+        parent="project",
+    )
+    return save_edit(ctx, Declaration, decl, expected_version, data, edit)
 
 
 @dataclass(frozen=True)
@@ -172,7 +196,9 @@ def _adjusted_value(field: str, text: str, pack: RulePack) -> object:
     if field == "target":
         if not typed:
             raise ValidationError("调整后的年度指标值不能为空。")
-        if len(typed) > DeclarationIndicator._meta.get_field("target").max_length:  # type: ignore[operator]
+        column = DeclarationIndicator._meta.get_field("target")
+        assert isinstance(column, models.CharField) and column.max_length is not None  # a text column, with its length
+        if len(typed) > column.max_length:
             raise ValidationError("调整后的年度指标值过长。")
         value = parse_target(typed)
         # the approved target is what the self-evaluation is scored against: it must be readable

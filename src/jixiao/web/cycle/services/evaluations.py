@@ -8,8 +8,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from jixiao.core.workflow import Action, Role, is_frozen
-from jixiao.web.access import account_of, ensure_visible, permit
+from jixiao.core.workflow import Role, is_frozen
+from jixiao.web.access import account_of, ensure_visible
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.models import Declaration, EvaluationIndicator, SelfEvaluation
@@ -17,16 +17,14 @@ from jixiao.web.cycle.packs import pack_for_unit
 from jixiao.web.cycle.services.common import (
     EVALUATION_FIELDS,
     EVALUATION_ROW_FIELDS,
-    ConflictError,
     EvaluationRowInput,
     audited_conflicts,
-    changes,
     evaluation_rows,
     lock_unit_of,
     plain,
-    snapshot,
     unit_of,
 )
+from jixiao.web.cycle.services.editing import Edit, save_edit
 from jixiao.web.cycle.services.findings import refresh_findings
 
 
@@ -62,24 +60,8 @@ def update_evaluation(
     rows: Sequence[EvaluationRowInput],
 ) -> SelfEvaluation:
     """Save an edit of a draft or returned self-evaluation; a stale version raises :class:`ConflictError`."""
-    with transaction.atomic():
-        lock_unit_of(ev)
-        locked = SelfEvaluation.objects.select_for_update().get(pk=ev.pk)
-        permit(ctx.user, locked, Action.EDIT)
-        before = snapshot(locked, EVALUATION_FIELDS) | {"rows": evaluation_rows(locked)}
-        submitted = {k: plain(data.get(k)) for k in EVALUATION_FIELDS if k in data} | {
-            "rows": [
-                {"indicator": r.indicator_id} | {f: plain(getattr(r, f)) for f in EVALUATION_ROW_FIELDS} for r in rows
-            ]
-        }
-        if locked.version != expected_version:
-            raise ConflictError(locked, submitted, before)
-        for key in EVALUATION_FIELDS:
-            if key in data:
-                setattr(locked, key, data[key])
-        locked.full_clean(exclude=["declaration"])
-        locked.version += 1
-        locked.save()
+
+    def write(locked: SelfEvaluation) -> None:
         existing = {r.indicator_id: r for r in locked.indicators.all()}
         for row in rows:
             target = existing.get(row.indicator_id)
@@ -90,9 +72,7 @@ def update_evaluation(
                 setattr(target, f, getattr(row, f))
             if changed:  # an untouched row keeps its history as it is
                 target.save()
-        refresh_findings(locked)
-        after = snapshot(locked, EVALUATION_FIELDS) | {"rows": evaluation_rows(locked)}
-        record(
-            ctx, AuditEvent.Type.UPDATE, obj=locked, organization=unit_of(locked), detail=changes(before, after, "rows")
-        )
-        return locked
+
+    posted = [{"indicator": r.indicator_id} | {f: plain(getattr(r, f)) for f in EVALUATION_ROW_FIELDS} for r in rows]
+    edit = Edit[SelfEvaluation](EVALUATION_FIELDS, "rows", evaluation_rows, posted, write, parent="declaration")
+    return save_edit(ctx, SelfEvaluation, ev, expected_version, data, edit)

@@ -23,7 +23,9 @@ def _fitting(value: Decimal | None, model: type[models.Model], field: str) -> De
     if value is None:
         return None
     column = model._meta.get_field(field)
-    return value if value.adjusted() < column.max_digits - column.decimal_places else None  # type: ignore[union-attr, operator]
+    # only ever asked about the records' decimal columns (execution_rate, suggested_total)
+    assert isinstance(column, models.DecimalField)
+    return value if value.adjusted() < column.max_digits - column.decimal_places else None
 
 
 def refresh_findings(record_: Record, *, across: bool = True) -> list[Finding]:
@@ -40,6 +42,7 @@ def refresh_findings(record_: Record, *, across: bool = True) -> list[Finding]:
     from jixiao.core.scoring.formulas import quantize
 
     pack = record_pack(record_)
+    owner: dict[str, Declaration | SelfEvaluation]
     if isinstance(record_, Declaration):
         document = declaration_document(record_)
         owner = {"declaration": record_}
@@ -85,8 +88,8 @@ def refresh_findings(record_: Record, *, across: bool = True) -> list[Finding]:
         # the refresh recounts this record too when its cross-document findings changed
         decl = record_ if isinstance(record_, Declaration) else record_.declaration
         recounted = refresh_across(decl.project.unit_id, decl.project_id)
-        key = ("declaration" if isinstance(record_, Declaration) else "evaluation", record_.pk)
-        for name, value in recounted.get(key, {}).items():
+        record_key = ("declaration" if isinstance(record_, Declaration) else "evaluation", record_.pk)
+        for name, value in recounted.get(record_key, {}).items():
             setattr(record_, name, value)
     return findings
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -38,7 +37,7 @@ from jixiao.web.cycle.services.across import lock_unit, refresh_across
 from jixiao.web.cycle.services.declarations import ensure_project
 from jixiao.web.cycle.services.findings import refresh_findings
 from jixiao.web.cycle.services.workflow import publish
-from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, core_to_row
+from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, TRANSFER_SELF_EVALUATION, core_to_header, core_to_row
 from jixiao.web.orgs.models import Organization
 
 M = TypeVar("M", bound=models.Model)
@@ -55,15 +54,6 @@ class LoadResult:
     declarations: list[Declaration] = field(default_factory=list)
     evaluations: list[SelfEvaluation] = field(default_factory=list)
     organizations: list[Organization] = field(default_factory=list)
-
-
-def _date(text: str | None) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def find_department(name: str) -> Organization | None:
@@ -124,13 +114,14 @@ class Origin:
 def _create(model: type[M], **values: Any) -> M:
     """Create a record with its numbers in two-place columns and their printed text kept beside them."""
     columns, printed = split_printed(values)
-    return model.objects.create(**columns, printed=printed)  # type: ignore[attr-defined, no-any-return]
+    # the default manager is each record model's only one (objects), and the one a model class is known to have
+    return model._default_manager.create(**columns, printed=printed)
 
 
 def _declaration(
     ctx: Context, project: Project, year: int, unit: Organization, state: State, origin: Origin, transfer: bool
 ) -> Declaration:
-    row = project.funds
+    header = core_to_header(DECLARATION, project)
     decl = _create(
         Declaration,
         project=ensure_project(ctx, unit, project.name),
@@ -140,17 +131,7 @@ def _declaration(
         rule_pack=pack_for_unit(unit, year),
         central_department=project.central_department or "",
         fund_users=(project.unit or "") if transfer else "",
-        nature=project.nature or "",
-        category=project.category or "",
-        start_date=_date(project.start_date),
-        end_date=_date(project.end_date),
-        money_unit=project.money_unit or "元",
-        requested_total=row.total.requested if row.total else None,
-        requested_current=row.current_appropriation.requested if row.current_appropriation else None,
-        requested_carryover=row.carryover.requested if row.carryover else None,
-        requested_other=row.other.requested if row.other else None,
-        overall_goal=project.overall_goal or "",
-        goal=project.goal or "",
+        **(header | {"money_unit": header["money_unit"] or "元"}),
         **origin.fields(),
     )
     for position, indicator in enumerate(project.indicators, start=1):
@@ -159,45 +140,18 @@ def _declaration(
 
 
 def _evaluation(decl: Declaration, project: Project, state: State, origin: Origin) -> SelfEvaluation:
-    f = project.funds
-
-    def cell(key: str, column: str) -> Decimal | None:
-        row = getattr(f, key)
-        return getattr(row, column) if row is not None else None
-
-    execution = project.execution
+    shape = TRANSFER_SELF_EVALUATION if decl.kind == Declaration.Kind.TRANSFER else SELF_EVALUATION
+    header = core_to_header(shape, project)
+    # a form without a 预算执行率 row (the transfer payment's) is weighed as the national rules weigh it
+    if header.get("execution_weight") is None:
+        header["execution_weight"] = Decimal(10)
+    header["money_unit"] = header["money_unit"] or "元"
     ev = _create(
         SelfEvaluation,
         declaration=decl,
         rule_pack=decl.rule_pack,  # the same department and year: the same pack
         state=state.value,
-        money_unit=project.money_unit or "元",
-        **{
-            f"{column}_{short}": cell(key, column)
-            for key, short in (
-                ("total", "total"),
-                ("current_appropriation", "current"),
-                ("carryover", "carryover"),
-                ("other", "other"),
-            )
-            for column in ("initial", "adjusted", "executed")
-        },
-        rate_pct=execution.rate_pct if execution and execution.rate_pct is not None else cell("total", "rate_pct"),
-        execution_weight=(execution.weight if execution and execution.weight is not None else Decimal(10)),
-        # the transfer form prints its total rate on the total row, not in an execution row
-        execution_score=execution.score if execution else None,
-        adjusted_central=cell("central", "adjusted"),
-        executed_central=cell("central", "executed"),
-        rate_central=cell("central", "rate_pct"),
-        adjusted_local=cell("local", "adjusted"),
-        executed_local=cell("local", "executed"),
-        rate_local=cell("local", "rate_pct"),
-        rate_current=cell("current_appropriation", "rate_pct"),
-        rate_carryover=cell("carryover", "rate_pct"),
-        rate_other=cell("other", "rate_pct"),
-        outcome=project.outcome or "",
-        total_score=project.total_score,
-        grade=project.grade or "",
+        **header,
         **origin.fields(),
     )
     for decl_indicator, indicator in zip(decl.indicators.all(), project.indicators, strict=True):

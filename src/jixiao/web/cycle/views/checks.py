@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -22,13 +23,17 @@ from jixiao.web.cycle.views.common import (
 
 @login_required
 @require_GET
-def source_file(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+def source_file(request: HttpRequest, kind: str, pk: int) -> HttpResponseBase:
     """The kept file a record was imported from, for whoever may see the record."""
-    model = {"declaration": Declaration, "evaluation": SelfEvaluation}.get(kind)
-    if model is None:
+    # one call per kind: each queryset yields its own model, which the checker keeps apart
+    record: Declaration | SelfEvaluation
+    if kind == "declaration":
+        record = get_for(request.user, Declaration.objects.select_related("source_file", "project__unit"), pk)
+    elif kind == "evaluation":
+        queryset = SelfEvaluation.objects.select_related("source_file", "declaration__project__unit")
+        record = get_for(request.user, queryset, pk)
+    else:
         raise Http404("没有这种记录。")
-    related = "project__unit" if model is Declaration else "declaration__project__unit"
-    record = get_for(request.user, model.objects.select_related("source_file", related), pk)
     if record.source_file is None:
         raise Http404("该记录不是从文件导入的。")
     kept = record.source_file

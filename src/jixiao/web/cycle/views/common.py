@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -16,9 +16,10 @@ from django.urls import reverse
 
 from jixiao.core.review import Finding
 from jixiao.core.workflow import REVIEW_ACTIONS, Action, State, allowed
-from jixiao.web.access import role_of
+from jixiao.web.access import Person, permit, role_of
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
+from jixiao.web.cycle.forms import CommentForm
 from jixiao.web.cycle.models import Declaration, StateChange
 
 logger = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ def latest_return(record: services.Record) -> StateChange | None:
     )
 
 
-def actions_for(user: object, state: str) -> list[Action]:
+def actions_for(user: Person, state: str) -> list[Action]:
     role = role_of(user)
     if role is None:
         return []
@@ -99,6 +100,14 @@ def review_action(name: str) -> Action:
     return action
 
 
+def act_posted(request: HttpRequest, record: Any, action: str, detail: str) -> HttpResponse:
+    """A review step posted from a record's page (``act/<action>/``), with the reviewer's comment if any."""
+    act = review_action(action)
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    return act_on(request, record, act, comment, detail)
+
+
 def conflict_page(request: HttpRequest, conflict: services.ConflictError, retry: str) -> HttpResponse:
     """409: the record changed since it was opened; show both versions, overwrite nothing."""
     keys = sorted(set(conflict.current) | set(conflict.submitted))
@@ -117,6 +126,29 @@ def conflict_page(request: HttpRequest, conflict: services.ConflictError, retry:
         {"record": conflict.record, "rows": rows, "retry": retry, "version": conflict.record.version},
         status=409,
     )
+
+
+def save_posted(
+    request: HttpRequest,
+    record: Any,
+    forms: tuple[Any, Any],
+    fields: Sequence[str],
+    update: Callable[[Context, Any, int, dict[str, Any], list[Any]], Any],
+    rows_of: Callable[[Any], list[Any]],
+    urls: tuple[str, str],
+) -> HttpResponse | None:
+    """Save a posted edit form (header ``form`` and its rows' ``formset``) through the kind's service.
+
+    A response when saved (or stale); None when the page is drawn again with what was typed, to whom
+    may edit the record only: the service decides on the locked row, a refused form here.
+    """
+    form, formset = forms
+    if form.is_valid() and formset.is_valid():
+        data = {k: form.cleaned_data[k] for k in fields}
+        rows, version = rows_of(formset), form.cleaned_data["version"]
+        return saved(request, lambda: update(Context.of(request), record, version, data, rows), form, *urls)
+    permit(request.user, record, Action.EDIT)  # a form sent back with its errors: only to whom may edit
+    return None
 
 
 def saved(request: HttpRequest, save: Callable[[], Any], form: Any, edit: str, detail: str) -> HttpResponse | None:

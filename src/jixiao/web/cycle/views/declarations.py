@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,17 +39,26 @@ from jixiao.web.cycle.shares import Row, posted_rows, share_status
 from jixiao.web.cycle.sheets import official_table
 from jixiao.web.cycle.views.common import (
     WHEN_AND_WHO,
-    act_on,
+    act_posted,
     actions_for,
     findings_by_row,
     history_of,
     latest_return,
-    review_action,
-    saved,
+    save_posted,
     source_corrections,
 )
 from jixiao.web.forms import ErrorLink, error_summary
 from jixiao.web.orgs.models import Organization
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _EvaluationPk(TypedDict):
+    """The self-evaluation's id, annotated on the declaration the record page shows."""
+
+    evaluation_pk: int | None
+
 
 # -- declarations ---------------------------------------------------------------------------------
 
@@ -73,6 +82,7 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("只有单位填报人员可以新建绩效目标申报表。")
     form = NewDeclarationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        assert account.organization_id is not None  # a business role has its organization (Account.clean)
         unit = Organization.objects.get(pk=account.organization_id)
         try:
             decl = services.create_declaration(
@@ -96,7 +106,7 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A declaration as a reviewer reads it: the form, the findings beside each row, the history."""
     # the self-evaluation only by its id (the page links to it): not its fifty columns
-    decl = get_for(
+    decl: WithAnnotations[Declaration, _EvaluationPk] = get_for(
         request.user,
         Declaration.objects.select_related("project__unit", "project__department").annotate(
             evaluation_pk=F("evaluation__pk")
@@ -154,20 +164,17 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = DeclarationForm(request.POST, instance=Declaration.objects.get(pk=decl.pk))
         formset = IndicatorFormSet(request.POST, prefix="ind", form_kwargs=rows_kwargs)
-        if form.is_valid() and formset.is_valid():
-            data = {k: form.cleaned_data[k] for k in services.DECLARATION_FIELDS}
-            rows, version = _kept_rows(formset), form.cleaned_data["version"]
-            done = saved(
-                request,
-                lambda: services.update_declaration(Context.of(request), decl, version, data, rows),
-                form,
-                "cycle:declaration_edit",
-                "cycle:declaration_detail",
-            )
-            if done is not None:
-                return done
-        else:
-            permit(request.user, decl, Action.EDIT)  # a form sent back with its errors: only to whom may edit
+        done = save_posted(
+            request,
+            decl,
+            (form, formset),
+            services.DECLARATION_FIELDS,
+            services.update_declaration,
+            _kept_rows,
+            ("cycle:declaration_edit", "cycle:declaration_detail"),
+        )
+        if done is not None:
+            return done
     else:
         form = DeclarationForm(instance=decl, initial={"version": decl.version})
         formset = IndicatorFormSet(initial=_indicator_initial(decl) or [{}], prefix="ind", form_kwargs=rows_kwargs)
@@ -229,10 +236,7 @@ def _declaration_errors(form: DeclarationForm, formset: Any) -> list[ErrorLink]:
 def declaration_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, return, approve or publish a declaration."""
     decl = get_for(request.user, Declaration.objects.all(), pk)
-    act = review_action(action)
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    return act_on(request, decl, act, comment, "cycle:declaration_detail")
+    return act_posted(request, decl, action, "cycle:declaration_detail")
 
 
 @login_required

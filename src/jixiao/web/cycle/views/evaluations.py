@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from jixiao.core.model import Document, Execution, FundRow, Kind, Project
+from jixiao.core.model import Document, Kind, Project
 from jixiao.core.review import Finding, review_document
 from jixiao.core.scoring import grade_for, score_project
 from jixiao.core.workflow import Action
@@ -20,7 +20,7 @@ from jixiao.exporters.report import build_report
 from jixiao.web.access import get_for, permit, role_may
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
-from jixiao.web.cycle.documents import evaluation_document, evaluation_project
+from jixiao.web.cycle.documents import evaluation_document, evaluation_project, evaluation_shape
 from jixiao.web.cycle.forms import (
     CommentForm,
     EvaluationForm,
@@ -34,20 +34,19 @@ from jixiao.web.cycle.html import (
 from jixiao.web.cycle.models import Declaration, SelfEvaluation, SourceCorrection, StateChange
 from jixiao.web.cycle.packs import record_pack
 from jixiao.web.cycle.services.across import stored_across
-from jixiao.web.cycle.shapes import SELF_EVALUATION, posted_row
+from jixiao.web.cycle.shapes import SELF_EVALUATION, posted_header, posted_row
 from jixiao.web.cycle.sheets import official_table
 from jixiao.web.cycle.views.common import (
-    act_on,
+    act_posted,
     actions_for,
     findings_by_row,
     history_of,
     latest_return,
-    review_action,
-    saved,
+    save_posted,
     source_corrections,
 )
 from jixiao.web.forms import ErrorLink, error_summary
-from jixiao.web.numbers import form_decimal, small_int
+from jixiao.web.numbers import small_int
 
 
 def _evaluation(request: HttpRequest, pk: int) -> SelfEvaluation:
@@ -151,21 +150,17 @@ def evaluation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EvaluationForm(request.POST, instance=SelfEvaluation.objects.get(pk=ev.pk))
         formset = EvaluationRowFormSet(request.POST, prefix="row")
         posted = posted_project(ev, request.POST)
-        if form.is_valid() and formset.is_valid():
-            data = {k: form.cleaned_data[k] for k in services.EVALUATION_FIELDS}
-            inputs = [f.as_input() for f in formset.forms]
-            version = form.cleaned_data["version"]
-            done = saved(
-                request,
-                lambda: services.update_evaluation(Context.of(request), ev, version, data, inputs),
-                form,
-                "cycle:evaluation_edit",
-                "cycle:evaluation_detail",
-            )
-            if done is not None:
-                return done
-        else:
-            permit(request.user, ev, Action.EDIT)  # a form sent back with its errors: only to whom may edit
+        done = save_posted(
+            request,
+            ev,
+            (form, formset),
+            services.EVALUATION_FIELDS,
+            services.update_evaluation,
+            lambda rows: [f.as_input() for f in rows.forms],
+            ("cycle:evaluation_edit", "cycle:evaluation_detail"),
+        )
+        if done is not None:
+            return done
     else:
         form = EvaluationForm(instance=ev, initial={"version": ev.version})
         # only its management form is drawn (the row count); the rows come from _row_fields
@@ -290,14 +285,7 @@ def _row_fields(request: HttpRequest, rows: list[Any], formset: Any) -> list[dic
 def evaluation_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, return, approve or publish a self-evaluation."""
     ev = get_for(request.user, SelfEvaluation.objects.all(), pk)
-    act = review_action(action)
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    return act_on(request, ev, act, comment, "cycle:evaluation_detail")
-
-
-# the columns' digits (cycle.models MONEY and SCORE): a number the save would refuse previews as none
-MONEY_DIGITS, SCORE_DIGITS = (18, 2), (7, 2)
+    return act_posted(request, ev, action, "cycle:evaluation_detail")
 
 
 def posted_project(ev: SelfEvaluation, post: Any) -> Project:
@@ -311,26 +299,11 @@ def posted_project(ev: SelfEvaluation, post: Any) -> Project:
         replace(indicator, **posted_row(SELF_EVALUATION, post, f"row-{n}", indicator))
         for n, indicator in enumerate(project.indicators)
     ]
-    total = FundRow(
-        initial=form_decimal(post.get("initial_total"), *MONEY_DIGITS),
-        adjusted=form_decimal(post.get("adjusted_total"), *MONEY_DIGITS),
-        executed=form_decimal(post.get("executed_total"), *MONEY_DIGITS),
-        rate_pct=form_decimal(post.get("rate_pct"), *SCORE_DIGITS),
-    )
-    weight = form_decimal(post.get("execution_weight"), *SCORE_DIGITS)
-    return replace(
-        project,
-        indicators=tuple(indicators),
-        funds=replace(project.funds, total=None if total.is_empty() else total),
-        outcome=post.get("outcome", project.outcome or "") or None,
-        execution=Execution(
-            weight=weight if weight is not None else record_pack(ev).execution_weight,
-            rate_pct=form_decimal(post.get("rate_pct"), *SCORE_DIGITS),
-            score=form_decimal(post.get("execution_score"), *SCORE_DIGITS),
-        ),
-        total_score=form_decimal(post.get("total_score"), *SCORE_DIGITS),
-        grade=(post.get("grade") or "")[:2] or None,
-    )
+    posted = posted_header(evaluation_shape(ev), post, replace(project, indicators=tuple(indicators)))
+    if posted.execution is not None and posted.execution.weight is None:
+        # an empty weight is scored as the rule pack's (as the save keeps its default)
+        posted = replace(posted, execution=replace(posted.execution, weight=record_pack(ev).execution_weight))
+    return posted
 
 
 @login_required

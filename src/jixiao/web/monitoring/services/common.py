@@ -20,7 +20,7 @@ from jixiao.web.monitoring.documents import monitoring_document
 from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRecord, MonitoringRow
 from jixiao.web.orgs.models import Organization
 
-RECORD_FIELDS = MONITORING.header
+RECORD_FIELDS = MONITORING.header_names
 ROW_FIELDS = tuple(f.name for f in MONITORING.editable)
 F = TypeVar("F", bound=Callable[..., Any])
 
