@@ -143,7 +143,9 @@ def test_scope_unit_department_finance(people: dict[str, Any], world: dict[str, 
 
 def audited(rec: MonitoringRecord, event: str) -> int:
     """How many audit events of ``event`` name the record."""
-    return AuditEvent.objects.filter(event=event, object_type="monitoring.monitoringrecord", object_id=str(rec.pk)).count()
+    return AuditEvent.objects.filter(
+        event=event, object_type="monitoring.monitoringrecord", object_id=str(rec.pk)
+    ).count()
 
 
 def _save_body(rec: MonitoringRecord, **header: Any) -> dict[str, Any]:
@@ -245,7 +247,9 @@ def test_review_steps_return_fix_and_approve(people: dict[str, Any], world: dict
     assert stale.status_code == 409
     returned = exact(call("post", f"{act}/return", dept, {"version": rec.version, "comment": "请补充纠偏措施。"}))
     assert returned["state"] == "returned" and returned["kind"] == "monitoring"
-    fixed = exact(call("patch", f"{BASE}/records/{rec.pk}", staff, {"version": returned["version"], "outcome": "已补充。"}))
+    fixed = exact(
+        call("patch", f"{BASE}/records/{rec.pk}", staff, {"version": returned["version"], "outcome": "已补充。"})
+    )
     assert fixed["state"] == "returned"
     submitted = exact(call("post", f"{act}/submit", staff, {"version": fixed["version"]}))
     assert submitted["state"] == "submitted"

@@ -30,7 +30,7 @@ Money = Annotated[
     ),
 ]
 Cause = Literal[DEVIATION_CAUSES]  # type: ignore[valid-type]  # the form's five cause types
-Likelihood = Literal[LIKELIHOODS + ("",)]  # type: ignore[valid-type]  # one of the three, or none yet
+Likelihood = Literal[(*LIKELIHOODS, "")]  # type: ignore[valid-type]  # one of the three, or none yet
 TEXT = r"^[^\x00]*$"  # no NUL: PostgreSQL cannot store one (the pages refuse it too)
 
 

@@ -49,7 +49,9 @@ class RecordFilters:
     late: bool | None = None
 
 
-def round_records(user: Person, round_: MonitoringRound, filters: RecordFilters, today: date) -> QuerySet[MonitoringRecord]:
+def round_records(
+    user: Person, round_: MonitoringRound, filters: RecordFilters, today: date
+) -> QuerySet[MonitoringRecord]:
     """The records of ``round_`` that ``user`` may see, filtered, in the round page's order."""
     qs = MonitoringRecord.objects.visible_to(user).filter(round=round_)
     if filters.department is not None:
@@ -64,7 +66,9 @@ def round_records(user: Person, round_: MonitoringRound, filters: RecordFilters,
     if filters.late is not None:
         late = late_q(round_, today)
         qs = qs.filter(late) if filters.late else qs.exclude(late)
-    return qs.select_related("round", "unit", "department").order_by("department__name", "unit__name", "project_name", "pk")
+    return qs.select_related("round", "unit", "department").order_by(
+        "department__name", "unit__name", "project_name", "pk"
+    )
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,13 @@ def alerts(user: Person, filters: AlertFilters) -> QuerySet[MonitoringFinding]:
     if filters.code:
         qs = qs.filter(code=filters.code)
     return qs.select_related("record__round", "record__unit", "record__department").order_by(
-        "-record__round__as_of", "record__department__name", "record__unit__name", "record__project_name",
-        "record_id", "indicator_index", "pk",
+        "-record__round__as_of",
+        "record__department__name",
+        "record__unit__name",
+        "record__project_name",
+        "record_id",
+        "indicator_index",
+        "pk",
     )
 
 

@@ -148,10 +148,13 @@ def svg(drawn: list[Point]) -> SafeString:
     for n, p in enumerate(bars):
         y = TOP + n * (BAR + GAP)
         assert p.rate is not None
-        parts.append(format_html('<text class="name" x="{}" y="{}">{}</text>', LEFT - 6, y + BAR - 3, _short(p.project)))
+        parts.append(
+            format_html('<text class="name" x="{}" y="{}">{}</text>', LEFT - 6, y + BAR - 3, _short(p.project))
+        )
         parts.append(
             format_html(
-                '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}：执行率 {}%，序时进度 {}%</title></rect>',
+                '<rect class="{}" x="{}" y="{}" width="{}" height="{}">'
+                "<title>{}：执行率 {}%，序时进度 {}%</title></rect>",
                 "bar behind" if p.behind else "bar",
                 LEFT,
                 y,
@@ -175,7 +178,9 @@ def svg(drawn: list[Point]) -> SafeString:
             y = TOP + n * (BAR + GAP)
             for cls, pct in (("schedule", p.schedule_shown), ("floor", p.floor_shown)):
                 x = _x(pct, top)
-                parts.append(format_html('<line class="{}" x1="{}" y1="{}" x2="{}" y2="{}"/>', cls, x, y - 2, x, y + BAR + 2))
+                parts.append(
+                    format_html('<line class="{}" x1="{}" y1="{}" x2="{}" y2="{}"/>', cls, x, y - 2, x, y + BAR + 2)
+                )
     parts.append("</svg>")
     # every part is format_html's (its values escaped) or a literal written above
     return mark_safe("".join(parts))
