@@ -31,6 +31,7 @@ Money = Annotated[
 ]
 Cause = Literal[DEVIATION_CAUSES]  # type: ignore[valid-type]  # the form's five cause types
 Likelihood = Literal[(*LIKELIHOODS, "")]  # type: ignore[valid-type]  # one of the three, or none yet
+Number = Annotated[Decimal, WithJsonSchema({"type": "number"})]  # written with its digits (rendering.py)
 TEXT = r"^[^\x00]*$"  # no NUL: PostgreSQL cannot store one (the pages refuse it too)
 
 
@@ -81,8 +82,8 @@ class RoundList(Schema):
 class ScheduleOut(Schema):
     """The round's 序时进度 under the default rule pack (each record may follow its own pack)."""
 
-    schedule_pct: Decimal = Field(description="序时进度（%），两位小数")
-    alert_pct: Decimal = Field(description="低于此执行率预警：序时进度 − 规则包 execution_margin_pct")
+    schedule_pct: Number = Field(description="序时进度（%），两位小数")
+    alert_pct: Number = Field(description="低于此执行率预警：序时进度 − 规则包 execution_margin_pct")
     method: Literal["months", "days"]
 
 
