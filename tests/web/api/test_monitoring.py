@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from jixiao.core.workflow import Action, State
@@ -181,6 +182,8 @@ def test_a_unit_saves_twice_and_a_stale_save_is_409(
     assert received[0]["executed_to_date"] == Decimal("600000000000000.01")
     rec.refresh_from_db()
     assert rec.executed_to_date is not None and rec.rows.first().actual == "3次"
+    if connection.vendor == "postgresql":  # a numeric column keeps every digit
+        assert rec.budget_total == Decimal("1234567890123456.78")
     assert audited(rec, AuditEvent.Type.UPDATE) == 1
     second = call("patch", f"{BASE}/records/{rec.pk}", token, {"version": rec.version, "outcome": "已培训3次。"})
     assert second.status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +14,7 @@ from jixiao.core.workflow import Action
 from jixiao.web.monitoring import services
 from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRound
 from tests.web.conftest import ctx
-from tests.web.monitoring.conftest import fill, open_all, record_of
+from tests.web.monitoring.conftest import ROWS, fill, open_all, record_of
 from tests.web.posting import form_data
 
 pytestmark = pytest.mark.django_db
@@ -86,14 +87,29 @@ def test_the_finance_bureau_filters_by_department_and_severity(
         f"/work/monitoring/records/{a1.pk}/",
         f"/work/monitoring/records/{b1.pk}/",
     }
+    # the approved targets' own findings are a kind to choose too
+    vague = form_data(html, "alert-filters", code=option(html, "code", "指标值模糊、不可衡量"))
+    narrowed = client.get(ALERTS, vague).content.decode()
+    kinds = re.findall(r"<td>([^<]+)</td><td>业务能力提升情况</td>", narrowed)  # (kind, indicator) cells
+    assert len(listed(narrowed)) == 2 and kinds == ["指标值模糊、不可衡量"] * 2  # one in each filed form
     data = form_data(html, "alert-filters", department=option(html, "department", "测试市教育局"))
     only_b = listed(client.get(ALERTS, data).content.decode())
     assert only_b and {link.split("#")[0] for link, _ in only_b} == {f"/work/monitoring/records/{b1.pk}/"}
-    stored = MonitoringFinding.objects.filter(record__in=[a1, b1], severity="info").count()
+    # B1's form comes back and its unit forecasts the first row in another unit (场, the target counts 次):
+    # a note (提示) that the two cannot be compared, which the list shows only when 提示 is chosen
+    b1 = services.act(ctx(people["dept_b"]), b1, Action.RETURN, "请核对预计完成值。")
+    first, *others = (
+        services.MonitoringRowInput(r.indicator_id, *ROWS[n]) for n, r in enumerate(b1.rows.order_by("position"))
+    )
+    first = replace(first, forecast="4场")
+    b1 = services.update_record(ctx(people["staff_b1"]), b1, b1.version, {}, [first, *others])
+    services.act(ctx(people["staff_b1"]), b1, Action.SUBMIT)
+    assert MonitoringFinding.objects.filter(record=b1, severity="info").count() == 1
+    assert f"/work/monitoring/records/{b1.pk}/#row-0" not in client.get(ALERTS).content.decode()
     data = form_data(html, "alert-filters", severity=option(html, "severity", "提示"))
     infos = client.get(ALERTS, data).content.decode()
-    assert len(listed(infos)) == stored
-    assert 'class="finding warning"' not in infos and 'class="finding error"' not in infos
+    assert [link for link, _ in listed(infos)] == [f"/work/monitoring/records/{b1.pk}/#row-0"]
+    assert "sev-info" in infos and 'class="sev-warning"' not in infos and 'class="sev-error"' not in infos
 
 
 def test_a_draft_s_alerts_stay_with_its_unit(login: Any, people: dict[str, Any], world: dict[str, Any]) -> None:

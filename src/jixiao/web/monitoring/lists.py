@@ -109,9 +109,13 @@ def title_of(code: str) -> str:
     return check.title if check is not None else code
 
 
-def monitoring_codes() -> list[tuple[str, str]]:
-    """Every monitoring check a round's review can raise, as (code, title), for the code filter."""
-    return [(c.code, c.title) for c in REGISTRY.values() if c.scope == "monitoring"]
+def monitoring_codes(user: Person) -> list[tuple[str, str]]:
+    """The kinds of alert to filter by, as (code, title): every monitoring check a review can raise, then
+    the other checks (the approved targets' own, such as a vague target) found in the forms ``user`` sees."""
+    own = [(c.code, c.title) for c in REGISTRY.values() if c.scope == "monitoring"]
+    known = {code for code, _ in own}
+    found = alerts(user, AlertFilters()).order_by("code").values_list("code", flat=True).distinct()
+    return own + [(code, title_of(code)) for code in found if code not in known]
 
 
 def visible_rounds(user: Person) -> QuerySet[MonitoringRound]:

@@ -154,13 +154,14 @@ def svg(drawn: list[Point]) -> SafeString:
         parts.append(
             format_html(
                 '<rect class="{}" x="{}" y="{}" width="{}" height="{}">'
-                "<title>{}：执行率 {}%，序时进度 {}%</title></rect>",
+                "<title>{}（{}）：执行率 {}%，序时进度 {}%</title></rect>",
                 "bar behind" if p.behind else "bar",
                 LEFT,
                 y,
                 _x(p.rate, top) - LEFT,
                 BAR,
                 p.project,
+                p.unit,
                 p.rate,
                 p.schedule_shown,
             )

@@ -58,7 +58,7 @@ def _filters(request: HttpRequest, codes: list[tuple[str, str]]) -> lists.AlertF
 def alert_list(request: HttpRequest) -> HttpResponse:
     """预警列表: filter by round, department, kind of alert and severity; each alert opens its form at its row."""
     role = reviewer(request.user)
-    codes = lists.monitoring_codes()
+    codes = lists.monitoring_codes(request.user)
     filters = _filters(request, codes)
     page = Paginator(lists.alerts(request.user, filters), PAGE_SIZE).get_page(request.GET.get("page", ""))
     query = {k: v for k, v in vars(filters).items() if v is not None}
