@@ -114,7 +114,8 @@ def monitoring_codes(user: Person) -> list[tuple[str, str]]:
     the other checks (the approved targets' own, such as a vague target) found in the forms ``user`` sees."""
     own = [(c.code, c.title) for c in REGISTRY.values() if c.scope == "monitoring"]
     known = {code for code, _ in own}
-    found = alerts(user, AlertFilters()).order_by("code").values_list("code", flat=True).distinct()
+    seen = MonitoringFinding.objects.filter(record__in=MonitoringRecord.objects.visible_to(user))
+    found = seen.order_by("code").values_list("code", flat=True).distinct()  # of every severity
     return own + [(code, title_of(code)) for code in found if code not in known]
 
 
