@@ -200,17 +200,17 @@ def test_a_unit_saves_twice_and_a_stale_save_is_409(
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "field", "said"),
     [
-        ({"budget_total": -1}, "budget_total"),
-        ({"executed_to_date": 12.345}, "executed_to_date"),
-        ({"forecast_total": 10**17}, "forecast_total"),
-        ({"rows": [{"indicator_id": 1, "likelihood": "大概能"}]}, "likelihood"),
-        ({"rows": [{"indicator_id": 1, "cause": ["天气"]}]}, "cause"),
+        ({"budget_total": -1}, "budget_total", "budget_total：应大于或等于 0。"),
+        ({"executed_to_date": 12.345}, "executed_to_date", "executed_to_date：小数最多 2 位（金额精确到分）。"),
+        ({"forecast_total": 10**17}, "forecast_total", "forecast_total：整数部分最多 16 位。"),
+        ({"rows": [{"indicator_id": 1, "likelihood": "大概能"}]}, "likelihood", "rows[0].likelihood：应为以下之一"),
+        ({"rows": [{"indicator_id": 1, "cause": ["天气"]}]}, "cause", "rows[0].cause[0]：应为以下之一"),
     ],
 )
 def test_a_refused_value_is_422_naming_its_field(
-    people: dict[str, Any], world: dict[str, Any], body: dict[str, Any], field: str
+    people: dict[str, Any], world: dict[str, Any], body: dict[str, Any], field: str, said: str
 ) -> None:
     """A negative amount, a third decimal, too many digits, a choice the form lacks: 422, the field named."""
     rec = world["records"]["a2"]
@@ -218,6 +218,7 @@ def test_a_refused_value_is_422_naming_its_field(
     assert answer.status_code == 422
     problems = exact(answer)["details"]
     assert any(field in problem["loc"] for problem in problems), problems
+    assert any(problem["message"].startswith(said) for problem in problems), problems  # in Chinese, with its place
     rec.refresh_from_db()
     assert rec.version == world["records"]["a2"].version  # nothing saved
 
