@@ -256,6 +256,12 @@ def test_the_openapi_schema_and_docs_page_are_served() -> None:
         "/api/v1/declarations/{id}/actions/{action}",
         "/api/v1/evaluations/{id}/actions/{action}",
         "/api/v1/documents",
+        "/api/v1/monitoring/rounds",
+        "/api/v1/monitoring/rounds/{id}",
+        "/api/v1/monitoring/rounds/{id}/records",
+        "/api/v1/monitoring/records/{id}",
+        "/api/v1/monitoring/records/{id}/actions/{action}",
+        "/api/v1/monitoring/alerts",
     }
     components = schema["components"]["schemas"]
     assert components["Document"]["properties"]["schema"]["const"] == "jixiao.document/1"

@@ -10,6 +10,7 @@ actions reach the services, not only the 404 path.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -20,12 +21,15 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.generation.modes import GenerationMode
 
-from jixiao.core.workflow import State
-from tests.web.conftest import Tree, advance, declare, evaluate
+from jixiao.core.workflow import Action, State
+from jixiao.web.monitoring import services as monitoring
+from jixiao.web.monitoring.models import MonitoringRecord
+from tests.web.conftest import Tree, advance, ctx, declare, evaluate
+from tests.web.monitoring.conftest import fill
 from tests.web.test_api import token_for
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = 40  # per operation and mode: 9 operations x 2 modes stay well under a minute
+EXAMPLES = 40  # per operation and mode: 15 operations x 2 modes stay within about a minute and a half
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -47,6 +51,12 @@ def known_ids(tree: Tree, people: dict[str, Any]) -> dict[str, list[int]]:
         )
         ev = advance(evaluate(approved, people["staff_b1"]), people, "staff_b1", "dept_b", state)  # type: ignore[arg-type]
         ids["evaluations"].append(ev.pk)
+    # a monitoring round over every department, one form of it submitted (the finance bureau sees it)
+    round_ = monitoring.open_round(ctx(people["finance"]), 2025, date(2025, 7, 31), date(2025, 8, 15)).round
+    records = list(MonitoringRecord.objects.filter(round=round_).order_by("pk"))
+    first = next(r for r in records if r.unit_id == tree.unit_b1.pk)
+    monitoring.act(ctx(people["staff_b1"]), fill(first, people["staff_b1"]), Action.SUBMIT)
+    ids["monitoring/rounds"], ids["monitoring/records"] = [round_.pk], [r.pk for r in records]
     return ids
 
 
@@ -95,5 +105,12 @@ def _aim_at_known_records(case: Any, known_ids: dict[str, list[int]]) -> None:
     """Turn half the generated record ids into ids of real records, so reads and actions reach the services."""
     record_id = (case.path_parameters or {}).get("id")
     if isinstance(record_id, int) and record_id % 2 == 0:
-        kind = "evaluations" if case.path.startswith("/api/v1/evaluations") else "declarations"
+        kind = next(
+            (
+                k
+                for k in ("evaluations", "monitoring/rounds", "monitoring/records")
+                if case.path.startswith(f"/api/v1/{k}")
+            ),
+            "declarations",
+        )
         case.path_parameters["id"] = known_ids[kind][record_id // 2 % len(known_ids[kind])]

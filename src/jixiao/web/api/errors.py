@@ -21,6 +21,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from jixiao.web.api.problems import chinese
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 
@@ -100,7 +101,8 @@ def install(api: NinjaAPI) -> None:
         return answer(request, 422, "invalid", problems[0] if len(problems) == 1 else CODES[422][1], problems)
 
     def on_parameters(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-        details = [{"loc": list(e.get("loc", ())), "type": e.get("type"), "message": e.get("msg")} for e in exc.errors]
+        # each problem in Chinese, naming its place (problems.py); loc and type stay for programs
+        details = [{"loc": list(e.get("loc", ())), "type": e.get("type"), "message": chinese(e)} for e in exc.errors]
         return answer(request, 422, "invalid", "请求参数不符合要求，见 details。", details)
 
     def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

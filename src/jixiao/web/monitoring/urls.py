@@ -1,12 +1,14 @@
 from django.urls import path
 
-from jixiao.web.monitoring.views import actions, records, rounds
+from jixiao.web.monitoring.views import actions, alerts, records, rounds, schedule
 
 app_name = "monitoring"
 urlpatterns = [
     path("", rounds.round_list, name="round_list"),
     path("rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
     path("rounds/<int:pk>/close/", rounds.round_close, name="round_close"),
+    path("rounds/<int:pk>/schedule/", schedule.round_schedule, name="round_schedule"),
+    path("alerts/", alerts.alert_list, name="alert_list"),
     path("records/<int:pk>/", records.record_detail, name="record_detail"),
     path("records/<int:pk>/edit/", records.record_edit, name="record_edit"),
     path("records/<int:pk>/preview/", records.record_preview, name="record_preview"),
