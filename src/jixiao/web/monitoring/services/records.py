@@ -20,6 +20,7 @@ from jixiao.web.cycle.services.common import ConflictError, changes, plain, snap
 from jixiao.web.cycle.shapes import MONITORING
 from jixiao.web.monitoring.documents import monitoring_document
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRow, MonitoringStateChange
+from jixiao.web.monitoring.services.execution import imported_kept
 from jixiao.web.monitoring.services.common import (
     RECORD_FIELDS,
     ROW_FIELDS,
@@ -81,6 +82,8 @@ def update_record(
     with transaction.atomic():
         locked = lock(rec)
         permit(ctx.user, locked, Action.EDIT)
+        if locked.execution_import_id is not None:  # the payment system's figure: the unit only explains it
+            data = imported_kept(locked, data)
         # the rows under their own key: the audit's sentences name their cells by MonitoringRow's labels
         before = snapshot(locked, RECORD_FIELDS) | {ROWS: record_rows(locked)}
         submitted = {k: plain(data.get(k)) for k in RECORD_FIELDS if k in data} | {
