@@ -210,7 +210,7 @@ def test_a_form_filed_in_wan_yuan_takes_the_amount_only_when_exact(
 def test_the_units_form_shows_the_imported_figure_read_only_and_keeps_it_through_a_save(
     tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any
 ) -> None:
-    """The unit sees 来自支付数据（文件 第N行）; its save (even with the figure forced in the post) keeps the import's."""
+    """The unit sees 来自支付数据（文件 第N行）; its save, even with the figure forced in, keeps the import's."""
     round_ = open_all(people)
     finance = login(people["finance"])
     page, address = _upload(finance, round_, _csv(f"{DEPT_A},{A1},{NAME},45000.00"))

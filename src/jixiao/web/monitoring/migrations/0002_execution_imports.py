@@ -6,69 +6,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0001_monitoring_rounds_and_records'),
+        ("monitoring", "0001_monitoring_rounds_and_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalmonitoringrecord',
-            name='execution_file',
-            field=models.CharField(blank=True, max_length=255, verbose_name='执行数来源文件'),
+            model_name="historicalmonitoringrecord",
+            name="execution_file",
+            field=models.CharField(blank=True, max_length=255, verbose_name="执行数来源文件"),
         ),
         migrations.AddField(
-            model_name='historicalmonitoringrecord',
-            name='execution_row',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='执行数来源行'),
+            model_name="historicalmonitoringrecord",
+            name="execution_row",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="执行数来源行"),
         ),
         migrations.AddField(
-            model_name='historicalmonitoringrecord',
-            name='execution_sheet',
-            field=models.CharField(blank=True, max_length=100, verbose_name='执行数来源工作表'),
+            model_name="historicalmonitoringrecord",
+            name="execution_sheet",
+            field=models.CharField(blank=True, max_length=100, verbose_name="执行数来源工作表"),
         ),
         migrations.AddField(
-            model_name='monitoringrecord',
-            name='execution_file',
-            field=models.CharField(blank=True, max_length=255, verbose_name='执行数来源文件'),
+            model_name="monitoringrecord",
+            name="execution_file",
+            field=models.CharField(blank=True, max_length=255, verbose_name="执行数来源文件"),
         ),
         migrations.AddField(
-            model_name='monitoringrecord',
-            name='execution_row',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='执行数来源行'),
+            model_name="monitoringrecord",
+            name="execution_row",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="执行数来源行"),
         ),
         migrations.AddField(
-            model_name='monitoringrecord',
-            name='execution_sheet',
-            field=models.CharField(blank=True, max_length=100, verbose_name='执行数来源工作表'),
+            model_name="monitoringrecord",
+            name="execution_sheet",
+            field=models.CharField(blank=True, max_length=100, verbose_name="执行数来源工作表"),
         ),
         migrations.CreateModel(
-            name='ExecutionImport',
+            name="ExecutionImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('files', models.JSONField(default=list, verbose_name='文件')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='导入时间')),
-                ('rows_read', models.PositiveIntegerField(default=0, verbose_name='读取行数')),
-                ('figures_applied', models.PositiveIntegerField(default=0, verbose_name='写入监控表数')),
-                ('digest', models.CharField(max_length=64, verbose_name='预览摘要')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='execution_imports', to='monitoring.monitoringround', verbose_name='监控批次')),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='导入人')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("files", models.JSONField(default=list, verbose_name="文件")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="导入时间")),
+                ("rows_read", models.PositiveIntegerField(default=0, verbose_name="读取行数")),
+                ("figures_applied", models.PositiveIntegerField(default=0, verbose_name="写入监控表数")),
+                ("digest", models.CharField(max_length=64, verbose_name="预览摘要")),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="execution_imports",
+                        to="monitoring.monitoringround",
+                        verbose_name="监控批次",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="导入人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '执行数导入',
-                'verbose_name_plural': '执行数导入',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "执行数导入",
+                "verbose_name_plural": "执行数导入",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='historicalmonitoringrecord',
-            name='execution_import',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='monitoring.executionimport', verbose_name='执行数来源'),
+            model_name="historicalmonitoringrecord",
+            name="execution_import",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="monitoring.executionimport",
+                verbose_name="执行数来源",
+            ),
         ),
         migrations.AddField(
-            model_name='monitoringrecord',
-            name='execution_import',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='monitoring.executionimport', verbose_name='执行数来源'),
+            model_name="monitoringrecord",
+            name="execution_import",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="monitoring.executionimport",
+                verbose_name="执行数来源",
+            ),
         ),
     ]

@@ -220,7 +220,7 @@ def apply(
         done = ExecutionImport.objects.create(
             round=round_,
             files=[name for name, _ in files],
-            uploaded_by=ctx.user if ctx.user.is_authenticated else None,
+            uploaded_by=ctx.user,
             rows_read=now.rows_read,
             figures_applied=len(now.written),
             digest=digest,

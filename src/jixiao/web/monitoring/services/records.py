@@ -20,7 +20,6 @@ from jixiao.web.cycle.services.common import ConflictError, changes, plain, snap
 from jixiao.web.cycle.shapes import MONITORING
 from jixiao.web.monitoring.documents import monitoring_document
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRow, MonitoringStateChange
-from jixiao.web.monitoring.services.execution import imported_kept
 from jixiao.web.monitoring.services.common import (
     RECORD_FIELDS,
     ROW_FIELDS,
@@ -32,6 +31,7 @@ from jixiao.web.monitoring.services.common import (
     refresh_findings,
     row_values,
 )
+from jixiao.web.monitoring.services.execution import imported_kept
 
 _EVENTS = {
     Action.SUBMIT: AuditEvent.Type.SUBMIT,

@@ -31,6 +31,11 @@ def _round(request: HttpRequest, pk: int) -> MonitoringRound:
     return round_
 
 
+def _me(request: HttpRequest) -> int:
+    """The signed-in person's id (every view here requires one): whose kept files are whose."""
+    return int(request.user.pk or 0)
+
+
 def _upload_page(request: HttpRequest, round_: MonitoringRound, status: int = 200) -> HttpResponse:
     imports = ExecutionImport.objects.filter(round=round_, uploaded_by=request.user.pk)[:10]
     return render(
@@ -62,13 +67,13 @@ def execution_upload(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         return _upload_page(request, round_, status=400)
-    staged = execution_files.stage(received, request.user.pk, round_.pk)
+    staged = execution_files.stage(received, _me(request), round_.pk)
     return redirect("monitoring:execution_preview", pk=round_.pk, token=staged.token)
 
 
 def _staged(request: HttpRequest, round_: MonitoringRound, token: str) -> execution_files.Staged | None:
     try:
-        return execution_files.load(token, request.user.pk, round_.pk)
+        return execution_files.load(token, _me(request), round_.pk)
     except execution_files.StagedMissing:
         messages.error(request, "没有找到这次上传的文件（已导入、已超过一天或不是您上传的）：请重新上传。")
         return None
