@@ -18,6 +18,7 @@ from django.test import Client
 
 from jixiao.core.workflow import Action, State
 from jixiao.web.audit.models import AuditEvent
+from jixiao.web.audit.sentences import describe
 from jixiao.web.monitoring import execution_files, services
 from jixiao.web.monitoring.models import ExecutionImport, MonitoringRecord, MonitoringRound
 from jixiao.web.monitoring.services.execution import STALE
@@ -91,7 +92,14 @@ def test_matched_rows_are_written_with_their_source_and_audit(
     assert a1.execution_import == imported and imported.uploaded_by == people["finance"]
     event = AuditEvent.objects.filter(event=AuditEvent.Type.UPDATE, object_id=str(a1.pk)).latest("pk")
     assert event.detail["before"]["executed_to_date"] is None
-    assert event.detail["after"] == {"executed_to_date": "45000.00", "execution_source": "执行数.csv 第2行"}
+    assert event.detail["after"] == {
+        "executed_to_date": "45000.00",
+        "execution_file": "执行数.csv",
+        "execution_row": 2,
+        "execution_import": imported.pk,
+    }
+    said = describe(event)
+    assert "把“截至监控日执行数”从 （空） 改为 45000.00。" in said and "“执行数来源行”从 （空） 改为 2" in said
     assert AuditEvent.objects.filter(event=AuditEvent.Type.IMPORT, object_id=str(imported.pk)).count() == 1
     # the kept files are gone once applied; the same address now says so
     assert not any(execution_files.root().iterdir())

@@ -31,6 +31,7 @@ from jixiao.documents.payments import read_batch
 from jixiao.web.access import Person, project_scope, role_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.services.common import changes, snapshot
 from jixiao.web.monitoring.models import ExecutionImport, MonitoringRecord, MonitoringRound
 from jixiao.web.monitoring.services.common import refresh_findings
 
@@ -185,10 +186,6 @@ def _preview(
     )
 
 
-def _source(line: Line) -> dict[str, object]:
-    return {"file": line.match.row.file, "sheet": line.match.row.sheet or "", "row": line.match.row.row}
-
-
 def apply(
     ctx: Context,
     round_: MonitoringRound,
@@ -243,10 +240,18 @@ def apply(
         return done
 
 
+SOURCE_FIELDS = ("executed_to_date", "execution_file", "execution_sheet", "execution_row")
+
+
+def _source_values(rec: MonitoringRecord) -> dict[str, Any]:
+    """The figure and where it came from, as plain values (the import by its number)."""
+    return snapshot(rec, SOURCE_FIELDS) | {"execution_import": rec.execution_import_id}
+
+
 def _write(ctx: Context, done: ExecutionImport, line: Line) -> None:
     """One form's figure and source, a new version, its review again, and its audit event with before and after."""
     rec = line.record
-    before = {"executed_to_date": _plain(rec.executed_to_date), "execution_source": _where(rec)}
+    before = _source_values(rec)
     rec.executed_to_date = line.amount
     rec.execution_import = done
     rec.execution_file = line.match.row.file[:255]
@@ -255,14 +260,8 @@ def _write(ctx: Context, done: ExecutionImport, line: Line) -> None:
     rec.version += 1
     rec.save()
     refresh_findings(rec)
-    after = {"executed_to_date": _plain(rec.executed_to_date), "execution_source": _where(rec)}
-    record(
-        ctx,
-        AuditEvent.Type.UPDATE,
-        obj=rec,
-        organization=rec.unit,
-        detail={"before": before, "after": after, "import": done.pk, "source": _source(line)},
-    )
+    # the audit's sentence names each by the form's own words (截至监控日执行数, 执行数来源文件, …)
+    record(ctx, AuditEvent.Type.UPDATE, obj=rec, organization=rec.unit, detail=changes(before, _source_values(rec)))
 
 
 def imported_kept(rec: MonitoringRecord, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -278,10 +277,6 @@ def imported_kept(rec: MonitoringRecord, data: Mapping[str, Any]) -> dict[str, A
             "如需改用其他单位，请联系导入执行数的审核人员。"
         )
     return {**data, "executed_to_date": rec.executed_to_date}
-
-
-def _plain(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
 
 
 def source_of(rec: MonitoringRecord) -> str:
