@@ -266,3 +266,36 @@ def test_the_service_keeps_the_figure_and_refuses_another_money_unit(
     assert saved.state == State.DRAFT.value
     with pytest.raises(ValidationError, match="金额单位不能改为万元"):
         services.update_record(ctx(people["staff_a1"]), saved, saved.version, {"money_unit": "万元"}, [])
+
+
+def test_an_xlsx_export_with_a_title_and_a_total_row_names_its_sheet_on_the_form(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any
+) -> None:
+    """A workbook as the payment system writes it: title line, 万元 column, total row skipped, sheet named."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "支付进度"
+    ws.append(["2025年预算执行情况表（截至7月31日）"])
+    ws.append(["主管部门", "单位", "项目名称", "累计支付（万元）"])
+    ws.append([DEPT_A, A1, NAME, 4.5])
+    ws.append([DEPT_B, B1, NAME, "0.0123"])
+    ws.append(["合计", None, None, 4.5123])
+    buffer = BytesIO()
+    wb.save(buffer)
+    upload = SimpleUploadedFile(
+        "支付.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    round_ = open_all(people)
+    finance = login(people["finance"])
+    page, address = _upload(finance, round_, upload)
+    assert "将写入的执行数（2）" in page and "未读取的合计、说明行和工作表" in page
+    _confirm(finance, page, address)
+    assert _figures(round_) == {A1: Decimal("45000.00"), A2: None, B1: Decimal("123.00")}
+    rec = record_of(round_, approved["a1"])
+    shown = login(people["staff_a1"]).get(f"/work/monitoring/records/{rec.pk}/edit/").content.decode()
+    assert "来自支付数据（支付.xlsx 工作表「支付进度」 第3行）" in shown
