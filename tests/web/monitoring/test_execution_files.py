@@ -30,7 +30,9 @@ def test_kept_files_are_private_and_named_by_position_not_by_the_upload() -> Non
     assert staged.paths[0].name == "0.csv" and staged.paths[0].parent.parent == execution_files.root()
     assert stat.S_IMODE(staged.paths[0].stat().st_mode) == 0o600
     assert stat.S_IMODE(staged.paths[0].parent.stat().st_mode) == 0o700
-    assert execution_files.load(staged.token, 7, 3).contents() == [("执行数.csv", "项目名称,已支付金额\n甲,1\n".encode())]
+    assert execution_files.load(staged.token, 7, 3).contents() == [
+        ("执行数.csv", "项目名称,已支付金额\n甲,1\n".encode())
+    ]
 
 
 @pytest.mark.parametrize(("user", "round_", "token"), [(8, 3, None), (7, 4, None), (7, 3, "../../etc"), (7, 3, "x")])

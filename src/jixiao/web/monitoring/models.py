@@ -113,7 +113,12 @@ class MonitoringRecord(models.Model):
     outcome = models.TextField("总体目标截至监控日完成情况", blank=True)
     # where 截至监控日执行数 came from when the payment system's figures were imported (services/execution.py)
     execution_import = models.ForeignKey(
-        "ExecutionImport", verbose_name="执行数导入批次", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "ExecutionImport",
+        verbose_name="执行数导入批次",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     execution_file = models.CharField("执行数来源文件", max_length=255, blank=True)
     execution_sheet = models.CharField("执行数来源工作表", max_length=100, blank=True)
