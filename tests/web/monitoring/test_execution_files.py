@@ -43,8 +43,8 @@ def test_another_person_round_or_a_made_up_token_finds_nothing(user: int, round_
         execution_files.load(token or staged.token, user, round_)
 
 
-def test_files_older_than_a_day_are_refused_and_removed_at_the_next_upload() -> None:
-    """A preview left for more than a day cannot be confirmed; the next upload deletes its files."""
+def test_files_older_than_a_day_are_refused_and_removed() -> None:
+    """A preview left for more than a day cannot be confirmed: the look itself deletes its files."""
     old = execution_files.stage([_upload()], user_id=7, round_id=3)
     folder = old.paths[0].parent
     day_ago = time.time() - execution_files.KEPT_FOR.total_seconds() - 60
@@ -52,7 +52,8 @@ def test_files_older_than_a_day_are_refused_and_removed_at_the_next_upload() -> 
         os.utime(path, (day_ago, day_ago))
     with pytest.raises(execution_files.StagedMissing):
         execution_files.load(old.token, 7, 3)
+    assert not folder.exists()
     fresh = execution_files.stage([_upload()], user_id=7, round_id=3)
-    assert not folder.exists() and fresh.paths[0].exists()
+    assert fresh.paths[0].exists()
     execution_files.discard(fresh.token)
     assert not fresh.paths[0].parent.exists()

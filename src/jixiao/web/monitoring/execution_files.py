@@ -5,7 +5,7 @@ that what is applied is what the file says, matched against the records as they 
 two they are kept under ``MEDIA_ROOT/execution/<token>/`` (0700, as every upload: ``private.py``), named
 by their position, with a manifest holding the names as uploaded, who uploaded them and for which round.
 The token is random; a token of someone else or of another round is not found. The folder is deleted once
-the import is applied, and any folder older than :data:`KEPT_FOR` when the next upload arrives.
+the import is applied, and any folder older than :data:`KEPT_FOR` at the next upload, preview or confirmation.
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def stage(files: Sequence[UploadedFile], user_id: int, round_id: int) -> Staged:
 
 def load(token: str, user_id: int, round_id: int) -> Staged:
     """The files kept under ``token`` for this person and round, or :class:`StagedMissing`."""
+    sweep()  # every look at the kept files clears the expired ones, whoever left them
     if not _TOKEN.fullmatch(token):
         raise StagedMissing(token)
     folder = root() / token
