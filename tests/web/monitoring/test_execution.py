@@ -299,3 +299,21 @@ def test_an_xlsx_export_with_a_title_and_a_total_row_names_its_sheet_on_the_form
     rec = record_of(round_, approved["a1"])
     shown = login(people["staff_a1"]).get(f"/work/monitoring/records/{rec.pk}/edit/").content.decode()
     assert "来自支付数据（支付.xlsx 工作表「支付进度」 第3行）" in shown
+
+
+def test_the_same_preview_confirmed_twice_is_applied_once(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any
+) -> None:
+    """A second confirmation of one preview (a double click, a second tab) is refused: nothing is written twice."""
+    round_ = open_all(people)
+    finance = login(people["finance"])
+    page, address = _upload(finance, round_, _csv(f"{DEPT_A},{A1},{NAME},100.00"))
+    files = execution_files.load(address.rstrip("/").rsplit("/", 1)[1], people["finance"].pk, round_.pk).contents()
+    digest = dict(form_entries(page, "execution-confirm-form"))["digest"]
+    services.execution.apply(ctx(people["finance"]), round_, files, digest)
+    with pytest.raises(ValidationError, match="导入预览已过期"):
+        services.execution.apply(ctx(people["finance"]), round_, files, digest)
+    versions = list(
+        MonitoringRecord.objects.filter(round=round_, executed_to_date__isnull=False).values_list("version")
+    )
+    assert ExecutionImport.objects.count() == 1 and versions == [(2,)]

@@ -145,10 +145,15 @@ def _line(m: Match, rec: MonitoringRecord) -> tuple[Line, str | None]:
 
 
 def _digest(plan_: ExecutionPlan, lines: Sequence[Line]) -> str:
-    """The plan's digest with the state and money unit of every matched form: a change in either is a new plan."""
+    """The plan's digest with the state, money unit and last import of every matched form: a change is a new plan.
+
+    The last import among them makes a preview applied once stale: a second click, or a second tab
+    confirming the same preview while the first ran, is refused rather than applied twice.
+    """
     h = hashlib.sha256(plan_.digest.encode())
     for line in sorted(lines, key=lambda x: x.record.pk):
-        h.update(f"|{line.record.pk}:{line.record.state}:{line.record.money_unit}".encode())
+        rec = line.record
+        h.update(f"|{rec.pk}:{rec.state}:{rec.money_unit}:{rec.execution_import_id}".encode())
     return h.hexdigest()
 
 
