@@ -158,3 +158,15 @@ def test_the_locks_of_finished_jobs_are_removed(people: dict[str, Any], sweep: A
     ImportJob.objects.filter(pk=done.pk).update(state=ImportJob.State.DONE)
     sweep()
     assert sorted(p.name for p in lock_folder().iterdir()) == [f"job-{waiting.pk}.lock"]
+
+
+def test_an_evidence_file_no_row_names_is_removed_once_old(people: dict[str, Any], settings: Any, sweep: Any) -> None:
+    """Evidence a killed process stored without its row goes after the grace period, as sources do."""
+    media = Path(settings.MEDIA_ROOT)
+    orphan, fresh = media / "evidence" / "ab" / "orphan.pdf", media / "evidence" / "cd" / "fresh.pdf"
+    for path in (orphan, fresh):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.4 left by a killed submission")
+    _age(orphan, 2 * HOUR)
+    assert "清除无记录引用的文件 1 个" in sweep()
+    assert not orphan.exists() and fresh.exists()

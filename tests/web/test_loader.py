@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from jixiao.documents.importer import expand, import_path
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
 from jixiao.web.cycle.services.loading import LoadError, load_document
+from jixiao.web.monitoring.models import MonitoringAction, MonitoringFinding, MonitoringRound
 from jixiao.web.orgs.models import Organization
 from tests.shared import SEEDS
 
@@ -37,6 +39,22 @@ def test_demo_loads_every_example_in_every_state(capsys: pytest.CaptureFixture[s
     seen |= set(SelfEvaluation.objects.filter(declaration__project__unit=centre).values_list("state", flat=True))
     assert seen >= {"draft", "submitted", "returned", "dept_approved", "approved"}  # the demo unit sees the cycle
     assert Publication.objects.exists()
+    # a monitoring round: the demo unit's forms filed, returned and approved, the others late; alerts raised
+    (round_,) = MonitoringRound.objects.all()
+    assert round_.due < date.today() and round_.records.filter(unit=centre).count() >= 3
+    assert set(round_.records.filter(unit=centre).values_list("state", flat=True)) >= {
+        "submitted",
+        "returned",
+        "approved",
+    }
+    assert round_.records.exclude(unit=centre).filter(state="draft").exists()
+    alerts = set(MonitoringFinding.objects.filter(record__round=round_).values_list("code", flat=True))
+    assert {"execution-behind-schedule", "remedy-missing"} <= alerts
+    # what the department ordered on them: an action open, another reported and closed
+    assert set(MonitoringAction.objects.filter(record__round=round_).values_list("state", flat=True)) == {
+        "open",
+        "closed",
+    }
 
 
 @pytest.mark.shared

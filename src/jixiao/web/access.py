@@ -80,6 +80,11 @@ def record_scope(user: Person, model: type[models.Model]) -> Q:
     return scope
 
 
+def monitoring_action_scope(user: Person) -> Q:
+    """The actions following monitoring alerts ``user`` may see: those on the monitoring forms it may see."""
+    return project_scope(user, "record__") & ~Q(record__state=State.DRAFT.value)
+
+
 def round_scope(user: Person) -> Q:
     """The monitoring rounds ``user`` may see: all for the finance bureau, else those covering its department."""
     account = account_of(user)

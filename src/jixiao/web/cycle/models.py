@@ -339,8 +339,22 @@ class EvaluationIndicator(models.Model):
         constraints = [models.UniqueConstraint(fields=["evaluation", "indicator"], name="evaluation_row_once")]
 
 
-class StoredFinding(models.Model):
-    """A review finding of a record, refreshed by the services on every write."""
+class FindingColumns(models.Model):
+    """What every record kind stores of a review finding: its code, severity, place and sentence."""
+
+    code = models.CharField("代码", max_length=60, db_index=True)
+    severity = models.CharField("级别", max_length=10)
+    indicator_index = models.PositiveIntegerField("指标序号", null=True, blank=True)
+    indicator = models.CharField("指标", max_length=300, blank=True)
+    message = models.TextField("说明")
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+
+class StoredFinding(FindingColumns):
+    """A review finding of a declaration or self-evaluation, refreshed by the services on every write."""
 
     declaration = models.ForeignKey(
         Declaration, null=True, blank=True, on_delete=models.CASCADE, related_name="findings"
@@ -348,19 +362,13 @@ class StoredFinding(models.Model):
     evaluation = models.ForeignKey(
         SelfEvaluation, null=True, blank=True, on_delete=models.CASCADE, related_name="findings"
     )
-    code = models.CharField("代码", max_length=60, db_index=True)
-    severity = models.CharField("级别", max_length=10)
-    indicator_index = models.PositiveIntegerField("指标序号", null=True, blank=True)
-    indicator = models.CharField("指标", max_length=300, blank=True)
     field = models.CharField("栏目", max_length=40, blank=True)
-    message = models.TextField("说明")
     expected = models.CharField("应为", max_length=300, blank=True)
     found = models.CharField("实为", max_length=300, blank=True)
 
-    class Meta:
+    class Meta(FindingColumns.Meta):
         verbose_name = "审核发现"
         verbose_name_plural = "审核发现"
-        ordering = ["pk"]
 
 
 class FundManagementItem(models.Model):
@@ -379,21 +387,19 @@ class FundManagementItem(models.Model):
         ordering = ["evaluation_id", "position"]
 
 
-class StateChange(models.Model):
-    """A step of a record's review, with the reviewer's comment (退回意见)."""
+class ReviewStep(models.Model):
+    """What every record kind keeps of a review step: the action, the states, the comment, who and when."""
 
-    declaration = models.ForeignKey(
-        Declaration, null=True, blank=True, on_delete=models.CASCADE, related_name="state_changes"
-    )
-    evaluation = models.ForeignKey(
-        SelfEvaluation, null=True, blank=True, on_delete=models.CASCADE, related_name="state_changes"
-    )
     action = models.CharField("操作", max_length=30)
     old_state = models.CharField("原状态", max_length=20, choices=STATE_CHOICES)
     new_state = models.CharField("新状态", max_length=20, choices=STATE_CHOICES)
     comment = models.TextField("审核意见", blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
 
     @property
     def action_label(self) -> str:
@@ -405,10 +411,20 @@ class StateChange(models.Model):
         except ValueError:
             return self.action
 
-    class Meta:
+
+class StateChange(ReviewStep):
+    """A step of a declaration's or self-evaluation's review, with the reviewer's comment (退回意见)."""
+
+    declaration = models.ForeignKey(
+        Declaration, null=True, blank=True, on_delete=models.CASCADE, related_name="state_changes"
+    )
+    evaluation = models.ForeignKey(
+        SelfEvaluation, null=True, blank=True, on_delete=models.CASCADE, related_name="state_changes"
+    )
+
+    class Meta(ReviewStep.Meta):
         verbose_name = "审核记录"
         verbose_name_plural = "审核记录"
-        ordering = ["at", "id"]
 
 
 class Adjustment(models.Model):

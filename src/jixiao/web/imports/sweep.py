@@ -27,10 +27,12 @@ from jixiao.web.cycle.models import Declaration, SelfEvaluation, SourceFile
 from jixiao.web.imports.models import ImportFile, ImportJob
 from jixiao.web.imports.running import INTERRUPTED, JobLock, end_interrupted, lock_folder
 from jixiao.web.imports.services import release_files
+from jixiao.web.monitoring.models import EvidenceFile
 from jixiao.web.uploads import incoming_folder
 
 GRACE = timedelta(hours=1)
 SOURCES = "sources"
+EVIDENCE = "evidence"  # monitoring actions' evidence files (monitoring.action_models.EvidenceFile)
 
 
 @dataclass
@@ -64,11 +66,14 @@ def sweep(grace: timedelta = GRACE, abandoned: timedelta | None = None) -> Swept
     swept.unused_sources = _unused_sources(timezone.now() - grace)
     media = Path(settings.MEDIA_ROOT)
     kept = set(SourceFile.objects.values_list("stored", flat=True))
-    for path in sorted((media / SOURCES).rglob("*")):
-        name = path.relative_to(media).as_posix()
-        if path.is_file() and name not in kept and _older(path, cutoff):
-            path.unlink(missing_ok=True)
-            swept.orphan_files.append(name)
+    # the evidence of monitoring actions is kept the same way (stored, then its row committed)
+    kept |= set(EvidenceFile.objects.values_list("stored", flat=True))
+    for folder in (SOURCES, EVIDENCE):
+        for path in sorted((media / folder).rglob("*")):
+            name = path.relative_to(media).as_posix()
+            if path.is_file() and name not in kept and _older(path, cutoff):
+                path.unlink(missing_ok=True)
+                swept.orphan_files.append(name)
     for path in incoming_folder().glob("upload-*.part"):
         if _older(path, cutoff):
             path.unlink(missing_ok=True)

@@ -24,6 +24,8 @@ from jixiao.web.cycle.models import (
     STATE_CHOICES,
     Declaration,
     DeclarationIndicator,
+    FindingColumns,
+    ReviewStep,
     money_field,
 )
 from jixiao.web.orgs.models import Organization
@@ -185,47 +187,24 @@ class MonitoringRow(models.Model):
         constraints = [models.UniqueConstraint(fields=["record", "indicator"], name="monitoring_row_once")]
 
 
-class MonitoringStateChange(models.Model):
+class MonitoringStateChange(ReviewStep):
     """A review step of a monitoring record, with the reviewer's comment (退回意见)."""
 
     record = models.ForeignKey(MonitoringRecord, on_delete=models.CASCADE, related_name="state_changes")
-    action = models.CharField("操作", max_length=30)
-    old_state = models.CharField("原状态", max_length=20, choices=STATE_CHOICES)
-    new_state = models.CharField("新状态", max_length=20, choices=STATE_CHOICES)
-    comment = models.TextField("审核意见", blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
-    at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
+    class Meta(ReviewStep.Meta):
         verbose_name = "监控审核记录"
         verbose_name_plural = "监控审核记录"
-        ordering = ["at", "id"]
-
-    @property
-    def action_label(self) -> str:
-        """The action's Chinese name."""
-        from jixiao.core.workflow import Action
-
-        try:
-            return Action(self.action).label
-        except ValueError:
-            return self.action
 
 
-class MonitoringFinding(models.Model):
-    """A review finding (an alert, once the monitoring rules are in) of a record, refreshed on every write."""
+class MonitoringFinding(FindingColumns):
+    """A review finding (an alert) of a monitoring record, refreshed on every write."""
 
     record = models.ForeignKey(MonitoringRecord, on_delete=models.CASCADE, related_name="findings")
-    code = models.CharField("代码", max_length=60, db_index=True)
-    severity = models.CharField("级别", max_length=10)
-    indicator_index = models.PositiveIntegerField("指标序号", null=True, blank=True)
-    indicator = models.CharField("指标", max_length=300, blank=True)
-    message = models.TextField("说明")
 
-    class Meta:
+    class Meta(FindingColumns.Meta):
         verbose_name = "监控审核发现"
         verbose_name_plural = "监控审核发现"
-        ordering = ["pk"]
 
 
 # what a round's progress counts as not yet filed
@@ -254,3 +233,21 @@ class ExecutionImport(models.Model):
 
     def __str__(self) -> str:
         return f"执行数导入（{'、'.join(self.files)}）"
+
+
+# the actions that follow a form's alerts live in their own module; imported here so that Django finds them
+from jixiao.web.monitoring.action_models import ActionStep, EvidenceFile, MonitoringAction  # noqa: E402
+
+__all__ = [
+    "LIKELIHOOD_CHOICES",
+    "UNFILED",
+    "ActionStep",
+    "EvidenceFile",
+    "ExecutionImport",
+    "MonitoringAction",
+    "MonitoringFinding",
+    "MonitoringRecord",
+    "MonitoringRound",
+    "MonitoringRow",
+    "MonitoringStateChange",
+]

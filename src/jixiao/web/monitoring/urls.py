@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.web.monitoring.views import execution, records, rounds
+from jixiao.web.monitoring.views import actions, execution, records, rounds
 
 app_name = "monitoring"
 urlpatterns = [
@@ -14,4 +14,12 @@ urlpatterns = [
     path("records/<int:pk>/edit/", records.record_edit, name="record_edit"),
     path("records/<int:pk>/preview/", records.record_preview, name="record_preview"),
     path("records/<int:pk>/act/<str:action>/", records.record_act, name="record_act"),
+    # what follows the alerts: actions raised on a form, a round's list, an action's page and steps
+    path("records/<int:pk>/actions/new/", actions.action_raise, name="action_raise"),
+    path("rounds/<int:pk>/actions/", actions.round_actions, name="round_actions"),
+    path("actions/<int:pk>/", actions.action_detail, name="action_detail"),
+    path("actions/<int:pk>/submit/", actions.action_submit, name="action_submit"),
+    path("actions/<int:pk>/adjust/", actions.action_adjust, name="action_adjust"),
+    path("actions/<int:pk>/<str:verb>/", actions.action_conclude, name="action_conclude"),
+    path("evidence/<int:pk>/", actions.evidence_file, name="evidence_file"),
 ]

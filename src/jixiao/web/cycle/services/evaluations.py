@@ -44,10 +44,18 @@ def create_evaluation(ctx: Context, decl: Declaration) -> SelfEvaluation:
         ev = SelfEvaluation.objects.create(
             declaration=locked, money_unit=locked.money_unit, rule_pack=pack_for_unit(unit_of(locked), locked.year)
         )
+        # each 实际完成值 starts from the last approved monitoring form's 全年预计完成值, if there is one
+        from jixiao.web.monitoring.history import last_approved  # monitoring builds on the cycle, not the reverse
+
+        basis = last_approved(locked)
+        forecasts = basis.forecasts if basis is not None else {}
         for indicator in locked.indicators.all():
-            EvaluationIndicator.objects.create(evaluation=ev, indicator=indicator)
+            EvaluationIndicator.objects.create(
+                evaluation=ev, indicator=indicator, actual=forecasts.get(indicator.pk, "")
+            )
         refresh_findings(ev)
-        record(ctx, AuditEvent.Type.CREATE, obj=ev, organization=unit_of(ev), detail={"from_declaration": locked.pk})
+        detail = {"from_declaration": locked.pk} | ({"from_monitoring": basis.record.pk} if basis else {})
+        record(ctx, AuditEvent.Type.CREATE, obj=ev, organization=unit_of(ev), detail=detail)
         return ev
 
 

@@ -78,9 +78,17 @@ def actions_for(user: Person, state: str) -> list[Action]:
     return [a for a in allowed(role, State(state)) if a in REVIEW_ACTIONS]
 
 
-def act_on(request: HttpRequest, record: services.Record, action: Action, comment: str, detail: str) -> HttpResponse:
+def act_on(
+    request: HttpRequest,
+    record: Any,
+    action: Action,
+    comment: str,
+    detail: str,
+    act: Callable[[Context, Any, Action, str], Any] = services.act,
+) -> HttpResponse:
+    """Take a review step through the record kind's ``act`` service; back to the record's page with what happened."""
     try:
-        services.act(Context.of(request), record, action, comment)
+        act(Context.of(request), record, action, comment)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -100,12 +108,18 @@ def review_action(name: str) -> Action:
     return action
 
 
-def act_posted(request: HttpRequest, record: Any, action: str, detail: str) -> HttpResponse:
+def act_posted(
+    request: HttpRequest,
+    record: Any,
+    action: str,
+    detail: str,
+    act: Callable[[Context, Any, Action, str], Any] = services.act,
+) -> HttpResponse:
     """A review step posted from a record's page (``act/<action>/``), with the reviewer's comment if any."""
-    act = review_action(action)
+    step = review_action(action)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    return act_on(request, record, act, comment, detail)
+    return act_on(request, record, step, comment, detail, act)
 
 
 def conflict_page(request: HttpRequest, conflict: services.ConflictError, retry: str) -> HttpResponse:
@@ -151,7 +165,14 @@ def save_posted(
     return None
 
 
-def saved(request: HttpRequest, save: Callable[[], Any], form: Any, edit: str, detail: str) -> HttpResponse | None:
+def saved(
+    request: HttpRequest,
+    save: Callable[[], Any],
+    form: Any,
+    edit: str,
+    detail: str,
+    act: Callable[[Context, Any, Action, str], Any] = services.act,
+) -> HttpResponse | None:
     """Run an editor's save: where to go next (the editor again, or the submission), or None.
 
     None when the save was refused for what was typed: the reason is on ``form`` and the page is drawn
@@ -166,5 +187,5 @@ def saved(request: HttpRequest, save: Callable[[], Any], form: Any, edit: str, d
         return None
     messages.success(request, "已保存。")
     if "submit" in request.POST:
-        return act_on(request, record, Action.SUBMIT, "", detail)
+        return act_on(request, record, Action.SUBMIT, "", detail, act)
     return redirect(edit, pk=record.pk)

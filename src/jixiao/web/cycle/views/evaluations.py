@@ -46,6 +46,7 @@ from jixiao.web.cycle.views.common import (
     source_corrections,
 )
 from jixiao.web.forms import ErrorLink, error_summary
+from jixiao.web.monitoring.history import evaluation_monitoring
 from jixiao.web.numbers import small_int
 
 
@@ -131,7 +132,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "comment_form": CommentForm(),
             "changes": history_of(StateChange.objects.filter(evaluation=ev)),
             "source_corrections": source_corrections(SourceCorrection.objects.filter(evaluation=ev)),
-        },
+        }
+        | evaluation_monitoring(request.user, ev),  # each indicator's monitoring history
     )
 
 
@@ -199,7 +201,8 @@ def _evaluation_page(
             "can_edit": True,
             "can_delete": role_may(request.user, ev, Action.DELETE),
             "error_summary": _evaluation_errors(form, formset, rows) if form.is_bound else [],
-        },
+        }
+        | evaluation_monitoring(request.user, ev),  # each indicator's monitoring history, the forecasts it began from
     )
 
 

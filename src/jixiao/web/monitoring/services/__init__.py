@@ -2,9 +2,18 @@
 
 - :mod:`.rounds`: opening a round (its records and rows made from the approved declarations), closing it;
 - :mod:`.records`: saving the monitoring form, its review steps;
+- :mod:`.actions`: the actions that follow a form's alerts (raised, done, closed or reopened);
 - :mod:`.common`: the row input, locks, stale saves and the stored review.
 """
 
+from jixiao.web.monitoring.services.actions import (
+    NewAction,
+    adjust_targets,
+    alert_key,
+    conclude_action,
+    raise_action,
+    submit_action,
+)
 from jixiao.web.monitoring.services.common import (
     RECORD_FIELDS,
     ROW_FIELDS,
@@ -21,13 +30,19 @@ __all__ = [
     "REVIEW_STEPS",
     "ROW_FIELDS",
     "MonitoringRowInput",
+    "NewAction",
     "Opened",
     "act",
+    "adjust_targets",
+    "alert_key",
     "close_round",
+    "conclude_action",
     "money_problems",
     "money_warnings",
     "open_round",
+    "raise_action",
     "refresh_findings",
     "submission_problems",
+    "submit_action",
     "update_record",
 ]

@@ -20,6 +20,7 @@ from jixiao.web.cycle.services.common import ConflictError, changes, plain, snap
 from jixiao.web.cycle.shapes import MONITORING
 from jixiao.web.monitoring.documents import monitoring_document
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRow, MonitoringStateChange
+from jixiao.web.monitoring.notices import after_step
 from jixiao.web.monitoring.services.common import (
     RECORD_FIELDS,
     ROW_FIELDS,
@@ -195,4 +196,5 @@ def act(
             organization=locked.unit,
             detail={"from": old, "to": step.target.value, "comment": comment.strip(), "role": role.value},
         )
+        after_step(locked, action, comment.strip(), role)
         return locked

@@ -17,6 +17,7 @@ from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.models import Declaration
 from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRecord, MonitoringRound, MonitoringRow
+from jixiao.web.monitoring.notices import after_opening
 from jixiao.web.monitoring.services.common import reviewed
 from jixiao.web.orgs.models import Organization
 
@@ -81,6 +82,7 @@ def open_round(
             round_.save()
         round_.departments.add(*chosen)
         created = _fill(ctx, round_)
+        after_opening(round_)
         record(
             ctx,
             AuditEvent.Type.CREATE if not reopened else AuditEvent.Type.UPDATE,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from jixiao.core.workflow import Role, State
 from jixiao.web.access import Person, role_of
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRound
+from jixiao.web.monitoring.views.action_lists import action_todo
 
 WAITING = {
     Role.UNIT_STAFF: [State.DRAFT.value, State.RETURNED.value],
@@ -28,4 +29,5 @@ def monitoring_todo(user: Person) -> dict[str, Any]:
         .select_related("round", "unit")
         .order_by("round__due", "project_name", "pk")
     )
-    return {"monitoring_todo": waiting[:20], "monitoring_shown": True, "today": timezone.localdate()}
+    shown = {"monitoring_todo": waiting[:20], "monitoring_shown": True, "today": timezone.localdate()}
+    return shown | action_todo(user)  # the actions following alerts that wait for this person

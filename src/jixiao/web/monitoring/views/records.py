@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -21,15 +18,15 @@ from jixiao.web.audit.services import Context
 from jixiao.web.cycle.forms import CommentForm
 from jixiao.web.cycle.html import findings_html
 from jixiao.web.cycle.packs import pack_named
-from jixiao.web.cycle.services import ConflictError
 from jixiao.web.cycle.shapes import MONITORING
-from jixiao.web.cycle.views.common import actions_for, conflict_page, findings_by_row, history_of, review_action
+from jixiao.web.cycle.views.common import act_posted, actions_for, findings_by_row, history_of, saved
 from jixiao.web.forms import error_summary
 from jixiao.web.monitoring import services
 from jixiao.web.monitoring.documents import execution_rate, monitoring_project, posted_project
 from jixiao.web.monitoring.forms import MonitoringForm, MonitoringRowFormSet
 from jixiao.web.monitoring.html import rows_html
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRow, MonitoringStateChange
+from jixiao.web.monitoring.views.actions import record_actions
 
 ROW_FIELDS = services.ROW_FIELDS
 
@@ -104,7 +101,8 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "returned": _returned(rec),
             "comment_form": CommentForm(),
             "changes": history_of(MonitoringStateChange.objects.filter(record=rec)),
-        },
+        }
+        | record_actions(request.user, rec),  # its actions, and the form raising one
     )
 
 
@@ -193,28 +191,15 @@ def _save(request: HttpRequest, rec: MonitoringRecord, form: MonitoringForm, for
     """Save through the service: the next page, the conflict page, or None with the refusal on the form."""
     data = {k: form.cleaned_data[k] for k in services.RECORD_FIELDS}
     inputs = [f.as_input() for f in formset.forms]
-    try:
-        saved = services.update_record(Context.of(request), rec, form.cleaned_data["version"], data, inputs)
-    except ConflictError as conflict:
-        return conflict_page(request, conflict, reverse("monitoring:record_edit", args=[rec.pk]))
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return None
-    messages.success(request, "已保存。")
-    if "submit" in request.POST:
-        return _act(request, saved, Action.SUBMIT, "")
-    return redirect("monitoring:record_edit", pk=saved.pk)
-
-
-def _act(request: HttpRequest, rec: MonitoringRecord, action: Action, comment: str) -> HttpResponse:
-    try:
-        services.act(Context.of(request), rec, action, comment)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"已{action.label}。")
-    return redirect("monitoring:record_detail", pk=rec.pk)
+    version = form.cleaned_data["version"]
+    return saved(
+        request,
+        lambda: services.update_record(Context.of(request), rec, version, data, inputs),
+        form,
+        "monitoring:record_edit",
+        "monitoring:record_detail",
+        services.act,
+    )
 
 
 @login_required
@@ -222,9 +207,7 @@ def _act(request: HttpRequest, rec: MonitoringRecord, action: Action, comment: s
 def record_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Submit, return (with a comment) or approve a monitoring form."""
     rec = get_for(request.user, MonitoringRecord.objects.all(), pk)
-    form = CommentForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
-    return _act(request, rec, review_action(action), comment)
+    return act_posted(request, rec, action, "monitoring:record_detail", services.act)
 
 
 @login_required

@@ -17,6 +17,7 @@ from jixiao.web.audit.services import Context
 from jixiao.web.monitoring import services
 from jixiao.web.monitoring.forms import OpenRoundForm
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRound
+from jixiao.web.monitoring.views.action_lists import round_overdue
 from jixiao.web.monitoring.views.progress import progress
 from jixiao.web.numbers import small_int
 from jixiao.web.orgs.models import Organization
@@ -110,7 +111,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "listed_departments": Organization.objects.filter(
                 pk__in=MonitoringRecord.objects.visible_to(request.user).filter(round=round_).values("department")
             ).order_by("name"),
-        },
+        }
+        | round_overdue(request.user, round_),  # its overdue actions
     )
 
 

@@ -132,7 +132,20 @@ class _Facts:
 
 def _facts(rec: models.Model) -> _Facts:
     from jixiao.web.cycle.models import Declaration
+    from jixiao.web.monitoring.models import MonitoringRecord
 
+    if isinstance(rec, MonitoringRecord):
+        # a monitoring form knows its unit and department itself; its page is the monitoring app's
+        return _Facts(
+            name=rec.project_name,
+            year=rec.year,
+            what=str(MonitoringRecord._meta.verbose_name),
+            link=reverse("monitoring:record_detail", args=[rec.pk]),
+            unit_id=rec.unit_id,
+            unit=rec.unit.name,
+            department_id=rec.department_id,
+            department=rec.department.name,
+        )
     decl = rec if isinstance(rec, Declaration) else rec.declaration  # type: ignore[attr-defined]
     project = decl.project
     detail = "cycle:declaration_detail" if isinstance(rec, Declaration) else "cycle:evaluation_detail"

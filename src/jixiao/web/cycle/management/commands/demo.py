@@ -59,6 +59,7 @@ class Command(BaseCommand):
             bureau, logins = self._people()
             loaded, failed = self._documents(source, bureau)
             self._deadlines()
+            self._monitoring()
         self.stdout.write(self.style.SUCCESS(f"演示数据已建立：{loaded} 个文件已载入。"))
         for line in failed:
             self.stdout.write(self.style.WARNING(line))
@@ -122,6 +123,13 @@ class Command(BaseCommand):
                 (Stage.SELF_EVALUATION, date(year + 1, 4, 30)),
             ):
                 set_deadline(ctx, year, stage, due, note="演示数据")
+
+    def _monitoring(self) -> None:
+        """A monitoring round of the latest approved year, the demo unit's forms in every state."""
+        from jixiao.web.monitoring.demo import demo_round
+
+        User = get_user_model()
+        demo_round({u.username: u for u in User.objects.filter(username__in=("finance", "dept", "unit"))})
 
     def _documents(self, source: Path, bureau: Organization) -> tuple[int, list[str]]:
         ctx = Context.system()
