@@ -55,6 +55,8 @@ class MonitoringForm(KeepsOmittedFields):
         for name in self.MONEY:  # money below zero exists on no form; the browser says so before the server
             self.fields[name].validators.append(MinValueValidator(0))
             self.fields[name].widget.attrs.update({"min": "0", "step": "0.01"})
+        if self.instance.execution_import_id is not None:  # the payment system's figure: shown, not typed
+            self.fields["executed_to_date"].disabled = True
 
 
 MonitoringRowFields: Any = row_form(

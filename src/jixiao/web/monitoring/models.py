@@ -113,6 +113,18 @@ class MonitoringRecord(models.Model):
     executed_to_date = money_field("截至监控日执行数")
     forecast_total = money_field("全年预计执行数")
     outcome = models.TextField("总体目标截至监控日完成情况", blank=True)
+    # where 截至监控日执行数 came from when the payment system's figures were imported (services/execution.py)
+    execution_import = models.ForeignKey(
+        "ExecutionImport",
+        verbose_name="执行数导入批次",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    execution_file = models.CharField("执行数来源文件", max_length=255, blank=True)
+    execution_sheet = models.CharField("执行数来源工作表", max_length=100, blank=True)
+    execution_row = models.PositiveIntegerField("执行数来源行", null=True, blank=True)
     submitted_at = models.DateTimeField("首次提交时间", null=True, blank=True)
     errors = models.PositiveIntegerField("错误数", default=0)
     warnings = models.PositiveIntegerField("警告数", default=0)
@@ -198,6 +210,31 @@ class MonitoringFinding(FindingColumns):
 # what a round's progress counts as not yet filed
 UNFILED = Q(state=State.DRAFT.value)
 
+
+class ExecutionImport(models.Model):
+    """One import of budget execution from the payment system into a round (执行数导入), applied whole."""
+
+    round = models.ForeignKey(
+        MonitoringRound, verbose_name="监控批次", on_delete=models.PROTECT, related_name="execution_imports"
+    )
+    files = models.JSONField("文件", default=list)  # the uploaded names, as the person named them
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    at = models.DateTimeField("导入时间", auto_now_add=True)
+    rows_read = models.PositiveIntegerField("读取行数", default=0)
+    figures_applied = models.PositiveIntegerField("写入监控表数", default=0)
+    digest = models.CharField("预览摘要", max_length=64)
+
+    class Meta:
+        verbose_name = "执行数导入"
+        verbose_name_plural = "执行数导入"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"执行数导入（{'、'.join(self.files)}）"
+
+
 # the actions that follow a form's alerts live in their own module; imported here so that Django finds them
 from jixiao.web.monitoring.action_models import ActionStep, EvidenceFile, MonitoringAction  # noqa: E402
 
@@ -206,6 +243,7 @@ __all__ = [
     "UNFILED",
     "ActionStep",
     "EvidenceFile",
+    "ExecutionImport",
     "MonitoringAction",
     "MonitoringFinding",
     "MonitoringRecord",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jixiao.web.monitoring.views import actions, alerts, records, rounds, schedule
+from jixiao.web.monitoring.views import actions, alerts, execution, records, rounds, schedule
 
 app_name = "monitoring"
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", rounds.round_close, name="round_close"),
     path("rounds/<int:pk>/schedule/", schedule.round_schedule, name="round_schedule"),
     path("alerts/", alerts.alert_list, name="alert_list"),
+    path("rounds/<int:pk>/execution/", execution.execution_upload, name="execution_upload"),
+    path("rounds/<int:pk>/execution/<str:token>/", execution.execution_preview, name="execution_preview"),
+    path("rounds/<int:pk>/execution/<str:token>/apply/", execution.execution_apply, name="execution_apply"),
     path("records/<int:pk>/", records.record_detail, name="record_detail"),
     path("records/<int:pk>/edit/", records.record_edit, name="record_edit"),
     path("records/<int:pk>/preview/", records.record_preview, name="record_preview"),

@@ -32,6 +32,7 @@ from jixiao.web.monitoring.services.common import (
     refresh_findings,
     row_values,
 )
+from jixiao.web.monitoring.services.execution import imported_kept
 
 _EVENTS = {
     Action.SUBMIT: AuditEvent.Type.SUBMIT,
@@ -82,6 +83,8 @@ def update_record(
     with transaction.atomic():
         locked = lock(rec)
         permit(ctx.user, locked, Action.EDIT)
+        if locked.execution_import_id is not None:  # the payment system's figure: the unit only explains it
+            data = imported_kept(locked, data)
         # the rows under their own key: the audit's sentences name their cells by MonitoringRow's labels
         before = snapshot(locked, RECORD_FIELDS) | {ROWS: record_rows(locked)}
         submitted = {k: plain(data.get(k)) for k in RECORD_FIELDS if k in data} | {

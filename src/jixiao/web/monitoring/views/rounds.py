@@ -104,6 +104,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and account.organization_id == round_.opened_in_id
             and round_.status == MonitoringRound.Status.OPEN,
             "today": timezone.localdate(),
+            "can_import": role_of(request.user) in (Role.FINANCE_REVIEWER, Role.DEPT_REVIEWER)
+            and round_.status == MonitoringRound.Status.OPEN,
             "filters": filters,
             "states": [(s.value, s.label) for s in State if s is not State.PUBLISHED],
             "listed_departments": Organization.objects.filter(
