@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 
-from jixiao.core.model import Document
+from jixiao.core.model import Document, Kind
 from jixiao.core.workflow import State
 from jixiao.documents.importer import expand, import_path
 from jixiao.web.audit.services import Context
@@ -106,3 +107,14 @@ def test_a_unit_name_is_looked_up_within_its_department(tree: Any) -> None:
     units = {d.project.unit for d in Declaration.objects.select_related("project__unit")}
     assert elsewhere not in units
     assert {u.department for u in units} == {department}
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"), [(Kind.MONITORING, "在「运行监控」的监控批次中"), (Kind.DEPARTMENT_SELF_EVALUATION, "部门整体")]
+)
+def test_a_kind_the_cycle_holds_no_record_of_is_refused(tree: Any, kind: Kind, said: str) -> None:
+    """A monitoring form or a department-wide form is not loaded as a self-evaluation: refused, nothing written."""
+    doc = import_path(ROOT / "examples" / "2024-self-evaluation-tabbed.txt").document
+    with pytest.raises(LoadError, match=said):
+        load_document(Context.system(), replace(doc, kind=kind), bureau=tree.bureau, create_orgs=True)
+    assert not Declaration.objects.exists() and not SelfEvaluation.objects.exists()

@@ -165,6 +165,17 @@ def _evaluation(decl: Declaration, project: Project, state: State, origin: Origi
     return ev
 
 
+# the kinds a load makes records of: a declaration, or a self-evaluation with its approved targets
+LOADABLE = frozenset({Kind.TARGET_DECLARATION, Kind.SELF_EVALUATION, Kind.TRANSFER_SELF_EVALUATION})
+NOT_LOADABLE = {
+    Kind.MONITORING: (
+        "项目支出绩效目标执行监控表不能导入为年度记录：监控表在「运行监控」的监控批次中由单位填报，"
+        "支付系统的执行数可在批次页面导入。"
+    ),
+    Kind.DEPARTMENT_SELF_EVALUATION: "部门（单位）整体支出绩效自评表暂不能导入为年度记录：本系统尚无部门整体绩效记录。",
+}
+
+
 def load_document(
     ctx: Context,
     document: Document,
@@ -188,6 +199,8 @@ def load_document(
     """
     if document.year is None:
         raise LoadError("文档没有年度，无法建立年度记录。")
+    if document.kind not in LOADABLE:
+        raise LoadError(NOT_LOADABLE.get(document.kind, f"{document.kind.label}不能导入为年度记录。"))
     result = LoadResult()
     touched: set[int] = set()
     with transaction.atomic():
