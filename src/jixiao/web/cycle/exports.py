@@ -23,13 +23,22 @@ from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle import files
 from jixiao.web.cycle.documents import declaration_document, evaluation_document
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
-from jixiao.web.cycle.packs import record_pack
+from jixiao.web.cycle.packs import pack_named, record_pack
 from jixiao.web.cycle.sheets import official_table
+from jixiao.web.monitoring.documents import monitoring_document
+from jixiao.web.monitoring.models import MonitoringRecord
 
-KINDS = {"declaration": "绩效目标申报表", "evaluation": "绩效自评表"}
+KINDS = {"declaration": "绩效目标申报表", "evaluation": "绩效自评表", "monitoring": "绩效目标执行监控表"}
+# each kind's own page, where the print page leads back to
+DETAIL = {
+    "declaration": "cycle:declaration_detail",
+    "evaluation": "cycle:evaluation_detail",
+    "monitoring": "monitoring:record_detail",
+}
+Record = Declaration | SelfEvaluation | MonitoringRecord
 
 
-def _record(request: HttpRequest, kind: str, pk: int) -> tuple[Declaration | SelfEvaluation, Report]:
+def _record(request: HttpRequest, kind: str, pk: int) -> tuple[Record, Report]:
     """The record (if this person may see it) and the report of its form."""
     if kind == "declaration":
         decl = get_for(request.user, Declaration.objects.select_related("project__unit", "project__department"), pk)
@@ -41,14 +50,19 @@ def _record(request: HttpRequest, kind: str, pk: int) -> tuple[Declaration | Sel
             pk,
         )
         return ev, build_report(evaluation_document(ev), pack=record_pack(ev))
+    if kind == "monitoring":
+        rec = get_for(request.user, MonitoringRecord.objects.select_related("round", "unit", "department"), pk)
+        return rec, build_report(monitoring_document(rec), pack=pack_named(rec.rule_pack))
     raise Http404("没有这种记录。")
 
 
-def _unit(record: Declaration | SelfEvaluation) -> Any:
+def _unit(record: Record) -> Any:
+    if isinstance(record, MonitoringRecord):
+        return record.unit
     return (record if isinstance(record, Declaration) else record.declaration).project.unit
 
 
-def _title(record: Declaration | SelfEvaluation, report: Report) -> str:
+def _title(record: Record, report: Report) -> str:
     """``2025年度绩效目标申报表-业务培训经费（草稿）``: the state is named until the form is approved."""
     form = report.forms[0]
     name = report.document.projects[0].name
@@ -56,7 +70,7 @@ def _title(record: Declaration | SelfEvaluation, report: Report) -> str:
     return f"{report.year or ''}年度{form.title.removeprefix('财政项目支出')}-{name}{state}"
 
 
-def _audit(request: HttpRequest, kind: str, record: Declaration | SelfEvaluation, fmt: str) -> None:
+def _audit(request: HttpRequest, kind: str, record: Record, fmt: str) -> None:
     record_export(
         Context.of(request),
         KINDS[kind],
@@ -99,6 +113,6 @@ def print_form(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             "title": _title(record, report),
             "final": is_frozen(record.state),  # the approved text; any other is marked so on paper
             "state_label": State(record.state).label,
-            "back": reverse(f"cycle:{kind}_detail", args=[record.pk]),
+            "back": reverse(DETAIL[kind], args=[record.pk]),
         },
     )

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from jixiao.web.cycle import exports
 from jixiao.web.monitoring.views import actions, alerts, execution, records, rounds, schedule
 
 app_name = "monitoring"
@@ -16,6 +17,9 @@ urlpatterns = [
     path("records/<int:pk>/edit/", records.record_edit, name="record_edit"),
     path("records/<int:pk>/preview/", records.record_preview, name="record_preview"),
     path("records/<int:pk>/act/<str:action>/", records.record_act, name="record_act"),
+    # the form as a file or on paper, drawn by the exporters as the other records' are (cycle.exports)
+    path("records/<int:pk>/download.<str:fmt>", exports.download, {"kind": "monitoring"}, name="record_download"),
+    path("records/<int:pk>/print/", exports.print_form, {"kind": "monitoring"}, name="record_print"),
     # what follows the alerts: actions raised on a form, a round's list, an action's page and steps
     path("records/<int:pk>/actions/new/", actions.action_raise, name="action_raise"),
     path("rounds/<int:pk>/actions/", actions.round_actions, name="round_actions"),
