@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from jixiao.core.review.findings import title_of
 from jixiao.core.workflow import Action
 from jixiao.web.monitoring import services
 from jixiao.web.notices.models import Notice
@@ -50,6 +51,10 @@ def test_review_steps_of_a_monitoring_form_reach_their_people(
         services.act(ctx(people["staff_a1"]), rec, Action.SUBMIT)
     (asked,) = Notice.objects.filter(recipient=people["dept_a"], kind="submitted")
     assert "绩效目标执行监控表" in asked.text and asked.link == f"/work/monitoring/records/{rec.pk}/"
+    # 45% paid at 31 July, 58.33% of the year gone: the department hears of the alert with its name
+    (alert,) = Notice.objects.filter(recipient=people["dept_a"], kind="alert")
+    assert "预警" in alert.text and title_of("execution-behind-schedule") in alert.text
+    assert alert.link == f"/work/monitoring/records/{rec.pk}/#findings"
     assert not Notice.objects.filter(recipient=people["dept_b"]).exists()
     with django_capture_on_commit_callbacks(execute=True):
         services.act(ctx(people["dept_a"]), rec, Action.RETURN, "执行数与支付系统不一致")

@@ -16,18 +16,48 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 
+from jixiao.core.review import CHECKS
+from jixiao.core.review.findings import title_of
 from jixiao.core.workflow import Action, Role, State
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRound
 from jixiao.web.notices.models import Notice
-from jixiao.web.notices.services.notices import Reminder, after_review_step, notify, unit_staff
+from jixiao.web.notices.services.notices import (
+    Reminder,
+    after_review_step,
+    department_reviewers,
+    notify,
+    unit_staff,
+)
 
 log = logging.getLogger(__name__)
 NOT_FILED = (State.DRAFT.value, State.RETURNED.value)  # what a late unit still owes
+# the monitoring rules' warnings: the alerts a reviewer is told of (errors stop a submission anyway)
+ALERT_CODES = frozenset(c.code for c in CHECKS if c.scope == "monitoring" and c.severity.value == "warning")
 
 
 def after_step(rec: MonitoringRecord, action: Action, comment: str, role: Role) -> None:
-    """Tell the step's people once the step is committed (as the other records' steps do)."""
+    """Tell the step's people once the step is committed (as the other records' steps do).
+
+    A form submitted with alerts also tells its department's reviewers how many and which, so the
+    forms that need acting on stand out among the ones to review.
+    """
     transaction.on_commit(functools.partial(after_review_step, rec, action, comment, role=role), robust=True)
+    if action is Action.SUBMIT:
+        transaction.on_commit(functools.partial(_alerts_raised, rec.pk), robust=True)
+
+
+def _alerts_raised(record_id: int) -> None:
+    try:
+        rec = MonitoringRecord.objects.select_related("department").get(pk=record_id)
+        alerts = rec.findings.filter(code__in=ALERT_CODES).order_by("pk")
+        if not alerts:
+            return
+        titles = "、".join(dict.fromkeys(title_of(f.code) for f in alerts))
+        text = f"「{rec.project_name}」{rec.year}年度绩效目标执行监控表提交时有 {len(alerts)} 条预警：{titles}。"
+        link = reverse("monitoring:record_detail", args=[rec.pk]) + "#findings"
+        notify(department_reviewers(rec.department_id), Notice.Kind.ALERT, text, link)
+    except Exception:
+        log.exception("监控表已提交，但预警通知未能发出（监控表 #%s）。", record_id)
 
 
 def after_opening(round_: MonitoringRound) -> None:
