@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.core.workflow import Role
@@ -168,14 +170,20 @@ def deadline_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def batch_approve(request: HttpRequest, kind: str) -> HttpResponse:
     """Approve the records ticked on a list page, each at the version the page showed; report each one."""
     from jixiao.web.cycle.models import Declaration, SelfEvaluation
+    from jixiao.web.monitoring import services as monitoring
+    from jixiao.web.monitoring.models import MonitoringRecord
 
-    models = {
-        "declaration": (Declaration, "cycle:declaration_list"),
-        "evaluation": (SelfEvaluation, "cycle:evaluation_list"),
+    models: dict[str, tuple[Any, str, str, Any]] = {
+        "declaration": (Declaration, reverse("cycle:declaration_list"), "cycle:declaration_detail", None),
+        "evaluation": (SelfEvaluation, reverse("cycle:evaluation_list"), "cycle:evaluation_detail", None),
+        "monitoring": (MonitoringRecord, reverse("monitoring:round_list"), "monitoring:record_detail", monitoring.act),
     }
     if kind not in models:
         raise Http404("没有这种记录。")
-    model, back = models[kind]
+    model, back, detail, act = models[kind]
+    round_pk = small_int(request.POST.get("round", ""))
+    if kind == "monitoring" and round_pk is not None:
+        back = reverse("monitoring:round_detail", args=[round_pk])  # the round's page the forms were ticked on
     ctx = Context.of(request)
     action = batch.batch_action(ctx)
     picks = []
@@ -189,14 +197,13 @@ def batch_approve(request: HttpRequest, kind: str) -> HttpResponse:
         messages.error(request, "请先勾选要审核通过的记录。")
         return redirect(back)
     try:
-        outcomes = batch.approve_batch(ctx, model, picks)
+        outcomes = batch.approve_batch(ctx, model, picks, act)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
         return redirect(back)
     approved = [o for o in outcomes if o.approved]
     refused = [o for o in outcomes if not o.approved]
-    detail = "cycle:declaration_detail" if kind == "declaration" else "cycle:evaluation_detail"
     return render(
         request,
         "notices/batch_report.html",

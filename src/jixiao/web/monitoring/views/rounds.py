@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jixiao.core.workflow import Role, State
 from jixiao.web.access import account_of, get_for, role_of
 from jixiao.web.audit.services import Context
+from jixiao.web.cycle.views.lists import PICKABLE
 from jixiao.web.monitoring import services
 from jixiao.web.monitoring.forms import OpenRoundForm
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRound
@@ -107,6 +108,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_import": role_of(request.user) in (Role.FINANCE_REVIEWER, Role.DEPT_REVIEWER)
             and round_.status == MonitoringRound.Status.OPEN,
             "filters": filters,
+            # a reviewer ticks the forms waiting for their approval and approves them at once (notices.batch)
+            "pickable": PICKABLE.get(role_of(request.user)),  # type: ignore[arg-type]
             "states": [(s.value, s.label) for s in State if s is not State.PUBLISHED],
             "listed_departments": Organization.objects.filter(
                 pk__in=MonitoringRecord.objects.visible_to(request.user).filter(round=round_).values("department")

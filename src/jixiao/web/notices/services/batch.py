@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,15 +37,19 @@ def batch_action(ctx: Context) -> Action:
     return APPROVAL[role]
 
 
-def approve_batch(ctx: Context, model: Any, picks: Iterable[tuple[int, int]]) -> list[Outcome]:
+def approve_batch(
+    ctx: Context, model: Any, picks: Iterable[tuple[int, int]], act: Callable[..., Any] | None = None
+) -> list[Outcome]:
     """Approve each picked ``(pk, version seen on the page)`` record of ``model``; one outcome per pick.
 
     Each record is one call of ``services.act`` with the version the reviewer saw, in its own transaction:
     a record changed since the page was drawn, one the role may not approve in its state, or one whose
-    figures block approval is refused with the reason, and the others go on.
+    figures block approval is refused with the reason, and the others go on. ``act`` is the record
+    kind's review service (the cycle's by default; a monitoring form's is the monitoring app's).
     """
     from jixiao.web.cycle import services
 
+    act = act or services.act
     action = batch_action(ctx)
     picks = list(dict(picks).items())  # one outcome per record, however often it was posted
     if len(picks) > MAX_BATCH:
@@ -59,7 +63,7 @@ def approve_batch(ctx: Context, model: Any, picks: Iterable[tuple[int, int]]) ->
             continue
         name = f"{rec.project_name}（{rec.year}年度）"
         try:
-            services.act(ctx, rec, action, expected_version=version)
+            act(ctx, rec, action, expected_version=version)
         except services.ConflictError as conflict:
             outcomes.append(
                 Outcome(
