@@ -31,6 +31,7 @@ KEY_LABELS: dict[str, str] = {
     "after": "修改后",
     "by": "操作方式",
     "comment": "审核意见",
+    "created": "新增监控表数",  # a monitoring round's opening (monitoring.services.rounds)
     "create_units": "新建单位",
     "current_version": "当前版本",
     "day": "日期",
@@ -69,6 +70,7 @@ KEY_LABELS: dict[str, str] = {
     "project": "项目",
     "reason": "理由",
     "records": "记录数",
+    "reopened": "再次发起",
     "records_moved": "改用新规则的记录数",
     "refused": "拒收的文件",
     "removed": "已删除",
