@@ -27,9 +27,23 @@ def _text(name: str = "mof-2020") -> str:
     return resources.files("jixiao.core.scoring").joinpath("packs", f"{name}.toml").read_text(encoding="utf-8")
 
 
-def _propose(score: str | None, prior: Decimal = _MILLION, grade: str | None = None, **kw: list[str]) -> Proposal:
+def _propose(
+    score: str | None,
+    prior: Decimal = _MILLION,
+    grade: str | None = None,
+    open_alerts: tuple[str, ...] = (),
+    open_findings: tuple[str, ...] = (),
+    open_rectifications: tuple[str, ...] = (),
+) -> Proposal:
     s = None if score is None else Decimal(score)
-    return propose(Outcome("示范项目", s, grade), load_pack(), prior_budget=prior, **kw)  # type: ignore[arg-type]
+    return propose(
+        Outcome("示范项目", s, grade),
+        load_pack(),
+        prior_budget=prior,
+        open_alerts=open_alerts,
+        open_findings=open_findings,
+        open_rectifications=open_rectifications,
+    )
 
 
 @pytest.mark.parametrize("name", ["mof-2020", "mof-2021-core"])
@@ -130,9 +144,9 @@ def test_open_items_block_the_decision_each_listed() -> None:
     """Each open alert, error finding and 整改 item is listed; the decision is refused until they are answered."""
     p = _propose(
         "85",
-        open_alerts=["执行率低于序时进度 12 个百分点"],
-        open_findings=["E-WEIGHT：指标分值之和不是 90"],
-        open_rectifications=["整改：补充验收资料（逾期）"],
+        open_alerts=("执行率低于序时进度 12 个百分点",),
+        open_findings=("E-WEIGHT：指标分值之和不是 90",),
+        open_rectifications=("整改：补充验收资料（逾期）",),
     )
     assert p.blockers == (
         "未处理的运行监控预警：执行率低于序时进度 12 个百分点",
@@ -184,7 +198,7 @@ def test_keeping_the_prior_amount_is_no_increase() -> None:
 
 # --- pack overrides ---------------------------------------------------------
 
-_BANDS = "\n[[results.bands]]\nmin_score = {}\ngrade = \"{}\"\nkind = \"{}\"\nreduce_pct = {}\nraise_allowed = {}\n"
+_BANDS = '\n[[results.bands]]\nmin_score = {}\ngrade = "{}"\nkind = "{}"\nreduce_pct = {}\nraise_allowed = {}\n'
 
 
 def _pack_with(results: str) -> str:
