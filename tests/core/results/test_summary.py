@@ -40,7 +40,7 @@ def test_tables_per_department_and_year_with_exact_totals() -> None:
     assert edu.decided_total == Decimal("1200000.01")
     assert edu.difference_total == Decimal("100000.00") + Decimal("-100000.00")
     assert edu.undecided == 1
-    assert dict(edu.grades) == {"中": 1, "差": 1, "优": 1}
+    assert edu.grades == (("优", 1), ("中", 1), ("差", 1))
     assert len(COLUMNS) == len(edu.rows[0].cells())
     assert edu.rows[0].cells() == (
         "丙 教师培训",
@@ -60,3 +60,9 @@ def test_tables_per_department_and_year_with_exact_totals() -> None:
 def test_no_projects_no_tables() -> None:
     """An empty year has no table rather than a table of zeros."""
     assert build_summary([]) == []
+
+
+def test_grade_counts_follow_the_given_order() -> None:
+    """A province's own grades are counted in its order; a grade it does not list comes last."""
+    items = [_item("局", 2025, n, s, "100.00", None) for n, s in (("a", "95"), ("b", "50"), ("c", "70"))]
+    assert build_summary(items, grade_order=("差", "优"))[0].grades == (("差", 1), ("优", 1), ("中", 1))

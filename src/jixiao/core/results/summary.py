@@ -7,11 +7,11 @@ and the decided amount if any — and gets data an exporter can write as a table
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.core.scoring.application import Proposal
+from jixiao.core.scoring.application import Proposal, national_default
 
 __all__ = ["COLUMNS", "SummaryInput", "SummaryRow", "SummaryTable", "build_summary"]
 
@@ -99,12 +99,16 @@ def _row(item: SummaryInput) -> SummaryRow:
     )
 
 
-def build_summary(items: Iterable[SummaryInput]) -> list[SummaryTable]:
+def build_summary(items: Iterable[SummaryInput], grade_order: Sequence[str] = ()) -> list[SummaryTable]:
     """One table per (department, year), sorted by department then year; rows sorted by project name.
+
+    The grade counts follow ``grade_order`` (by default the national rule's bands, 优 良 中 差), any
+    other grade after them.
 
     Totals add exact Decimals; the decided total and the difference count decided projects only,
     and ``undecided`` says how many are left out of them.
     """
+    order = list(grade_order) or [b.grade for b in national_default().bands]
     groups: dict[tuple[str, int], list[SummaryInput]] = {}
     for item in items:
         groups.setdefault((item.department, item.year), []).append(item)
@@ -125,7 +129,7 @@ def build_summary(items: Iterable[SummaryInput]) -> list[SummaryTable]:
                 decided_total=sum((r.decided_amount or Decimal(0) for r in decided), Decimal(0)),
                 difference_total=sum((r.difference or Decimal(0) for r in decided), Decimal(0)),
                 undecided=len(rows) - len(decided),
-                grades=tuple(counts.items()),
+                grades=tuple(sorted(counts.items(), key=lambda c: order.index(c[0]) if c[0] in order else len(order))),
             )
         )
     return tables
