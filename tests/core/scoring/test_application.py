@@ -18,6 +18,7 @@ from jixiao.core.scoring.application import (
     national_default,
     propose,
 )
+from jixiao.core.scoring.results import ProjectScore
 
 _SECTION = re.compile(r"\n# 结果应用.*", re.S)
 _MILLION = Decimal("1000000.00")
@@ -287,3 +288,22 @@ def test_bad_results_values_are_refused_naming_the_key(results: str, key: str, e
     assert f"规则包 mof-2020 的 {key} 应为" in str(err.value)
     assert expected in str(err.value)
     assert err.value.location is not None and err.value.location.path == key
+
+
+def _scored(
+    printed: str | None, recorded: str | None, grade_printed: str | None, grade_recorded: str | None
+) -> Outcome:
+    def d(v: str | None) -> Decimal | None:
+        return None if v is None else Decimal(v)
+
+    score = ProjectScore("示范项目", "某单位", "mof-2020", (), None, d(printed), d(recorded), d("99"), 0,
+                         grade_printed, grade_recorded, "优")  # fmt: skip
+    return Outcome.of(score)
+
+
+def test_the_outcome_of_a_scored_form_is_its_printed_result() -> None:
+    """The printed 总分 and 等级 decide; the recorded sum stands in when nothing is printed; suggestions never."""
+    assert _scored("79.99", "81", "中", "良") == Outcome("示范项目", Decimal("79.99"), "中")
+    assert _scored(None, "81", None, "良") == Outcome("示范项目", Decimal("81"), "良")
+    assert propose(_scored(None, "81", None, "良"), load_pack(), prior_budget=_MILLION).kind == "keep"
+    assert _scored(None, None, None, None) == Outcome("示范项目", None, None)

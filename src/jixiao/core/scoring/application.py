@@ -25,6 +25,7 @@ from jixiao.core.errors import JixiaoError
 
 if TYPE_CHECKING:
     from jixiao.core.scoring.packs import RulePack
+    from jixiao.core.scoring.results import ProjectScore
 
 __all__ = [
     "KINDS",
@@ -219,6 +220,16 @@ class Outcome:
     project: str
     score: Decimal | None = None
     grade: str | None = None
+
+    @classmethod
+    def of(cls, scored: ProjectScore) -> Outcome:
+        """The outcome of a scored self-evaluation: the 总分 and 等级 as printed, else as the recorded scores add up.
+
+        The printed figures are what the unit submitted and the reviewers published; the suggested
+        scores are advice, never the result a budget follows.
+        """
+        score = scored.total_printed if scored.total_printed is not None else scored.total_recorded
+        return cls(scored.name, score, scored.grade_printed or scored.grade_recorded)
 
 
 @dataclass(frozen=True)
