@@ -133,10 +133,12 @@ def test_the_share_is_rounded_half_up_to_the_fen(prior: str, score: str, amount:
         ("101", _MILLION, "评价得分应在 0 到 100 之间，现为 101"),
         ("-1", _MILLION, "评价得分应在 0 到 100 之间"),
         ("70", Decimal("-0.01"), "上年预算数应为不小于 0 的金额（元），现为 -0.01"),
+        ("70", Decimal("NaN"), "上年预算数应为不小于 0 的金额（元），现为 NaN"),
+        ("70", 1000.5, "上年预算数应为不小于 0 的金额（元），现为 1000.5"),
     ],
 )
 def test_impossible_inputs_are_refused(score: str, prior: Decimal, message: str) -> None:
-    """A score outside 0–100 or a negative prior budget is not proposed on."""
+    """A score outside 0–100, a negative, NaN or float (inexact) prior budget is not proposed on."""
     with pytest.raises(DecisionError, match=re.escape(message)):
         _propose(score, prior)
 
