@@ -22,6 +22,7 @@ from importlib import resources
 from typing import Any
 
 from jixiao.core.errors import JixiaoError, Location
+from jixiao.core.scoring.application import ResultsRules, read_results
 from jixiao.core.scoring.monitoring import MonitoringRules, read_monitoring
 from jixiao.core.targets import Tier
 
@@ -142,6 +143,8 @@ class RulePack:
     bases: tuple[Basis, ...]
     # the mid-year monitoring alerts (财预〔2019〕136号): the pack's [monitoring] table over the national default
     monitoring: MonitoringRules
+    # results application (中发〔2018〕34号, 财预〔2020〕10号): the pack's [results] table over the national default
+    results: ResultsRules
 
     @functools.cached_property
     def quantum(self) -> Decimal:
@@ -402,6 +405,8 @@ def parse_pack(text: str, name: str) -> RulePack:
     )
     monitoring = read_monitoring(data.get("monitoring"), r.fail)
     monitoring_bases = tuple(Basis(key, formula, basis) for key, formula, basis in monitoring.bases)
+    results = read_results(data.get("results"), r.fail)
+    results_bases = tuple(Basis(key, formula, basis) for key, formula, basis in results.bases)
     places = r.number(rounding, "places", "rounding.")
     if places != places.to_integral() or not 0 <= places <= 6:
         raise r.fail("rounding.places", "0 到 6 的整数")
@@ -446,8 +451,9 @@ def parse_pack(text: str, name: str) -> RulePack:
         full_marks_low_execution_pct=r.number(thresholds, "full_marks_low_execution_pct", "thresholds."),
         rate_rounding=tuple(modes),
         rate_templates=tuple(sorted(templates.items())),
-        bases=bases + monitoring_bases,
+        bases=bases + monitoring_bases + results_bases,
         monitoring=monitoring,
+        results=results,
     )
 
 
