@@ -71,7 +71,11 @@ def _child(folder: Path, mode: str, out: Path) -> dict[str, object]:
 
 def _seeds() -> Path:
     """The seeds: ../shared next to the checkout, else $JIXIAO_SHARED, else /work/shared (as tests/shared.py)."""
-    for candidate in (HERE.parents[1] / "shared", Path(os.environ.get("JIXIAO_SHARED", "/nonexistent")), Path("/work/shared")):
+    for candidate in (
+        HERE.parents[1] / "shared",
+        Path(os.environ.get("JIXIAO_SHARED", "/nonexistent")),
+        Path("/work/shared"),
+    ):
         if (candidate / "seeds").is_dir():
             return candidate / "seeds"
     raise SystemExit("需要 ../shared/seeds（或设置 JIXIAO_SHARED）")

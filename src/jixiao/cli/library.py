@@ -77,7 +77,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     build.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹（文件夹递归读取）")
     build.add_argument("--out", type=Path, required=True, metavar="FILE", help="写出的指标库 JSON 文件")
-    build.add_argument("--csv", type=Path, metavar="FILE", help="另写出一份 CSV 表格（UTF-8，带 BOM，Excel 可直接打开）")
+    build.add_argument(
+        "--csv", type=Path, metavar="FILE", help="另写出一份 CSV 表格（UTF-8，带 BOM，Excel 可直接打开）"
+    )
     build.set_defaults(handler=run_build)
     find = actions.add_parser(
         "search",
@@ -160,8 +162,8 @@ def run_build(args: argparse.Namespace, out: Console, err: Console) -> int:
                 failed.append(exc)
             display.finished()
     if miner.documents == 0:
-        for exc in failed:
-            print_error(err, exc)
+        for problem in failed:
+            print_error(err, problem)
         err.print("[red]没有可读取的文件，未写出指标库[/]")
         return EXIT_UNUSABLE
     library = miner.library()
@@ -182,8 +184,8 @@ def run_build(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     if failed:
         err.print(f"[red]{len(failed)} 个文件无法读取，已跳过：[/]", highlight=False)
-        for exc in failed:
-            print_error(err, exc)
+        for problem in failed:
+            print_error(err, problem)
         return EXIT_UNUSABLE
     return EXIT_OK
 

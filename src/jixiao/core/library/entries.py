@@ -64,7 +64,9 @@ class Entry:
         data = asdict(self)
         data["years"] = list(self.years)
         data["examples"] = list(self.examples)
-        data["targets"] = [{k: str(v) if isinstance(v, Decimal) else v for k, v in asdict(t).items()} for t in self.targets]
+        data["targets"] = [
+            {k: str(v) if isinstance(v, Decimal) else v for k, v in asdict(t).items()} for t in self.targets
+        ]
         rate = self.met_rate
         data["met_rate_pct"] = None if rate is None else str(rate)
         return data
@@ -111,7 +113,7 @@ class Library:
     def from_json(cls, data: dict[str, Any]) -> Library:
         """The library read back from :meth:`to_json`; ``ValueError`` (in Chinese) when it is not one."""
         if not isinstance(data, dict) or data.get("schema") != SCHEMA:
-            raise ValueError(f"不是 jixiao 指标库文件（应有 \"schema\": \"{SCHEMA}\"，由 jixiao library build 写出）")
+            raise ValueError(f'不是 jixiao 指标库文件（应有 "schema": "{SCHEMA}"，由 jixiao library build 写出）')
         try:
             entries = tuple(Entry.from_json(e) for e in data["entries"])
         except (KeyError, TypeError, ArithmeticError) as exc:

@@ -94,9 +94,7 @@ class Miner:
             for indicator in project.indicators:
                 self._add_row(indicator, project, document.year, tags, judged)
 
-    def _add_row(
-        self, row: Indicator, project: Project, year: int | None, tags: tuple[str, ...], judged: bool
-    ) -> None:
+    def _add_row(self, row: Indicator, project: Project, year: int | None, tags: tuple[str, ...], judged: bool) -> None:
         key = cluster_key(row.name, self.rules)
         if not key:
             return

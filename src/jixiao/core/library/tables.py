@@ -1,4 +1,4 @@
-"""The data tables beside this package: sector keywords (``sectors.toml``) and the 101号 framework (``framework.toml``)."""
+"""The data tables beside this package: sector keywords (``sectors.toml``), the 101号 framework (``framework.toml``)."""
 
 from __future__ import annotations
 
