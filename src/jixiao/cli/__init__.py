@@ -16,13 +16,13 @@ from collections.abc import Sequence
 from rich.console import Console
 
 from jixiao import __version__
-from jixiao.cli import backup, demo, exporting, importing, scoring, showing
+from jixiao.cli import backup, demo, exporting, importing, library, scoring, showing
 from jixiao.cli.argparse_zh import chinese
 from jixiao.cli.common import EXIT_OK, EXIT_UNUSABLE, EXIT_WARNINGS, Parser, exit_codes, print_error
 
 __all__ = ["EXIT_OK", "EXIT_UNUSABLE", "EXIT_WARNINGS", "build_parser", "main"]
 
-VERBS = (importing, showing, scoring, demo, exporting, backup)
+VERBS = (importing, showing, scoring, library, demo, exporting, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
