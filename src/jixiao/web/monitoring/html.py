@@ -109,3 +109,50 @@ def rows_html(table: Iterable[tuple[Any, dict[str, Any], Sequence[Finding]]]) ->
             )
         )
     return mark_safe("\n".join(out))
+
+
+# A round's listed forms (monitoring/round_detail.html): {pick} the reviewer's batch checkbox cell, if any.
+ROUND_ROW = (
+    '<tr>{pick}<td><a href="{url}{pk}/">{name}</a></td><td>{department}</td><td>{unit}</td>'
+    '<td class="num">{alerts}</td><td><span class="state state-{state}">{state_label}</span></td></tr>'
+)
+
+
+def round_rows_html(rows: Iterable[dict[str, Any]], record_url: str, pickable: str | None) -> SafeString:
+    """The rows of a round's form list, written here rather than by a template include per row (the page's cost).
+
+    ``rows`` are values (pk, name, department, unit, alerts, state, state_label, version); ``pickable`` is the
+    state a reviewer may tick for batch approval (None: no checkbox column).
+    """
+    from jixiao.core.workflow import State
+
+    def pick(r: dict[str, Any]) -> SafeString:
+        if pickable is None:
+            return mark_safe("")
+        if r["state"] != pickable:
+            return mark_safe("<td></td>")
+        return format_html(
+            '<td><input type="checkbox" name="pick" value="{}:{}" aria-label="选择 {}"></td>',
+            r["pk"],
+            r["version"],
+            r["name"],
+        )
+
+    return format_html_join(
+        "\n",
+        ROUND_ROW,
+        (
+            {
+                "pick": pick(r),
+                "url": record_url,
+                "pk": r["pk"],
+                "name": r["name"],
+                "department": r["department"],
+                "unit": r["unit"],
+                "alerts": r["alerts"],
+                "state": r["state"],
+                "state_label": State(r["state"]).label,
+            }
+            for r in rows
+        ),
+    )
