@@ -9,8 +9,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from jixiao.core.review import Finding
+from jixiao.core.workflow import State
 from jixiao.web.cycle.html import findings_html
 from jixiao.web.cycle.shapes import MONITORING, Field
+from jixiao.web.notices.overdue import pick_cell
 
 
 def _errors(errors: Any) -> SafeString:
@@ -121,29 +123,15 @@ ROUND_ROW = (
 def round_rows_html(rows: Iterable[dict[str, Any]], record_url: str, pickable: str | None) -> SafeString:
     """The rows of a round's form list, written here rather than by a template include per row (the page's cost).
 
-    ``rows`` are values (pk, name, department, unit, alerts, state, state_label, version); ``pickable`` is the
+    ``rows`` are values (pk, name, department, unit, alerts, state, the_version); ``pickable`` is the
     state a reviewer may tick for batch approval (None: no checkbox column).
     """
-    from jixiao.core.workflow import State
-
-    def pick(r: dict[str, Any]) -> SafeString:
-        if pickable is None:
-            return mark_safe("")
-        if r["state"] != pickable:
-            return mark_safe("<td></td>")
-        return format_html(
-            '<td><input type="checkbox" name="pick" value="{}:{}" aria-label="选择 {}"></td>',
-            r["pk"],
-            r["version"],
-            r["name"],
-        )
-
     return format_html_join(
         "\n",
         ROUND_ROW,
         (
             {
-                "pick": pick(r),
+                "pick": pick_cell(r, pickable),
                 "url": record_url,
                 "pk": r["pk"],
                 "name": r["name"],

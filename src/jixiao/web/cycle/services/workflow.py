@@ -31,7 +31,7 @@ from jixiao.web.cycle.services.common import (
 from jixiao.web.cycle.services.findings import declaration_problems, evaluation_problems, figure_problems
 from jixiao.web.notices.services.notices import after_review_step
 
-_EVENTS = {
+REVIEW_EVENTS = {  # the audit event of each review step (a monitoring form takes all but 公开)
     Action.SUBMIT: AuditEvent.Type.SUBMIT,
     Action.RETURN: AuditEvent.Type.RETURN,
     Action.DEPT_APPROVE: AuditEvent.Type.APPROVE,
@@ -39,7 +39,7 @@ _EVENTS = {
     Action.PUBLISH: AuditEvent.Type.PUBLISH,
 }
 # the actions act() takes: the review steps (editing and adjusting have their own services)
-REVIEW_STEPS = REVIEW_ACTIONS  # the actions with an event of their own in _EVENTS
+REVIEW_STEPS = REVIEW_ACTIONS  # the actions with an event of their own in REVIEW_EVENTS
 
 
 @audited_conflicts
@@ -97,7 +97,7 @@ def act(
         refresh_across(decl.project.unit_id, decl.project_id)
         record(
             ctx,
-            _EVENTS[action],
+            REVIEW_EVENTS[action],
             obj=locked,
             organization=unit_of(locked),
             detail={"from": old, "to": step.target.value, "comment": comment.strip(), "role": role.value},

@@ -17,6 +17,7 @@ from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.packs import pack_named
 from jixiao.web.cycle.services.common import ConflictError, changes, plain, snapshot
+from jixiao.web.cycle.services.workflow import REVIEW_EVENTS
 from jixiao.web.cycle.shapes import MONITORING
 from jixiao.web.monitoring.documents import monitoring_document
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRow, MonitoringStateChange
@@ -34,13 +35,9 @@ from jixiao.web.monitoring.services.common import (
 )
 from jixiao.web.monitoring.services.execution import imported_kept
 
-_EVENTS = {
-    Action.SUBMIT: AuditEvent.Type.SUBMIT,
-    Action.RETURN: AuditEvent.Type.RETURN,
-    Action.DEPT_APPROVE: AuditEvent.Type.APPROVE,
-    Action.FINANCE_APPROVE: AuditEvent.Type.APPROVE,
-}
-REVIEW_STEPS = frozenset(_EVENTS)  # a monitoring form is reviewed, never published
+# a monitoring form is reviewed as the other records are, never published
+_EVENTS = {action: event for action, event in REVIEW_EVENTS.items() if action is not Action.PUBLISH}
+REVIEW_STEPS = frozenset(_EVENTS)
 ROWS = "monitoring_rows"  # the key of the rows in an edit's audit detail
 
 

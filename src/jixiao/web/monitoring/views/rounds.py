@@ -94,8 +94,11 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     records, filters = _filtered(request, records)
     # only the columns the list shows, its rows written in Python (monitoring.html): the page's main cost
     shown = list(
-        records.values("pk", "state", "version", "warnings", "errors").annotate(
-            name=F("project_name"), department_name=F("department__name"), unit_name=F("unit__name")
+        records.values("pk", "state", "warnings", "errors").annotate(
+            the_version=F("version"),
+            name=F("project_name"),
+            department_name=F("department__name"),
+            unit_name=F("unit__name"),
         )[:SHOWN]
     )
     for row in shown:
