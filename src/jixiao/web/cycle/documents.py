@@ -71,12 +71,12 @@ def evaluation_project(ev: SelfEvaluation, rows: Sequence[EvaluationIndicator] |
         goal=decl.goal or None,
         indicators=tuple(indicators),
     )
-    return with_values(named, header_to_core(evaluation_shape(ev), ev, as_printed))
+    return with_values(named, header_to_core(evaluation_shape(decl), ev, as_printed))
 
 
-def evaluation_shape(ev: SelfEvaluation) -> Shape:
-    """The shape of a self-evaluation: a transfer payment's, or a project's."""
-    return TRANSFER_SELF_EVALUATION if ev.declaration.kind == Declaration.Kind.TRANSFER else SELF_EVALUATION
+def evaluation_shape(decl: Declaration) -> Shape:
+    """The shape of the self-evaluation of ``decl``: a transfer payment's, or a project's."""
+    return TRANSFER_SELF_EVALUATION if decl.kind == Declaration.Kind.TRANSFER else SELF_EVALUATION
 
 
 def declaration_document(decl: Declaration, rows: Sequence[DeclarationIndicator] | None = None) -> Document:

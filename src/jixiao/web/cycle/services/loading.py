@@ -23,6 +23,7 @@ from jixiao.core.review import blocking
 from jixiao.core.workflow import STATE_LABELS, State
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.documents import evaluation_shape
 from jixiao.web.cycle.models import (
     Declaration,
     DeclarationIndicator,
@@ -38,7 +39,7 @@ from jixiao.web.cycle.services.across import lock_unit, refresh_across
 from jixiao.web.cycle.services.declarations import ensure_project
 from jixiao.web.cycle.services.findings import refresh_findings
 from jixiao.web.cycle.services.workflow import publish
-from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, TRANSFER_SELF_EVALUATION, core_to_header, core_to_row
+from jixiao.web.cycle.shapes import DECLARATION, SELF_EVALUATION, core_to_header, core_to_row
 from jixiao.web.notices.services.notices import records_assigned
 from jixiao.web.orgs.models import Organization
 
@@ -142,8 +143,7 @@ def _declaration(
 
 
 def _evaluation(decl: Declaration, project: Project, state: State, origin: Origin) -> SelfEvaluation:
-    shape = TRANSFER_SELF_EVALUATION if decl.kind == Declaration.Kind.TRANSFER else SELF_EVALUATION
-    header = core_to_header(shape, project)
+    header = core_to_header(evaluation_shape(decl), project)
     # a form without a 预算执行率 row (the transfer payment's) is weighed as the national rules weigh it
     if header.get("execution_weight") is None:
         header["execution_weight"] = Decimal(10)

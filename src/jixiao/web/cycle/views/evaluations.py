@@ -302,7 +302,7 @@ def posted_project(ev: SelfEvaluation, post: Any) -> Project:
         replace(indicator, **posted_row(SELF_EVALUATION, post, f"row-{n}", indicator))
         for n, indicator in enumerate(project.indicators)
     ]
-    posted = posted_header(evaluation_shape(ev), post, replace(project, indicators=tuple(indicators)))
+    posted = posted_header(evaluation_shape(ev.declaration), post, replace(project, indicators=tuple(indicators)))
     if posted.execution is not None and posted.execution.weight is None:
         # an empty weight is scored as the rule pack's (as the save keeps its default)
         posted = replace(posted, execution=replace(posted.execution, weight=record_pack(ev).execution_weight))
