@@ -69,6 +69,28 @@ def test_reading_past_the_memory_limit_is_stopped(tmp_path: Path) -> None:
     assert isolated.read_file(EXAMPLE, "again.txt").result is not None  # the next file reads as ever
 
 
+def test_after_running_out_the_child_gets_room_to_answer() -> None:
+    """Out of memory, the child lifts its soft limit to the hard one: building and sending the refusal needs memory.
+
+    (Without it the child sometimes died while answering, under load, and the caller could only say it crashed.)
+    """
+    program = (
+        "import resource\n"
+        "from jixiao.documents import isolated\n"
+        "size = isolated._limit_memory(20, 200)\n"
+        "try:\n"
+        "    block = bytearray(100 * 1024 * 1024)\n"
+        "    print('not limited')\n"
+        "except MemoryError:\n"
+        "    isolated._lift_memory_limit()\n"
+        "    block = bytearray(100 * 1024 * 1024)  # within the hard limit: the room a refusal needs\n"
+        "    soft, hard = resource.getrlimit(resource.RLIMIT_AS)\n"
+        "    print('lifted' if size and soft == hard else 'not lifted')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60, check=False)
+    assert done.stdout.strip() == "lifted", done.stderr
+
+
 @contextmanager
 def _signal_the_reader(signum: int) -> Iterator[None]:
     """Send ``signum`` to the reading child as soon as it exists."""

@@ -117,6 +117,18 @@ def _limit_memory(memory_mb: int, most_mb: int) -> float:
     return size
 
 
+def _lift_memory_limit() -> None:
+    """Raise the soft limit on the address space to the hard one, so that a refusal can still be built and sent.
+
+    After a ``MemoryError`` the space the reader filled is not all returned (the allocator keeps its arenas), and
+    reading /proc, formatting the message or pickling the reply can fail in its turn: the child then dies with no
+    word to the parent, which could only say that it crashed.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != hard:
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def _scan_budget(
     conn: Connection, data: bytes, name: str, limits: Limits, base: float, start: float
 ) -> tuple[float, int]:
@@ -184,11 +196,13 @@ def _child(conn: Connection, path: str, name: str, limits: Limits) -> None:
     except _Timeout:
         reply = ("refused", f"读取超时（超过 {seconds:.0f} 秒），文件过大或结构异常，已停止", {"file": name})
     except MemoryError:
+        _lift_memory_limit()  # before the refusal is built: that needs memory too
         reply = ("refused", _out_of_memory(memory_mb), {"file": name})
     except Exception as exc:  # whatever a library raises, the caller gets a refusal that names the file
         reply = ("refused", f"文件无法读取：{type(exc).__name__}: {exc}"[:300], {"file": name})
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        _lift_memory_limit()
     if reply[0] == "refused" and base and _status("VmPeak") - base >= 0.9 * memory_mb:
         # Out of address space, C code fails in its own words ("SystemError: error return without
         # exception set", "cannot allocate"), which a reader then reports as a broken file: say what it was.
