@@ -1,4 +1,4 @@
-"""The ex-ante assessment rules (事前绩效评估): the [exante] table, an expert's sheet, the total, the conclusion, the gate."""
+"""The ex-ante rules (事前绩效评估): the [exante] table, an expert's sheet, the total, the conclusion, the gate."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from jixiao.core.scoring.exante import (
 )
 
 RULES = national_default()
+_ONE_DIMENSION = '[[exante.dimensions]]\nkey = "a"\nname = "甲"\nweight = {weight}\n' + (
+    'questions = [{{ key = "a.1", text = "x", weight = 90 }}]\n'
+)
 
 
 def _text() -> str:
@@ -91,12 +94,12 @@ questions = [{ key = "b.1", text = "成本", weight = 30 }, { key = "b.2", text 
         ("[exante]\nnew_natures = []\n", "exante.new_natures", "列表"),
         ("[exante]\nsupport = 80\n", "exante.support", "已知的键"),
         (
-            '[[exante.dimensions]]\nkey = "a"\nname = "甲"\nweight = 100\nquestions = [{ key = "a.1", text = "x", weight = 90 }]\n',
+            _ONE_DIMENSION.format(weight=100),
             "exante.dimensions[0].questions",
             "合计等于该维度的分值 100",
         ),
         (
-            '[[exante.dimensions]]\nkey = "a"\nname = "甲"\nweight = 90\nquestions = [{ key = "a.1", text = "x", weight = 90 }]\n',
+            _ONE_DIMENSION.format(weight=90),
             "exante.dimensions",
             "合计 100",
         ),
@@ -139,7 +142,7 @@ def test_a_sheet_with_an_unknown_point_or_a_missing_one_is_refused() -> None:
         expert_total(RULES, _full_marks() | {"other": "1"})
     missing = _full_marks()
     del missing["funding.shares"]
-    with pytest.raises(SheetError, match="「筹资合规性」.*未打分"):
+    with pytest.raises(SheetError, match=r"「筹资合规性」.*未打分"):
         expert_total(RULES, missing)
 
 

@@ -96,7 +96,7 @@ def test_creation_draw_scoring_and_conclusion_through_the_pages(
     assert assessment.conclusion == "support" and assessment.supports
 
     steps = list(
-        AuditEvent.objects.filter(object_type__icontains="assessment", object_id=str(assessment.pk))
+        AuditEvent.objects.filter(object_type="assessments.assessment", object_id=str(assessment.pk))
         .order_by("id")
         .values_list("detail__step", flat=True)
     )

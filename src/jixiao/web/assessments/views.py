@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from jixiao.core.scoring.exante import ExanteRules
 from jixiao.core.workflow import FROZEN_VALUES, Role
 from jixiao.web.access import get_for, role_of
 from jixiao.web.assessments import services
@@ -30,7 +31,7 @@ from jixiao.web.assessments.forms import (
     NewAssessmentForm,
     ScoreForm,
 )
-from jixiao.web.assessments.models import Assessment, Expert
+from jixiao.web.assessments.models import Assessment, Expert, PanelSeat
 from jixiao.web.assessments.scope import manages_pool, may_organise
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle.models import Declaration
@@ -78,10 +79,12 @@ def assessment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _seat_of(request: HttpRequest, assessment: Assessment) -> object:
-    if role_of(request.user) is not Role.EXPERT:
+def _seat_of(request: HttpRequest, assessment: Assessment) -> PanelSeat | None:
+    """The expert's own seat on this panel (None for anyone else)."""
+    user = request.user
+    if role_of(user) is not Role.EXPERT or not isinstance(user, User):
         return None
-    return assessment.seats.filter(expert__user=request.user).first()
+    return assessment.seats.filter(expert__user=user).first()
 
 
 @login_required
@@ -125,16 +128,12 @@ def assessment_detail(request: HttpRequest, pk: int, score_form: ScoreForm | Non
     return render(request, "assessments/detail.html", context)
 
 
-def _sheet_rows(rules: object, seats: list[object]) -> list[tuple[str, str, Decimal, list[str]]]:
+def _sheet_rows(rules: ExanteRules, seats: list[PanelSeat]) -> list[tuple[str, str, Decimal, list[str]]]:
     """The scoring sheet: one row per point, a column per expert."""
-    from jixiao.core.scoring.exante import ExanteRules
-    from jixiao.web.assessments.models import PanelSeat
-
-    assert isinstance(rules, ExanteRules)
     rows = []
     for d in rules.dimensions:
         for q in d.questions:
-            scores = [s.scores.get(q.key, "") for s in seats if isinstance(s, PanelSeat)]
+            scores = [str(s.scores.get(q.key, "")) for s in seats]
             rows.append((d.name, q.text, q.weight, scores))
     return rows
 
