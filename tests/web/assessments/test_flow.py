@@ -120,3 +120,44 @@ def test_an_expert_cannot_score_twice_nor_for_another(
     assert response.status_code in (200, 302)
     seat.refresh_from_db()
     assert seat.total == 80
+
+
+def test_the_report_as_docx_and_pdf(
+    tree: Tree, people: dict[str, Any], pool: Any, login: Callable[[Any], Client]
+) -> None:
+    """The concluded assessment's report: the narrative and both forms in Word, the forms in PDF."""
+    import io
+    import zipfile
+
+    import pdfplumber
+
+    from jixiao.web.assessments import services as assessing
+    from tests.web.assessments.conftest import scored
+    from tests.web.conftest import ctx
+
+    decl = new_declaration(people, tree)
+    assessment = assessing.create_assessment(ctx(people["finance"]), decl, "新建智慧教室。")
+    assessing.draw_panel(ctx(people["finance"]), assessment, seed="report")
+    finance = login(people["finance"])
+    assert finance.get(f"/work/assessments/{assessment.pk}/report.pdf").status_code == 404  # not concluded yet
+    scored(assessment, people, "75")
+    assessing.conclude_assessment(ctx(people["finance"]), assessment, "压减设备数量后支持。")
+
+    word = finance.get(f"/work/assessments/{assessment.pk}/report.docx")
+    assert word.status_code == 200
+    body = zipfile.ZipFile(io.BytesIO(word.content)).read("word/document.xml").decode()
+    for text in (
+        "智慧教室建设事前绩效评估报告",
+        "四、专家评审情况",
+        "事前绩效评估评分表",
+        "调整完善后予以支持",
+        "75.00",
+    ):
+        assert text in body
+    pdf = finance.get(f"/work/assessments/{assessment.pk}/report.pdf")
+    with pdfplumber.open(io.BytesIO(pdf.content)) as doc:
+        text = "".join(page.extract_text() or "" for page in doc.pages)
+    assert "事前绩效评估结论表" in text and "事前绩效评估评分表" in text and "75.00" in text
+    seat = assessment.seats.select_related("expert__user").first()
+    assert seat is not None
+    assert login(seat.expert.user).get(f"/work/assessments/{assessment.pk}/report.pdf").status_code == 404

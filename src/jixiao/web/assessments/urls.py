@@ -17,4 +17,5 @@ urlpatterns = [
     path("<int:pk>/score/", views.assessment_score, name="score"),
     path("<int:pk>/conclude/", views.assessment_conclude, name="conclude"),
     path("<int:pk>/adjustments/", views.assessment_adjustments, name="adjustments"),
+    path("<int:pk>/report.<str:fmt>", views.assessment_report, name="report"),
 ]

@@ -7,6 +7,7 @@ A refused step comes back to the assessment's page with its Chinese reason.
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,8 +33,12 @@ from jixiao.web.assessments.forms import (
     ScoreForm,
 )
 from jixiao.web.assessments.models import Assessment, Expert, PanelSeat
+from jixiao.web.assessments.report import FORMATS
+from jixiao.web.assessments.report import assessment_report as assessment_report_of
+from jixiao.web.assessments.report import render as render_report
 from jixiao.web.assessments.scope import manages_pool, may_organise
-from jixiao.web.audit.services import Context
+from jixiao.web.audit.models import AuditEvent
+from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.models import Declaration
 from jixiao.web.cycle.packs import pack_named
 
@@ -299,6 +304,30 @@ def assessment_adjustments(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "已记录调整完善内容，评估结论视为支持。")
     return _back(pk)
+
+
+@login_required
+def assessment_report(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The report of a concluded assessment as DOCX or PDF, to whoever may see the assessment (not its experts)."""
+    assessment = get_for(request.user, Assessment.objects.select_related("unit", "department", "declaration"), pk)
+    if fmt not in FORMATS or role_of(request.user) is Role.EXPERT:
+        raise Http404("没有这种格式的评估报告。")
+    if assessment.state != Assessment.State.CONCLUDED:
+        raise Http404("评估出具结论后才有评估报告。")
+    rules = pack_named(assessment.rule_pack).exante
+    report = assessment_report_of(assessment, rules, cost_rows(request.user, assessment, compare=True))
+    data = render_report(report, fmt)
+    record(
+        Context.of(request),
+        AuditEvent.Type.EXPORT,
+        obj=assessment,
+        organization=assessment.unit,
+        detail={"step": "report", "format": fmt},
+    )
+    response = HttpResponse(data, content_type=FORMATS[fmt])
+    name = quote(f"{assessment.project_name}事前绩效评估报告.{fmt}")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
 
 
 def _expert_accounts() -> list[tuple[int, str]]:
