@@ -326,9 +326,9 @@ def submit_scores(ctx: Context, assessment: Assessment, scores: dict[str, str], 
         seat = PanelSeat.objects.select_for_update().filter(assessment=locked, expert__user=ctx.user).first()
         if seat is None:
             raise PermissionDenied("您不是该评估的评审专家。")
-        _in_state(locked, State.SCORING)
-        if seat.submitted_at is not None:
+        if seat.submitted_at is not None:  # said first: after the last sheet the state has moved on too
             raise ValidationError("您已提交过评分，提交后不能修改。")
+        _in_state(locked, State.SCORING)
         if not comment.strip():
             raise ValidationError("请填写专家意见。")
         rules = pack_named(locked.rule_pack).exante
