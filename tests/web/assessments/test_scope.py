@@ -49,6 +49,12 @@ def test_the_scope_matrix(who: str, drawn: Assessment, people: dict[str, Any], l
     assert listed is sees
     assert (client.get("/work/assessments/experts/").status_code == 200) is pool
     assert (client.get(f"/work/declarations/{drawn.declaration_id}/").status_code == 200) is declaration
+    if who == "staff_a1":  # the unit does not learn who scores its project before the conclusion
+        page = client.get(f"/work/assessments/{drawn.pk}/").content.decode()
+        names = [s.expert.name for s in drawn.seats.select_related("expert")]
+        assert "专家1" in page and not any(n in page for n in names)
+        api = client.get(f"/api/v1/assessments/{drawn.pk}").json()
+        assert [s["expert"] for s in api["seats"]] == [None] * len(names)
     if who == "seated":
         # never a declaration's other records: its downloads, its evaluations, its monitoring
         for url in (f"/work/declarations/{drawn.declaration_id}/print/", "/work/declarations/", "/work/monitoring/"):

@@ -33,7 +33,8 @@ TEXT = r"^[^\x00]*$"  # no NUL: PostgreSQL cannot store one
 
 
 class SeatOut(Schema):
-    """One expert on the panel; ``total``, ``scores`` and ``comment`` only when the caller may see them."""
+    """One expert on the panel: ``expert`` (the name) for the organiser, for all once concluded, never for an expert;
+    ``total``, ``scores`` and ``comment`` only when the caller may see them."""
 
     position: int
     expert: str | None
@@ -135,10 +136,11 @@ def list_assessments(request: HttpRequest) -> dict[str, Any]:
     return {"count": len(rows), "items": [_item(a, expert) for a in rows]}
 
 
-def _seat(seat: PanelSeat, shown: bool, own: bool) -> dict[str, Any]:
+def _seat(seat: PanelSeat, shown: bool, own: bool, named: bool = False) -> dict[str, Any]:
+    """A seat as the caller may see it: the name to the organiser (and to all once concluded), the sheet when shown."""
     out: dict[str, Any] = {
         "position": seat.position,
-        "expert": seat.expert.name if not own or shown else None,
+        "expert": seat.expert.name if named and not own else None,
         "submitted": seat.submitted_at is not None,
     }
     if shown or own:
@@ -175,12 +177,13 @@ def get_assessment(request: HttpRequest, id: Id) -> dict[str, Any]:
     shown = (may_organise(request.user, a) and a.state != Assessment.State.SCORING) or (
         role is Role.UNIT_STAFF and a.state == Assessment.State.CONCLUDED
     )
+    named = not expert and (may_organise(request.user, a) or a.state == Assessment.State.CONCLUDED)
     seats = [
-        _seat(s, shown and not expert, expert and s.expert.user_id == request.user.pk)
+        _seat(s, shown and not expert, expert and s.expert.user_id == request.user.pk, named)
         for s in a.seats.select_related("expert")
+        # an expert sees their own seat only, never the others on the panel
+        if not expert or s.expert.user_id == request.user.pk
     ]
-    if expert:  # an expert sees their own seat only, never the others on the panel
-        seats = [s for s in seats if s["expert"] is None]
     return _item(a, expert) | {
         "summary": a.summary,
         "opinion": a.opinion if not expert else "",

@@ -116,13 +116,15 @@ def assessment_detail(request: HttpRequest, pk: int, score_form: ScoreForm | Non
         "seats": seats,
         "submitted": sum(1 for s in seats if s.submitted_at is not None),
         "revealed": revealed,
+        # who sits on the panel stays with the organiser until the conclusion: nobody can lobby them
+        "names_shown": organiser or assessment.state == Assessment.State.CONCLUDED,
         "sheet_rows": _sheet_rows(rules, seats) if revealed else [],
         "my_seat": my_seat,
         "score_form": score_form,
         "cost_rows": cost_rows(request.user, assessment, compare=role is not Role.EXPERT),
         "blank_rows": range(assessment.costs.count() + 1, assessment.costs.count() + 1 + COST_ROWS_BLANK),
         "files": assessment.files.all(),
-        "draws": assessment.draws.all() if role is not Role.EXPERT else [],
+        "draws": assessment.draws.all() if organiser else [],  # the excluded and why: the organiser's to know
         "draw_form": DrawForm() if organiser and assessment.state == Assessment.State.DRAFT else None,
         "conclude_form": ConcludeForm() if organiser and assessment.state == Assessment.State.SCORED else None,
         "adjust_form": AdjustmentsForm(initial={"adjustments": assessment.adjustments})
