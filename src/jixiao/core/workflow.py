@@ -77,6 +77,8 @@ class Role(StrEnum):
     SYSTEM_ADMIN = "system_admin"
     SECURITY_ADMIN = "security_admin"
     AUDIT_ADMIN = "audit_admin"
+    # an outside expert of the pool (专家库): scores the ex-ante assessments assigned to them, and sees nothing else
+    EXPERT = "expert"
 
     @property
     def label(self) -> str:
@@ -96,6 +98,7 @@ ROLE_LABELS = {
     Role.SYSTEM_ADMIN: "系统管理员",
     Role.SECURITY_ADMIN: "安全管理员",
     Role.AUDIT_ADMIN: "审计管理员",
+    Role.EXPERT: "评审专家",
 }
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 BUSINESS_ROLES = frozenset({Role.UNIT_STAFF, Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER})

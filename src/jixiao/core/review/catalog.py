@@ -43,6 +43,19 @@ def _monitoring_line(pack: RulePack) -> str:
     )
 
 
+def _exante_line(pack: RulePack) -> str:
+    """The pack's ex-ante assessment sheet, conclusion bands and gate in one line (中发〔2018〕34号)."""
+    e = pack.exante
+    sheet = "；".join(
+        f"{d.name} {d.weight}（" + "、".join(f"{q.text} {q.weight}" for q in d.questions) + "）" for d in e.dimensions
+    )
+    return (
+        f"- 事前绩效评估 exante（{e.document}）：{sheet}；总分 ≥ {e.support_min} 予以支持，"
+        f"≥ {e.adjust_min} 调整完善后予以支持，其余不予支持；项目性质含 {'、'.join(e.new_natures)} 且申请总额 ≥ "
+        f"{e.gate_amount_yuan} 元的申报表须经评估支持后才能批复"
+    )
+
+
 def _pack_section(pack: RulePack) -> list[str]:
     src = pack.source
     default = "（默认）" if pack.name == DEFAULT_PACK else ""
@@ -90,6 +103,7 @@ def _pack_section(pack: RulePack) -> list[str]:
         f"- 执行率显示取整 display：接受 {'、'.join(pack.rate_rounding)}；模板 "
         + "、".join(f"{k} = {v}" for k, v in pack.rate_templates),
         _monitoring_line(pack),
+        _exante_line(pack),
         "",
         "| 规则 rule | 公式 formula | 依据 basis | 条款 article | 假设 assumption |",
         "| --- | --- | --- | --- | --- |",

@@ -50,6 +50,11 @@ class Account(models.Model):
             if self.organization_id is not None:
                 raise ValidationError({"organization": "管理员角色不隶属于任何业务单位。"})
             return
+        if role is Role.EXPERT:
+            # an expert's workplace is kept in the expert pool (assessments.Expert), not as an organization here
+            if self.organization_id is not None:
+                raise ValidationError({"organization": "评审专家不隶属于业务单位，其工作单位在专家库中登记。"})
+            return
         if self.organization is None:
             raise ValidationError({"organization": f"{role.label}必须指定所在单位。"})
         if self.organization.kind not in ROLE_ORG_KIND[role]:

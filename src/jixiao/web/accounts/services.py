@@ -179,7 +179,7 @@ def grant_role(ctx: Context, user: User, role: Role, organization: Organization 
         if account is None:
             account = Account(user=user)
         account.role = role.value
-        account.organization = None if role in ADMIN_ROLES else organization
+        account.organization = None if role in ADMIN_ROLES or role is Role.EXPERT else organization
         account.display_name = account.display_name or user.first_name
         account.full_clean()
         account.save()

@@ -29,6 +29,7 @@ from jixiao.web.cycle.services.common import (
     unit_of,
 )
 from jixiao.web.cycle.services.findings import declaration_problems, evaluation_problems, figure_problems
+from jixiao.web.cycle.services.gates import approval_refusals
 from jixiao.web.notices.services.notices import after_review_step
 
 REVIEW_EVENTS = {  # the audit event of each review step (a monitoring form takes all but 公开)
@@ -75,6 +76,9 @@ def act(
             problems = figure_problems(locked)
         else:
             problems = []
+        if action is Action.FINANCE_APPROVE and isinstance(locked, Declaration):
+            # conditions other apps hold (an ex-ante assessment for a new project above the pack's amount)
+            problems = [*problems, *approval_refusals(locked)]
         if problems:
             raise ValidationError(problems)
         old = locked.state

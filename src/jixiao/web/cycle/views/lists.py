@@ -40,6 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("audit:list")
     if account is not None and account.role_enum in (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN):
         return redirect("accounts:users")
+    if account is not None and account.role_enum is Role.EXPERT:
+        return redirect("assessments:list")  # an expert's only work: the assessments assigned to them
     role = role_of(request.user)
     waiting_states = (
         {

@@ -60,6 +60,7 @@ class Command(BaseCommand):
             loaded, failed = self._documents(source, bureau)
             self._deadlines()
             self._monitoring()
+            logins += self._assessments()
         self.stdout.write(self.style.SUCCESS(f"演示数据已建立：{loaded} 个文件已载入。"))
         for line in failed:
             self.stdout.write(self.style.WARNING(line))
@@ -130,6 +131,13 @@ class Command(BaseCommand):
 
         User = get_user_model()
         demo_round({u.username: u for u in User.objects.filter(username__in=("finance", "dept", "unit"))})
+
+    def _assessments(self) -> list[tuple[Role, str, str, str]]:
+        """The expert pool (their logins) and new projects' ex-ante assessments in every state."""
+        from jixiao.web.assessments.demo import demo_assessments
+
+        User = get_user_model()
+        return demo_assessments({u.username: u for u in User.objects.filter(username__in=("finance", "dept", "unit"))})
 
     def _documents(self, source: Path, bureau: Organization) -> tuple[int, list[str]]:
         ctx = Context.system()
