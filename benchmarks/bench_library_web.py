@@ -76,6 +76,7 @@ def refresh_numbers(db: str) -> dict[str, object]:
 def load(db: str, args: argparse.Namespace) -> dict[str, object]:
     """Suggestions and the bare signed-in view under ``args.clients`` signed-in filers."""
     log = RESULTS.parent / "library-web-gunicorn.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
     server, port = bench_web.start_server(db, args.workers, log)
     try:
         browsers = [bench_web.Browser(port) for _ in range(args.clients)]

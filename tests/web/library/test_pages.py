@@ -1,4 +1,4 @@
-"""The library's pages, suggestion endpoint and API: scope of the projects shown, curation through the forms, the finding."""
+"""The library's pages, suggestions and API: the projects shown by scope, curation through the forms, the finding."""
 
 from __future__ import annotations
 
@@ -80,7 +80,11 @@ def test_rename_through_the_rendered_form_is_audited(library: LibraryEntry, peop
     library.refresh_from_db()
     assert library.name == "培训开展次数" and library.curated == ["name"]
     change = LibraryChange.objects.get(entry=library)
-    assert (change.action, change.changes["name"], change.reason) == ("rename", ["培训场次", "培训开展次数"], "统一写法")
+    assert (change.action, change.changes["name"], change.reason) == (
+        "rename",
+        ["培训场次", "培训开展次数"],
+        "统一写法",
+    )
     assert AuditEvent.objects.filter(object_id=str(library.pk), detail__action="rename").exists()
     # saved twice with nothing changed: no new history
     html = client.get(f"/work/library/{library.code}/edit/").content.decode()
@@ -92,7 +96,9 @@ def test_bad_years_are_refused_in_chinese(library: LibraryEntry, people: dict[st
     """A validity ending before it starts is refused at the field, nothing saved; fixed, it saves."""
     client = login(people["finance"])
     html = client.get(f"/work/library/{library.code}/edit/").content.decode()
-    response = client.post(f"/work/library/{library.code}/edit/", form_data(html, "entry-form", valid_from="2026", valid_to="2024"))
+    response = client.post(
+        f"/work/library/{library.code}/edit/", form_data(html, "entry-form", valid_from="2026", valid_to="2024")
+    )
     assert response.status_code == 200 and "有效截止年度 2024 早于起始年度 2026" in response.content.decode()
     library.refresh_from_db()
     assert library.valid_from is None
@@ -119,28 +125,41 @@ def test_refresh_button_and_merge(library: LibraryEntry, people: dict[str, Any],
     assert client.post("/work/library/refresh/", form_data(html, "library-refresh")).status_code == 302
     into = LibraryEntry.objects.get(keys__key=cluster_key("培训合格率"))
     page = client.get(f"/work/library/{library.code}/").content.decode()
-    response = client.post(f"/work/library/{library.code}/merge/", form_data(page, "merge-form", into=into.code.lower(), reason="测试"))
+    response = client.post(
+        f"/work/library/{library.code}/merge/", form_data(page, "merge-form", into=into.code.lower(), reason="测试")
+    )
     assert response.status_code == 302 and response["Location"].endswith(f"/{into.code}/")
     library.refresh_from_db()
     assert library.merged_into == into
 
 
 def test_suggestions(library: LibraryEntry, people: dict[str, Any], login: Any) -> None:
-    """A typed name gets its entry first, with the unit and the ranges set and achieved; a class alone lists its entries."""
+    """A typed name gets its entry first, with its unit and ranges; a class alone lists its entries."""
     client = login(people["staff_a1"])
     found = client.get("/work/library/suggest/", {"name": "培训场次"}).json()["entries"]
     first = found[0]
     assert first["code"] == library.code and first["unit"] == "次"
-    assert first["targets"][0] | {} == {"unit": "次", "count": 6, "min": "2", "q1": "4.50", "median": "7.0", "q3": "9.50", "max": "12"}
+    assert first["targets"][0] | {} == {
+        "unit": "次",
+        "count": 6,
+        "min": "2",
+        "q1": "4.50",
+        "median": "7.0",
+        "q3": "9.50",
+        "max": "12",
+    }
     by_class = client.get("/work/library/suggest/", {"level1": "满意度指标"}).json()["entries"]
-    assert [e["name"] for e in by_class] == ["参训人员满意度"]
+    # the framework's common indicator of the class comes first, then the used ones
+    assert [e["name"] for e in by_class] == ["服务对象满意度", "参训人员满意度"]
     assert client.get("/work/library/suggest/").json() == {"entries": []}
     # a retired entry is not suggested
     LibraryEntry.objects.filter(pk=library.pk).update(retired=True)
     assert library.code not in json.dumps(client.get("/work/library/suggest/", {"name": "培训场次"}).json())
 
 
-def test_editor_loads_the_suggestions_script(records: dict[str, Declaration], people: dict[str, Any], login: Any) -> None:
+def test_editor_loads_the_suggestions_script(
+    records: dict[str, Declaration], people: dict[str, Any], login: Any
+) -> None:
     """The declaration editor has the separate script with the endpoint; the form itself is unchanged."""
     html = login(people["staff_b1"]).get(f"/work/declarations/{records['draft'].pk}/edit/").content.decode()
     assert "jixiao/library-suggest.js" in html and 'data-url="/work/library/suggest/"' in html
@@ -150,7 +169,9 @@ def test_far_target_is_a_finding_when_saved(library: LibraryEntry, people: dict[
     """With the library's 培训场次 at 2-12 次 (Q3 9.5), 100 次 is a finding with the numbers; 95 次 is not."""
     for target, far in (("≥95(次)", False), ("≥100(次)", True)):
         rows = [replace(INDICATORS[0], target=target), *INDICATORS[1:]]
-        decl = cycle.create_declaration(ctx(people["staff_a1"]), tree.unit_a1, f"新项目{target}", 2026, DECLARATION_DATA, rows)
+        decl = cycle.create_declaration(
+            ctx(people["staff_a1"]), tree.unit_a1, f"新项目{target}", 2026, DECLARATION_DATA, rows
+        )
         found = StoredFinding.objects.filter(declaration=decl, code="target-far-from-library")
         assert found.exists() is far
         if far:
@@ -164,7 +185,8 @@ def test_api(library: LibraryEntry, people: dict[str, Any], login: Any) -> None:
     # 满意度 alone is the generic 服务对象满意度 (names.toml), so the framework's entry comes first
     assert [e["name"] for e in found["items"]] == ["服务对象满意度", "参训人员满意度"]
     entries = client.get("/api/v1/library/entries", {"level1": "产出指标"}).json()
-    assert {e["name"] for e in entries["items"]} == {"培训场次", "培训合格率"}
+    # the two used here and the framework's common indicators of the class (101号, seeded into every library)
+    assert {e["name"] for e in entries["items"]} == {"培训场次", "培训合格率", "完成及时率", "验收合格率"}
     detail = client.get(f"/api/v1/library/entries/{library.code}").json()
     assert detail["uses"] == 6 and detail["uses_visible"] == 2
     assert {u["project"] for u in detail["used_by"]} == {"医保业务培训", "医保稽核培训"}

@@ -30,7 +30,12 @@ def test_refresh_mines_submitted_records_not_drafts(records: dict[str, Declarati
     sessions = _entry("培训场次")
     assert (sessions.uses, sessions.projects, sessions.unit, sessions.direction) == (6, 6, "次", "越大越好")
     (span,) = sessions.targets
-    assert (span["count"], span["min"], span["median"], span["max"]) == (6, "2", "7.0", "12")  # exact, as the core interpolates
+    assert (span["count"], span["min"], span["median"], span["max"]) == (
+        6,
+        "2",
+        "7.0",
+        "12",
+    )  # exact, as the core interpolates
     assert not LibraryEntry.objects.filter(search_text__contains="秘密草稿").exists()
     assert LibraryUse.objects.filter(entry=sessions).count() == 6
     assert AuditEvent.objects.filter(event=AuditEvent.Type.UPDATE, detail__what="指标库更新").count() == 1

@@ -24,8 +24,8 @@ from jixiao.core.review.across import ProjectLink, ProjectRef, check_links, comp
 from jixiao.core.review.context import Reporter
 from jixiao.core.review.declaration import check_targets
 from jixiao.core.review.evaluation import check_evaluation
-from jixiao.core.review.library import LibraryRanges, check_library
 from jixiao.core.review.findings import CHECKS, REGISTRY, SCOPES, Check, Finding, Severity
+from jixiao.core.review.library import LibraryRanges, check_library
 from jixiao.core.review.money import check_execution, check_funds
 from jixiao.core.review.monitoring import check_monitoring, overdue_finding
 from jixiao.core.review.shares import IMPOSSIBLE, blocking, check_shares
@@ -35,11 +35,11 @@ from jixiao.core.scoring.packs import load_pack
 __all__ = [
     "CHECKS",
     "IMPOSSIBLE",
-    "LibraryRanges",
     "REGISTRY",
     "SCOPES",
     "Check",
     "Finding",
+    "LibraryRanges",
     "ProjectLink",
     "ProjectRef",
     "Severity",

@@ -24,7 +24,7 @@ LibraryRanges = Mapping[str, Sequence[TargetRange]]
 
 
 def far_from(number: Decimal, span: TargetRange, ratio: Decimal) -> str | None:
-    """"高于" or "低于" when ``number`` is beyond ``ratio`` × Q3 or below Q1 ÷ ``ratio``; None when ordinary."""
+    """ "高于" or "低于" when ``number`` is beyond ``ratio`` × Q3 or below Q1 ÷ ``ratio``; None when ordinary."""
     if span.q3 > 0 and number > span.q3 * ratio:
         return "高于"
     # a first quartile of zero or less has no "tenth of it" to fall below
@@ -35,8 +35,7 @@ def far_from(number: Decimal, span: TargetRange, ratio: Decimal) -> str | None:
 
 def _plain(number: Decimal) -> str:
     """A number as people write it: no exponent, no trailing zeros after the point."""
-    text = format(number.normalize(), "f")
-    return text
+    return format(number.normalize(), "f")
 
 
 def check_library(r: Reporter, project: Project, ranges: LibraryRanges) -> None:
@@ -55,19 +54,21 @@ def check_library(r: Reporter, project: Project, ranges: LibraryRanges) -> None:
             side = far_from(q.number, span, rules.far_ratio)
             if side is None:
                 continue
-            bound, times = (span.q3, f"{_plain(rules.far_ratio)} 倍") if side == "高于" else (span.q1, f"{_plain(rules.far_ratio)} 分之一")
-            shown = unit or "（无单位）"
+            above = side == "高于"
+            ratio = _plain(rules.far_ratio)
+            bound, times = (span.q3, f"{ratio} 倍") if above else (span.q1, f"{ratio} 分之一")
+            shown, low, high = unit or "（无单位）", _plain(span.q1), _plain(span.q3)
+            spread = f"{_plain(span.min)}–{_plain(span.max)}{unit}"
+            how = f"{'超过第三' if above else '不到第一'}四分位数 {_plain(bound)}{unit} 的{times}"
             r.add(
                 "target-far-from-library",
                 project,
-                f"指标值 {_plain(q.number)}{unit} {side}指标库中同类项目常见范围：{span.count} 个以{shown}为单位的指标值在 "
-                f"{_plain(span.min)}–{_plain(span.max)}{unit} 之间，中间一半在 {_plain(span.q1)}–{_plain(span.q3)}{unit}；"
-                f"{'超过' if side == '高于' else '不到'}{'第三' if side == '高于' else '第一'}四分位数 {_plain(bound)}{unit} 的{times}。"
-                "请核实取值依据。",
+                f"指标值 {_plain(q.number)}{unit} {side}指标库中同类项目常见范围：{span.count} 个以{shown}为单位的"
+                f"指标值在 {spread} 之间，中间一半在 {low}–{high}{unit}；{how}。请核实取值依据。",
                 indicator=ind,
                 index=index,
                 field="target",
-                expected=f"{_plain(span.q1)}–{_plain(span.q3)}{unit}",
+                expected=f"{low}–{high}{unit}",
                 found=f"{_plain(q.number)}{unit}",
             )
             break  # one finding per indicator: a range's two ends are one target

@@ -78,7 +78,7 @@ def entry_json(e: LibraryEntry) -> dict[str, Any]:
 
 
 def ranges_for(document: Document) -> LibraryRanges:
-    """The target ranges of the entries the document's indicators cluster into, by cluster key (retired ones left out)."""
+    """The target ranges of the entries the indicators of ``document`` cluster into, by key (not retired ones)."""
     keys = {cluster_key(i.name) for p in document.projects for i in p.indicators if i.name}
     keys.discard("")
     if not keys:
@@ -88,7 +88,9 @@ def ranges_for(document: Document) -> LibraryRanges:
     for key, targets in rows:
         out[key] = tuple(
             TargetRange(
-                unit=t["unit"], count=int(t["count"]), **{k: Decimal(t[k]) for k in ("min", "q1", "median", "q3", "max")}
+                unit=t["unit"],
+                count=int(t["count"]),
+                **{k: Decimal(t[k]) for k in ("min", "q1", "median", "q3", "max")},
             )
             for t in targets or ()
         )

@@ -72,7 +72,9 @@ def _numbers(text: str | None) -> list[Quantity]:
     return []
 
 
-def _gather(decl: Declaration, document: Document, aliases: dict[str, str], keys: dict[str, str], out: _Gathered) -> None:
+def _gather(
+    decl: Declaration, document: Document, aliases: dict[str, str], keys: dict[str, str], out: _Gathered
+) -> None:
     """Note each row's entry key, record and numbers (the miner keeps only aggregates)."""
     judged = document.kind.value != "target_declaration"
     for project in document.projects:
@@ -159,9 +161,7 @@ def refresh_library(ctx: Context, run: LibraryRefresh | None = None) -> LibraryR
             values = _mined(mined, gathered.achieved.get(mined.key, {}))
             current = existing.get(mined.key)
             if current is None:
-                created.append(
-                    LibraryEntry(code=mined.code, key=mined.key, refreshed_at=now, search_text="", **values)
-                )
+                created.append(LibraryEntry(code=mined.code, key=mined.key, refreshed_at=now, search_text="", **values))
                 continue
             for name, value in values.items():
                 # what a person set stays: the mined value only fills fields nobody curated
@@ -202,12 +202,19 @@ def refresh_library(ctx: Context, run: LibraryRefresh | None = None) -> LibraryR
         run.status = LibraryRefresh.Status.DONE
         run.finished_at = timezone.now()
         run.documents, run.indicators, run.entries = library.documents, library.indicators, len(by_key)
-        run.message = f"读取 {library.documents} 份表，{library.indicators} 行指标，得到 {len(library.entries)} 个条目。"
+        run.message = (
+            f"读取 {library.documents} 份表，{library.indicators} 行指标，得到 {len(library.entries)} 个条目。"
+        )
         run.save()
         record(
             ctx,
             AuditEvent.Type.UPDATE,
             obj=run,
-            detail={"what": "指标库更新", "documents": run.documents, "indicators": run.indicators, "entries": run.entries},
+            detail={
+                "what": "指标库更新",
+                "documents": run.documents,
+                "indicators": run.indicators,
+                "entries": run.entries,
+            },
         )
     return run

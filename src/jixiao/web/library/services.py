@@ -16,7 +16,14 @@ from jixiao.core.workflow import Role
 from jixiao.web.access import role_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
-from jixiao.web.library.models import CURATED_FIELDS, LibraryChange, LibraryEntry, LibraryKey, LibraryRefresh, LibraryUse
+from jixiao.web.library.models import (
+    CURATED_FIELDS,
+    LibraryChange,
+    LibraryEntry,
+    LibraryKey,
+    LibraryRefresh,
+    LibraryUse,
+)
 
 Action = LibraryChange.Action
 
@@ -56,7 +63,7 @@ def _locked(entry: LibraryEntry) -> LibraryEntry:
 
 
 def edit(ctx: Context, entry: LibraryEntry, values: dict[str, Any], reason: str = "") -> LibraryEntry:
-    """Set curated fields of ``entry`` (``values`` holds only fields of ``CURATED_FIELDS``); a rename when only the name."""
+    """Set curated fields of ``entry`` (only ``CURATED_FIELDS``); a rename when only the name changes."""
     _require(ctx)
     unknown = set(values) - set(CURATED_FIELDS)
     if unknown:
@@ -71,9 +78,8 @@ def edit(ctx: Context, entry: LibraryEntry, values: dict[str, Any], reason: str 
                 setattr(entry, name, value)
         if not changes:
             return entry
-        if "valid_from" in values or "valid_to" in values:
-            if entry.valid_from and entry.valid_to and entry.valid_from > entry.valid_to:
-                raise ValidationError("有效截止年度不能早于起始年度。")
+        if entry.valid_from and entry.valid_to and entry.valid_from > entry.valid_to:
+            raise ValidationError("有效截止年度不能早于起始年度。")
         entry.curated = sorted(set(entry.curated) | set(changes))
         if "name" in changes:
             entry.search_text = "\n".join(dict.fromkeys([entry.name, entry.key, *entry.variants]))
@@ -127,7 +133,9 @@ def merge(ctx: Context, entry: LibraryEntry, into: LibraryEntry, reason: str) ->
         raise ValidationError("合并指标须说明理由。")
     with transaction.atomic():
         # both rows locked, in id order, so two opposite merges cannot deadlock
-        locked = {e.pk: e for e in LibraryEntry.objects.select_for_update().filter(pk__in=[entry.pk, into.pk]).order_by("pk")}
+        locked = {
+            e.pk: e for e in LibraryEntry.objects.select_for_update().filter(pk__in=[entry.pk, into.pk]).order_by("pk")
+        }
         entry, into = locked[entry.pk], locked[into.pk]
         if entry.pk == into.pk:
             raise ValidationError("不能把条目并入它自己。")

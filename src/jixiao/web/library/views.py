@@ -26,7 +26,18 @@ from jixiao.web.library.forms import EntryForm, MergeForm, ReasonForm, level1_ch
 from jixiao.web.library.models import LibraryEntry, LibraryRefresh, LibraryUse
 
 PAGE = 50
-SECTORS = ("教育", "卫生健康", "医疗保障", "农业农村", "水利", "交通", "民政", "人力资源社会保障", "生态环境", "文化旅游")
+SECTORS = (
+    "教育",
+    "卫生健康",
+    "医疗保障",
+    "农业农村",
+    "水利",
+    "交通",
+    "民政",
+    "人力资源社会保障",
+    "生态环境",
+    "文化旅游",
+)
 
 
 def _entry(user: Person, code: str) -> LibraryEntry:
@@ -158,7 +169,9 @@ def entry_merge(request: HttpRequest, code: str) -> HttpResponse:
         raise PermissionDenied("只有财政部门可以维护指标库。")
     form = MergeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items()))
+        messages.error(
+            request, "；".join(f"{form.fields[k].label}：{' '.join(map(str, v))}" for k, v in form.errors.items())
+        )
         return redirect("library:entry", entry.code)
     try:
         into = services.merge(Context.of(request), entry, form.cleaned_data["into"], form.cleaned_data["reason"])

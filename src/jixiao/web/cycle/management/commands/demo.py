@@ -129,7 +129,7 @@ class Command(BaseCommand):
         """The indicator library mined from the demo's documents, one entry promoted by the finance bureau."""
         from jixiao.web.library.demo import demo_library
 
-        demo_library(User.objects.get(username="finance"))
+        demo_library(get_user_model().objects.get(username="finance"))
 
     def _monitoring(self) -> None:
         """A monitoring round of the latest approved year, the demo unit's forms in every state."""
