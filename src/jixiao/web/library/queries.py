@@ -41,13 +41,25 @@ def search(user: Person, words: str, level1: str = "", level2: str = "", sector:
 
 
 def suggestions(user: Person, name: str, level1: str = "", level2: str = "", limit: int = 8) -> list[dict[str, Any]]:
-    """What the declaration editor offers for a typed name or a chosen class: entries in use, closest first."""
-    queryset = search(user, name, level1, level2).filter(retired=False)
-    if not name.strip() and not (level1 or level2):
+    """What the declaration editor offers for a typed name or a chosen class: entries in use, closest first.
+
+    A typed name is searched in every class (a new row starts with the class of the row above, which
+    may not be the indicator's), the row's class only ranking first; a class alone lists its entries.
+    """
+    if name.strip():
+        queryset = search(user, name)
+    elif level1 or level2:
+        queryset = search(user, "", level1, level2)
+    else:
         return []
     key = cluster_key(name) if name.strip() else ""
-    # the entry that the typed name clusters into first, then common ones, then the most used
-    entries = sorted(queryset[:200], key=lambda e: (e.key != key, not e.common, -e.uses, e.code))[:limit]
+
+    def rank(e: LibraryEntry) -> tuple[bool, bool, bool, bool, int, str]:
+        # the typed name's own entry, then the row's class, then common ones, then the most used
+        same_class = (not level1 or e.level1 == level1) and (not level2 or e.level2 == level2)
+        return (e.key != key, not same_class, not e.common, e.uses == 0, -e.uses, e.code)
+
+    entries = sorted(queryset.filter(retired=False).select_related("owner")[:200], key=rank)[:limit]
     return [entry_json(e) for e in entries]
 
 
