@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "jixiao.web.monitoring",
     "jixiao.web.notices",
     "jixiao.web.assessments",
+    "jixiao.web.library",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("work/monitoring/", include("jixiao.web.monitoring.urls")),
     path("work/notices/", include("jixiao.web.notices.urls")),
     path("work/assessments/", include("jixiao.web.assessments.urls")),
+    path("work/library/", include("jixiao.web.library.urls")),
     path("work/", include("jixiao.web.cycle.urls")),
     path("audit/", include("jixiao.web.audit.urls")),
     path("orgs/", include("jixiao.web.orgs.urls")),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -77,8 +78,10 @@ class _Cluster:
 class Miner:
     """Collects the indicators of documents into clusters; :meth:`library` makes the entries."""
 
-    def __init__(self, rules: NameRules | None = None) -> None:
+    def __init__(self, rules: NameRules | None = None, aliases: Mapping[str, str] | None = None) -> None:
+        """``aliases`` maps a cluster key to another (a curated merge): its rows are gathered under that key."""
         self.rules = rules or default_rules()
+        self.aliases = dict(aliases or {})
         self.clusters: dict[str, _Cluster] = {}
         self.documents = 0
         self.projects: set[tuple[str, int | None]] = set()
@@ -98,6 +101,7 @@ class Miner:
         key = cluster_key(row.name, self.rules)
         if not key:
             return
+        key = self.aliases.get(key, key)
         self.indicators += 1
         c = self.clusters.get(key)
         if c is None:

@@ -25,6 +25,7 @@ from jixiao.core.review.context import Reporter
 from jixiao.core.review.declaration import check_targets
 from jixiao.core.review.evaluation import check_evaluation
 from jixiao.core.review.findings import CHECKS, REGISTRY, SCOPES, Check, Finding, Severity
+from jixiao.core.review.library import LibraryRanges, check_library
 from jixiao.core.review.money import check_execution, check_funds
 from jixiao.core.review.monitoring import check_monitoring, overdue_finding
 from jixiao.core.review.shares import IMPOSSIBLE, blocking, check_shares
@@ -38,6 +39,7 @@ __all__ = [
     "SCOPES",
     "Check",
     "Finding",
+    "LibraryRanges",
     "ProjectLink",
     "ProjectRef",
     "Severity",
@@ -57,6 +59,7 @@ def review_document(
     *,
     source: str | None = None,
     project_packs: Mapping[str, str] | None = None,
+    library: LibraryRanges | None = None,
 ) -> list[Finding]:
     """Every single-document check on ``document``, project by project, in printed order.
 
@@ -65,7 +68,9 @@ def review_document(
 
     ``pack`` is the document's rule pack (a name, a pack, or None for the
     default); ``project_packs`` maps a project name to the pack that project
-    names; ``source`` is recorded on every finding.
+    names; ``source`` is recorded on every finding. ``library`` holds the indicator library's target
+    ranges by cluster key (plain data, e.g. from the web's stored library); with it, targets far from
+    what similar projects set are findings too (:mod:`jixiao.core.review.library`).
     """
     default = resolve_pack(pack)
     findings: list[Finding] = []
@@ -75,6 +80,8 @@ def review_document(
         r = Reporter(rp, source, document.year, findings)
         # Targets and money are checked on every kind of form; scores only where the form has them.
         check_targets(r, project, document.kind)
+        if library:
+            check_library(r, project, library)
         check_funds(r, project)
         if document.kind is Kind.TARGET_DECLARATION:
             check_shares(r, project, scored=False)

@@ -139,6 +139,15 @@ CHECKS: tuple[Check, ...] = (
     Check("missing-output-quality", W, "targets", "产出指标缺少质量指标", "产出指标下应有质量指标。", _R5),
     Check("target-missing", E, "targets", "指标值未填写", "每个指标都应有指标值。", f"{_R5}：必填内容齐全"),
     Check(
+        "target-far-from-library",
+        W,
+        "targets",
+        "指标值远离指标库常见范围",
+        "指标值与指标库中同一指标、同一单位的指标值相比，高于第三四分位数的若干倍或低于第一四分位数的若干分之一"
+        "（倍数和最少样本数见规则包 library.far_ratio、library.min_targets）；只在审核时有指标库可比时检查。",
+        "财预〔2021〕101号 指标值依据历史数据和同类项目确定；规则包 library.far_ratio、library.min_targets",
+    ),
+    Check(
         "target-unparsable",
         W,
         "targets",

@@ -24,6 +24,7 @@ from typing import Any
 from jixiao.core.errors import JixiaoError, Location
 from jixiao.core.scoring.application import ResultsRules, read_results
 from jixiao.core.scoring.exante import ExanteRules, read_exante
+from jixiao.core.scoring.library_rules import LibraryRules, read_library
 from jixiao.core.scoring.monitoring import MonitoringRules, read_monitoring
 from jixiao.core.targets import Tier
 
@@ -148,6 +149,8 @@ class RulePack:
     results: ResultsRules
     # ex-ante assessment (中发〔2018〕34号, 国发〔2021〕5号): the pack's [exante] table over the national default
     exante: ExanteRules
+    # targets far from the indicator library's usual range (财预〔2021〕101号): [library] over the national default
+    library: LibraryRules
 
     @functools.cached_property
     def quantum(self) -> Decimal:
@@ -412,6 +415,8 @@ def parse_pack(text: str, name: str) -> RulePack:
     results_bases = tuple(Basis(key, formula, basis) for key, formula, basis in results.bases)
     exante = read_exante(data.get("exante"), r.fail)
     exante_bases = tuple(Basis(key, formula, basis) for key, formula, basis in exante.bases)
+    library = read_library(data.get("library"), r.fail)
+    library_bases = tuple(Basis(key, formula, basis) for key, formula, basis in library.bases)
     places = r.number(rounding, "places", "rounding.")
     if places != places.to_integral() or not 0 <= places <= 6:
         raise r.fail("rounding.places", "0 到 6 的整数")
@@ -456,10 +461,11 @@ def parse_pack(text: str, name: str) -> RulePack:
         full_marks_low_execution_pct=r.number(thresholds, "full_marks_low_execution_pct", "thresholds."),
         rate_rounding=tuple(modes),
         rate_templates=tuple(sorted(templates.items())),
-        bases=bases + monitoring_bases + results_bases + exante_bases,
+        bases=bases + monitoring_bases + results_bases + exante_bases + library_bases,
         monitoring=monitoring,
         results=results,
         exante=exante,
+        library=library,
     )
 
 

@@ -9,13 +9,14 @@ from typing import Any
 from django.db import models
 
 from jixiao.core.model import Document, Kind
-from jixiao.core.review import Finding, blocking, review_document
+from jixiao.core.review import Finding, LibraryRanges, blocking, review_document
 from jixiao.core.scoring import RulePack
 from jixiao.web.cycle.documents import declaration_document, evaluation_document, evaluation_project
 from jixiao.web.cycle.models import Declaration, SelfEvaluation, StoredFinding
 from jixiao.web.cycle.packs import record_pack
 from jixiao.web.cycle.services.across import ACROSS, refresh_across
 from jixiao.web.cycle.services.common import Record
+from jixiao.web.library.queries import ranges_for
 
 
 def _fitting(value: Decimal | None, model: type[models.Model], field: str) -> Decimal | None:
@@ -43,13 +44,16 @@ def refresh_findings(record_: Record, *, across: bool = True) -> list[Finding]:
 
     pack = record_pack(record_)
     owner: dict[str, Declaration | SelfEvaluation]
+    library: LibraryRanges = {}
     if isinstance(record_, Declaration):
         document = declaration_document(record_)
         owner = {"declaration": record_}
+        # targets are set here: compare them with what similar projects set (the stored 指标库)
+        library = ranges_for(document)
     else:
         document = evaluation_document(record_)
         owner = {"evaluation": record_}
-    findings = review_document(document, pack)
+    findings = review_document(document, pack, library=library)
     # this record's own findings; the cross-document ones are the unit's refresh's (kept, and counted below)
     StoredFinding.objects.filter(**owner).exclude(code__in=ACROSS).delete()
     StoredFinding.objects.bulk_create(

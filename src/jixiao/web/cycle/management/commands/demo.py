@@ -61,6 +61,7 @@ class Command(BaseCommand):
             self._deadlines()
             self._monitoring()
             logins += self._assessments()
+            self._library()
         self.stdout.write(self.style.SUCCESS(f"演示数据已建立：{loaded} 个文件已载入。"))
         for line in failed:
             self.stdout.write(self.style.WARNING(line))
@@ -124,6 +125,12 @@ class Command(BaseCommand):
                 (Stage.SELF_EVALUATION, date(year + 1, 4, 30)),
             ):
                 set_deadline(ctx, year, stage, due, note="演示数据")
+
+    def _library(self) -> None:
+        """The indicator library mined from the demo's documents, one entry promoted by the finance bureau."""
+        from jixiao.web.library.demo import demo_library
+
+        demo_library(get_user_model().objects.get(username="finance"))
 
     def _monitoring(self) -> None:
         """A monitoring round of the latest approved year, the demo unit's forms in every state."""
