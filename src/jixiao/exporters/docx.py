@@ -204,9 +204,7 @@ def _listing_row(
     cells = []
     for text, align, width in zip(values, aligns, twips, strict=True):
         run = f'<w:r>{_run_props(TABLE_SIZE, bold=bold)}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
-        para = (
-            f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="{align}"/></w:pPr>{run}</w:p>'
-        )
+        para = f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="{align}"/></w:pPr>{run}</w:p>'
         cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{para}</w:tc>')
     # the heading row repeats on every page
     props = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
@@ -236,7 +234,9 @@ def render_listing(listing: Listing) -> bytes:
     border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     borders = "".join(border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
-    rows = [_listing_row(tuple(c.label for c in listing.columns), ["center"] * len(twips), twips, bold=True, header=True)]
+    rows = [
+        _listing_row(tuple(c.label for c in listing.columns), ["center"] * len(twips), twips, bold=True, header=True)
+    ]
     rows += [
         _listing_row(tuple(_listing_text(v, c.kind) for v, c in zip(r, listing.columns, strict=True)), aligns, twips)
         for r in listing.rows
