@@ -101,7 +101,11 @@ def test_blockers_keep_a_project_out_of_the_batch_and_a_changed_budget_asks_agai
     assert "项目“中等项目”：已同意建议。" in report
     assert any("请先处理未解决的错误级审核问题" in e for e in errors(report))
     amounts = dict(ResultDecision.objects.values_list("project_name", "amount"))
-    assert amounts == {"优等项目": Decimal("100000.00"), "良等项目": Decimal("100000.00"), "中等项目": Decimal("90000.00")}
+    assert amounts == {
+        "优等项目": Decimal("100000.00"),
+        "良等项目": Decimal("100000.00"),
+        "中等项目": Decimal("90000.00"),
+    }
     # filters: status and grade
     blocked_only = client.get("/work/results/", {"year": "2025", "status": "blocked"}).content.decode()
     assert "有问题项目" in blocked_only and "优等项目</a>" not in blocked_only

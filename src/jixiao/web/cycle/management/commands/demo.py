@@ -60,6 +60,7 @@ class Command(BaseCommand):
             loaded, failed = self._documents(source, bureau)
             self._deadlines()
             self._monitoring()
+            self._results()
         self.stdout.write(self.style.SUCCESS(f"演示数据已建立：{loaded} 个文件已载入。"))
         for line in failed:
             self.stdout.write(self.style.WARNING(line))
@@ -130,6 +131,12 @@ class Command(BaseCommand):
 
         User = get_user_model()
         demo_round({u.username: u for u in User.objects.filter(username__in=("finance", "dept", "unit"))})
+
+    def _results(self) -> None:
+        """Results decisions of the latest evaluated year: one accepted, one changed with a reason, the rest pending."""
+        from jixiao.web.results.demo import demo_decisions
+
+        demo_decisions(get_user_model().objects.get(username="finance"))
 
     def _documents(self, source: Path, bureau: Organization) -> tuple[int, list[str]]:
         ctx = Context.system()
