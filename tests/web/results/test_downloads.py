@@ -30,7 +30,7 @@ def test_report_files_print_the_tables_numbers(tree: Any, people: dict[str, Any]
     query = {"year": "2025", "department": str(tree.dept_a.pk)}
     page = client.get("/work/results/", query).content.decode()
     rows = [
-        # in project-name order; project, grade, score, prior, proposal, proposed, decision, decided, difference (SummaryRow.cells)
+        # in project-name order, the columns of SummaryRow.cells()
         ["中等项目", "中", "71.50", "200,000.05", "压减 10%", "180,000.05", "同意建议", "180,000.05", "-20,000.00"],
         ["差等项目", "差", "36.50", "1,234,567.89", "削减或取消 50%", "617,283.95", "调整", "0.00", "-1,234,567.89"],
         ["良等项目", "良", "89.50", "80,000.00", "维持", "80,000.00", "未决定", "", ""],

@@ -1,4 +1,4 @@
-"""Demo results decisions: of the latest year's evaluated projects, one accepted, one changed with a reason, the rest pending."""
+"""Demo results decisions of the latest year: one accepted, one changed with a reason, the rest pending."""
 
 from __future__ import annotations
 

@@ -22,8 +22,6 @@ from jixiao.web.orgs.models import Organization
 if TYPE_CHECKING:
     from jixiao.web.access import Person
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
-
 
 class DecisionQuerySet(models.QuerySet["ResultDecision"]):
     """Decisions, scoped by who is asking (the project scope of their self-evaluation's project)."""
@@ -50,16 +48,16 @@ class ResultDecision(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     project_name = models.CharField("项目名称", max_length=200)
     action = models.CharField("决定", max_length=10, choices=Action.choices)
-    amount = models.DecimalField("决定金额（元）", **MONEY)
+    amount = models.DecimalField("决定金额（元）", max_digits=18, decimal_places=2)
     reason = models.TextField("调整理由", blank=True)
     # the proposal the decision answered, as it read then
     rule_pack = models.CharField("规则包", max_length=40)
     grade = models.CharField("等级", max_length=2)
     score = models.DecimalField("得分", max_digits=7, decimal_places=2, null=True, blank=True)
-    prior_budget = models.DecimalField("上年预算（元）", **MONEY)
+    prior_budget = models.DecimalField("上年预算（元）", max_digits=18, decimal_places=2)
     proposal_kind = models.CharField("建议类型", max_length=20)
     proposal_label = models.CharField("建议", max_length=40)
-    proposed_amount = models.DecimalField("建议金额（元）", **MONEY)
+    proposed_amount = models.DecimalField("建议金额（元）", max_digits=18, decimal_places=2)
     version = models.PositiveIntegerField("版本", default=1)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="决定人", on_delete=models.PROTECT, related_name="+", null=True
