@@ -70,6 +70,11 @@ def decide(
     current = existing.version if existing is not None else 0
     if expected_version is not None and expected_version != current:
         raise StaleDecision(f"项目“{ev.project_name}”的决定已被他人修改（现为第 {current} 版），请刷新页面后再决定。")
+    if isinstance(amount, Decimal) and amount.is_finite() and amount.adjusted() >= 16:
+        # the column holds 16 digits before the point; check_decision would let a raise of 优 through
+        raise DecisionError(
+            f"项目“{ev.project_name}”的结果应用决定不能保存：调整后的金额：请填写不超过 16 位整数的金额（元）。"
+        )
     proposal = proposal_of(ev, blockers_of([ev])[ev.pk])
     final = check_decision(proposal, Decision(action, amount, reason.strip()))
     before = _values(existing) if existing is not None else None
