@@ -180,7 +180,9 @@ def get_line(request: HttpRequest, id: Id) -> dict[str, Any]:
     return _detail(_evaluation(request, id))
 
 
-@router.post("/{id}/decision", response=_answers({200: LineDetail}, 401, 403, 404, 409, 422), summary="作出或修改决定")
+@router.post(
+    "/{id}/decision", response=_answers({200: LineDetail}, 400, 401, 403, 404, 409, 413, 422), summary="作出或修改决定"
+)
 def decide(request: HttpRequest, id: Id, payload: DecisionIn) -> dict[str, Any]:
     """Accept the proposal or change it (amount and reason required); the finance bureau only, until the year closes."""
     ev = _evaluation(request, id)
