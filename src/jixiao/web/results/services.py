@@ -140,6 +140,6 @@ def close_year(ctx: Context, year: int) -> ResultsClosure:
     if is_closed(year):
         raise DecisionError(f"{year} 年度的结果应用已经关闭。")
     closure = ResultsClosure.objects.create(year=year, closed_by=ctx.user)
-    pending = ResultDecision.objects.filter(year=year).count()
-    record(ctx, AuditEvent.Type.UPDATE, obj=closure, detail={"year": year, "decisions": pending})
+    decided = ResultDecision.objects.filter(year=year).count()  # the decisions the closing freezes
+    record(ctx, AuditEvent.Type.UPDATE, obj=closure, detail={"year": year, "records": decided})
     return closure

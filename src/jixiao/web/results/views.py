@@ -199,7 +199,10 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     lines, filters, title = _filtered(request, year)
     table = downloads.summary_table(lines, title, year)
     data, media_type, suffix = downloads.render(fmt, table)
-    record_export(Context.of(request), "结果应用情况", fmt, detail={"year": year, "rows": len(table.rows), **filters})
+    # the filters as one sentence of the audit log (a status or grade key alone would have no Chinese name)
+    shown = {k: v for k, v in filters.items() if k != "year"}
+    detail = {"year": year, "rows": len(table.rows), "filters": urlencode(shown)} if shown else {"year": year}
+    record_export(Context.of(request), "结果应用情况", fmt, detail=detail | {"rows": len(table.rows)})
     response = HttpResponse(data, content_type=media_type)
     name = f"{title}{year}年度结果应用情况"
     response["Content-Disposition"] = attachment(f"results-{year}", name, suffix.lstrip("."))
