@@ -62,3 +62,23 @@ def test_csv_writes_exact_decimals() -> None:
     teachers = next(r for r in rows if r[0] == "教师培训")
     assert teachers[3:9] == ["333333.33", "压减 10%", "300000.00", "未决定", "", ""]
     assert rows[-1][8] == "0.00"
+
+
+def test_the_pdf_and_word_reports_print_each_row_as_the_table_does() -> None:
+    """Read back, the PDF's lines and the Word table's cells are the summary rows' printed cells, a formula as text."""
+    import docx
+    import pdfplumber
+
+    from jixiao.exporters import docx as word
+    from jixiao.exporters import pdf
+
+    table = _table()
+    listing = results_listing(table)
+    text = "\n".join(p.extract_text() or "" for p in pdfplumber.open(io.BytesIO(pdf.render_listing(listing))).pages)
+    assert text.startswith("市教育局 2025 年度结果应用情况")
+    for row in table.rows:
+        assert " ".join(c for c in row.cells() if c) in text, row
+    cells = [[c.text for c in r.cells] for r in docx.Document(io.BytesIO(word.render_listing(listing))).tables[0].rows]
+    assert cells[0] == [c.label for c in listing.columns]
+    assert cells[1:4] == [list(row.cells()) for row in table.rows]
+    assert cells[4][0] == listing.totals[0] and cells[4][3] == "1,533,333.34" and cells[4][7] == "1,200,000.01"

@@ -8,12 +8,13 @@ is simpler and faster than merging python-docx cells one pair at a time.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from jixiao.exporters.model import Cell, Form, Report, Role
+from jixiao.exporters.model import Cell, Form, Listing, ListingValue, Report, Role, clean, figure
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
@@ -186,3 +187,69 @@ def render(report: Report) -> bytes:
 def write(report: Report, path: Path) -> None:
     """Write the Word document to ``path``."""
     path.write_bytes(render(report))
+
+
+def _listing_text(value: ListingValue, kind: str) -> str:
+    """A listing cell as printed: money and figures with thousands separators, exact to what they carry."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return figure(value, 2 if kind == "money" else 0, grouping=True)
+    return clean(str(value))
+
+
+def _listing_row(
+    values: tuple[str, ...], aligns: list[str], twips: list[int], bold: bool = False, header: bool = False
+) -> str:
+    cells = []
+    for text, align, width in zip(values, aligns, twips, strict=True):
+        run = f'<w:r>{_run_props(TABLE_SIZE, bold=bold)}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+        para = f'<w:p><w:pPr><w:spacing w:before="0" w:after="0"/><w:jc w:val="{align}"/></w:pPr>{run}</w:p>'
+        cells.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>{para}</w:tc>')
+    # the heading row repeats on every page
+    props = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
+    return f"<w:tr>{props}{''.join(cells)}</w:tr>"
+
+
+def render_listing(listing: Listing) -> bytes:
+    """A listing as a landscape Word document: the title, then one ruled table (headings, rows, totals)."""
+    from docx import Document as WordDocument
+    from docx.enum.section import WD_ORIENT
+    from docx.oxml import parse_xml
+    from docx.shared import Mm
+
+    document = WordDocument()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = Mm(15)
+    section.top_margin = section.bottom_margin = Mm(15)
+    _styles(document)
+    document.core_properties.title = listing.title
+    document.core_properties.author = "jixiao"
+    _centred(document, listing.title, 16, bold=True)
+    total = sum(c.width for c in listing.columns)
+    twips = [round(c.width / total * 267 * _TWIPS_PER_MM) for c in listing.columns]
+    aligns = ["left" if c.kind == "text" else "right" for c in listing.columns]
+    border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    borders = "".join(border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
+    rows = [
+        _listing_row(tuple(c.label for c in listing.columns), ["center"] * len(twips), twips, bold=True, header=True)
+    ]
+    rows += [
+        _listing_row(tuple(_listing_text(v, c.kind) for v, c in zip(r, listing.columns, strict=True)), aligns, twips)
+        for r in listing.rows
+    ]
+    totals = tuple(_listing_text(v, c.kind) for v, c in zip(listing.totals, listing.columns, strict=True))
+    rows.append(_listing_row(totals, aligns, twips, bold=True))
+    xml = (
+        f'<w:tbl xmlns:w="{W_NS}"><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/>'
+        f'<w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
+    anchor = document.add_paragraph()
+    anchor._p.addprevious(parse_xml(xml))
+    buffer = BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

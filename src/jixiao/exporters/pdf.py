@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from xml.sax.saxutils import escape
 
 from jixiao.exporters.fonts import PdfFont, register
 from jixiao.exporters.linebreak import break_lines
-from jixiao.exporters.model import Cell, Form, Report, Role
+from jixiao.exporters.model import Cell, Form, Listing, ListingValue, Report, Role, clean, figure
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = 210 * MM, 297 * MM
@@ -286,3 +287,77 @@ def write(report: Report, path: Path, font: str = "auto") -> int:
     data, pages = render_counted(report, font)
     path.write_bytes(data)
     return pages
+
+
+def _listing_text(value: ListingValue, kind: str) -> str:
+    """A listing cell as printed: money and figures with thousands separators, exact to what they carry."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return figure(value, 2 if kind == "money" else 0, grouping=True)
+    return clean(str(value))
+
+
+def render_listing(listing: Listing, font: str = "auto") -> bytes:
+    """A listing as a landscape A4 PDF: the title, the headings repeated on every page, the rows, the totals.
+
+    Texts are wrapped in their cells (CJK line breaking); amounts are right-aligned with thousands
+    separators, as the XLSX prints them.
+    """
+    from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    chosen = register(font)
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=(PAGE_HEIGHT, PAGE_WIDTH),  # landscape: nine columns of a listing need the width
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+        title=listing.title,
+        author="jixiao",
+    )
+    base = ParagraphStyle("listing", fontName=chosen.name, fontSize=8.5, leading=11, wordWrap="CJK")
+    left = ParagraphStyle("listing-left", parent=base, alignment=TA_LEFT)
+    right = ParagraphStyle("listing-right", parent=base, alignment=TA_RIGHT)
+    head = ParagraphStyle("listing-head", parent=base, alignment=TA_CENTER)
+    title = ParagraphStyle("listing-title", parent=base, fontSize=15, leading=21, alignment=TA_CENTER)
+    total = sum(c.width for c in listing.columns)
+    widths = [doc.width * c.width / total for c in listing.columns]
+
+    def line(values: tuple[ListingValue, ...]) -> list[Any]:
+        return [
+            Paragraph(escape(_listing_text(v, c.kind)), left if c.kind == "text" else right)
+            for v, c in zip(values, listing.columns, strict=True)
+        ]
+
+    data = [[Paragraph(escape(c.label), head) for c in listing.columns]]
+    data += [line(row) for row in listing.rows]
+    data.append(line(listing.totals))
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, "black"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("BACKGROUND", (0, 0), (-1, 0), "#eeeeee"),
+                ("BACKGROUND", (0, -1), (-1, -1), "#f5f5f5"),
+            ]
+        )
+    )
+    footer = _listing_footer(chosen)
+    doc.build([Paragraph(escape(listing.title), title), Spacer(1, 8), table], onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def _listing_footer(font: PdfFont) -> Callable[[Any, Any], None]:
+    def draw(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font.name, 9)
+        canvas.drawCentredString(PAGE_HEIGHT / 2, MARGIN / 2, f"- {doc.page} -")
+        canvas.restoreState()
+
+    return draw

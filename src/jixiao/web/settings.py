@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "jixiao.web.notices",
     "jixiao.web.assessments",
     "jixiao.web.library",
+    "jixiao.web.results",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("work/notices/", include("jixiao.web.notices.urls")),
     path("work/assessments/", include("jixiao.web.assessments.urls")),
     path("work/library/", include("jixiao.web.library.urls")),
+    path("work/results/", include("jixiao.web.results.urls")),
     path("work/", include("jixiao.web.cycle.urls")),
     path("audit/", include("jixiao.web.audit.urls")),
     path("orgs/", include("jixiao.web.orgs.urls")),

@@ -61,7 +61,8 @@ class Command(BaseCommand):
             self._deadlines()
             self._monitoring()
             logins += self._assessments()
-            self._library()
+            self._results()
+            self._library()  # last: mined from everything the demo holds
         self.stdout.write(self.style.SUCCESS(f"演示数据已建立：{loaded} 个文件已载入。"))
         for line in failed:
             self.stdout.write(self.style.WARNING(line))
@@ -145,6 +146,12 @@ class Command(BaseCommand):
 
         User = get_user_model()
         return demo_assessments({u.username: u for u in User.objects.filter(username__in=("finance", "dept", "unit"))})
+
+    def _results(self) -> None:
+        """Results decisions of the latest evaluated year: one accepted, one changed with a reason, the rest pending."""
+        from jixiao.web.results.demo import demo_decisions
+
+        demo_decisions(get_user_model().objects.get(username="finance"))
 
     def _documents(self, source: Path, bureau: Organization) -> tuple[int, list[str]]:
         ctx = Context.system()
