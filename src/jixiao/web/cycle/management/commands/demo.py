@@ -60,6 +60,7 @@ class Command(BaseCommand):
             loaded, failed = self._documents(source, bureau)
             self._deadlines()
             self._monitoring()
+            self._carry()
         self.stdout.write(self.style.SUCCESS(f"演示数据已建立：{loaded} 个文件已载入。"))
         for line in failed:
             self.stdout.write(self.style.WARNING(line))
@@ -130,6 +131,12 @@ class Command(BaseCommand):
 
         User = get_user_model()
         demo_round({u.username: u for u in User.objects.filter(username__in=("finance", "dept", "unit"))})
+
+    def _carry(self) -> None:
+        """A declaration of the demo unit carried forward from its last approved year (从上年结转)."""
+        from jixiao.web.cycle.demo import demo_carry
+
+        demo_carry(get_user_model().objects.get(username="unit"))
 
     def _documents(self, source: Path, bureau: Organization) -> tuple[int, list[str]]:
         ctx = Context.system()
