@@ -155,7 +155,16 @@ def test_a_unit_cannot_carry_another_units_project(
     other = Declaration.objects.get(project__unit=tree.unit_a2, year=2026)
     assert other.indicators.count() == 0
     assert not Declaration.objects.filter(project__unit=tree.unit_a1, year=2026).exists()
-    # the unit's own staff carries it from the record page
-    response = login(people["staff_a1"]).post(f"/work/declarations/{pk}/carry/")
+    # the unit's own staff carries it from the record page, which then links to the new year instead
+    client = login(people["staff_a1"])
+    page = client.get(f"/work/declarations/{pk}/").content.decode()
+    assert f'action="/work/declarations/{pk}/carry/"' in page and "从本年度结转2026年度申报表" in page
+    response = client.post(f"/work/declarations/{pk}/carry/")
     new = Declaration.objects.get(project__unit=tree.unit_a1, year=2026)
     assert response["Location"] == f"/work/declarations/{new.pk}/edit/" and new.indicators.count() == 4
+    page = client.get(f"/work/declarations/{pk}/").content.decode()
+    assert "/carry/" not in page and f'href="/work/declarations/{new.pk}/">打开2026年度申报表' in page
+    # a second carry into the same year is refused with the reason, nothing created
+    client.post(f"/work/declarations/{pk}/carry/")
+    assert Declaration.objects.filter(project__unit=tree.unit_a1, year=2026).count() == 1
+    assert "已有2026年度的绩效目标申报表" in client.get(f"/work/declarations/{pk}/").content.decode()
