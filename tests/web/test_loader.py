@@ -56,7 +56,7 @@ def test_demo_loads_every_example_in_every_state(capsys: pytest.CaptureFixture[s
     carried = AuditEvent.objects.get(event="create", object_type="cycle.declaration", detail__has_key="carried_from")
     new = Declaration.objects.get(pk=carried.object_id)
     assert (new.project.unit, new.state, new.requested_total) == (centre, "draft", None)
-    last = Declaration.objects.get(pk=carried.detail["carried_from"]["id"])
+    last = Declaration.objects.get(pk=carried.detail["carried_from"]["declaration"])
     assert (last.project, last.year + 1, last.state in ("approved", "published")) == (new.project, new.year, True)
     assert [i.target for i in new.indicators.all()] == [i.target for i in last.indicators.all()] != []
     # what the department ordered on them: an action open, another reported and closed

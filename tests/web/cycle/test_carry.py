@@ -53,7 +53,7 @@ def test_the_next_year_starts_from_last_years_approved_targets_not_its_money(
     event = AuditEvent.objects.filter(
         event=AuditEvent.Type.CREATE, object_type="cycle.declaration", object_id=str(new.pk)
     ).get()
-    assert event.detail["carried_from"] == {"id": old.pk, "year": 2025}
+    assert event.detail["carried_from"] == {"declaration": old.pk, "year": 2025}
 
 
 def test_unticked_or_without_an_approved_year_the_declaration_starts_empty(

@@ -93,7 +93,7 @@ def create_declaration(
             obj=decl,
             organization=unit,
             detail={"after": snapshot(decl, DECLARATION_FIELDS), "indicators": len(indicators)}
-            | ({"carried_from": {"id": carried_from.pk, "year": carried_from.year}} if carried_from else {}),
+            | ({"carried_from": {"declaration": carried_from.pk, "year": carried_from.year}} if carried_from else {}),
         )
         return decl
 
