@@ -12,6 +12,7 @@ from django.core.management import call_command
 from jixiao.core.model import Document, Kind
 from jixiao.core.workflow import State
 from jixiao.documents.importer import expand, import_path
+from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle.models import Declaration, Publication, SelfEvaluation
 from jixiao.web.cycle.services.loading import LoadError, load_document
@@ -51,6 +52,13 @@ def test_demo_loads_every_example_in_every_state(capsys: pytest.CaptureFixture[s
     assert round_.records.exclude(unit=centre).filter(state="draft").exists()
     alerts = set(MonitoringFinding.objects.filter(record__round=round_).values_list("code", flat=True))
     assert {"execution-behind-schedule", "remedy-missing"} <= alerts
+    # a declaration of the demo unit carried forward from its last approved year (从上年结转, decision 0022)
+    carried = AuditEvent.objects.get(event="create", object_type="cycle.declaration", detail__has_key="carried_from")
+    new = Declaration.objects.get(pk=carried.object_id)
+    assert (new.project.unit, new.state, new.requested_total) == (centre, "draft", None)
+    last = Declaration.objects.get(pk=carried.detail["carried_from"]["declaration"])
+    assert (last.project, last.year + 1, last.state in ("approved", "published")) == (new.project, new.year, True)
+    assert [i.target for i in new.indicators.all()] == [i.target for i in last.indicators.all()] != []
     # what the department ordered on them: an action open, another reported and closed
     assert set(MonitoringAction.objects.filter(record__round=round_).values_list("state", flat=True)) == {
         "open",
@@ -65,7 +73,9 @@ def test_demo_from_the_seeds_loads_them_completely(capsys: pytest.CaptureFixture
     assert "5 个文件已载入" in capsys.readouterr().out
     assert SelfEvaluation.objects.filter(declaration__kind="transfer").count() == 1
     projects = sum(len(import_path(p).document.projects) for p in expand([SEEDS]))
-    assert Declaration.objects.count() == projects
+    # and one more: the demo unit's declaration carried into the next year
+    carried = AuditEvent.objects.filter(object_type="cycle.declaration", detail__has_key="carried_from").count()
+    assert Declaration.objects.count() == projects + carried
 
 
 def test_a_load_is_all_or_nothing(tree: Any) -> None:

@@ -294,6 +294,10 @@ CASES: dict[str, tuple[Callable[[], Case], Callable[[], Case]]] = {
         pair(eval_doc(SHORT, year=2023), decl_doc()),
         pair(eval_doc(SHORT, year=2023), decl_doc(with_indicator(P, 0, target="≥1次"))),
     ),
+    "target-below-prior-actual": (
+        pair(eval_doc(OVER, year=2023), decl_doc(with_indicator(P, 0, target="≥2.5次"))),
+        pair(eval_doc(OVER, year=2023), decl_doc(with_indicator(P, 0, target="≥3次"))),
+    ),
     "target-unchanged-after-over-achievement": (
         pair(eval_doc(OVER, year=2023), decl_doc()),
         pair(eval_doc(OVER, year=2023), decl_doc(with_indicator(P, 0, target="≥3次"))),

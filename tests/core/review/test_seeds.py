@@ -93,8 +93,9 @@ def test_every_discretionary_indicator_score_is_found() -> None:
 
 def test_declarations_get_the_target_findings_a_reviewer_raises() -> None:
     """Seed 001: vague, unreadable and missing targets, rates counted in 次, duplicates; nothing about money."""
+    yearly = ("yoy-", "target-unchanged", "target-lowered", "target-below")  # the year-over-year findings
     codes = Counter(f.code for f in findings() if (f.source or "").startswith("001") and f.year == 2023
-                    and not f.code.startswith(("yoy-", "target-unchanged", "target-lowered")))  # fmt: skip
+                    and not f.code.startswith(yearly))  # fmt: skip
     assert set(codes) == {"target-vague", "unit-mismatch", "duplicate-indicator", "target-unparsable", "target-missing"}
     assert sum(codes.values()) <= 40  # 356 indicators: no flood
     assert {f.indicator for f in of("duplicate-indicator", "001")} == {
@@ -142,7 +143,9 @@ def test_year_over_year_changes_are_findings_a_reviewer_can_act_on() -> None:
     kept = pick("target-unchanged-after-shortfall", "拟订医疗保障工作规划年度工作数")
     assert "50" in kept.message and "≥70.00(项)" in kept.message
     assert "3" in pick("target-unchanged-after-over-achievement", "组织法治培训计划完成数").message
-    assert pick("yoy-target-lowered", "医保信息统计分析工作完成及时率").found == "=90.00(%)"
+    # lowered from =100% to =90% after 100% was achieved: below last year's actual (财预〔2021〕101号), a warning
+    below = pick("target-below-prior-actual", "医保信息统计分析工作完成及时率")
+    assert (below.expected, below.found, below.severity) == ("100%", "=90.00(%)", Severity.WARNING)
 
 
 def test_no_seed_finding_is_an_error_except_the_missing_target() -> None:

@@ -75,7 +75,10 @@ def test_a_target_lowered_after_a_shortfall_is_found_when_last_year_is_submitted
 def test_fixing_last_year_refreshes_this_years_findings(
     last_year: SelfEvaluation, tree: Any, people: dict[str, Any]
 ) -> None:
-    """Last year's result corrected (met after all) takes the shortfall warning off the next year's declaration."""
+    """Last year's result corrected (met after all) takes the shortfall warning off the next year's declaration.
+
+    What is left is the lowering below last year's actual value.
+    """
     staff = people["staff_a1"]
     services.act(ctx(staff), last_year, Action.SUBMIT)
     decl = services.create_declaration(ctx(staff), tree.unit_a1, "业务培训经费", 2025, DECLARATION_DATA, LOWERED)
@@ -84,9 +87,10 @@ def test_fixing_last_year_refreshes_this_years_findings(
     fixed = evaluate_again(returned, staff)
     assert fixed.state == State.RETURNED.value
     decl.refresh_from_db()
-    assert codes(decl) == ["yoy-target-lowered"]  # only the lowering itself is left, as information
-    assert decl.warnings == StoredFinding.objects.filter(declaration=decl, severity="warning").count()
-    assert decl.infos == StoredFinding.objects.filter(declaration=decl, severity="info").count() >= 1
+    # met after all: no shortfall now, but ≥3次 asks for less than the 4 held (财预〔2021〕101号, decision 0022)
+    assert codes(decl) == ["target-below-prior-actual"]
+    assert decl.warnings == StoredFinding.objects.filter(declaration=decl, severity="warning").count() >= 1
+    assert decl.infos == StoredFinding.objects.filter(declaration=decl, severity="info").count()
 
 
 def evaluate_again(ev: Any, staff: Any) -> SelfEvaluation:

@@ -20,8 +20,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from jixiao.core.model import Document, Kind
-from jixiao.core.review.across import ProjectLink, ProjectRef, check_links, compare_targets, link_projects
-from jixiao.core.review.context import Reporter
+from jixiao.core.review.across import (
+    ProjectLink,
+    ProjectRef,
+    check_links,
+    check_prior,
+    compare_targets,
+    link_projects,
+)
+from jixiao.core.review.context import PriorYear, Reporter
 from jixiao.core.review.declaration import check_targets
 from jixiao.core.review.evaluation import check_evaluation
 from jixiao.core.review.findings import CHECKS, REGISTRY, SCOPES, Check, Finding, Severity
@@ -40,6 +47,7 @@ __all__ = [
     "Check",
     "Finding",
     "LibraryRanges",
+    "PriorYear",
     "ProjectLink",
     "ProjectRef",
     "Severity",
@@ -60,6 +68,7 @@ def review_document(
     source: str | None = None,
     project_packs: Mapping[str, str] | None = None,
     library: LibraryRanges | None = None,
+    prior: Mapping[str, PriorYear] | None = None,
 ) -> list[Finding]:
     """Every single-document check on ``document``, project by project, in printed order.
 
@@ -71,6 +80,9 @@ def review_document(
     names; ``source`` is recorded on every finding. ``library`` holds the indicator library's target
     ranges by cluster key (plain data, e.g. from the web's stored library); with it, targets far from
     what similar projects set are findings too (:mod:`jixiao.core.review.library`).
+    ``prior`` maps a declared project's name to its
+    last approved year (:class:`PriorYear`, plain data): its targets are then also compared with last
+    year's targets and actual values (:func:`jixiao.core.review.across.check_prior`).
     """
     default = resolve_pack(pack)
     findings: list[Finding] = []
@@ -85,6 +97,9 @@ def review_document(
         check_funds(r, project)
         if document.kind is Kind.TARGET_DECLARATION:
             check_shares(r, project, scored=False)
+            last = prior.get(project.name) if prior else None
+            if last is not None:
+                check_prior(r, project, last)
             continue
         if document.kind is Kind.MONITORING:
             # mid-year: progress against targets and the time schedule, nothing to score yet

@@ -24,7 +24,8 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 
 from jixiao.core.model import Document, Indicator, Kind, Project
-from jixiao.core.review.context import Reporter, match_key, name_key, text_key
+from jixiao.core.review.context import PriorYear, Reporter, match_key, name_key, text_key
+from jixiao.core.review.findings import Severity
 from jixiao.core.scoring.assess import assess, read_value, same_unit
 from jixiao.core.scoring.formulas import HUNDRED, quantize
 from jixiao.core.scoring.packs import RulePack
@@ -33,7 +34,10 @@ from jixiao.core.targets import Compound, Operator, Qualitative, Quantity
 __all__ = [
     "ProjectLink",
     "ProjectRef",
+    "below_actual",
     "check_links",
+    "check_prior",
+    "compare_projects",
     "compare_targets",
     "link_projects",
     "linkable",
@@ -386,136 +390,184 @@ def check_links(
     r: Reporter, documents: Sequence[tuple[str, Document]], links: Sequence[ProjectLink], pack: RulePack
 ) -> None:
     """The cross-document findings of every link, reported on the later project."""
-    similarity = pack.phrase_similarity if pack.same_phrase_is_met else None
-    threshold = pack.over_achievement_pct / HUNDRED
     for link in links:
         _, doc_a = documents[link.earlier.document]
         source_b, doc_b = documents[link.later.document]
         p, c = doc_a.projects[link.earlier.index], doc_b.projects[link.later.index]
         r.source, r.year = source_b, doc_b.year
-        pairs, dropped, added = match_indicators(p.indicators, c.indicators)
         approved = link.relation == "approved"
         if approved:
             then = f"{doc_a.year} 年批复的申报表"
         else:
             then = f"{doc_a.year} 年" + ("申报表" if doc_a.kind is Kind.TARGET_DECLARATION else "自评表")
-        where = f"{then}的“{p.name}”（{link.earlier.source}）"
-        cited = f"{then}（{link.earlier.source}）"
-        for ib in added:
-            ind = c.indicators[ib]
-            if approved:
-                r.add(
-                    "indicator-added",
-                    c,
-                    f"指标“{ind.name}”（指标值“{ind.target}”）不在 {where}的指标中，且未见调整记录。",
-                    indicator=ind,
-                    index=ib,
-                    field="name",
-                    found=ind.name,
-                )
-            else:
-                r.add(
-                    "yoy-indicator-added",
-                    c,
-                    f"较 {where}，新增指标“{ind.name}”（指标值“{ind.target}”）。",
-                    indicator=ind,
-                    index=ib,
-                    field="name",
-                    found=ind.name,
-                )
-        for ia in dropped:
-            ind = p.indicators[ia]
-            done = f"，实际完成“{ind.actual}”" if ind.actual is not None and not approved else ""
-            if approved:
-                r.add(
-                    "indicator-dropped",
-                    c,
-                    f"{where}的指标“{ind.name}”（指标值“{ind.target}”）在自评表中没有出现。",
-                    indicator=ind,
-                    field="name",
-                    expected=ind.name,
-                )
-            else:
-                r.add(
-                    "yoy-indicator-dropped",
-                    c,
-                    f"{where}的指标“{ind.name}”（指标值“{ind.target}”{done}）本年度不再设置。",
-                    indicator=ind,
-                    field="name",
-                    expected=ind.name,
-                )
-        unchanged = 0
-        for ia, ib in pairs:
-            old, new = p.indicators[ia], c.indicators[ib]
-            kind, why = compare_targets(old.target, new.target)
-            unchanged += kind == "same"
-            shown = f"由 {cited}的“{old.target}”改为“{new.target}”"
-            # In the same year any change is a deviation from the approval; across years it is information.
-            if approved:
-                if kind != "same":
-                    r.add(
-                        "target-changed",
-                        c,
-                        f"指标“{new.name}”的指标值{shown}（{why}），未见调整记录。",
-                        indicator=new,
-                        index=ib,
-                        field="target",
-                        expected=old.target,
-                        found=new.target,
-                    )
-                continue
-            # Last year's own result decides which question to ask about this year's target.
-            past = assess(old.target, old.actual, pack.reverse_completion, similarity) if old.actual else None
-            short = past is not None and past.scorable and past.met is False
-            over = past is not None and past.exceeded_by is not None and past.exceeded_by >= threshold
-            before = f"{cited}指标值“{old.target}”，实际完成“{old.actual}”"
-            if short and kind in ("lowered", "same"):
-                code = "target-lowered-after-shortfall" if kind == "lowered" else "target-unchanged-after-shortfall"
-                tail = (
-                    f"本年度反而降低为“{new.target}”"
-                    if kind == "lowered"
-                    else f"本年度仍为“{new.target}”，请确认其可行性"
-                )
-                r.add(
-                    code,
-                    c,
-                    f"指标“{new.name}”上年未完成（{before}），{tail}。",
-                    indicator=new,
-                    index=ib,
-                    field="target",
-                    expected=old.target,
-                    found=new.target,
-                )
-            elif over and kind in ("lowered", "same") and past is not None and past.exceeded_by is not None:
-                tail = "本年度反而降低为" if kind == "lowered" else "本年度仍为"
-                r.add(
-                    "target-unchanged-after-over-achievement",
-                    c,
-                    f"指标“{new.name}”上年超额 {quantize(past.exceeded_by * HUNDRED, Decimal('0.01'))}%（{before}），"
-                    f"{tail}“{new.target}”，未据实提高。",
-                    indicator=new,
-                    index=ib,
-                    field="target",
-                    expected=old.target,
-                    found=new.target,
-                )
-            elif kind != "same":
-                code = {"raised": "yoy-target-raised", "lowered": "yoy-target-lowered"}.get(kind, "yoy-target-changed")
-                r.add(
-                    code,
-                    c,
-                    f"指标“{new.name}”的指标值{shown}（{why}）。",
-                    indicator=new,
-                    index=ib,
-                    field="target",
-                    expected=old.target,
-                    found=new.target,
-                )
-        # One finding per project, not one per indicator: copying is a property of the whole table.
-        if not approved and not added and not dropped and unchanged == len(pairs) >= 3:
+        compare_projects(r, p, c, approved=approved, then=then, source=link.earlier.source, pack=pack)
+
+
+def check_prior(r: Reporter, project: Project, prior: PriorYear) -> None:
+    """The previous-year findings of ``project`` against last year's record, given as plain data.
+
+    The web passes the project's latest earlier approved declaration with last year's actual values
+    (:class:`~jixiao.core.review.context.PriorYear`), so a declaration being typed is judged as the
+    cross-document pass would judge it once saved.
+    """
+    then = f"{prior.year} 年" + ("自评表" if prior.evaluated else "申报表")
+    compare_projects(r, prior.project, project, approved=False, then=then, source=prior.source, pack=r.pack)
+
+
+def below_actual(target: str | None, actual: str | None) -> tuple[Quantity, Quantity] | None:
+    """(target, actual) when the target asks for less than was achieved, by the target's own direction.
+
+    ≥, >, = and a bare number are promises to reach a number: below when the target's number is smaller
+    than the actual; ≤ and < are ceilings: below when the target's number is larger. Only two plain
+    quantities in the same unit are compared (a compound or qualitative target, or another unit, is not).
+    """
+    if not actual:
+        return None
+    t, a = read_value(target), read_value(actual)
+    if not isinstance(t, Quantity) or not isinstance(a, Quantity) or not same_unit(t.unit, a.unit):
+        return None
+    lower = t.number > a.number if t.operator in _REVERSE else t.number < a.number
+    return (t, a) if lower else None
+
+
+def compare_projects(
+    r: Reporter, p: Project, c: Project, *, approved: bool, then: str, source: str, pack: RulePack
+) -> None:
+    """The findings of project ``c`` against its earlier version ``p``: its approval, or an earlier year."""
+    similarity = pack.phrase_similarity if pack.same_phrase_is_met else None
+    threshold = pack.over_achievement_pct / HUNDRED
+    where = f"{then}的“{p.name}”（{source}）"
+    cited = f"{then}（{source}）"
+    pairs, dropped, added = match_indicators(p.indicators, c.indicators)
+    for ib in added:
+        ind = c.indicators[ib]
+        if approved:
             r.add(
-                "yoy-targets-unchanged",
+                "indicator-added",
                 c,
-                f"项目“{c.name}”本年度的 {len(pairs)} 个指标及指标值与 {where}完全相同，未根据上年完成情况调整。",
-                field="indicators",
+                f"指标“{ind.name}”（指标值“{ind.target}”）不在 {where}的指标中，且未见调整记录。",
+                indicator=ind,
+                index=ib,
+                field="name",
+                found=ind.name,
             )
+        else:
+            r.add(
+                "yoy-indicator-added",
+                c,
+                f"较 {where}，新增指标“{ind.name}”（指标值“{ind.target}”）。",
+                indicator=ind,
+                index=ib,
+                field="name",
+                found=ind.name,
+            )
+    for ia in dropped:
+        ind = p.indicators[ia]
+        done = f"，实际完成“{ind.actual}”" if ind.actual is not None and not approved else ""
+        if approved:
+            r.add(
+                "indicator-dropped",
+                c,
+                f"{where}的指标“{ind.name}”（指标值“{ind.target}”）在自评表中没有出现。",
+                indicator=ind,
+                field="name",
+                expected=ind.name,
+            )
+        else:
+            r.add(
+                "yoy-indicator-dropped",
+                c,
+                f"{where}的指标“{ind.name}”（指标值“{ind.target}”{done}）本年度不再设置。",
+                indicator=ind,
+                field="name",
+                expected=ind.name,
+            )
+    unchanged = 0
+    for ia, ib in pairs:
+        old, new = p.indicators[ia], c.indicators[ib]
+        kind, why = compare_targets(old.target, new.target)
+        unchanged += kind == "same"
+        shown = f"由 {cited}的“{old.target}”改为“{new.target}”"
+        # In the same year any change is a deviation from the approval; across years it is information.
+        if approved:
+            if kind != "same":
+                r.add(
+                    "target-changed",
+                    c,
+                    f"指标“{new.name}”的指标值{shown}（{why}），未见调整记录。",
+                    indicator=new,
+                    index=ib,
+                    field="target",
+                    expected=old.target,
+                    found=new.target,
+                )
+            continue
+        # Last year's own result decides which question to ask about this year's target.
+        past = assess(old.target, old.actual, pack.reverse_completion, similarity) if old.actual else None
+        short = past is not None and past.scorable and past.met is False
+        over = past is not None and past.exceeded_by is not None and past.exceeded_by >= threshold
+        before = f"{cited}指标值“{old.target}”，实际完成“{old.actual}”"
+        # an unchanged target is the over-achievement rule's question (its threshold is the pack's), not this one's
+        below = below_actual(new.target, old.actual) if kind != "same" else None
+        if short and kind in ("lowered", "same"):
+            lowered = kind == "lowered"
+            code = "target-lowered-after-shortfall" if lowered else "target-unchanged-after-shortfall"
+            tail = f"本年度反而降低为“{new.target}”" if lowered else f"本年度仍为“{new.target}”，请确认其可行性"
+            r.add(
+                code,
+                c,
+                f"指标“{new.name}”上年未完成（{before}），{tail}。",
+                indicator=new,
+                index=ib,
+                field="target",
+                expected=old.target,
+                found=new.target,
+                # how strict "unchanged after a miss" is, is the pack's [carry] choice (财预〔2021〕101号)
+                severity=None if lowered else Severity(pack.carry.unchanged_after_miss_severity),
+            )
+        elif over and kind in ("lowered", "same") and past is not None and past.exceeded_by is not None:
+            tail = "本年度反而降低为" if kind == "lowered" else "本年度仍为"
+            r.add(
+                "target-unchanged-after-over-achievement",
+                c,
+                f"指标“{new.name}”上年超额 {quantize(past.exceeded_by * HUNDRED, Decimal('0.01'))}%（{before}），"
+                f"{tail}“{new.target}”，未据实提高。",
+                indicator=new,
+                index=ib,
+                field="target",
+                expected=old.target,
+                found=new.target,
+            )
+        elif below is not None:
+            r.add(
+                "target-below-prior-actual",
+                c,
+                f"指标“{new.name}”的指标值“{new.target}”低于上年实际完成值（{before}），"
+                "延续项目的指标值原则上不低于上年实际，确需降低请说明理由。",
+                indicator=new,
+                index=ib,
+                field="target",
+                expected=old.actual,
+                found=new.target,
+                severity=Severity(pack.carry.below_actual_severity),
+            )
+        elif kind != "same":
+            code = {"raised": "yoy-target-raised", "lowered": "yoy-target-lowered"}.get(kind, "yoy-target-changed")
+            r.add(
+                code,
+                c,
+                f"指标“{new.name}”的指标值{shown}（{why}）。",
+                indicator=new,
+                index=ib,
+                field="target",
+                expected=old.target,
+                found=new.target,
+            )
+    # One finding per project, not one per indicator: copying is a property of the whole table.
+    if not approved and not added and not dropped and unchanged == len(pairs) >= 3:
+        r.add(
+            "yoy-targets-unchanged",
+            c,
+            f"项目“{c.name}”本年度的 {len(pairs)} 个指标及指标值与 {where}完全相同，未根据上年完成情况调整。",
+            field="indicators",
+        )

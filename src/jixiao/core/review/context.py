@@ -6,6 +6,7 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from jixiao.core.model import Indicator, Project
 from jixiao.core.review.findings import REGISTRY, Finding, Severity
@@ -14,6 +15,7 @@ from jixiao.core.scoring.packs import RulePack
 __all__ = [
     "COUNT_UNITS",
     "MONEY_UNITS",
+    "PriorYear",
     "Reporter",
     "is_count_name",
     "is_growth_name",
@@ -94,6 +96,23 @@ def level2_class(label: str | None) -> str | None:
         if word in label:
             return cls
     return None
+
+
+@dataclass(frozen=True)
+class PriorYear:
+    """A project's last approved year, as plain data: its targets with last year's actual values.
+
+    ``project`` holds the approved indicators, each with ``actual`` from last year's self-evaluation
+    when there is one (``evaluated``); ``grade`` and ``score`` are that self-evaluation's result.
+    The web builds it from its records; core never reads them.
+    """
+
+    year: int
+    source: str
+    project: Project
+    evaluated: bool = False
+    grade: str | None = None
+    score: Decimal | None = None
 
 
 # Mutable on purpose: one reporter collects a whole run's findings, and the cross-document pass

@@ -461,10 +461,11 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         "target-unchanged-after-shortfall",
-        N,
+        W,
         "across",
         "上年未完成、本年指标值未变",
-        "上一年度自评未完成的指标，本年度沿用同一指标值：请确认其可行性。",
+        "上一年度自评未完成的指标，本年度沿用同一指标值：请确认其可行性。"
+        "级别由规则包 carry.unchanged_after_miss_severity 决定（默认警告）。",
         f"{_R5}：可行性",
     ),
     Check(
@@ -474,6 +475,15 @@ CHECKS: tuple[Check, ...] = (
         "上年大幅超额、本年指标值未提高",
         "上一年度大幅超额完成（30% 及以上）的指标，本年度没有提高指标值：指标值可能偏低。",
         f"{_R5}：适当性",
+    ),
+    Check(
+        "target-below-prior-actual",
+        W,
+        "across",
+        "指标值低于上年实际完成值",
+        "延续项目的指标值按其方向低于上一年度自评的实际完成值（≥、=：数值更小；≤：数值更大）；"
+        "定性、复合指标和计量单位不同的不比较。级别由规则包 carry.below_actual_severity 决定。",
+        "财预〔2021〕101号：指标值原则上不低于上年实际完成值；规则包 carry.below_actual",
     ),
     Check(
         "yoy-targets-unchanged",

@@ -23,6 +23,7 @@ from typing import Any
 
 from jixiao.core.errors import JixiaoError, Location
 from jixiao.core.scoring.application import ResultsRules, read_results
+from jixiao.core.scoring.carry import CarryRules, read_carry
 from jixiao.core.scoring.exante import ExanteRules, read_exante
 from jixiao.core.scoring.library_rules import LibraryRules, read_library
 from jixiao.core.scoring.monitoring import MonitoringRules, read_monitoring
@@ -151,6 +152,8 @@ class RulePack:
     exante: ExanteRules
     # targets far from the indicator library's usual range (财预〔2021〕101号): [library] over the national default
     library: LibraryRules
+    # copy forward (财预〔2021〕101号): how strict the checks against last year's actuals are, [carry] over the default
+    carry: CarryRules
 
     @functools.cached_property
     def quantum(self) -> Decimal:
@@ -417,6 +420,8 @@ def parse_pack(text: str, name: str) -> RulePack:
     exante_bases = tuple(Basis(key, formula, basis) for key, formula, basis in exante.bases)
     library = read_library(data.get("library"), r.fail)
     library_bases = tuple(Basis(key, formula, basis) for key, formula, basis in library.bases)
+    carry = read_carry(data.get("carry"), r.fail)
+    carry_bases = tuple(Basis(key, formula, basis) for key, formula, basis in carry.bases)
     places = r.number(rounding, "places", "rounding.")
     if places != places.to_integral() or not 0 <= places <= 6:
         raise r.fail("rounding.places", "0 到 6 的整数")
@@ -461,11 +466,12 @@ def parse_pack(text: str, name: str) -> RulePack:
         full_marks_low_execution_pct=r.number(thresholds, "full_marks_low_execution_pct", "thresholds."),
         rate_rounding=tuple(modes),
         rate_templates=tuple(sorted(templates.items())),
-        bases=bases + monitoring_bases + results_bases + exante_bases + library_bases,
+        bases=bases + monitoring_bases + results_bases + exante_bases + library_bases + carry_bases,
         monitoring=monitoring,
         results=results,
         exante=exante,
         library=library,
+        carry=carry,
     )
 
 

@@ -30,11 +30,13 @@ KEY_LABELS: dict[str, str] = {
     "before": "修改前",
     "after": "修改后",
     "by": "操作方式",
+    "carried_from": "结转自",  # a declaration started from an earlier year's (cycle.services.carry_forward)
     "comment": "审核意见",
     "created": "新增监控表数",  # a monitoring round's opening (monitoring.services.rounds)
     "create_units": "新建单位",
     "current_version": "当前版本",
     "day": "日期",
+    "declaration": "申报表编号",
     "department": "主管部门",
     "display_name": "姓名",
     "expected_version": "提交时的版本",

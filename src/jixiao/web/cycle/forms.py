@@ -83,6 +83,13 @@ class NewDeclarationForm(forms.Form):
 
     name = forms.CharField(label="项目名称", max_length=200)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    # ticked by default: a continuing project starts from its last approved targets (decision 0022)
+    carry = forms.BooleanField(
+        label="从上年结转",
+        required=False,
+        initial=True,
+        help_text="本单位已有该项目以前年度已批复的申报表时，带入项目信息、绩效目标和指标（不含资金和日期）。",
+    )
 
 
 class DeleteForm(forms.Form):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("declarations/<int:pk>/act/<str:action>/", views.declaration_act, name="declaration_act"),
     path("declarations/<int:pk>/adjust/", views.declaration_adjust, name="declaration_adjust"),
     path("declarations/<int:pk>/delete/", views.declaration_delete, name="declaration_delete"),
+    path("declarations/<int:pk>/carry/", views.declaration_carry, name="declaration_carry"),
     path("declarations/<int:pk>/shares/", views.declaration_shares, name="declaration_shares"),
     path("declarations/<int:pk>/evaluate/", views.evaluation_start, name="evaluation_start"),
     path("evaluations/", views.evaluation_list, name="evaluation_list"),

@@ -10,7 +10,7 @@ transactions), makes one permission decision on the locked row
 :mod:`jixiao.core.workflow` allows, and records who, when, from where, what
 changed (per row and field), before and after.
 
-- :mod:`.declarations`: projects, declarations, adjustments;
+- :mod:`.declarations`: projects, declarations (new, carried forward from last year, edited), adjustments;
 - :mod:`.evaluations`: self-evaluations;
 - :mod:`.workflow`: ``act`` (submit, return, approve, publish), ``publish``, deleting a draft;
 - :mod:`.findings`: the review stored with each record, what blocks a step;
@@ -32,9 +32,11 @@ from jixiao.web.cycle.services.common import (
     snapshot,
 )
 from jixiao.web.cycle.services.declarations import (
+    CARRIED_FIELDS,
     Change,
     adjust_indicator,
     adjust_indicators,
+    carry_forward,
     check_weight,
     create_declaration,
     ensure_project,
@@ -52,6 +54,7 @@ from jixiao.web.cycle.services.findings import (
 from jixiao.web.cycle.services.workflow import REVIEW_STEPS, act, delete_draft, publish
 
 __all__ = [
+    "CARRIED_FIELDS",
     "DECLARATION_FIELDS",
     "EVALUATION_FIELDS",
     "EVALUATION_ROW_FIELDS",
@@ -65,6 +68,7 @@ __all__ = [
     "act",
     "adjust_indicator",
     "adjust_indicators",
+    "carry_forward",
     "changes",
     "check_weight",
     "create_declaration",

@@ -18,6 +18,7 @@ from jixiao.core.workflow import Action, Role
 from jixiao.web.access import account_of, permit
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
+from jixiao.web.cycle.carry import prior_declaration
 from jixiao.web.cycle.documents import declaration_document
 from jixiao.web.cycle.models import Adjustment, Declaration, DeclarationIndicator, Project
 from jixiao.web.cycle.packs import pack_for_unit, record_pack
@@ -54,9 +55,20 @@ def ensure_project(ctx: Context, unit: Organization, name: str) -> Project:
 
 
 def create_declaration(
-    ctx: Context, unit: Organization, name: str, year: int, data: dict[str, Any], indicators: Sequence[IndicatorInput]
+    ctx: Context,
+    unit: Organization,
+    name: str,
+    year: int,
+    data: dict[str, Any],
+    indicators: Sequence[IndicatorInput],
+    *,
+    carried_from: Declaration | None = None,
 ) -> Declaration:
-    """A new draft declaration of the unit's project for ``year``; only the unit's own staff may create it."""
+    """A new draft declaration of the unit's project for ``year``; only the unit's own staff may create it.
+
+    ``carried_from`` names the earlier declaration its content was copied from (:func:`carry_forward`),
+    kept in the audit event.
+    """
     account = account_of(ctx.user)
     if account is None or account.role_enum is not Role.UNIT_STAFF or account.organization_id != unit.pk:
         raise PermissionDenied("只有本单位的填报人员可以新建绩效目标申报表。")
@@ -80,9 +92,33 @@ def create_declaration(
             AuditEvent.Type.CREATE,
             obj=decl,
             organization=unit,
-            detail={"after": snapshot(decl, DECLARATION_FIELDS), "indicators": len(indicators)},
+            detail={"after": snapshot(decl, DECLARATION_FIELDS), "indicators": len(indicators)}
+            | ({"carried_from": {"declaration": carried_from.pk, "year": carried_from.year}} if carried_from else {}),
         )
         return decl
+
+
+# What a carried-forward declaration takes from last year's approved one (decision 0022): the header that
+# describes the project and the indicator tree with its targets and weights. Not the money (this year's
+# request), the dates (this year's plan), the state, findings, source file or review history.
+CARRIED_FIELDS = ("nature", "category", "money_unit", "overall_goal", "goal")
+
+
+def carry_forward(ctx: Context, unit: Organization, name: str, year: int) -> Declaration:
+    """A new draft declaration for ``year`` started from the project's last approved one (从上年结转).
+
+    The unit's own project of this name must have an approved or published declaration of an earlier
+    year; the copy is written by :func:`create_declaration` (the same checks, lock and audit event).
+    """
+    project = Project.objects.filter(unit=unit, name=name).first()
+    prior = prior_declaration(project.pk, year) if project is not None else None
+    if prior is None:
+        raise ValidationError(f"「{name}」没有{year}年度以前已批复的绩效目标申报表，无法从上年结转。")
+    if prior.kind != Declaration.Kind.PROJECT:
+        raise ValidationError("转移支付的绩效目标由上级下达，不从上年结转。")
+    data = {k: getattr(prior, k) for k in CARRIED_FIELDS}
+    rows = [IndicatorInput(i.level1, i.level2, i.name, i.target, i.weight) for i in prior.indicators.all()]
+    return create_declaration(ctx, unit, name, year, data, rows, carried_from=prior)
 
 
 def _replace_indicators(decl: Declaration, indicators: Sequence[IndicatorInput]) -> None:

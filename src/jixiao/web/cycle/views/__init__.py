@@ -13,6 +13,7 @@ from jixiao.web.cycle.views.common import PAGE_SIZE
 from jixiao.web.cycle.views.declarations import (
     declaration_act,
     declaration_adjust,
+    declaration_carry,
     declaration_detail,
     declaration_edit,
     declaration_new,
@@ -33,6 +34,7 @@ __all__ = [
     "PAGE_SIZE",
     "declaration_act",
     "declaration_adjust",
+    "declaration_carry",
     "declaration_delete",
     "declaration_detail",
     "declaration_edit",

@@ -15,7 +15,9 @@ from jixiao.core.review import review_document
 from jixiao.core.targets import parse_target
 from jixiao.web.access import get_for
 from jixiao.web.audit.services import Context, record_export
+from jixiao.web.cycle.carry import prior_year
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
+from jixiao.web.cycle.packs import record_pack
 from jixiao.web.cycle.views.common import (
     logger,
 )
@@ -62,12 +64,16 @@ def target_check(request: HttpRequest) -> JsonResponse:
     text = request.GET.get("target", "")[:300]
     name = request.GET.get("name", "")[:300]
     value = parse_target(text)
+    # the editor names its declaration: the target is then also held against last year's (decision 0022)
+    decl = _declaration(request)
+    last = prior_year(decl) if decl is not None else None
+    project = decl.project.name if decl is not None else "—"
     doc = Document(
         kind=Kind.TARGET_DECLARATION,
         year=None,
         projects=(
             Project(
-                name="—",
+                name=project,
                 indicators=(
                     Indicator(
                         level1=request.GET.get("level1", "产出指标")[:40],
@@ -79,7 +85,10 @@ def target_check(request: HttpRequest) -> JsonResponse:
             ),
         ),
     )
-    findings = [f for f in review_document(doc) if f.indicator_index == 0]
+    pack = record_pack(decl) if decl is not None else None
+    findings = [
+        f for f in review_document(doc, pack, prior={project: last} if last else None) if f.indicator_index == 0
+    ]
     return JsonResponse(
         {
             "kind": value.kind,
@@ -90,6 +99,14 @@ def target_check(request: HttpRequest) -> JsonResponse:
         },
         json_dumps_params={"ensure_ascii": False},
     )
+
+
+def _declaration(request: HttpRequest) -> Declaration | None:
+    """The declaration the editor names (``declaration=<id>``), read through the access helpers; None if none."""
+    raw = request.GET.get("declaration", "")
+    if not raw.isdigit():
+        return None
+    return get_for(request.user, Declaration.objects.select_related("project__unit"), int(raw))
 
 
 def describe(value: Any) -> str:

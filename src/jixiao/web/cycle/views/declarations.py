@@ -20,6 +20,7 @@ from jixiao.exporters.report import build_report
 from jixiao.web.access import account_of, get_for, permit, role_may, role_of
 from jixiao.web.audit.services import Context
 from jixiao.web.cycle import services
+from jixiao.web.cycle.carry import prior_declaration, prior_panel, prior_year
 from jixiao.web.cycle.documents import declaration_document
 from jixiao.web.cycle.forms import (
     AdjustForm,
@@ -31,7 +32,7 @@ from jixiao.web.cycle.forms import (
 from jixiao.web.cycle.html import (
     declaration_notes,
 )
-from jixiao.web.cycle.models import Adjustment, Declaration, SourceCorrection, StateChange
+from jixiao.web.cycle.models import Adjustment, Declaration, Project, SourceCorrection, StateChange
 from jixiao.web.cycle.packs import record_pack
 from jixiao.web.cycle.services.across import stored_across
 from jixiao.web.cycle.shapes import DECLARATION
@@ -84,21 +85,41 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         assert account.organization_id is not None  # a business role has its organization (Account.clean)
         unit = Organization.objects.get(pk=account.organization_id)
+        name, year = form.cleaned_data["name"].strip(), form.cleaned_data["year"]
+        project = Project.objects.filter(unit=unit, name=name).only("pk").first()
+        prior = prior_declaration(project.pk, year) if project is not None and form.cleaned_data["carry"] else None
         try:
-            decl = services.create_declaration(
-                Context.of(request),
-                unit,
-                form.cleaned_data["name"].strip(),
-                form.cleaned_data["year"],
-                {},
-                [],
-            )
+            if prior is not None:
+                decl = services.carry_forward(Context.of(request), unit, name, year)
+            else:
+                decl = services.create_declaration(Context.of(request), unit, name, year, {}, [])
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "已新建绩效目标申报表，请填写各栏和绩效指标。")
+            if prior is not None:
+                messages.success(
+                    request,
+                    f"已从{prior.year}年度已批复的申报表结转项目信息和绩效指标，请填写本年度资金和日期，并核对指标值。",
+                )
+            else:
+                messages.success(request, "已新建绩效目标申报表，请填写各栏和绩效指标。")
             return redirect("cycle:declaration_edit", pk=decl.pk)
     return render(request, "cycle/declaration_new.html", {"form": form})
+
+
+@login_required
+@require_POST
+def declaration_carry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start next year's declaration of this approved one's project from it (从上年结转), for the unit's staff."""
+    decl = get_for(request.user, Declaration.objects.select_related("project__unit"), pk)
+    try:
+        new = services.carry_forward(Context.of(request), decl.project.unit, decl.project.name, decl.year + 1)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, f"未能结转：{message}")
+        return redirect("cycle:declaration_detail", pk=decl.pk)
+    messages.success(request, f"已结转为{new.year}年度申报表，请填写本年度资金和日期，并核对指标值。")
+    return redirect("cycle:declaration_edit", pk=new.pk)
 
 
 @login_required
@@ -147,6 +168,10 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("by__account", "indicator")
             .only(*WHEN_AND_WHO, "field", "old_value", "new_value", "reason", "indicator__name"),
             "evaluation_pk": decl.evaluation_pk,
+            # next year's declaration of the project, if started: the page links to it instead of offering 结转
+            "next_pk": Declaration.objects.filter(project_id=decl.project_id, year=decl.year + 1)
+            .values_list("pk", flat=True)
+            .first(),
             "source_corrections": source_corrections(SourceCorrection.objects.filter(declaration=decl)),
         },
     )
@@ -178,8 +203,17 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = DeclarationForm(instance=decl, initial={"version": decl.version})
         formset = IndicatorFormSet(initial=_indicator_initial(decl) or [{}], prefix="ind", form_kwargs=rows_kwargs)
-    findings = review_document(declaration_document(decl), pack)
+    # this year's targets against last year's targets and actual values (None for a project's first year)
+    document = declaration_document(decl)
+    last = prior_year(decl)
+    findings = review_document(document, pack, prior={document.projects[0].name: last} if last else None)
     by_row, general = findings_by_row(findings)
+    names = [
+        (str(f["level1"].value() or ""), str(f["level2"].value() or ""), str(f["name"].value() or ""))
+        for f in formset.forms
+    ]
+    panel = prior_panel(decl, names)
+    beside = panel.rows if panel is not None else [None] * len(names)
     if request.method == "POST":
         shares = share_status(posted_rows(request.POST), pack)
     else:
@@ -193,7 +227,8 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "formset": formset,
             "row_shape": DECLARATION.script_fields(),  # the row fields the editor's script acts on
-            "rows": [(f, by_row.get(n, [])) for n, f in enumerate(formset.forms)],
+            "rows": [(f, by_row.get(n, []), beside[n]) for n, f in enumerate(formset.forms)],
+            "prior": panel,
             # the share findings are shown in their own panel, beside the sum
             "general": [f for f in general if f.code not in SHARE_CODES],
             "shares": shares.to_dict(),

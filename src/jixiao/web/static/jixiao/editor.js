@@ -46,8 +46,9 @@
     const target = field(row, roles.target);
     const cell = row.querySelector("td.check");
     if (!target || !cell) return;
-    // the check's parameters: target, name, level1, level2 (views.target_check)
+    // the check's parameters: target, name, level1, level2, and the declaration for last year's values (views.target_check)
     const params = new URLSearchParams({
+      declaration: form.dataset.declaration || "",
       target: target.value,
       name: (field(row, roles.name) || {}).value || "",
       level1: (field(row, levels[0]) || {}).value || "",

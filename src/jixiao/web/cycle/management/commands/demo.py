@@ -60,6 +60,7 @@ class Command(BaseCommand):
             loaded, failed = self._documents(source, bureau)
             self._deadlines()
             self._monitoring()
+            self._carry()
             logins += self._assessments()
             self._results()
             self._library()  # last: mined from everything the demo holds
@@ -152,6 +153,12 @@ class Command(BaseCommand):
         from jixiao.web.results.demo import demo_decisions
 
         demo_decisions(get_user_model().objects.get(username="finance"))
+
+    def _carry(self) -> None:
+        """A declaration of the demo unit carried forward from its last approved year (从上年结转)."""
+        from jixiao.web.cycle.demo import demo_carry
+
+        demo_carry(get_user_model().objects.get(username="unit"))
 
     def _documents(self, source: Path, bureau: Organization) -> tuple[int, list[str]]:
         ctx = Context.system()
