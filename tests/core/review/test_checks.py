@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from jixiao.core.library import TargetRange, cluster_key
 from jixiao.core.model import Document, FundRow, Funds
 from jixiao.core.review import CHECKS, REGISTRY, Finding, overdue_finding, review_document, review_documents
 from tests.core.review.builders import (
@@ -44,6 +45,17 @@ def due(on: str, today: str, submitted: str | None = None) -> Callable[[], list[
     def run() -> list[Finding]:
         found = overdue_finding("业务培训专项经费", None, day(on), day(today), submitted and day(submitted))
         return [found] if found else []
+
+    return run
+
+
+def beside_library(target: str) -> Callable[[], list[Finding]]:
+    """A case of a declared target beside the indicator library's range (given as the web gives it, plain data)."""
+    span = TargetRange("次", 8, D("2"), D("4"), D("6"), D("10"), D("40"))
+
+    def run() -> list[Finding]:
+        doc = decl_doc(declaration(indicators=(ind("业务培训次数", target),)))
+        return review_document(doc, library={cluster_key("业务培训次数"): (span,)})
 
     return run
 
@@ -369,6 +381,7 @@ CASES: dict[str, tuple[Callable[[], Case], Callable[[], Case]]] = {
         single(mon_doc(with_indicator(MISS, 0, cause=None))),
         single(mon_doc(with_indicator(MISS, 0, cause=None, deviation="场地改造推迟"))),
     ),
+    "target-far-from-library": (beside_library("≥100.01次"), beside_library("≥100次")),
     "monitoring-not-submitted": (due("2024-08-15", "2024-08-16"), due("2024-08-15", "2024-08-15")),
     "monitoring-submitted-late": (
         due("2024-08-15", "2024-08-20", "2024-08-16"),
