@@ -176,6 +176,8 @@ def check_target(r: Reporter, project: Project, ind: Indicator, index: int) -> N
 
 def check_structure(r: Reporter, project: Project, kind: Kind) -> bool:
     """The indicator tree and the required fields; False when there are no indicators to check further."""
+    if kind.is_department:
+        return _check_department_structure(r, project, kind)
     if not project.unit:
         r.add("required-field-missing", project, f"项目“{project.name}”没有填写实施单位。", field="unit")
     if not project.goal:
@@ -201,18 +203,51 @@ def check_structure(r: Reporter, project: Project, kind: Kind) -> bool:
             expected="产出指标、效益指标",
         )
     if "output" in classes:
-        output_l2 = {level2_class(i.level2) for i in project.indicators if level1_class(i.level1) == "output"}
-        if "quantity" not in output_l2:
-            r.add(
-                "missing-output-quantity",
-                project,
-                f"项目“{project.name}”的产出指标下没有数量指标。",
-                field="indicators",
-            )
-        if "quality" not in output_l2:
-            r.add(
-                "missing-output-quality", project, f"项目“{project.name}”的产出指标下没有质量指标。", field="indicators"
-            )
+        _check_output_levels(r, project)
+    _check_duplicates(r, project)
+    return True
+
+
+def _check_department_structure(r: Reporter, project: Project, kind: Kind) -> bool:
+    """A department-wide form's required fields: its department, goals, money and indicators.
+
+    Its level-1 classes are the pack's ``[department]`` ones, checked in :mod:`jixiao.core.review.department`.
+    """
+    who = f"部门“{project.department or ''}”"
+    if not project.department:
+        r.add("required-field-missing", project, "部门整体支出绩效表没有填写部门（单位）名称。", field="department")
+    if not project.goals and not project.goal:
+        r.add("required-field-missing", project, f"{who}没有填写年度总体目标。", field="goals")
+    outcomes = [g.outcome for g in project.goals or ()] or [project.outcome]
+    if kind is Kind.DEPARTMENT_SELF_EVALUATION and not any(outcomes):
+        r.add("required-field-missing", project, f"{who}没有填写年度总体目标的实际完成情况。", field="goals")
+    if not any(not row.is_empty() for _, row in project.funds.rows()):
+        r.add("required-field-missing", project, f"{who}没有填写年度资金总额。", field="funds")
+    if not project.indicators:
+        r.add("no-indicators", project, f"{who}没有任何绩效指标。", field="indicators")
+        return False
+    _check_duplicates(r, project)
+    return True
+
+
+def _check_output_levels(r: Reporter, project: Project) -> None:
+    """Quantity and quality indicators under 产出."""
+    output_l2 = {level2_class(i.level2) for i in project.indicators if level1_class(i.level1) == "output"}
+    if "quantity" not in output_l2:
+        r.add(
+            "missing-output-quantity",
+            project,
+            f"项目“{project.name}”的产出指标下没有数量指标。",
+            field="indicators",
+        )
+    if "quality" not in output_l2:
+        r.add(
+            "missing-output-quality", project, f"项目“{project.name}”的产出指标下没有质量指标。", field="indicators"
+        )
+
+
+def _check_duplicates(r: Reporter, project: Project) -> None:
+    """The same indicator name twice in one project."""
     seen: dict[str, tuple[int, Indicator]] = {}
     for index, ind in enumerate(project.indicators):
         # Names are compared folded (NFKC, no spaces or punctuation): extraction varies those, not the name.
@@ -236,7 +271,6 @@ def check_structure(r: Reporter, project: Project, kind: Kind) -> bool:
             )
         else:
             seen[key] = (index, ind)
-    return True
 
 
 def check_targets(r: Reporter, project: Project, kind: Kind) -> None:

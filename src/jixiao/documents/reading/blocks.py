@@ -16,6 +16,7 @@ from decimal import Decimal
 from jixiao.core.model import FUND_MANAGEMENT_ITEMS, Kind
 from jixiao.documents.markup import join_cell
 from jixiao.documents.reading import grammar
+from jixiao.documents.reading import arith
 from jixiao.documents.reading.arith import read_fund_row
 from jixiao.documents.reading.cellstream import Cell
 from jixiao.documents.reading.columns import heading_at
@@ -310,6 +311,8 @@ def _assign_funds(  # noqa: C901
             if "weight" not in proj.execution and block_weight is not None and proj.execution:
                 proj.execution["weight"] = block_weight
                 proj.sources["execution.weight"] = FieldSource(label_cell.line, label_cell.column, READ)
+    if kind in _EVALUATIONS and not proj.execution and not keyed:
+        _damaged_scoring(proj, columns, rows)
     if keyed and "total" not in proj.funds:
         row = {}
         for key, cell in keyed:
@@ -329,6 +332,28 @@ def _assign_funds(  # noqa: C901
             if score is not None:
                 proj.execution["score"] = score
                 proj.sources["execution.score"] = source_of(trailing[:1])
+
+
+def _damaged_scoring(proj: ProjectDraft, columns: list[str], rows: list[tuple[str, list[Cell], Cell]]) -> None:
+    """The scoring figures of a money block whose amounts extraction damaged, read from the rows' ends.
+
+    The 执行率/分值/得分 cells are merged down the block on the printed form, so they follow its last row
+    whatever the row's label: they are the block's (the total's rate and the 预算执行率 row).
+    """
+    for _, values, _label in reversed(rows):
+        if not values:
+            continue
+        found = arith.scoring_tail("".join(c.norm for c in values), columns)
+        if found is None:
+            continue
+        note = "金额残缺，按 得分 = 分值 × 执行率 从行末读出执行率、分值和得分"
+        src = FieldSource(values[-1].line, values[-1].column, ARITHMETIC, note)
+        proj.funds.setdefault("total", {})["rate_pct"] = found["rate_pct"]
+        proj.sources["funds.total.rate_pct"] = src
+        for col, value in found.items():
+            proj.execution[col] = value
+            proj.sources[f"execution.{col}"] = src
+        return
 
 
 def _figure_text(cell: Cell) -> str:
