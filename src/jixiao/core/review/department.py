@@ -60,7 +60,8 @@ def _check_splits(r: Reporter, project: Project) -> None:
     unit = project.money_unit or "元"
     for which, label, code in _SPLITS:
         parts = split.by_source() if which == "source" else split.by_nature()
-        if not parts:
+        # a split with one row printed cannot be told from one whose other rows were left blank or lost
+        if len(parts) < 2:
             continue
         for column, column_label in _COLUMNS:
             whole = getattr(total, column)

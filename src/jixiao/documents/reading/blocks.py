@@ -46,6 +46,8 @@ _LEAD_FIGURES = re.compile(r"^[\d.,%]+")
 _CHOICES = re.compile(r"^1[、.].+2[、.]")
 _CHECKED = re.compile(r"[☑√✓■R]")
 _FUND_ROWS = ("total", "current_appropriation", "carryover", "other", "central", "local")
+# a department-wide form's rows by source and nature (其他资金 is read as "other" and moved when settled)
+_DEPARTMENT_ROWS = ("general_budget", "government_fund", "special_account", "basic", "project")
 _EVALUATIONS = (Kind.SELF_EVALUATION, Kind.TRANSFER_SELF_EVALUATION, Kind.DEPARTMENT_SELF_EVALUATION)
 # the official items, and a wording some provinces print for the last one
 _FUND_MANAGEMENT_WORDINGS = (*FUND_MANAGEMENT_ITEMS, "支出责任履行情况")
@@ -270,9 +272,10 @@ def _assign_funds(  # noqa: C901
     trailing: list[Cell],
     block_weight: Decimal | None,
 ) -> None:
-    declaration = kind is Kind.TARGET_DECLARATION
+    declaration = kind in (Kind.TARGET_DECLARATION, Kind.DEPARTMENT_DECLARATION)
     for key, values, label_cell in rows:
-        if key not in _FUND_ROWS or key in proj.funds or not values:
+        allowed = _FUND_ROWS + (_DEPARTMENT_ROWS if kind.is_department else ())
+        if key not in allowed or key in proj.funds or not values:
             continue
         if declaration:
             figure = next((grammar.money(c.norm) for c in values if grammar.money(c.norm) is not None), None)
