@@ -74,10 +74,10 @@ def _moved(path: str, project: Project, n: int) -> str:
 def settle_department(result: ImportResult) -> ImportResult:
     """``result`` with each department-wide form's goals and money in the department-wide places.
 
-    Other kinds, and forms already settled (read from JSON), are returned unchanged.
+    Other kinds are returned unchanged; settling a settled form changes nothing.
     """
     doc = result.document
-    if not doc.kind.is_department or all(p.goals is not None for p in doc.projects):
+    if not doc.kind.is_department:
         return result
     projects = tuple(_settle(p) for p in doc.projects)
     fields = dict(result.fields)

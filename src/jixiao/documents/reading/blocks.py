@@ -64,6 +64,8 @@ class ProjectDraft:
     funds: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     execution: dict[str, Decimal] = field(default_factory=dict)
     goals: dict[str, str] = field(default_factory=dict)
+    # a department-wide form's several goals, one (goal, outcome) a printed row, where the rows are known
+    goal_rows: list[tuple[str, str | None]] = field(default_factory=list)
     fund_management: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)
     total: Decimal | None = None
@@ -404,12 +406,32 @@ def read_goals(cells: Sequence[Cell], i: int, proj: ProjectDraft, kind: Kind) ->
         for head, group in zip(heads, _columns_of(texts, len(heads)), strict=False):
             if group:
                 direct[head] = group
+    if kind.is_department and not proj.goal_rows:
+        proj.goal_rows = _goal_rows(texts, heads)
     for key, group in direct.items():
         if key in proj.goals:
             continue  # the first goal printed is the form's; a later one restates or frames it
         proj.goals[key] = cell_value(group)
         proj.sources[key] = source_of(group)
     return j, []
+
+
+def _goal_rows(texts: list[Cell], heads: list[str]) -> list[tuple[str, str | None]]:
+    """A department's goals row by row, when each printed line holds one cell under each heading (a grid).
+
+    Other layouts (one cell a paragraph, wrapped lines) do not show where one goal ends; the goals are
+    then told apart by their numbers when the form is settled (jixiao.documents.department).
+    """
+    if heads not in (["goal"], ["goal", "outcome"]):
+        return []
+    lines: dict[int, list[Cell]] = {}
+    for c in texts:
+        lines.setdefault(c.line, []).append(c)
+    if len(lines) < 2 or not all(len(v) == len(heads) for v in lines.values()):
+        return []
+    if len(heads) == 1 and not all(re.match(r"^(?:目标|任务)?\d+", v[0].norm) for v in lines.values()):
+        return []  # one column of unnumbered lines may be one goal wrapped
+    return [(cell_value(v[:1]), cell_value(v[1:]) if len(v) > 1 else None) for v in lines.values()]
 
 
 def _columns_of(texts: list[Cell], count: int) -> list[list[Cell]]:

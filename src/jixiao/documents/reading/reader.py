@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 from jixiao.core.errors import Location, SourceError
-from jixiao.core.model import DEPARTMENT_NATURES, DEPARTMENT_SOURCES, DepartmentFunds, Document, Execution, FundRow, Funds, Kind, Project
+from jixiao.core.model import DEPARTMENT_NATURES, DEPARTMENT_SOURCES, DepartmentFunds, Document, Goal, Execution, FundRow, Funds, Kind, Project
 from jixiao.documents.reading import grammar
 from jixiao.documents.reading.blocks import ProjectDraft
 from jixiao.documents.reading.cellstream import Cell, make_stream
@@ -83,6 +83,7 @@ def _project(draft: ProjectDraft, n: int, fields: dict[str, FieldSource]) -> Pro
         grade=draft.grade,
         as_of=draft.fields.get("as_of"),
         department_funds=DepartmentFunds(**split) if split else None,
+        goals=tuple(Goal(g, o or None) for g, o in draft.goal_rows) if draft.goal_rows else None,
     )
 
 
