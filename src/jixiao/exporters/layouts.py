@@ -449,7 +449,7 @@ def department_self_evaluation(doc: Document, p: Project, sheet: str, maximum: D
 
 def department_declaration(doc: Document, p: Project, sheet: str) -> Form:
     """部门（单位）整体支出绩效目标申报表: the money requested by source and nature, goals, indicators and points."""
-    widths = (12, 16, 16, 26, 16, 10)
+    widths = (12, 16, 16, 26, 10, 18)
     n = len(widths)
     points = _POINT_PLACES[Style.DEPARTMENT_DECLARATION]
     rows: list[tuple[Cell, ...]] = [
@@ -472,19 +472,20 @@ def department_declaration(doc: Document, p: Project, sheet: str) -> Form:
             _label(1, "一级指标"),
             _label(2, "二级指标"),
             _label(3, "三级指标"),
-            _label(4, "年度指标值"),
-            _label(5, "分值"),
+            _label(4, "分值"),
+            _label(5, "年度指标值"),
         )
     )
     anchors = [("indicators", len(rows) - 1)]
     for index, (ind, levels) in enumerate(zip(p.indicators, _level_cells(p.indicators, 1, 2), strict=True)):
         anchors.append((f"indicator:{index}", len(rows)))
+        # 分值 before 年度指标值, as the provincial forms print it: a target then stays the row's last cell
         rows.append(
             (
                 *levels,
                 _text(3, ind.name),
-                _text(4, ind.target, role=Role.CODE),
-                _figure(5, ind.weight, points, dash=False),
+                _figure(4, ind.weight, points, dash=False),
+                _text(5, ind.target, role=Role.CODE),
             )
         )
     grid = Grid(widths, tuple(rows))
