@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from jixiao.core.model import Indicator, Kind, Project
 from jixiao.core.review.context import (
+    who,
     COUNT_UNITS,
     MONEY_UNITS,
     Reporter,
@@ -179,17 +180,17 @@ def check_structure(r: Reporter, project: Project, kind: Kind) -> bool:
     if kind.is_department:
         return _check_department_structure(r, project, kind)
     if not project.unit:
-        r.add("required-field-missing", project, f"项目“{project.name}”没有填写实施单位。", field="unit")
+        r.add("required-field-missing", project, f"{who(project)}没有填写实施单位。", field="unit")
     if not project.goal:
-        r.add("required-field-missing", project, f"项目“{project.name}”没有填写年度总体目标。", field="goal")
+        r.add("required-field-missing", project, f"{who(project)}没有填写年度总体目标。", field="goal")
     if kind is not Kind.TARGET_DECLARATION and not project.outcome:
         # on a monitoring form the same field is the goal's progress so far (总体目标 截至监控日完成情况)
         what = "总体目标截至监控日完成情况" if kind is Kind.MONITORING else "实际完成情况"
-        r.add("required-field-missing", project, f"项目“{project.name}”没有填写{what}。", field="outcome")
+        r.add("required-field-missing", project, f"{who(project)}没有填写{what}。", field="outcome")
     if not any(not row.is_empty() for _, row in project.funds.rows()):
-        r.add("required-field-missing", project, f"项目“{project.name}”没有填写项目资金。", field="funds")
+        r.add("required-field-missing", project, f"{who(project)}没有填写项目资金。", field="funds")
     if not project.indicators:
-        r.add("no-indicators", project, f"项目“{project.name}”没有任何绩效指标。", field="indicators")
+        r.add("no-indicators", project, f"{who(project)}没有任何绩效指标。", field="indicators")
         return False
     # Forms print other level-1 names (效果指标, 项目完成指标): classes, not labels, are compared.
     classes = {level1_class(i.level1) for i in project.indicators}
@@ -198,7 +199,7 @@ def check_structure(r: Reporter, project: Project, kind: Kind) -> bool:
         r.add(
             "missing-level1",
             project,
-            f"项目“{project.name}”的指标体系中没有{'和'.join(missing)}。",
+            f"{who(project)}的指标体系中没有{'和'.join(missing)}。",
             field="indicators",
             expected="产出指标、效益指标",
         )
@@ -237,12 +238,12 @@ def _check_output_levels(r: Reporter, project: Project) -> None:
         r.add(
             "missing-output-quantity",
             project,
-            f"项目“{project.name}”的产出指标下没有数量指标。",
+            f"{who(project)}的产出指标下没有数量指标。",
             field="indicators",
         )
     if "quality" not in output_l2:
         r.add(
-            "missing-output-quality", project, f"项目“{project.name}”的产出指标下没有质量指标。", field="indicators"
+            "missing-output-quality", project, f"{who(project)}的产出指标下没有质量指标。", field="indicators"
         )
 
 
