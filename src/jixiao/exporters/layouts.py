@@ -769,7 +769,7 @@ def summary(doc: Document, style: Style, maximum: Decimal | None = None) -> Form
             heads, widths = heads[:7] + heads[8:], widths[:7] + widths[8:]
     if department:
         title = f"{year}{'部门整体支出绩效目标汇总表' if style is Style.DECLARATION else '部门整体支出绩效自评汇总表'}"
-        heads = (heads[0], "部门（单位）名称", *heads[2:])
+        heads = (heads[0], "部门（单位）", *heads[2:])
     rows: list[tuple[Cell, ...]] = [tuple(_label(k, h) for k, h in enumerate(heads))]
     for n, p in enumerate(doc.projects, start=1):
         total = p.funds.total or FundRow()
