@@ -122,13 +122,16 @@ def test_classes_come_from_the_pack() -> None:
     p = _department()
     assert "department-class-unknown" not in _codes(p)
     text = load_pack_text().replace(
-        '[display]', '[department]\nclasses = ["履职效能", "管理效率", "社会效应"]\n\n[display]', 1
+        "[display]", '[department]\nclasses = ["履职效能", "管理效率", "社会效应"]\n\n[display]', 1
     )
     province = parse_pack(text.replace('name = "mof-2020"', 'name = "province"'), "province")
     assert province.department.classes == ("履职效能", "管理效率", "社会效应")
     codes = _codes(p, pack=province)
     assert codes.count("department-class-unknown") == 7 and "department-class-missing" in codes
-    relabelled = tuple(replace(i, level1=c) for i, c in zip(p.indicators, ["履职效能"] * 3 + ["管理效率"] * 2 + ["社会效应"] * 2))
+    relabelled = tuple(
+        replace(i, level1=c)
+        for i, c in zip(p.indicators, ["履职效能"] * 3 + ["管理效率"] * 2 + ["社会效应"] * 2, strict=True)
+    )
     assert _codes(replace(p, indicators=relabelled), pack=province) == []
 
 
@@ -143,7 +146,10 @@ def test_a_bad_department_table_is_refused_naming_the_key() -> None:
     from jixiao.core.scoring.packs import PackError
 
     base = load_pack_text().replace('name = "mof-2020"', 'name = "bad"')
-    for table, key in (('classes = ["产出"]', "department.classes"), ("execution_weightt = 10", "department.execution_weightt")):
+    for table, key in (
+        ('classes = ["产出"]', "department.classes"),
+        ("execution_weightt = 10", "department.execution_weightt"),
+    ):
         with pytest.raises(PackError) as err:
             parse_pack(base.replace("[display]", f"[department]\n{table}\n\n[display]", 1), "bad")
         assert key in str(err.value)

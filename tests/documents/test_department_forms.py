@@ -51,7 +51,11 @@ def test_corpus_011_money_by_source_and_nature_and_goals() -> None:
     assert split is not None and split.other is not None and split.basic is not None
     assert (split.other.initial, split.basic.initial) == (D("2880"), D("1768.16"))
     assert p.funds.other is None and p.goal is None and p.outcome is None
-    assert p.goals is not None and [g.goal for g in p.goals] == ["目标1:造林1.2万亩", "目标2森林经营16.3万亩", "目标3:病虫害防治3.45万亩"]
+    assert p.goals is not None and [g.goal for g in p.goals] == [
+        "目标1:造林1.2万亩",
+        "目标2森林经营16.3万亩",
+        "目标3:病虫害防治3.45万亩",
+    ]
     # one row of each split printed: nothing summed, no finding that the reader's gap would cause
     assert not [f for f in review_document(doc) if f.code.startswith("department-") and "add-up" in f.code]
     # the printed 100% where 3,824.26 ÷ 4,753.66 is 80.45%: the review says so with the numbers

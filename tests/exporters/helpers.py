@@ -203,13 +203,23 @@ def department_document(kind: Kind = Kind.DEPARTMENT_SELF_EVALUATION) -> Documen
     def row(initial: str, adjusted: str, executed: str, rate: str | None = None) -> FundRow:
         if declaration:
             return FundRow(requested=D(initial))
-        return FundRow(initial=D(initial), adjusted=D(adjusted), executed=D(executed), rate_pct=D(rate) if rate else None)
+        return FundRow(
+            initial=D(initial), adjusted=D(adjusted), executed=D(executed), rate_pct=D(rate) if rate else None
+        )
 
-    def ind(level1: str, level2: str, name: str, target: str, weight: str, actual: str, score: str, note: str | None = None) -> Indicator:
+    def ind(
+        level1: str, level2: str, name: str, target: str, weight: str, actual: str, score: str, note: str | None = None
+    ) -> Indicator:
         if declaration:
             return Indicator(level1=level1, level2=level2, name=name, target=target, weight=D(weight))
         return Indicator(
-            level1=level1, level2=level2, name=name, target=target, actual=actual, weight=D(weight), score=D(score),
+            level1=level1,
+            level2=level2,
+            name=name,
+            target=target,
+            actual=actual,
+            weight=D(weight),
+            score=D(score),
             deviation=note,
         )
 
@@ -230,9 +240,27 @@ def department_document(kind: Kind = Kind.DEPARTMENT_SELF_EVALUATION) -> Documen
         ind("产出指标", "数量指标", "造林面积", "≥1.2万亩", "20", "1.2万亩", "20"),
         ind("产出指标", "质量指标", "造林成活率", "≥85%", "15", "86%", "15"),
         ind("产出指标", "时效指标", "任务按期完成率", "≥90%", "15", "100%", "15"),
-        ind("效益指标", "经济效益指标", "木材销售收入", "≥1100万元", "10", "1093万元", "9.94", "木材价格下行，下年调整销售计划"),
+        ind(
+            "效益指标",
+            "经济效益指标",
+            "木材销售收入",
+            "≥1100万元",
+            "10",
+            "1093万元",
+            "9.94",
+            "木材价格下行，下年调整销售计划",
+        ),
         ind("效益指标", "生态效益指标", "森林覆盖率", "≥63.5%", "10", "63.6%", "10"),
-        ind("效益指标", "社会效益指标", "带动林农就业人数", "≥500人", "10", "480人", "9.6", "部分工程延期，已督促施工单位"),
+        ind(
+            "效益指标",
+            "社会效益指标",
+            "带动林农就业人数",
+            "≥500人",
+            "10",
+            "480人",
+            "9.6",
+            "部分工程延期，已督促施工单位",
+        ),
         ind("满意度指标", "服务对象满意度指标", "林农满意度", "≥90%", "10", "95%", "10"),
     )
     project = Project(

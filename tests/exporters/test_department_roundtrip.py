@@ -40,7 +40,11 @@ def two_departments(kind: Kind) -> Document:
         first,
         department="某区水利局",
         money_unit="元",
-        goals=(Goal("目标1：完成河道整治12公里", None if kind.is_department and first.execution is None else "完成12.5公里"),),
+        goals=(
+            Goal(
+                "目标1：完成河道整治12公里", None if kind.is_department and first.execution is None else "完成12.5公里"
+            ),
+        ),
         department_funds=replace(split, government_fund=split.general_budget, general_budget=split.government_fund),
     )
     return replace(doc, projects=(first, second))
@@ -76,7 +80,9 @@ def test_department_form_reads_back_exactly(fmt: str, kind: Kind) -> None:
     data, name = render(fmt, document)
     result = import_bytes(data, name)
     assert result.document.kind is kind
-    assert result.document == document, _first_difference(json.loads(dumps(result.document)), json.loads(dumps(document)))
+    assert result.document == document, _first_difference(
+        json.loads(dumps(result.document)), json.loads(dumps(document))
+    )
     assert result.problems == ()
 
 

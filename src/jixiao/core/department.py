@@ -148,7 +148,9 @@ def rollup(
         if not projects or any(v is None for v in values):
             sums[column] = None
             continue
-        yuan = sum((v * _yuan(p.money_unit) for p, v in zip(projects, values, strict=True) if v is not None), Decimal(0))
+        yuan = sum(
+            (v * _yuan(p.money_unit) for p, v in zip(projects, values, strict=True) if v is not None), Decimal(0)
+        )
         sums[column] = yuan / factor
     rate = None
     if sums["executed"] is not None and sums["adjusted"]:

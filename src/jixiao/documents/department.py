@@ -11,10 +11,11 @@ into those places, keeping where each value was printed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
-from jixiao.core.model import DepartmentFunds, Funds, Goal, Project
+from jixiao.core.model import DepartmentFunds, Goal, Project
 from jixiao.documents.result import ImportResult
 
 __all__ = ["settle_department", "split_goals"]
@@ -33,7 +34,7 @@ def split_goals(text: str | None) -> list[str]:
     if len(starts) < 2 or text[: starts[0]].strip(_TRAILING):
         return [text.strip()]
     bounds = [*starts, len(text)]
-    return [text[a:b].strip().rstrip(_TRAILING) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+    return [text[a:b].strip().rstrip(_TRAILING) for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
 
 
 def _goals(project: Project) -> tuple[Goal, ...] | None:

@@ -441,7 +441,9 @@ def department_self_evaluation(doc: Document, p: Project, sheet: str, maximum: D
         )
     )
     anchors.append(("grade", len(rows)))
-    rows.append((_label(0, "评分等级", colspan=2), _text(2, DASH if impossible else p.grade, colspan=n - 2, role=Role.CODE)))
+    rows.append(
+        (_label(0, "评分等级", colspan=2), _text(2, DASH if impossible else p.grade, colspan=n - 2, role=Role.CODE))
+    )
     notes = (over_maximum_note(maximum),) if impossible and maximum is not None else ()
     title = Kind.DEPARTMENT_SELF_EVALUATION.label
     return Form(title, year_line(doc.year), sheet, Grid(widths, tuple(rows)), notes, anchors=tuple(anchors))

@@ -8,12 +8,9 @@ from datetime import date
 
 import pytest
 
-from decimal import Decimal as D
-
 from jixiao.core.department import ProjectMoney, rollup
 from jixiao.core.model import Document, FundRow, Funds
 from jixiao.core.review import CHECKS, REGISTRY, Finding, overdue_finding, review_document, review_documents
-from tests.exporters.helpers import department_document
 from tests.core.review.builders import (
     D,
     decl_doc,
@@ -25,6 +22,7 @@ from tests.core.review.builders import (
     monitoring,
     with_indicator,
 )
+from tests.exporters.helpers import department_document
 
 Docs = list[tuple[str, Document]]
 # A case is a document set to review, or (for a check the web runs on its own dates) the findings it gives.
@@ -67,6 +65,7 @@ OVER = with_indicator(E, 0, actual="3次", deviation="需求旺盛，增开一�
 M = monitoring()
 # an indicator whose forecast misses: 有可能, with a cause and a remedy, so only the check under test speaks
 MISS = with_indicator(M, 0, forecast="1次", likelihood="有可能", cause=("经费保障",), remedy="下半年增开")
+
 
 # code -> (triggers, does not trigger); the second is a near miss wherever one exists.
 def dept_doc(level1: str | None = None, **split: FundRow) -> Document:
@@ -409,7 +408,6 @@ CASES: dict[str, tuple[Callable[[], Case], Callable[[], Case]]] = {
     "department-rollup-differs": (rolled(D("2124.16"), D("2000.00")), rolled(D("2124.16"), D("2124.16"))),
     "department-rollup-rate-differs": (rolled(D("2124.16"), D("2124.16"), D("75")), rolled(D("2124.16"), D("2124.16"))),
 }
-
 
 
 def codes(case: Case) -> list[str]:

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 
 from jixiao.core.model import Indicator, Kind, Project
 from jixiao.core.review.context import (
-    who,
     COUNT_UNITS,
     MONEY_UNITS,
     Reporter,
@@ -23,6 +22,7 @@ from jixiao.core.review.context import (
     level1_class,
     level2_class,
     name_key,
+    who,
 )
 from jixiao.core.scoring.assess import read_value, show_quantity
 from jixiao.core.targets import Compound, Family, FreeText, Operator, Qualitative, Quantity
@@ -242,9 +242,7 @@ def _check_output_levels(r: Reporter, project: Project) -> None:
             field="indicators",
         )
     if "quality" not in output_l2:
-        r.add(
-            "missing-output-quality", project, f"{who(project)}的产出指标下没有质量指标。", field="indicators"
-        )
+        r.add("missing-output-quality", project, f"{who(project)}的产出指标下没有质量指标。", field="indicators")
 
 
 def _check_duplicates(r: Reporter, project: Project) -> None:

@@ -22,7 +22,10 @@ from jixiao.core.scoring.packs import RulePack
 __all__ = ["check_department", "department_pack", "subject"]
 
 _COLUMNS = (("initial", "年初预算数"), ("adjusted", "全年预算数"), ("executed", "全年执行数"), ("requested", "申请数"))
-_SPLITS = (("source", "按收入性质", "department-sources-do-not-add-up"), ("nature", "按支出性质", "department-natures-do-not-add-up"))
+_SPLITS = (
+    ("source", "按收入性质", "department-sources-do-not-add-up"),
+    ("nature", "按支出性质", "department-natures-do-not-add-up"),
+)
 
 
 def department_pack(pack: RulePack) -> RulePack:

@@ -224,9 +224,7 @@ def _check_project(r: Reporter, project: Project, score: ProjectScore, scored: b
     if project.execution is None:
         r.add("required-field-missing", project, f"{who(project)}没有预算执行率的分值和得分。", field="execution")
     elif project.execution.score is None:
-        r.add(
-            "required-field-missing", project, f"{who(project)}没有填写预算执行率得分。", field="execution.score"
-        )
+        r.add("required-field-missing", project, f"{who(project)}没有填写预算执行率得分。", field="execution.score")
     if project.total_score is None:
         r.add("required-field-missing", project, f"{who(project)}没有填写总分。", field="total_score")
     for field, label, values in (("weight", "分值", weights), ("score", "得分", [i.score for i in inds])):

@@ -15,8 +15,7 @@ from decimal import Decimal
 
 from jixiao.core.model import FUND_MANAGEMENT_ITEMS, Kind
 from jixiao.documents.markup import join_cell
-from jixiao.documents.reading import grammar
-from jixiao.documents.reading import arith
+from jixiao.documents.reading import arith, grammar
 from jixiao.documents.reading.arith import read_fund_row
 from jixiao.documents.reading.cellstream import Cell
 from jixiao.documents.reading.columns import heading_at

@@ -6,7 +6,18 @@ import re
 from decimal import Decimal
 
 from jixiao.core.errors import Location, SourceError
-from jixiao.core.model import DEPARTMENT_NATURES, DEPARTMENT_SOURCES, DepartmentFunds, Document, Goal, Execution, FundRow, Funds, Kind, Project
+from jixiao.core.model import (
+    DEPARTMENT_NATURES,
+    DEPARTMENT_SOURCES,
+    DepartmentFunds,
+    Document,
+    Execution,
+    FundRow,
+    Funds,
+    Goal,
+    Kind,
+    Project,
+)
 from jixiao.documents.reading import grammar
 from jixiao.documents.reading.blocks import ProjectDraft
 from jixiao.documents.reading.cellstream import Cell, make_stream
