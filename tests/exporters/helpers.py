@@ -188,3 +188,91 @@ def _row_text(form: Form, row: int) -> str:
     for cell in form.grid.rows[row]:
         texts[cell.col] = cell.text.replace("\n", "")
     return "\t".join(texts).rstrip("\t")
+
+
+def department_document(kind: Kind = Kind.DEPARTMENT_SELF_EVALUATION) -> Document:
+    """A department's whole-budget form as it files it: money by source and nature to the fen, numbered goals.
+
+    The self-evaluation adds up (sources and natures each make the total), scores 10 + 90 with two indicators
+    short of full marks (with their deviation notes); the declaration carries the requested amounts only.
+    """
+    from jixiao.core.model import DepartmentFunds, Execution, Goal
+
+    declaration = kind is Kind.DEPARTMENT_DECLARATION
+
+    def row(initial: str, adjusted: str, executed: str, rate: str | None = None) -> FundRow:
+        if declaration:
+            return FundRow(requested=D(initial))
+        return FundRow(
+            initial=D(initial), adjusted=D(adjusted), executed=D(executed), rate_pct=D(rate) if rate else None
+        )
+
+    def ind(
+        level1: str, level2: str, name: str, target: str, weight: str, actual: str, score: str, note: str | None = None
+    ) -> Indicator:
+        if declaration:
+            return Indicator(level1=level1, level2=level2, name=name, target=target, weight=D(weight))
+        return Indicator(
+            level1=level1,
+            level2=level2,
+            name=name,
+            target=target,
+            actual=actual,
+            weight=D(weight),
+            score=D(score),
+            deviation=note,
+        )
+
+    split = DepartmentFunds(
+        general_budget=row("3873.66", "3953.66", "3324.26"),
+        government_fund=row("0.00", "0.00", "0.00"),
+        special_account=row("100.00", "100.00", "80.00"),
+        other=row("780.00", "700.00", "420.00"),
+        basic=row("1768.16", "1768.16", "1700.10"),
+        project=row("2985.50", "2985.50", "2124.16"),
+    )
+    goals = (
+        Goal("目标1：完成造林1.2万亩", None if declaration else "完成造林1.2万亩"),
+        Goal("目标2：森林经营16.3万亩", None if declaration else "完成森林经营16.3万亩"),
+        Goal("目标3：林业有害生物防治3.45万亩", None if declaration else "防治3.45万亩，成灾率0.1‰"),
+    )
+    indicators = (
+        ind("产出指标", "数量指标", "造林面积", "≥1.2万亩", "20", "1.2万亩", "20"),
+        ind("产出指标", "质量指标", "造林成活率", "≥85%", "15", "86%", "15"),
+        ind("产出指标", "时效指标", "任务按期完成率", "≥90%", "15", "100%", "15"),
+        ind(
+            "效益指标",
+            "经济效益指标",
+            "木材销售收入",
+            "≥1100万元",
+            "10",
+            "1093万元",
+            "9.94",
+            "木材价格下行，下年调整销售计划",
+        ),
+        ind("效益指标", "生态效益指标", "森林覆盖率", "≥63.5%", "10", "63.6%", "10"),
+        ind(
+            "效益指标",
+            "社会效益指标",
+            "带动林农就业人数",
+            "≥500人",
+            "10",
+            "480人",
+            "9.6",
+            "部分工程延期，已督促施工单位",
+        ),
+        ind("满意度指标", "服务对象满意度指标", "林农满意度", "≥90%", "10", "95%", "10"),
+    )
+    project = Project(
+        name="",
+        department="某区林业局",
+        money_unit="万元",
+        funds=Funds(total=row("4753.66", "4753.66", "3824.26", "80.45")),
+        execution=None if declaration else Execution(weight=D("10"), rate_pct=D("80.45"), score=D("8.04")),
+        indicators=indicators,
+        total_score=None if declaration else D("97.58"),
+        grade=None if declaration else "优",
+        department_funds=split,
+        goals=goals,
+    )
+    return Document(kind=kind, year=2024, projects=(project,))

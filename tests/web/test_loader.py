@@ -120,7 +120,12 @@ def test_a_unit_name_is_looked_up_within_its_department(tree: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "said"), [(Kind.MONITORING, "在「运行监控」的监控批次中"), (Kind.DEPARTMENT_SELF_EVALUATION, "部门整体")]
+    ("kind", "said"),
+    [
+        (Kind.MONITORING, "在「运行监控」的监控批次中"),
+        (Kind.DEPARTMENT_SELF_EVALUATION, "部门（单位）整体支出绩效自评表暂不能导入"),
+        (Kind.DEPARTMENT_DECLARATION, "部门（单位）整体支出绩效目标申报表暂不能导入"),
+    ],
 )
 def test_a_kind_the_cycle_holds_no_record_of_is_refused(tree: Any, kind: Kind, said: str) -> None:
     """A monitoring form or a department-wide form is not loaded as a self-evaluation: refused, nothing written."""

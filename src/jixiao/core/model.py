@@ -23,6 +23,7 @@ class Kind(StrEnum):
     SELF_EVALUATION = "self_evaluation"
     TRANSFER_SELF_EVALUATION = "transfer_self_evaluation"
     DEPARTMENT_SELF_EVALUATION = "department_self_evaluation"
+    DEPARTMENT_DECLARATION = "department_declaration"
     MONITORING = "monitoring"
 
     @property
@@ -30,12 +31,18 @@ class Kind(StrEnum):
         """The Chinese name of the form."""
         return _KIND_LABELS[self]
 
+    @property
+    def is_department(self) -> bool:
+        """True for the department-wide forms (部门整体支出绩效), whose subject is a department, not a project."""
+        return self in (Kind.DEPARTMENT_SELF_EVALUATION, Kind.DEPARTMENT_DECLARATION)
+
 
 _KIND_LABELS = {
     Kind.TARGET_DECLARATION: "财政项目支出绩效目标申报表",
     Kind.SELF_EVALUATION: "财政项目支出绩效自评表",
     Kind.TRANSFER_SELF_EVALUATION: "中央对地方转移支付区域绩效目标自评表",
     Kind.DEPARTMENT_SELF_EVALUATION: "部门（单位）整体支出绩效自评表",
+    Kind.DEPARTMENT_DECLARATION: "部门（单位）整体支出绩效目标申报表",
     Kind.MONITORING: "项目支出绩效目标执行监控表",
 }
 
@@ -105,6 +112,50 @@ class Funds:
         return out
 
 
+# A department-wide form's money by source (按收入性质分) and by nature (按支出性质分), in printed order.
+DEPARTMENT_SOURCES = ("general_budget", "government_fund", "special_account", "other")
+DEPARTMENT_NATURES = ("basic", "project")
+DEPARTMENT_FUND_LABELS = {
+    "general_budget": "一般公共预算",
+    "government_fund": "政府性基金",
+    "special_account": "纳入专户管理的非税收入",
+    "other": "其他资金",
+    "basic": "基本支出",
+    "project": "项目支出",
+}
+
+
+@dataclass(frozen=True)
+class DepartmentFunds:
+    """A department-wide form's money split twice: by source and by nature (each row as printed).
+
+    Both splits are parts of the form's 年度资金总额 (``Project.funds.total``); either may be absent.
+    """
+
+    general_budget: FundRow | None = None
+    government_fund: FundRow | None = None
+    special_account: FundRow | None = None
+    other: FundRow | None = None
+    basic: FundRow | None = None
+    project: FundRow | None = None
+
+    def by_source(self) -> list[tuple[str, FundRow]]:
+        """The printed source rows as (key, row), in form order."""
+        return [(k, getattr(self, k)) for k in DEPARTMENT_SOURCES if getattr(self, k) is not None]
+
+    def by_nature(self) -> list[tuple[str, FundRow]]:
+        """The printed nature rows as (key, row), in form order."""
+        return [(k, getattr(self, k)) for k in DEPARTMENT_NATURES if getattr(self, k) is not None]
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One of a department's several 年度总体目标 (预期目标) with what was achieved (实际完成情况)."""
+
+    goal: str
+    outcome: str | None = None
+
+
 @dataclass(frozen=True)
 class Execution:
     """The 预算执行率 scoring row of a self-evaluation: 分值, 执行率, 得分."""
@@ -172,6 +223,9 @@ class Project:
     total_score: Decimal | None = None
     grade: str | None = None
     as_of: str | None = None  # monitoring: 监控截止日期, YYYY-MM-DD
+    # department-wide forms only: the money by source and nature, and the several 年度总体目标
+    department_funds: DepartmentFunds | None = None
+    goals: tuple[Goal, ...] | None = None
 
     def with_indicators(self, indicators: tuple[Indicator, ...]) -> Project:
         """A copy of this project with other indicators."""

@@ -17,16 +17,20 @@ from typing import Any
 
 from jixiao.core.errors import DocumentError, Location
 from jixiao.core.model import (
+    DEPARTMENT_NATURES,
+    DEPARTMENT_SOURCES,
     DEVIATION_CAUSES,
     FUND_ROWS,
     GRADES,
     LIKELIHOODS,
     SCHEMA,
+    DepartmentFunds,
     Document,
     Execution,
     FundManagementRow,
     FundRow,
     Funds,
+    Goal,
     Indicator,
     Kind,
     Project,
@@ -89,6 +93,12 @@ def project_to_dict(p: Project) -> dict[str, JsonValue]:
     out["grade"] = p.grade
     if p.as_of is not None:
         out["as_of"] = p.as_of
+    # department-wide forms only: other kinds never carry these keys, so their JSON is unchanged
+    if p.department_funds is not None:
+        out["funds_by_source"] = {k: _row_to_dict(r) for k, r in p.department_funds.by_source()}
+        out["funds_by_nature"] = {k: _row_to_dict(r) for k, r in p.department_funds.by_nature()}
+    if p.goals is not None:
+        out["goals"] = [{"goal": g.goal, "outcome": g.outcome} for g in p.goals]
     return out
 
 
@@ -260,6 +270,34 @@ class _Reader:
         rows = {k: self.row(v, f"{path}.{k}") for k, v in data.items() if v is not None}
         return Funds(**rows)
 
+    def department_funds(self, data: Mapping[str, JsonValue], path: str) -> DepartmentFunds | None:
+        """The two splits of a department-wide form (``funds_by_source``, ``funds_by_nature``), or None."""
+        if data.get("funds_by_source") is None and data.get("funds_by_nature") is None:
+            return None
+        rows: dict[str, FundRow] = {}
+        for key, allowed in (("funds_by_source", DEPARTMENT_SOURCES), ("funds_by_nature", DEPARTMENT_NATURES)):
+            if data.get(key) is None:
+                continue
+            split = self.obj(data[key], f"{path}.{key}")
+            self.no_extra(split, allowed, f"{path}.{key}")
+            rows.update({k: self.row(v, f"{path}.{key}.{k}") for k, v in split.items() if v is not None})
+        return DepartmentFunds(**rows)
+
+    def goals(self, data: Mapping[str, JsonValue], path: str) -> tuple[Goal, ...] | None:
+        """A department-wide form's several 年度总体目标, or None."""
+        items = data.get("goals")
+        if items is None:
+            return None
+        if not isinstance(items, list):
+            raise self.fail(f"{path}.goals", "应为列表")
+        out = []
+        for n, item in enumerate(items):
+            gp = f"{path}.goals[{n}]"
+            g = self.obj(item, gp)
+            self.no_extra(g, ("goal", "outcome"), gp)
+            out.append(Goal(goal=self.text(g, "goal", gp, required=True) or "", outcome=self.text(g, "outcome", gp)))
+        return tuple(out)
+
     def indicator(self, value: JsonValue, path: str) -> Indicator:
         data = self.obj(value, path)
         self.no_extra(data, _INDICATOR_FIELDS, path)
@@ -348,6 +386,8 @@ class _Reader:
             total_score=self.number(data, "total_score", path),
             grade=grade,
             as_of=as_of,
+            department_funds=self.department_funds(data, path),
+            goals=self.goals(data, path),
         )
 
     def document(self, value: JsonValue) -> Document:
@@ -401,6 +441,9 @@ _PROJECT_FIELDS = (
     "total_score",
     "grade",
     "as_of",
+    "funds_by_source",
+    "funds_by_nature",
+    "goals",
 )
 
 

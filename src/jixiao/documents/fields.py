@@ -130,6 +130,7 @@ _ROW_COLUMNS = ("initial", "adjusted", "executed", "requested", "rate_pct", "for
 _DEFAULT_COLUMNS = {
     Kind.SELF_EVALUATION: ["initial", "adjusted", "executed", "weight", "rate_pct", "score"],
     Kind.TARGET_DECLARATION: ["requested"],
+    Kind.DEPARTMENT_DECLARATION: ["requested"],
     Kind.TRANSFER_SELF_EVALUATION: ["adjusted", "executed", "rate_pct"],
     Kind.MONITORING: ["adjusted", "executed", "rate_pct", "forecast"],
 }

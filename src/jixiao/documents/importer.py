@@ -9,6 +9,7 @@ from pathlib import Path
 from jixiao.core.errors import Location, SourceError
 from jixiao.core.serialize import loads
 from jixiao.documents import datapackage, safety
+from jixiao.documents.department import settle_department
 from jixiao.documents.limits import limit_for, too_large
 from jixiao.documents.ocr.pages import IMAGE_SUFFIXES  # scanned pages, read by OCR (the extra ``.[ocr]``)
 from jixiao.documents.oserrors import describe
@@ -138,7 +139,9 @@ def import_bytes(data: bytes, name: str, progress: Progress = no_progress) -> Im
     if reader is None:
         allowed = "、".join(ALL_SUFFIXES)
         raise SourceError(f"不支持的文件类型 {suffix or '(无扩展名)'}；可读取：{allowed}", Location(file=name))
-    return reader(data, name, suffix, progress)
+    result = reader(data, name, suffix, progress)
+    # a department-wide form read like a project's: its goals and money moved to the department's places
+    return result if reader is _read_json else settle_department(result)
 
 
 def import_path(path: Path, progress: Progress = no_progress) -> ImportResult:

@@ -15,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from decimal import Decimal
 
-from jixiao.core.errors import Location
+from jixiao.core.errors import Location, SourceError
 from jixiao.core.model import Document, Project
 from jixiao.documents.cells import Part, RawCell, RawRow
 from jixiao.documents.forms import is_project_start
 from jixiao.documents.reader import read_text
+from jixiao.documents.reading.reader import read_stream_text
 from jixiao.documents.result import ImportResult, ImportWarning, Progress, ProjectSource, no_progress
 from jixiao.documents.rows import make_rows, number
 from jixiao.documents.text import SourceLine, TextSource
@@ -52,9 +53,13 @@ def _line(row: RawRow) -> str:
     return "\t".join(texts)
 
 
+# A department-wide form names no project: its first row names the department (部门（单位）名称).
+_DEPARTMENT_START = re.compile(r"^\s*(?:部门|单位)\s*[(（]\s*单位\s*[)）]\s*名称|^\s*(?:预算)?部门名称")
+
+
 def _has_form(part: Part) -> bool:
     lines = tuple(SourceLine(n, _line(r)) for n, r in enumerate(part.rows, start=1))
-    return any(is_project_start(r) for r in make_rows(lines))
+    return any(is_project_start(r) or _DEPARTMENT_START.match(r.text) for r in make_rows(lines))
 
 
 def has_form(parts: list[Part]) -> bool:
@@ -86,7 +91,7 @@ def read_parts(
             origin[n] = row
     if not lines:
         lines.append(SourceLine(1, ""))
-    result = read_text(TextSource(name=name, encoding="", lines=tuple(lines)), progress)
+    result = _read(TextSource(name=name, encoding="", lines=tuple(lines)), progress)
     warnings = [_relocate(w, origin, name) for w in result.warnings]
     for part_name in skipped:
         warnings.append(
@@ -100,6 +105,28 @@ def read_parts(
         layout=layout,
         locations=locate(result.document, result.projects, origin),
     )
+
+
+def _read(source: TextSource, progress: Progress) -> ImportResult:
+    """The layout reader's reading of the cells; the stream reader's where that finds no indicator.
+
+    The layout readers read the tidy project forms cell for cell. A form they find nothing in (a
+    department-wide one, which names no project) is read by the stream reader, as a text file is; the
+    layout reader's error stands when the stream reader finds nothing either.
+    """
+    try:
+        result: ImportResult | None = read_text(source, progress)
+    except SourceError:
+        result = None
+    if result is not None and result.document.indicator_count:
+        return result
+    try:
+        stream = read_stream_text(source)
+    except SourceError:
+        stream = None
+    if stream is not None and stream.document.indicator_count:
+        return stream
+    return result if result is not None else read_text(source, progress)
 
 
 _LINE_RANGE = re.compile(r"第(\d+)至(\d+)行")

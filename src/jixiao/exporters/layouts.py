@@ -13,7 +13,17 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from jixiao.core.model import FUND_MANAGEMENT_ITEMS, Document, FundManagementRow, FundRow, Indicator, Kind, Project
+from jixiao.core.model import (
+    FUND_MANAGEMENT_ITEMS,
+    DepartmentFunds,
+    Document,
+    FundManagementRow,
+    FundRow,
+    Goal,
+    Indicator,
+    Kind,
+    Project,
+)
 from jixiao.exporters.model import (
     SELF_FUND_ROWS,
     TRANSFER_FUND_ROWS,
@@ -37,8 +47,23 @@ TRANSFER_NOTES = (
 DASH = "—"
 
 # Decimals printed for rates and points in each layout (more when the value carries more).
-_RATE_PLACES = {Style.SELF_2022: 2, Style.SELF_2024: 2, Style.TRANSFER: 1, Style.DECLARATION: 2, Style.MONITORING: 2}
-_POINT_PLACES = {Style.SELF_2022: 0, Style.SELF_2024: 2, Style.TRANSFER: 0, Style.DECLARATION: 0, Style.MONITORING: 0}
+_RATE_PLACES = {
+    **{Style.SELF_2022: 2, Style.SELF_2024: 2, Style.TRANSFER: 1, Style.DECLARATION: 2, Style.MONITORING: 2},
+    **{Style.DEPARTMENT: 2, Style.DEPARTMENT_DECLARATION: 2},
+}
+_POINT_PLACES = {
+    **{Style.SELF_2022: 0, Style.SELF_2024: 2, Style.TRANSFER: 0, Style.DECLARATION: 0, Style.MONITORING: 0},
+    **{Style.DEPARTMENT: 2, Style.DEPARTMENT_DECLARATION: 0},
+}
+# A department-wide form's rows by source, then by nature, with the labels printed (and read back).
+DEPARTMENT_FUND_ROWS = (
+    ("general_budget", "其中：一般公共预算"),
+    ("government_fund", "政府性基金拨款"),
+    ("special_account", "纳入专户管理的非税收入拨款"),
+    ("other", "其他资金"),
+    ("basic", "其中：基本支出"),
+    ("project", "其中：项目支出"),
+)
 
 
 def _label(col: int, text: str, colspan: int = 1, rowspan: int = 1, vertical: bool = False) -> Cell:
@@ -324,6 +349,151 @@ def declaration(doc: Document, p: Project, sheet: str) -> Form:
     return Form(Kind.TARGET_DECLARATION.label, year_line(doc.year), sheet, grid, anchors=tuple(anchors))
 
 
+# -- department-wide forms ---------------------------------------------------------
+
+
+def _goals(p: Project) -> tuple[Goal, ...]:
+    """A department's several goals; one empty row when it has none, as on the blank form."""
+    return p.goals or (Goal("", None),)
+
+
+def _split_row(split: DepartmentFunds | None, key: str) -> FundRow:
+    return (getattr(split, key) if split is not None else None) or FundRow()
+
+
+def department_self_evaluation(doc: Document, p: Project, sheet: str, maximum: Decimal | None = None) -> Form:
+    """部门（单位）整体支出绩效自评表: the money by source and nature, several goals, the scored indicators."""
+    widths = (10, 16, 22, 13, 13, 9, 10, 22)
+    n = len(widths)
+    points = _POINT_PLACES[Style.DEPARTMENT]
+    rate_places = _RATE_PLACES[Style.DEPARTMENT]
+    ex = p.execution
+    total = p.funds.total or FundRow()
+    rows: list[tuple[Cell, ...]] = [
+        (_label(0, "部门（单位）名称", colspan=2), _text(2, p.department, colspan=n - 2)),
+        (
+            _label(0, money_label("年度预算申请", p.money_unit), rowspan=2 + len(DEPARTMENT_FUND_ROWS)),
+            _label(1, ""),
+            *(_label(2 + k, h) for k, h in enumerate(("年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)"))),
+            _label(7, "得分"),
+        ),
+    ]
+    anchors = [("execution", len(rows))]
+    rate = ex.rate_pct if ex is not None and ex.rate_pct is not None else total.rate_pct
+    rows.append(
+        (
+            _label(1, "年度资金总额"),
+            money(2, total.initial),
+            money(3, total.adjusted),
+            money(4, total.executed),
+            _figure(5, ex.weight if ex else None, points),
+            _figure(6, rate, rate_places),
+            _figure(7, ex.score if ex else None, points),
+        )
+    )
+    for key, label in DEPARTMENT_FUND_ROWS:
+        row = _split_row(p.department_funds, key)
+        rows.append(
+            (
+                _label(1, label),
+                money(2, row.initial),
+                money(3, row.adjusted),
+                money(4, row.executed),
+                _figure(5, None, points),
+                _figure(6, row.rate_pct, rate_places),
+                _figure(7, None, points),
+            )
+        )
+    goals = _goals(p)
+    rows.append(
+        (
+            _label(0, "年度\n总体\n目标", rowspan=len(goals) + 1),
+            _label(1, "预期目标", colspan=3),
+            _label(4, "实际完成情况", colspan=n - 4),
+        )
+    )
+    rows += [(_text(1, g.goal, colspan=3), _text(4, g.outcome, colspan=n - 4)) for g in goals]
+    heads = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施")
+    anchors.append(("indicators", len(rows)))
+    rows.append(tuple(_label(k, h) for k, h in enumerate(heads)))
+    for index, (ind, levels) in enumerate(zip(p.indicators, _level_cells(p.indicators, 0, 1), strict=True)):
+        anchors.append((f"indicator:{index}", len(rows)))
+        rows.append(
+            (
+                *levels,
+                _text(2, ind.name),
+                _text(3, ind.target, role=Role.CODE),
+                _text(4, ind.actual, role=Role.CODE),
+                _figure(5, ind.weight, points, dash=False),
+                _figure(6, ind.score, points, dash=False),
+                _text(7, ind.deviation),
+            )
+        )
+    # a total that cannot be (beyond the pack's maximum) prints as a dash, with a note saying why
+    impossible = over_maximum(p, maximum)
+    anchors.append(("total", len(rows)))
+    rows.append(
+        (
+            _label(0, "总分", colspan=5),
+            _figure(5, None if impossible else _total_weight(p), points, dash=impossible),
+            _figure(6, None if impossible else p.total_score, points, dash=impossible),
+            _text(7, ""),
+        )
+    )
+    anchors.append(("grade", len(rows)))
+    rows.append(
+        (_label(0, "评分等级", colspan=2), _text(2, DASH if impossible else p.grade, colspan=n - 2, role=Role.CODE))
+    )
+    notes = (over_maximum_note(maximum),) if impossible and maximum is not None else ()
+    title = Kind.DEPARTMENT_SELF_EVALUATION.label
+    return Form(title, year_line(doc.year), sheet, Grid(widths, tuple(rows)), notes, anchors=tuple(anchors))
+
+
+def department_declaration(doc: Document, p: Project, sheet: str) -> Form:
+    """部门（单位）整体支出绩效目标申报表: the money requested by source and nature, goals, indicators and points."""
+    widths = (12, 16, 16, 26, 10, 18)
+    n = len(widths)
+    points = _POINT_PLACES[Style.DEPARTMENT_DECLARATION]
+    rows: list[tuple[Cell, ...]] = [
+        (_label(0, "部门（单位）名称", colspan=2), _text(2, p.department, colspan=n - 2)),
+        (
+            _label(0, money_label("年度预算申请", p.money_unit), rowspan=2 + len(DEPARTMENT_FUND_ROWS)),
+            _label(1, "", colspan=3),
+            _label(4, "预算申报数", colspan=2),
+        ),
+        (_label(1, "年度资金总额", colspan=3), money(4, (p.funds.total or FundRow()).requested, colspan=2)),
+    ]
+    for key, label in DEPARTMENT_FUND_ROWS:
+        rows.append((_label(1, label, colspan=3), money(4, _split_row(p.department_funds, key).requested, colspan=2)))
+    goals = _goals(p)
+    rows.append((_label(0, "年度\n总体\n目标", rowspan=len(goals) + 1), _label(1, "年度目标", colspan=n - 1)))
+    rows += [(_text(1, g.goal, colspan=n - 1),) for g in goals]
+    rows.append(
+        (
+            _label(0, "绩效指标", rowspan=len(p.indicators) + 1, vertical=True),
+            _label(1, "一级指标"),
+            _label(2, "二级指标"),
+            _label(3, "三级指标"),
+            _label(4, "分值"),
+            _label(5, "年度指标值"),
+        )
+    )
+    anchors = [("indicators", len(rows) - 1)]
+    for index, (ind, levels) in enumerate(zip(p.indicators, _level_cells(p.indicators, 1, 2), strict=True)):
+        anchors.append((f"indicator:{index}", len(rows)))
+        # 分值 before 年度指标值, as the provincial forms print it: a target then stays the row's last cell
+        rows.append(
+            (
+                *levels,
+                _text(3, ind.name),
+                _figure(4, ind.weight, points, dash=False),
+                _text(5, ind.target, role=Role.CODE),
+            )
+        )
+    grid = Grid(widths, tuple(rows))
+    return Form(Kind.DEPARTMENT_DECLARATION.label, year_line(doc.year), sheet, grid, anchors=tuple(anchors))
+
+
 # -- transfer payment -------------------------------------------------------------
 
 
@@ -512,8 +682,12 @@ def forms(doc: Document, style: Style, maximum: Decimal | None = None) -> tuple[
     taken = {"汇总表"}
     out: list[Form] = []
     for n, p in enumerate(doc.projects, start=1):
-        sheet = sheet_name(n, p.name, taken)
-        if style is Style.DECLARATION:
+        sheet = sheet_name(n, p.name or p.department or "", taken)
+        if style is Style.DEPARTMENT:
+            out.append(department_self_evaluation(doc, p, sheet, maximum))
+        elif style is Style.DEPARTMENT_DECLARATION:
+            out.append(department_declaration(doc, p, sheet))
+        elif style is Style.DECLARATION:
             out.append(declaration(doc, p, sheet))
         elif style is Style.TRANSFER:
             out.append(transfer(doc, p, sheet))
@@ -535,6 +709,10 @@ def summary(doc: Document, style: Style, maximum: Decimal | None = None) -> Form
     # a 汇总表 is titled by the one unit (or department) whose forms it collects, when there is one
     owner = _common(p.unit for p in doc.projects) or _common(p.department for p in doc.projects) or ""
     points = _POINT_PLACES[style]
+    department = style in (Style.DEPARTMENT, Style.DEPARTMENT_DECLARATION)
+    if department:
+        # a department-wide collection lists departments: their forms are printed one a sheet
+        style = Style.DECLARATION if style is Style.DEPARTMENT_DECLARATION else Style.SELF_2024
     if style is Style.DECLARATION:
         title = f"{clean(owner)}{year}项目绩效目标汇总表"
         heads: tuple[str, ...] = (
@@ -591,6 +769,9 @@ def summary(doc: Document, style: Style, maximum: Decimal | None = None) -> Form
         widths = (6, 28, 24, 14, 14, 10, 9, 9, 8)
         if style is Style.SELF_2022:
             heads, widths = heads[:7] + heads[8:], widths[:7] + widths[8:]
+    if department:
+        title = f"{year}{'部门整体支出绩效目标汇总表' if style is Style.DECLARATION else '部门整体支出绩效自评汇总表'}"
+        heads = (heads[0], "部门（单位）", *heads[2:])
     rows: list[tuple[Cell, ...]] = [tuple(_label(k, h) for k, h in enumerate(heads))]
     for n, p in enumerate(doc.projects, start=1):
         total = p.funds.total or FundRow()
@@ -598,7 +779,7 @@ def summary(doc: Document, style: Style, maximum: Decimal | None = None) -> Form
         if style is Style.DECLARATION:
             cells: tuple[Cell, ...] = (
                 seq,
-                _text(1, p.name),
+                _text(1, p.name or p.department),
                 _text(2, p.department),
                 _text(3, p.unit),
                 _text(4, p.nature),
@@ -633,7 +814,7 @@ def summary(doc: Document, style: Style, maximum: Decimal | None = None) -> Form
             rate = p.execution.rate_pct if p.execution and p.execution.rate_pct is not None else total.rate_pct
             cells = (
                 seq,
-                _text(1, p.name),
+                _text(1, p.name or p.department),
                 _text(2, p.unit),
                 money(3, total.adjusted),
                 money(4, total.executed),

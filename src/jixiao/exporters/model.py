@@ -33,6 +33,8 @@ class Style(StrEnum):
     SELF_2024 = "2024"
     TRANSFER = "transfer"
     MONITORING = "monitoring"
+    DEPARTMENT = "department"  # 部门整体支出绩效自评表
+    DEPARTMENT_DECLARATION = "department-declaration"  # 部门整体支出绩效目标申报表
 
 
 # Fund rows each layout prints, always all of them, with their printed labels (the forms and the
@@ -298,6 +300,10 @@ def auto_style(doc: Document) -> Style:
         return Style.TRANSFER
     if doc.kind is Kind.MONITORING:
         return Style.MONITORING
+    if doc.kind is Kind.DEPARTMENT_SELF_EVALUATION:
+        return Style.DEPARTMENT
+    if doc.kind is Kind.DEPARTMENT_DECLARATION:
+        return Style.DEPARTMENT_DECLARATION
     if (doc.year or 0) >= 2024:
         return Style.SELF_2024
     for p in doc.projects:

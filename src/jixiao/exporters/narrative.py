@@ -368,7 +368,7 @@ def narrative(doc: Document, style: Style, maximum: Decimal | None = None) -> Na
     """The written report of a document, by its kind; a total above ``maximum`` is not quoted."""
     if doc.kind is Kind.TRANSFER_SELF_EVALUATION:
         return _transfer(doc, style)
-    if doc.kind is Kind.TARGET_DECLARATION:
+    if doc.kind in (Kind.TARGET_DECLARATION, Kind.DEPARTMENT_DECLARATION):
         return _declaration(doc, style)
     if doc.kind is Kind.MONITORING:
         return _monitoring(doc)

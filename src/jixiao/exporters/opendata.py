@@ -33,6 +33,7 @@ _FUNDS = {
         ("total", "current_appropriation", "carryover", "other"),
         ("initial", "adjusted", "executed"),
     ),
+    Kind.DEPARTMENT_DECLARATION: (("total",), ("requested",)),
     # on a monitoring form 执行数 is the amount spent by the as-of date, not the year's
     Kind.MONITORING: (("total", "current_appropriation", "carryover", "other"), ("adjusted", "executed", "forecast")),
 }

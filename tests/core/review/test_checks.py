@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from jixiao.core.department import ProjectMoney, rollup
 from jixiao.core.library import TargetRange, cluster_key
 from jixiao.core.model import Document, FundRow, Funds
 from jixiao.core.review import CHECKS, REGISTRY, Finding, overdue_finding, review_document, review_documents
@@ -22,6 +23,7 @@ from tests.core.review.builders import (
     monitoring,
     with_indicator,
 )
+from tests.exporters.helpers import department_document
 
 Docs = list[tuple[str, Document]]
 # A case is a document set to review, or (for a check the web runs on its own dates) the findings it gives.
@@ -76,7 +78,32 @@ M = monitoring()
 # an indicator whose forecast misses: 有可能, with a cause and a remedy, so only the check under test speaks
 MISS = with_indicator(M, 0, forecast="1次", likelihood="有可能", cause=("经费保障",), remedy="下半年增开")
 
+
 # code -> (triggers, does not trigger); the second is a near miss wherever one exists.
+def dept_doc(level1: str | None = None, **split: FundRow) -> Document:
+    """The exporters' department form, with one split row's initial budget or every level-1 label changed."""
+    doc = department_document()
+    p = doc.projects[0]
+    rows = {k: replace(getattr(p.department_funds, k), initial=v.initial) for k, v in split.items()}
+    p = replace(p, department_funds=replace(p.department_funds, **rows))  # type: ignore[arg-type]
+    if level1 is not None:
+        p = replace(p, indicators=tuple(replace(i, level1=level1) for i in p.indicators))
+    return replace(doc, projects=(p,))
+
+
+def rolled(typed: D, executed: D, rate: D | None = None) -> Callable[[], list[Finding]]:
+    """The roll-up of one project record spending ``executed`` against a typed 项目支出 of ``typed`` (and a rate)."""
+
+    def run() -> list[Finding]:
+        p = department_document().projects[0]
+        project = replace(p.department_funds.project, executed=typed, rate_pct=rate)  # type: ignore[union-attr]
+        p = replace(p, department_funds=replace(p.department_funds, project=project))  # type: ignore[arg-type]
+        record = ProjectMoney("造林工程", "万元", D("2985.50"), D("2985.50"), executed)
+        return list(rollup(p, [record]).findings)
+
+    return run
+
+
 CASES: dict[str, tuple[Callable[[], Case], Callable[[], Case]]] = {
     # --- targets -------------------------------------------------------------------------------
     "no-indicators": (single(decl_doc(declaration(indicators=()))), single(decl_doc())),
@@ -387,6 +414,16 @@ CASES: dict[str, tuple[Callable[[], Case], Callable[[], Case]]] = {
         due("2024-08-15", "2024-08-20", "2024-08-16"),
         due("2024-08-15", "2024-08-20", "2024-08-15"),
     ),
+    # department-wide forms (tests/core/test_department.py tests each with its numbers)
+    "department-sources-do-not-add-up": (
+        single(dept_doc(general_budget=FundRow(initial=D("3793.66")))),
+        single(dept_doc()),
+    ),
+    "department-natures-do-not-add-up": (single(dept_doc(basic=FundRow(initial=D("1700.00")))), single(dept_doc())),
+    "department-class-unknown": (single(dept_doc(level1="履职效能")), single(dept_doc())),
+    "department-class-missing": (single(dept_doc(level1="产出指标")), single(dept_doc())),
+    "department-rollup-differs": (rolled(D("2124.16"), D("2000.00")), rolled(D("2124.16"), D("2124.16"))),
+    "department-rollup-rate-differs": (rolled(D("2124.16"), D("2124.16"), D("75")), rolled(D("2124.16"), D("2124.16"))),
 }
 
 

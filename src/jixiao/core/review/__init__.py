@@ -30,6 +30,7 @@ from jixiao.core.review.across import (
 )
 from jixiao.core.review.context import PriorYear, Reporter
 from jixiao.core.review.declaration import check_targets
+from jixiao.core.review.department import check_department, department_pack
 from jixiao.core.review.evaluation import check_evaluation
 from jixiao.core.review.findings import CHECKS, REGISTRY, SCOPES, Check, Finding, Severity
 from jixiao.core.review.library import LibraryRanges, check_library
@@ -89,13 +90,18 @@ def review_document(
     for project in document.projects:
         chosen = project_packs.get(project.name) if project_packs else None
         rp = load_pack(chosen) if chosen else default
+        if document.kind.is_department:
+            # a department's form splits its points as the pack's [department] says, with its own classes
+            rp = department_pack(rp)
         r = Reporter(rp, source, document.year, findings)
         # Targets and money are checked on every kind of form; scores only where the form has them.
         check_targets(r, project, document.kind)
         if library:
             check_library(r, project, library)
         check_funds(r, project)
-        if document.kind is Kind.TARGET_DECLARATION:
+        if document.kind.is_department:
+            check_department(r, project)
+        if document.kind in (Kind.TARGET_DECLARATION, Kind.DEPARTMENT_DECLARATION):
             check_shares(r, project, scored=False)
             last = prior.get(project.name) if prior else None
             if last is not None:

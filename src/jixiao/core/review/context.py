@@ -74,6 +74,13 @@ def is_growth_name(name: str) -> bool:
     return bool(_GROWTH.search(name))
 
 
+def who(project: Project) -> str:
+    """How a finding names its form: ``项目“X”``, or ``部门“Y”`` on a department-wide form (which names no project)."""
+    if not project.name and project.department:
+        return f"部门“{project.department}”"
+    return f"项目“{project.name}”"
+
+
 def level1_class(label: str) -> str | None:
     """The standard class of a level-1 label: cost, output, effect, satisfaction (None if unknown)."""
     # 成本 first: "产出成本指标" style labels are about cost; 满意 before 效益: "满意度效益" does not occur.

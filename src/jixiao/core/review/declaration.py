@@ -22,6 +22,7 @@ from jixiao.core.review.context import (
     level1_class,
     level2_class,
     name_key,
+    who,
 )
 from jixiao.core.scoring.assess import read_value, show_quantity
 from jixiao.core.targets import Compound, Family, FreeText, Operator, Qualitative, Quantity
@@ -176,18 +177,20 @@ def check_target(r: Reporter, project: Project, ind: Indicator, index: int) -> N
 
 def check_structure(r: Reporter, project: Project, kind: Kind) -> bool:
     """The indicator tree and the required fields; False when there are no indicators to check further."""
+    if kind.is_department:
+        return _check_department_structure(r, project, kind)
     if not project.unit:
-        r.add("required-field-missing", project, f"项目“{project.name}”没有填写实施单位。", field="unit")
+        r.add("required-field-missing", project, f"{who(project)}没有填写实施单位。", field="unit")
     if not project.goal:
-        r.add("required-field-missing", project, f"项目“{project.name}”没有填写年度总体目标。", field="goal")
+        r.add("required-field-missing", project, f"{who(project)}没有填写年度总体目标。", field="goal")
     if kind is not Kind.TARGET_DECLARATION and not project.outcome:
         # on a monitoring form the same field is the goal's progress so far (总体目标 截至监控日完成情况)
         what = "总体目标截至监控日完成情况" if kind is Kind.MONITORING else "实际完成情况"
-        r.add("required-field-missing", project, f"项目“{project.name}”没有填写{what}。", field="outcome")
+        r.add("required-field-missing", project, f"{who(project)}没有填写{what}。", field="outcome")
     if not any(not row.is_empty() for _, row in project.funds.rows()):
-        r.add("required-field-missing", project, f"项目“{project.name}”没有填写项目资金。", field="funds")
+        r.add("required-field-missing", project, f"{who(project)}没有填写项目资金。", field="funds")
     if not project.indicators:
-        r.add("no-indicators", project, f"项目“{project.name}”没有任何绩效指标。", field="indicators")
+        r.add("no-indicators", project, f"{who(project)}没有任何绩效指标。", field="indicators")
         return False
     # Forms print other level-1 names (效果指标, 项目完成指标): classes, not labels, are compared.
     classes = {level1_class(i.level1) for i in project.indicators}
@@ -196,23 +199,54 @@ def check_structure(r: Reporter, project: Project, kind: Kind) -> bool:
         r.add(
             "missing-level1",
             project,
-            f"项目“{project.name}”的指标体系中没有{'和'.join(missing)}。",
+            f"{who(project)}的指标体系中没有{'和'.join(missing)}。",
             field="indicators",
             expected="产出指标、效益指标",
         )
     if "output" in classes:
-        output_l2 = {level2_class(i.level2) for i in project.indicators if level1_class(i.level1) == "output"}
-        if "quantity" not in output_l2:
-            r.add(
-                "missing-output-quantity",
-                project,
-                f"项目“{project.name}”的产出指标下没有数量指标。",
-                field="indicators",
-            )
-        if "quality" not in output_l2:
-            r.add(
-                "missing-output-quality", project, f"项目“{project.name}”的产出指标下没有质量指标。", field="indicators"
-            )
+        _check_output_levels(r, project)
+    _check_duplicates(r, project)
+    return True
+
+
+def _check_department_structure(r: Reporter, project: Project, kind: Kind) -> bool:
+    """A department-wide form's required fields: its department, goals, money and indicators.
+
+    Its level-1 classes are the pack's ``[department]`` ones, checked in :mod:`jixiao.core.review.department`.
+    """
+    who = f"部门“{project.department or ''}”"
+    if not project.department:
+        r.add("required-field-missing", project, "部门整体支出绩效表没有填写部门（单位）名称。", field="department")
+    if not project.goals and not project.goal:
+        r.add("required-field-missing", project, f"{who}没有填写年度总体目标。", field="goals")
+    outcomes = [g.outcome for g in project.goals or ()] or [project.outcome]
+    if kind is Kind.DEPARTMENT_SELF_EVALUATION and not any(outcomes):
+        r.add("required-field-missing", project, f"{who}没有填写年度总体目标的实际完成情况。", field="goals")
+    if not any(not row.is_empty() for _, row in project.funds.rows()):
+        r.add("required-field-missing", project, f"{who}没有填写年度资金总额。", field="funds")
+    if not project.indicators:
+        r.add("no-indicators", project, f"{who}没有任何绩效指标。", field="indicators")
+        return False
+    _check_duplicates(r, project)
+    return True
+
+
+def _check_output_levels(r: Reporter, project: Project) -> None:
+    """Quantity and quality indicators under 产出."""
+    output_l2 = {level2_class(i.level2) for i in project.indicators if level1_class(i.level1) == "output"}
+    if "quantity" not in output_l2:
+        r.add(
+            "missing-output-quantity",
+            project,
+            f"{who(project)}的产出指标下没有数量指标。",
+            field="indicators",
+        )
+    if "quality" not in output_l2:
+        r.add("missing-output-quality", project, f"{who(project)}的产出指标下没有质量指标。", field="indicators")
+
+
+def _check_duplicates(r: Reporter, project: Project) -> None:
+    """The same indicator name twice in one project."""
     seen: dict[str, tuple[int, Indicator]] = {}
     for index, ind in enumerate(project.indicators):
         # Names are compared folded (NFKC, no spaces or punctuation): extraction varies those, not the name.
@@ -236,7 +270,6 @@ def check_structure(r: Reporter, project: Project, kind: Kind) -> bool:
             )
         else:
             seen[key] = (index, ind)
-    return True
 
 
 def check_targets(r: Reporter, project: Project, kind: Kind) -> None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 
 from jixiao.core.model import Indicator, Kind, Project
-from jixiao.core.review.context import Reporter, text_key
+from jixiao.core.review.context import Reporter, text_key, who
 from jixiao.core.review.shares import check_shares, check_total
 from jixiao.core.scoring.assess import show_number
 from jixiao.core.scoring.engine import IndicatorScore, ProjectScore
@@ -210,7 +210,7 @@ def _check_project(r: Reporter, project: Project, score: ProjectScore, scored: b
         r.add(
             "outcome-copies-goal",
             project,
-            f"项目“{project.name}”的实际完成情况与年度总体目标相同或几乎相同，没有说明实际完成了什么。",
+            f"{who(project)}的实际完成情况与年度总体目标相同或几乎相同，没有说明实际完成了什么。",
             field="outcome",
             found=project.outcome,
         )
@@ -222,13 +222,11 @@ def _check_project(r: Reporter, project: Project, score: ProjectScore, scored: b
     execution = score.execution
     weights = [i.weight for i in inds]
     if project.execution is None:
-        r.add("required-field-missing", project, f"项目“{project.name}”没有预算执行率的分值和得分。", field="execution")
+        r.add("required-field-missing", project, f"{who(project)}没有预算执行率的分值和得分。", field="execution")
     elif project.execution.score is None:
-        r.add(
-            "required-field-missing", project, f"项目“{project.name}”没有填写预算执行率得分。", field="execution.score"
-        )
+        r.add("required-field-missing", project, f"{who(project)}没有填写预算执行率得分。", field="execution.score")
     if project.total_score is None:
-        r.add("required-field-missing", project, f"项目“{project.name}”没有填写总分。", field="total_score")
+        r.add("required-field-missing", project, f"{who(project)}没有填写总分。", field="total_score")
     for field, label, values in (("weight", "分值", weights), ("score", "得分", [i.score for i in inds])):
         missing = [i.name for i, v in zip(inds, values, strict=True) if v is None]
         if missing:
@@ -236,7 +234,7 @@ def _check_project(r: Reporter, project: Project, score: ProjectScore, scored: b
             r.add(
                 "required-field-missing",
                 project,
-                f"项目“{project.name}”有 {len(missing)} 个指标没有填写{label}：{names}。",
+                f"{who(project)}有 {len(missing)} 个指标没有填写{label}：{names}。",
                 field=f"indicators.{field}",
             )
     # the weights against the pack's split, and a total beyond the pack's maximum (shares.py)
@@ -330,7 +328,7 @@ def _check_low_execution(r: Reporter, project: Project, score: ProjectScore) -> 
 def check_evaluation(r: Reporter, project: Project, score: ProjectScore, kind: Kind) -> None:
     """Every self-evaluation check of one project (scores only where the form prints them)."""
     # Transfer-payment forms have no 分值/得分: their checks must not ask for scores that the form never prints.
-    scored = kind is Kind.SELF_EVALUATION
+    scored = kind in (Kind.SELF_EVALUATION, Kind.DEPARTMENT_SELF_EVALUATION)
     for ind, s in zip(project.indicators, score.indicators, strict=True):
         check_indicator(r, project, ind, s, scored)
     _check_project(r, project, score, scored)

@@ -56,6 +56,7 @@ SCOPES = {
     "evaluation": "自评表（含转移支付区域自评表中适用的部分）",
     "across": "跨文档：同年申报与自评、同一项目的不同年度",
     "monitoring": "绩效运行监控表（项目支出绩效目标执行监控表）的预警与一致性",
+    "department": "部门整体支出绩效目标申报表、自评表：资金的两种分法、指标类别，以及与部门项目汇总数的比较",
 }
 
 
@@ -115,6 +116,7 @@ E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: notice (info)
 _R5 = "docs/domain.md §5"
 _R7 = "docs/domain.md §7"
 _M = "财预〔2019〕136号"
+_D = "docs/decisions/0024-department-wide-forms.md"
 
 CHECKS: tuple[Check, ...] = (
     # --- targets: declarations and every form that prints targets ------------------------------
@@ -672,6 +674,56 @@ CHECKS: tuple[Check, ...] = (
         "监控表逾期报送",
         "监控表在报送截止日之后才报送。",
         f"{_M} 监控工作时间要求；{_R7}",
+    ),
+    # --- department-wide forms (部门整体支出绩效) ------------------------------------------------
+    Check(
+        "department-sources-do-not-add-up",
+        E,
+        "department",
+        "按收入性质分的资金与总额不符",
+        "一般公共预算、政府性基金、纳入专户管理的非税收入、其他资金之和应等于年度资金总额（逐列、按印出的精度）。",
+        f"规则包 department.funds；{_D}",
+    ),
+    Check(
+        "department-natures-do-not-add-up",
+        E,
+        "department",
+        "按支出性质分的资金与总额不符",
+        "基本支出与项目支出之和应等于年度资金总额（逐列、按印出的精度）。",
+        f"规则包 department.funds；{_D}",
+    ),
+    Check(
+        "department-class-unknown",
+        W,
+        "department",
+        "一级指标不属于部门整体绩效的指标类别",
+        "一级指标应属于规则包 department.classes 列出的类别之一（默认产出、效益、满意度）。",
+        f"规则包 department.classes；{_D}",
+    ),
+    Check(
+        "department-class-missing",
+        W,
+        "department",
+        "缺少部门整体绩效的某类指标",
+        "规则包 department.classes 列出的每一类一级指标都应至少有一个三级指标。",
+        f"规则包 department.classes；{_D}",
+    ),
+    Check(
+        "department-rollup-differs",
+        W,
+        "department",
+        "项目支出与部门项目汇总数不符",
+        "部门填报的项目支出（年初预算数、全年预算数、全年执行数）与本系统中该部门各项目的汇总数不同，"
+        "差额超出印出的精度和规则包 department.rollup_tolerance_pct 的容差。",
+        f"规则包 department.rollup；{_D}",
+    ),
+    Check(
+        "department-rollup-rate-differs",
+        W,
+        "department",
+        "项目支出执行率与部门项目汇总不符",
+        "部门填报的项目支出执行率与各项目汇总的执行数 ÷ 预算数不同。",
+        f"规则包 department.rollup；{_D}",
     ),
 )
 

@@ -24,6 +24,7 @@ from typing import Any
 from jixiao.core.errors import JixiaoError, Location
 from jixiao.core.scoring.application import ResultsRules, read_results
 from jixiao.core.scoring.carry import CarryRules, read_carry
+from jixiao.core.scoring.department import DepartmentRules, read_department
 from jixiao.core.scoring.exante import ExanteRules, read_exante
 from jixiao.core.scoring.library_rules import LibraryRules, read_library
 from jixiao.core.scoring.monitoring import MonitoringRules, read_monitoring
@@ -154,6 +155,8 @@ class RulePack:
     library: LibraryRules
     # copy forward (财预〔2021〕101号): how strict the checks against last year's actuals are, [carry] over the default
     carry: CarryRules
+    # department-wide forms (部门整体支出绩效): the pack's [department] table over the national default
+    department: DepartmentRules
 
     @functools.cached_property
     def quantum(self) -> Decimal:
@@ -422,6 +425,8 @@ def parse_pack(text: str, name: str) -> RulePack:
     library_bases = tuple(Basis(key, formula, basis) for key, formula, basis in library.bases)
     carry = read_carry(data.get("carry"), r.fail)
     carry_bases = tuple(Basis(key, formula, basis) for key, formula, basis in carry.bases)
+    department = read_department(data.get("department"), r.fail)
+    department_bases = tuple(Basis(key, formula, basis) for key, formula, basis in department.bases)
     places = r.number(rounding, "places", "rounding.")
     if places != places.to_integral() or not 0 <= places <= 6:
         raise r.fail("rounding.places", "0 到 6 的整数")
@@ -466,12 +471,13 @@ def parse_pack(text: str, name: str) -> RulePack:
         full_marks_low_execution_pct=r.number(thresholds, "full_marks_low_execution_pct", "thresholds."),
         rate_rounding=tuple(modes),
         rate_templates=tuple(sorted(templates.items())),
-        bases=bases + monitoring_bases + results_bases + exante_bases + library_bases + carry_bases,
+        bases=bases + monitoring_bases + results_bases + exante_bases + library_bases + carry_bases + department_bases,
         monitoring=monitoring,
         results=results,
         exante=exante,
         library=library,
         carry=carry,
+        department=department,
     )
 
 

@@ -204,6 +204,35 @@ def read_fund_row(  # noqa: C901
 # -- a fused indicator row -------------------------------------------------------------------------------
 
 
+_SCORING = ("rate_pct", "weight", "score")
+_TAIL = 16  # characters of a run's end tried for the scoring figures (99.99 + 100 + 99.99 with room)
+
+
+def scoring_tail(text: str, columns: Sequence[str]) -> dict[str, Decimal] | None:
+    """The 执行率, 分值 and 得分 fused at the end of a money row whose amounts are damaged (``.32.06.579.27107.93``).
+
+    Read only when the three are the row's last columns and exactly one cut of the run's end agrees with
+    the form's arithmetic: 得分 = 分值 × 执行率 (to the printed cent, the rate at most 100%), 分值 a whole number
+    of points. The amounts before them are left unread: a truncated amount is no amount.
+    """
+    order = [c for c in columns if c in _SCORING]
+    if len(order) != 3 or list(columns[-3:]) != order:
+        return None
+    run = re.sub(r"[^\d.%]", "", text)[-_TAIL:]
+    found: list[dict[str, Decimal]] = []
+    for start in range(len(run)):
+        for figs in splits(run[start:], 3):
+            values = {col: fig.value for col, fig in zip(order, figs, strict=True)}
+            rate, weight, score = values["rate_pct"], values["weight"], values["score"]
+            if not (0 < weight <= HUNDRED and weight == weight.to_integral_value() and 0 < rate <= HUNDRED):
+                continue
+            if score <= weight and abs(weight * rate / HUNDRED - score) <= Decimal("0.005"):
+                found.append(values)
+        if found:
+            break  # the longest agreeing tail: a shorter one would drop printed digits of the rate
+    return found[0] if len(found) == 1 else None
+
+
 def _row_evidence(roles: Sequence[str], figs: Sequence[Figure]) -> float:
     by = dict(zip(roles, figs, strict=True))
     score = 0.0

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from jixiao.core.model import FUND_MANAGEMENT_ITEMS, Kind
 from jixiao.documents.markup import join_cell
-from jixiao.documents.reading import grammar
+from jixiao.documents.reading import arith, grammar
 from jixiao.documents.reading.arith import read_fund_row
 from jixiao.documents.reading.cellstream import Cell
 from jixiao.documents.reading.columns import heading_at
@@ -45,6 +45,8 @@ _LEAD_FIGURES = re.compile(r"^[\d.,%]+")
 _CHOICES = re.compile(r"^1[、.].+2[、.]")
 _CHECKED = re.compile(r"[☑√✓■R]")
 _FUND_ROWS = ("total", "current_appropriation", "carryover", "other", "central", "local")
+# a department-wide form's rows by source and nature (其他资金 is read as "other" and moved when settled)
+_DEPARTMENT_ROWS = ("general_budget", "government_fund", "special_account", "basic", "project")
 _EVALUATIONS = (Kind.SELF_EVALUATION, Kind.TRANSFER_SELF_EVALUATION, Kind.DEPARTMENT_SELF_EVALUATION)
 # the official items, and a wording some provinces print for the last one
 _FUND_MANAGEMENT_WORDINGS = (*FUND_MANAGEMENT_ITEMS, "支出责任履行情况")
@@ -61,6 +63,8 @@ class ProjectDraft:
     funds: dict[str, dict[str, Decimal]] = field(default_factory=dict)
     execution: dict[str, Decimal] = field(default_factory=dict)
     goals: dict[str, str] = field(default_factory=dict)
+    # a department-wide form's several goals, one (goal, outcome) a printed row, where the rows are known
+    goal_rows: list[tuple[str, str | None]] = field(default_factory=list)
     fund_management: list[tuple[str, str | None, str | None]] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)
     total: Decimal | None = None
@@ -269,9 +273,10 @@ def _assign_funds(  # noqa: C901
     trailing: list[Cell],
     block_weight: Decimal | None,
 ) -> None:
-    declaration = kind is Kind.TARGET_DECLARATION
+    declaration = kind in (Kind.TARGET_DECLARATION, Kind.DEPARTMENT_DECLARATION)
     for key, values, label_cell in rows:
-        if key not in _FUND_ROWS or key in proj.funds or not values:
+        allowed = _FUND_ROWS + (_DEPARTMENT_ROWS if kind.is_department else ())
+        if key not in allowed or key in proj.funds or not values:
             continue
         if declaration:
             figure = next((grammar.money(c.norm) for c in values if grammar.money(c.norm) is not None), None)
@@ -310,6 +315,8 @@ def _assign_funds(  # noqa: C901
             if "weight" not in proj.execution and block_weight is not None and proj.execution:
                 proj.execution["weight"] = block_weight
                 proj.sources["execution.weight"] = FieldSource(label_cell.line, label_cell.column, READ)
+    if kind in _EVALUATIONS and not proj.execution and not keyed:
+        _damaged_scoring(proj, columns, rows)
     if keyed and "total" not in proj.funds:
         row = {}
         for key, cell in keyed:
@@ -329,6 +336,28 @@ def _assign_funds(  # noqa: C901
             if score is not None:
                 proj.execution["score"] = score
                 proj.sources["execution.score"] = source_of(trailing[:1])
+
+
+def _damaged_scoring(proj: ProjectDraft, columns: list[str], rows: list[tuple[str, list[Cell], Cell]]) -> None:
+    """The scoring figures of a money block whose amounts extraction damaged, read from the rows' ends.
+
+    The 执行率/分值/得分 cells are merged down the block on the printed form, so they follow its last row
+    whatever the row's label: they are the block's (the total's rate and the 预算执行率 row).
+    """
+    for _, values, _label in reversed(rows):
+        if not values:
+            continue
+        found = arith.scoring_tail("".join(c.norm for c in values), columns)
+        if found is None:
+            continue
+        note = "金额残缺，按 得分 = 分值 × 执行率 从行末读出执行率、分值和得分"
+        src = FieldSource(values[-1].line, values[-1].column, ARITHMETIC, note)
+        proj.funds.setdefault("total", {})["rate_pct"] = found["rate_pct"]
+        proj.sources["funds.total.rate_pct"] = src
+        for col, value in found.items():
+            proj.execution[col] = value
+            proj.sources[f"execution.{col}"] = src
+        return
 
 
 def _figure_text(cell: Cell) -> str:
@@ -376,12 +405,32 @@ def read_goals(cells: Sequence[Cell], i: int, proj: ProjectDraft, kind: Kind) ->
         for head, group in zip(heads, _columns_of(texts, len(heads)), strict=False):
             if group:
                 direct[head] = group
+    if kind.is_department and not proj.goal_rows:
+        proj.goal_rows = _goal_rows(texts, heads)
     for key, group in direct.items():
         if key in proj.goals:
             continue  # the first goal printed is the form's; a later one restates or frames it
         proj.goals[key] = cell_value(group)
         proj.sources[key] = source_of(group)
     return j, []
+
+
+def _goal_rows(texts: list[Cell], heads: list[str]) -> list[tuple[str, str | None]]:
+    """A department's goals row by row, when each printed line holds one cell under each heading (a grid).
+
+    Other layouts (one cell a paragraph, wrapped lines) do not show where one goal ends; the goals are
+    then told apart by their numbers when the form is settled (jixiao.documents.department).
+    """
+    if heads not in (["goal"], ["goal", "outcome"]):
+        return []
+    lines: dict[int, list[Cell]] = {}
+    for c in texts:
+        lines.setdefault(c.line, []).append(c)
+    if len(lines) < 2 or not all(len(v) == len(heads) for v in lines.values()):
+        return []
+    if len(heads) == 1 and not all(re.match(r"^(?:目标|任务)?\d+", v[0].norm) for v in lines.values()):
+        return []  # one column of unnumbered lines may be one goal wrapped
+    return [(cell_value(v[:1]), cell_value(v[1:]) if len(v) > 1 else None) for v in lines.values()]
 
 
 def _columns_of(texts: list[Cell], count: int) -> list[list[Cell]]:

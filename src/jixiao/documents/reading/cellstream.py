@@ -315,6 +315,9 @@ def _label_join_fits(group: list[Cell], text: str) -> bool:
     return any(w.kind == a.kind and w.key == a.key for w in whole for a in alone[0])
 
 
+_PAGE_NUMBER = re.compile(r"^\s*[-—–]\s*\d{1,4}\s*[-—–]\s*$")
+
+
 def make_stream(lines: Sequence[SourceLine]) -> Stream:
     """The cell stream of a text source."""
     text = "\n".join(ln.text for ln in lines)
@@ -323,6 +326,8 @@ def make_stream(lines: Sequence[SourceLine]) -> Stream:
     fused_any = False
     printed: set[int] = set()
     for line in _chunks(lines):
+        if _PAGE_NUMBER.match(line.text):
+            continue  # a page's number printed under it (- 2 -): no cell of the form
         found, fused = _cells_of_line(line, pinyin_mode)
         if found:
             printed.add(line.number)

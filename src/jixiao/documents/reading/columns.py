@@ -137,6 +137,7 @@ STANDARD = {
     "self_evaluation": ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation"),
     "transfer_self_evaluation": ("level1", "level2", "name", "target", "actual", "deviation"),
     "department_self_evaluation": ("level1", "level2", "name", "target", "actual", "weight", "score", "deviation"),
+    "department_declaration": ("level1", "level2", "name", "target", "weight"),
     "monitoring": (
         "level1",
         "level2",

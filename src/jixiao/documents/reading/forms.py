@@ -137,8 +137,15 @@ def _starts(cells: Sequence[Cell], inside: set[int]) -> list[int]:
             if i not in inside and (lb := label_of(c.norm, FIELD)) is not None and lb.key == key
         ]
         if found_at:
-            return found_at[:1]
+            # the label again under a form title (a department-wide collection, one form a department) starts a
+            # new form; elsewhere it repeats the first form's own (a footer, a signature block)
+            return found_at[:1] + [i for i in found_at[1:] if _under_title(cells, i)]
     return []
+
+
+def _under_title(cells: Sequence[Cell], i: int) -> bool:
+    """True when a form title is printed within the three cells above ``cells[i]``."""
+    return any(title_kind(c.norm) is not None for c in cells[max(0, i - 3) : i])
 
 
 def _extend_head(cells: Sequence[Cell], start: int, floor: int) -> int:

@@ -6,7 +6,18 @@ import re
 from decimal import Decimal
 
 from jixiao.core.errors import Location, SourceError
-from jixiao.core.model import Document, Execution, FundRow, Funds, Kind, Project
+from jixiao.core.model import (
+    DEPARTMENT_NATURES,
+    DEPARTMENT_SOURCES,
+    DepartmentFunds,
+    Document,
+    Execution,
+    FundRow,
+    Funds,
+    Goal,
+    Kind,
+    Project,
+)
 from jixiao.documents.reading import grammar
 from jixiao.documents.reading.blocks import ProjectDraft
 from jixiao.documents.reading.cellstream import Cell, make_stream
@@ -27,11 +38,22 @@ _PROJECT_PATHS = frozenset({*_IDENTITY, "money_unit", "goal", "overall_goal", "o
 UNPLACED = "未能归入任何字段的内容"
 
 
+def _split_path(key: str) -> str:
+    """The JSON path of a department-wide form's split row (funds.basic.initial -> funds_by_nature.basic.initial)."""
+    parts = key.split(".")
+    if len(parts) == 3 and parts[0] == "funds" and parts[1] != "other":
+        if parts[1] in DEPARTMENT_SOURCES:
+            return f"funds_by_source.{parts[1]}.{parts[2]}"
+        if parts[1] in DEPARTMENT_NATURES:
+            return f"funds_by_nature.{parts[1]}.{parts[2]}"
+    return key
+
+
 def _project(draft: ProjectDraft, n: int, fields: dict[str, FieldSource]) -> Project:
     base = f"projects[{n}]"
     for key, src in draft.sources.items():
         if key in _PROJECT_PATHS or key.startswith(("funds.", "execution.")):
-            fields[f"{base}.{key}"] = src
+            fields[f"{base}.{_split_path(key)}"] = src
     funds = Funds(
         **{
             k: FundRow(**{f: v for f, v in row.items() if f in _ROW_FIELDS})
@@ -40,6 +62,12 @@ def _project(draft: ProjectDraft, n: int, fields: dict[str, FieldSource]) -> Pro
         }
     )
     execution = Execution(**draft.execution) if draft.execution else None
+    # a department-wide form's rows by source and nature (read only on those forms)
+    split = {
+        k: FundRow(**{f: v for f, v in row.items() if f in _ROW_FIELDS})
+        for k, row in draft.funds.items()
+        if k in (*DEPARTMENT_SOURCES, *DEPARTMENT_NATURES) and k != "other"
+    }
     indicators = []
     for k, d in enumerate(draft.drafts):
         indicators.append(d.indicator())
@@ -65,6 +93,8 @@ def _project(draft: ProjectDraft, n: int, fields: dict[str, FieldSource]) -> Pro
         total_score=draft.total,
         grade=draft.grade,
         as_of=draft.fields.get("as_of"),
+        department_funds=DepartmentFunds(**split) if split else None,
+        goals=tuple(Goal(g, o or None) for g, o in draft.goal_rows) if draft.goal_rows else None,
     )
 
 

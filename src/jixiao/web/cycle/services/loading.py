@@ -173,6 +173,7 @@ NOT_LOADABLE = {
         "支付系统的执行数可在批次页面导入。"
     ),
     Kind.DEPARTMENT_SELF_EVALUATION: "部门（单位）整体支出绩效自评表暂不能导入为年度记录：本系统尚无部门整体绩效记录。",
+    Kind.DEPARTMENT_DECLARATION: "部门（单位）整体支出绩效目标申报表暂不能导入为年度记录：本系统尚无部门整体绩效记录。",
 }
 
 
