@@ -21,7 +21,7 @@ from jixiao.web.cycle.views.lists import PICKABLE, url_prefix
 from jixiao.web.monitoring import services
 from jixiao.web.monitoring.cache import cached_for_round
 from jixiao.web.monitoring.forms import OpenRoundForm
-from jixiao.web.monitoring.html import round_rows_html
+from jixiao.web.monitoring.html import department_options_html, progress_rows_html, round_rows_html
 from jixiao.web.monitoring.lists import RecordFilters, round_records
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRound
 from jixiao.web.monitoring.views.action_lists import round_overdue
@@ -102,17 +102,22 @@ def _listing(user: Person, round_: MonitoringRound, filters: RecordFilters, toda
         }
     actions = round_overdue(user, round_)  # its overdue actions
     pickable = PICKABLE.get(role_of(user))  # type: ignore[arg-type]
+    lines = progress(round_, user, today)
+    # kept as HTML and plain values: a template loop over fifty departments cost more than the queries
     return (
         {
-            "lines": progress(round_, user, today),
+            "lines": bool(lines),
+            "progress_html": progress_rows_html(lines),
             "rows_html": round_rows_html(shown, url_prefix("monitoring:record_detail"), pickable),
             "listed": bool(shown),
             "more": max(records.count() - SHOWN, 0) if len(shown) == SHOWN else 0,
-            "departments": list(round_.departments.order_by("name")),
+            "departments": list(round_.departments.order_by("name").values_list("name", flat=True)),
             "listed_departments": list(
                 Organization.objects.filter(
                     pk__in=MonitoringRecord.objects.visible_to(user).filter(round=round_).values("department")
-                ).order_by("name")
+                )
+                .order_by("name")
+                .values_list("pk", "name")
             ),
         }
         | actions
@@ -149,6 +154,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # a reviewer ticks the forms waiting for their approval and approves them at once (notices.batch)
             "pickable": PICKABLE.get(role_of(request.user)),  # type: ignore[arg-type]
             "states": [(s.value, s.label) for s in State if s is not State.PUBLISHED],
+            "department_options": department_options_html(listing["listed_departments"], shown["department"]),
         }
         | listing,
     )
