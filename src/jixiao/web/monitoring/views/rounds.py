@@ -111,7 +111,9 @@ def _listing(user: Person, round_: MonitoringRound, filters: RecordFilters, toda
             "rows_html": round_rows_html(shown, url_prefix("monitoring:record_detail"), pickable),
             "listed": bool(shown),
             "more": max(records.count() - SHOWN, 0) if len(shown) == SHOWN else 0,
-            "departments": list(round_.departments.order_by("name").values_list("name", flat=True)),
+            "departments": []  # the page names them only for a round over chosen departments
+            if round_.all_departments
+            else list(round_.departments.order_by("name").values_list("name", flat=True)),
             "listed_departments": list(
                 Organization.objects.filter(
                     pk__in=MonitoringRecord.objects.visible_to(user).filter(round=round_).values("department")
