@@ -18,7 +18,9 @@ What it does, in order:
    which is what a save does for one form: the seconds for the whole round, and the alerts by code.
 4. **Load.** gunicorn as in ``bench_web.py``: 20 signed-in finance clients request the round's page,
    its page filtered to one department with alerts only, and form pages, after ``bare`` (no database)
-   as the baseline of the same run; p50/p95 and their ratio to ``bare``.
+   as the baseline of the same run; p50/p95 and their ratio to ``bare``. The round's page keeps
+   its figures under the round's data version (``monitoring.cache``, decision 0019): under load
+   every request after a worker's first is a hit, so ``alone`` is the cost of a hit.
 
 Results are printed and kept in ``benchmarks/results/monitoring.json`` under their scale.
 """

@@ -12,6 +12,7 @@ from jixiao.core.review import Finding
 from jixiao.core.workflow import State
 from jixiao.web.cycle.html import findings_html
 from jixiao.web.cycle.shapes import MONITORING, Field
+from jixiao.web.monitoring.views.progress import Progress
 from jixiao.web.notices.overdue import pick_cell
 
 
@@ -143,4 +144,44 @@ def round_rows_html(rows: Iterable[dict[str, Any]], record_url: str, pickable: s
             }
             for r in rows
         ),
+    )
+
+
+# A round's progress line (monitoring/round_detail.html, 填报进度); the last, the 合计 line, marked as the total.
+PROGRESS_ROW = (
+    '<tr{total}><th>{department}</th><td class="num">{all}</td><td class="num">{filed}</td>'
+    '<td class="num">{unfiled}</td><td class="num">{late}</td><td class="num">{approved}</td>'
+    '<td class="num">{alerts}</td><td class="num">{pct}</td></tr>'
+)
+
+
+def progress_rows_html(lines: Sequence[Progress]) -> SafeString:
+    """The progress table's rows, written here rather than by a template loop (fifty departments, eight cells)."""
+    last = len(lines) - 1
+    return format_html_join(
+        "\n",
+        PROGRESS_ROW,
+        (
+            {
+                "total": mark_safe(' class="total"' if n == last else ""),
+                "department": line.department,
+                "all": line.total,
+                "filed": line.filed,
+                "unfiled": line.unfiled,
+                "late": line.late,
+                "approved": line.approved,
+                "alerts": line.alerts,
+                "pct": line.filed_pct,
+            }
+            for n, line in enumerate(lines)
+        ),
+    )
+
+
+def department_options_html(departments: Iterable[tuple[int, str]], chosen: str) -> SafeString:
+    """The list filter's departments as ``<option>``s, (id, name) each; ``chosen`` the filter as typed."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if chosen == str(pk) else "", name) for pk, name in departments),
     )

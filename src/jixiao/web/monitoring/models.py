@@ -235,6 +235,26 @@ class ExecutionImport(models.Model):
         return f"执行数导入（{'、'.join(self.files)}）"
 
 
+class RoundVersion(models.Model):
+    """A round's data version: raised in the transaction of every write to its forms, findings or actions.
+
+    The round's page keeps its lists and counts under this number (:mod:`jixiao.web.monitoring.cache`);
+    a row of its own, not a field of the round, so that saving a round read earlier never lowers it.
+    """
+
+    round = models.OneToOneField(
+        MonitoringRound, on_delete=models.CASCADE, primary_key=True, related_name="data_version"
+    )
+    number = models.PositiveBigIntegerField("数据版本", default=1)
+
+    class Meta:
+        verbose_name = "监控批次数据版本"
+        verbose_name_plural = "监控批次数据版本"
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.number}"
+
+
 # the actions that follow a form's alerts live in their own module; imported here so that Django finds them
 from jixiao.web.monitoring.action_models import ActionStep, EvidenceFile, MonitoringAction  # noqa: E402
 
@@ -250,4 +270,5 @@ __all__ = [
     "MonitoringRound",
     "MonitoringRow",
     "MonitoringStateChange",
+    "RoundVersion",
 ]

@@ -28,6 +28,7 @@ from jixiao.web.cycle.services import Change, adjust_indicators
 from jixiao.web.monitoring.action_access import REVIEWED_STATES, may_conclude, may_do, may_raise
 from jixiao.web.monitoring.action_models import ActionStep, EvidenceFile, MonitoringAction
 from jixiao.web.monitoring.action_notices import after_step
+from jixiao.web.monitoring.cache import bump
 from jixiao.web.monitoring.evidence import evidence_problems, sha256_of
 from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRecord
 from jixiao.web.monitoring.services.common import lock
@@ -133,6 +134,7 @@ def _step(
     )
     moved = {"from": _label(old), "to": _label(action.state)} if old else {"state": _label(action.state)}
     facts: dict[str, object] = {"step": ActionStep.Step(step).label} | moved | detail
+    bump(action.record.round_id)  # the round's page lists its overdue actions and counts them
     if comment:
         facts["comment"] = comment
     record(ctx, event, obj=action, organization=action.record.unit, detail=facts)

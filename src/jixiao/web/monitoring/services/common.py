@@ -16,6 +16,7 @@ from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.packs import pack_named
 from jixiao.web.cycle.services.common import ConflictError, snapshot
 from jixiao.web.cycle.shapes import MONITORING
+from jixiao.web.monitoring.cache import bump
 from jixiao.web.monitoring.documents import monitoring_document
 from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRecord, MonitoringRow
 from jixiao.web.orgs.models import Organization
@@ -109,6 +110,7 @@ def refresh_findings(rec: MonitoringRecord, rows: Sequence[MonitoringRow] | None
     MonitoringFinding.objects.filter(record=rec).delete()
     MonitoringFinding.objects.bulk_create(found)
     MonitoringRecord.objects.filter(pk=rec.pk).update(errors=rec.errors, warnings=rec.warnings, infos=rec.infos)
+    bump(rec.round_id)  # the round's page counts these alerts
 
 
 def money_problems(budget: Decimal | None, executed: Decimal | None, forecast: Decimal | None) -> list[str]:

@@ -32,6 +32,7 @@ from jixiao.web.access import Person, project_scope, role_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.services.common import changes, snapshot
+from jixiao.web.monitoring.cache import bump
 from jixiao.web.monitoring.models import (
     ExecutionImport,
     MonitoringFinding,
@@ -238,6 +239,7 @@ def apply(
         # each form's review again, kept in two statements rather than two per form (a province has 20,000)
         MonitoringFinding.objects.filter(record_id__in=list(full)).delete()
         MonitoringFinding.objects.bulk_create(found, batch_size=2000)
+        bump(round_.pk)  # the round's page counts the alerts the figures raised
         record(
             ctx,
             AuditEvent.Type.IMPORT,

@@ -19,6 +19,7 @@ from jixiao.web.cycle.packs import pack_named
 from jixiao.web.cycle.services.common import ConflictError, changes, plain, snapshot
 from jixiao.web.cycle.services.workflow import REVIEW_EVENTS
 from jixiao.web.cycle.shapes import MONITORING
+from jixiao.web.monitoring.cache import bump
 from jixiao.web.monitoring.documents import monitoring_document
 from jixiao.web.monitoring.models import MonitoringRecord, MonitoringRow, MonitoringStateChange
 from jixiao.web.monitoring.notices import after_step
@@ -186,6 +187,7 @@ def act(
             comment=comment.strip(),
             by=ctx.user,
         )
+        bump(locked.round_id)  # the round's page shows the new state
         record(
             ctx,
             _EVENTS[action],

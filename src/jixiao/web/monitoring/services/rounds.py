@@ -16,6 +16,7 @@ from jixiao.web.access import account_of
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.models import Declaration
+from jixiao.web.monitoring.cache import bump
 from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRecord, MonitoringRound, MonitoringRow
 from jixiao.web.monitoring.notices import after_opening
 from jixiao.web.monitoring.services.common import reviewed
@@ -82,6 +83,7 @@ def open_round(
             round_.save()
         round_.departments.add(*chosen)
         created = _fill(ctx, round_)
+        bump(round_.pk)  # the forms added
         after_opening(round_)
         record(
             ctx,
@@ -178,5 +180,6 @@ def close_round(ctx: Context, round_: MonitoringRound) -> MonitoringRound:
             return locked
         locked.status = MonitoringRound.Status.CLOSED
         locked.save()
+        bump(locked.pk)
         record(ctx, AuditEvent.Type.UPDATE, obj=locked, organization=locked.opened_in, detail={"status": "closed"})
         return locked
