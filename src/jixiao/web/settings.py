@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "jixiao.web.backups",
     "jixiao.web.monitoring",
     "jixiao.web.notices",
+    "jixiao.web.rectification",
 ]
 
 MIDDLEWARE = [

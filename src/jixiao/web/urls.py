@@ -9,6 +9,7 @@ urlpatterns = [
     path("work/summary/", include("jixiao.web.summary.urls")),
     path("work/monitoring/", include("jixiao.web.monitoring.urls")),
     path("work/notices/", include("jixiao.web.notices.urls")),
+    path("work/rectification/", include("jixiao.web.rectification.urls")),
     path("work/", include("jixiao.web.cycle.urls")),
     path("audit/", include("jixiao.web.audit.urls")),
     path("orgs/", include("jixiao.web.orgs.urls")),

@@ -24,6 +24,7 @@ from typing import Any
 from jixiao.core.errors import JixiaoError, Location
 from jixiao.core.scoring.application import ResultsRules, read_results
 from jixiao.core.scoring.monitoring import MonitoringRules, read_monitoring
+from jixiao.core.scoring.rectification import RectificationRules, read_rectification
 from jixiao.core.targets import Tier
 
 __all__ = [
@@ -145,6 +146,8 @@ class RulePack:
     monitoring: MonitoringRules
     # results application (中发〔2018〕34号, 财预〔2020〕10号): the pack's [results] table over the national default
     results: ResultsRules
+    # 整改 proposals (财预〔2020〕10号): the pack's [rectification] table over the national default
+    rectification: RectificationRules
 
     @functools.cached_property
     def quantum(self) -> Decimal:
@@ -407,6 +410,8 @@ def parse_pack(text: str, name: str) -> RulePack:
     monitoring_bases = tuple(Basis(key, formula, basis) for key, formula, basis in monitoring.bases)
     results = read_results(data.get("results"), r.fail)
     results_bases = tuple(Basis(key, formula, basis) for key, formula, basis in results.bases)
+    rectification = read_rectification(data.get("rectification"), r.fail)
+    rectification_bases = tuple(Basis(key, formula, basis) for key, formula, basis in rectification.bases)
     places = r.number(rounding, "places", "rounding.")
     if places != places.to_integral() or not 0 <= places <= 6:
         raise r.fail("rounding.places", "0 到 6 的整数")
@@ -451,9 +456,10 @@ def parse_pack(text: str, name: str) -> RulePack:
         full_marks_low_execution_pct=r.number(thresholds, "full_marks_low_execution_pct", "thresholds."),
         rate_rounding=tuple(modes),
         rate_templates=tuple(sorted(templates.items())),
-        bases=bases + monitoring_bases + results_bases,
+        bases=bases + monitoring_bases + results_bases + rectification_bases,
         monitoring=monitoring,
         results=results,
+        rectification=rectification,
     )
 
 
