@@ -129,7 +129,11 @@ class Command(BaseCommand):
         from jixiao.web.monitoring.demo import demo_round
 
         User = get_user_model()
-        demo_round({u.username: u for u in User.objects.filter(username__in=("finance", "dept", "unit"))})
+        people = {u.username: u for u in User.objects.filter(username__in=("finance", "dept", "unit"))}
+        demo_round(people)
+        from jixiao.web.rectification.demo import demo_items  # 整改事项 in every state, after the monitoring actions
+
+        demo_items(people)
 
     def _documents(self, source: Path, bureau: Organization) -> tuple[int, list[str]]:
         ctx = Context.system()
