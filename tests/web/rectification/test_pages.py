@@ -54,7 +54,9 @@ def test_the_loop_on_the_pages(tree: Any, people: dict[str, Any], login: Any) ->
     assert "已提交整改情况" in text(after) and "签到表.pdf" in text(after)
 
     page = dept.get(reverse("rectification:detail", args=[item.pk]))
-    refused = dept.post(reverse("rectification:conclude", args=[item.pk, "reopen"]), form_data(text(page), "conclude-item"), follow=True)
+    refused = dept.post(
+        reverse("rectification:conclude", args=[item.pk, "reopen"]), form_data(text(page), "conclude-item"), follow=True
+    )
     assert "请填写退回理由" in text(refused)
     data = form_data(text(page), "conclude-item", comment="请补充培训照片。")
     dept.post(reverse("rectification:conclude", args=[item.pk, "reopen"]), data)
@@ -62,7 +64,9 @@ def test_the_loop_on_the_pages(tree: Any, people: dict[str, Any], login: Any) ->
     assert item.state == "reopened"
     page = unit.get(reverse("rectification:detail", args=[item.pk]))
     assert "请补充培训照片" in text(page)
-    unit.post(reverse("rectification:submit", args=[item.pk]), form_data(text(page), "answer-item", answer="补充了照片。"))
+    unit.post(
+        reverse("rectification:submit", args=[item.pk]), form_data(text(page), "answer-item", answer="补充了照片。")
+    )
     page = dept.get(reverse("rectification:detail", args=[item.pk]))
     dept.post(reverse("rectification:conclude", args=[item.pk, "accept"]), form_data(text(page), "conclude-item"))
     item.refresh_from_db()

@@ -40,7 +40,11 @@ SEES = {
 def items(tree: Any, people: dict[str, Any]) -> dict[str, Rectification]:
     """One submitted item per unit with a PDF: A1's and B1's opened by their departments, A2's by the finance bureau."""
     made = {}
-    for key, unit, opener in (("a1", tree.unit_a1, "dept_a"), ("a2", tree.unit_a2, "finance"), ("b1", tree.unit_b1, "dept_b")):
+    for key, unit, opener in (
+        ("a1", tree.unit_a1, "dept_a"),
+        ("a2", tree.unit_a2, "finance"),
+        ("b1", tree.unit_b1, "dept_b"),
+    ):
         decl = declare(people[f"staff_{key}"], unit)
         new = services.NewItem(decl.project_id, 2025, f"{key} 整改", soon())
         item = services.open_item(Context(user=people[opener], ip="127.0.0.1"), new)

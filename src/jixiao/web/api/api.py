@@ -22,8 +22,8 @@ from jixiao.web.api import errors, services, tables
 from jixiao.web.api.auth import BearerToken, SignedInSession
 from jixiao.web.api.errors import ApiError
 from jixiao.web.api.monitoring import router as monitoring_router
-from jixiao.web.api.rectifications import router as rectifications_router
 from jixiao.web.api.parsing import ExactParser
+from jixiao.web.api.rectifications import router as rectifications_router
 from jixiao.web.api.rendering import ExactJSONRenderer, encode
 from jixiao.web.api.schemas import (
     MAX_ID,

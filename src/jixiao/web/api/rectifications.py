@@ -188,7 +188,9 @@ def item_detail(request: HttpRequest, id: Id) -> dict[str, Any]:
     files: dict[int, list[dict[str, Any]]] = {}
     for f in item.files.all():
         link = reverse("rectification:file", args=[f.pk])
-        files.setdefault(f.step_id, []).append({"name": f.original_name, "size": f.size, "sha256": f.sha256, "url": link})
+        files.setdefault(f.step_id, []).append(
+            {"name": f.original_name, "size": f.size, "sha256": f.sha256, "url": link}
+        )
     steps = [
         {
             "step": s.step,

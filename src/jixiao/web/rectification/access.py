@@ -57,7 +57,7 @@ def _reviews(user: Person, item: Rectification) -> bool:
 
 
 def may_conclude(user: Person, item: Rectification) -> bool:
-    """True when ``user`` may accept or reopen the item: its opener's reviewers or the finance bureau, once submitted."""
+    """True when ``user`` may accept or reopen the item: its opener's reviewers or finance, once submitted."""
     return item.state == Rectification.State.SUBMITTED and _reviews(user, item)
 
 

@@ -16,7 +16,10 @@ from jixiao.web.rectification import services
 from jixiao.web.rectification.models import Rectification
 
 # a one-page PDF as small as a reader accepts: the demo's evidence file
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def _sources(unit_id: int) -> list[tuple[Declaration, SelfEvaluation | None]]:

@@ -76,4 +76,7 @@ def department_counts(user: Person, year: int | None = None) -> list[dict[str, A
         )
         .order_by("department__name")
     )
-    return [{"department": r["department__name"], "open": r["open"], "overdue": r["overdue"], "closed": r["closed"]} for r in rows]
+    return [
+        {"department": r["department__name"], "open": r["open"], "overdue": r["overdue"], "closed": r["closed"]}
+        for r in rows
+    ]

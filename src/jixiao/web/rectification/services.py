@@ -105,7 +105,9 @@ def _follows(new: NewItem, project: Project, decl: Declaration | None, ev: SelfE
             (decl is not None and found.declaration_id == decl.pk) or (ev is not None and found.evaluation_id == ev.pk)
         )
         if found is None or not ours:
-            raise ValidationError("所选审核发现已不在该项目当年的申报表或自评表上（可能已修改），请刷新页面后重新选择。")
+            raise ValidationError(
+                "所选审核发现已不在该项目当年的申报表或自评表上（可能已修改），请刷新页面后重新选择。"
+            )
         where = f"指标“{found.indicator}”：" if found.indicator else ""
         return {"source": Source.FINDING, "source_code": found.code[:60], "source_text": where + found.message}
     if new.proposal is not None:
@@ -133,7 +135,9 @@ def _lock_unit(unit_id: int) -> None:
     list(Organization.objects.select_for_update().filter(pk=unit_id).only("pk"))
 
 
-def _step(ctx: Context, item: Rectification, step: str, old: str, comment: str, event: str, **detail: object) -> RectificationStep:
+def _step(
+    ctx: Context, item: Rectification, step: str, old: str, comment: str, event: str, **detail: object
+) -> RectificationStep:
     """Keep one step in the item's history, its audit event, and its notices once committed."""
     made = RectificationStep.objects.create(
         item=item, step=step, old_state=old, new_state=item.state, comment=comment, by=ctx.user
@@ -180,7 +184,7 @@ def open_item(ctx: Context, new: NewItem) -> Rectification:
             due=new.due,
             raised_in=account.organization,
             raised_by=ctx.user,
-            **follows,  # type: ignore[arg-type]
+            **follows,
         )
         detail = {"source": item.get_source_display(), "task": item.task, "due": str(item.due), "year": item.year}
         _step(ctx, item, Step.OPEN, "", "", AuditEvent.Type.CREATE, **detail)

@@ -75,9 +75,7 @@ def _choices(project: Project, year: int) -> tuple[list[tuple[str, str]], SelfEv
     decl = Declaration.objects.filter(project=project, year=year).first()
     ev = SelfEvaluation.objects.filter(declaration=decl).first() if decl is not None else None
     if ev is not None:
-        choices += [
-            (f"{PROPOSAL}{i}", f"建议 · {p.reason}"[:200]) for i, p in enumerate(services.proposed(ev))
-        ]
+        choices += [(f"{PROPOSAL}{i}", f"建议 · {p.reason}"[:200]) for i, p in enumerate(services.proposed(ev))]
     findings = StoredFinding.objects.filter(Q(declaration=decl) | Q(evaluation=ev)) if decl is not None else []
     for f in findings:
         if f.severity in ("warning", "error"):
