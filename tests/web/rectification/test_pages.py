@@ -126,3 +126,21 @@ def test_overdue_on_the_lists_the_home_pages_and_the_summary(tree: Any, people: 
         panel = shown.split('id="rectification-summary-title"', 1)[1]
         row = panel.split(tree.dept_a.name + "</td>", 1)[1].split("</tr>", 1)[0]
         assert row.count('class="num">') == 3 and '"num">2<' in row and '"num">1<' in row and '"num">0<' in row
+
+
+def test_next_years_declaration_shows_the_items_on_top(tree: Any, people: dict[str, Any], login: Any) -> None:
+    """The project's 2026 declaration (same Project) shows 2025's open item to the unit, and hides it from others."""
+    from tests.web.conftest import declare
+
+    ev = low_evaluation(people, tree.unit_a1)
+    dept = login(people["dept_a"])
+    dept.post(reverse("rectification:new"), form_data(text(new_page(dept, ev)), "open-item", task="补办培训3次。"))
+    following = declare(people["staff_a1"], tree.unit_a1, year=2026)
+    assert following.project_id == ev.declaration.project_id
+    for page in ("cycle:declaration_detail", "cycle:declaration_edit"):
+        shown = text(login(people["staff_a1"]).get(reverse(page, args=[following.pk])))
+        panel = shown.split('id="rectification-panel"', 1)[1].split("</section>", 1)[0]
+        assert "未办结 1 项" in panel and "补办培训3次。" in panel and "2025" in panel
+        assert shown.index('class="titlebar"') < shown.index('id="rectification-panel"')  # right under the title
+    other = text(login(people["staff_a2"]).get(reverse("rectification:list")))
+    assert "补办培训3次。" not in other

@@ -108,7 +108,8 @@ def _follows(new: NewItem, project: Project, decl: Declaration | None, ev: SelfE
             raise ValidationError(
                 "所选审核发现已不在该项目当年的申报表或自评表上（可能已修改），请刷新页面后重新选择。"
             )
-        where = f"指标“{found.indicator}”：" if found.indicator else ""
+        # the sentence usually names its indicator itself; say which one only when it does not
+        where = f"指标“{found.indicator}”：" if found.indicator and found.indicator not in found.message else ""
         return {"source": Source.FINDING, "source_code": found.code[:60], "source_text": where + found.message}
     if new.proposal is not None:
         listed = proposed(ev) if ev is not None else []
