@@ -32,7 +32,7 @@ Offset = Annotated[int, Query(ge=0, le=10**9)]
 NO_NUL = r"^[^\x00]*$"  # PostgreSQL cannot store a NUL; the pages' forms refuse it too
 
 
-class ItemState(StrEnum):
+class RectificationState(StrEnum):
     """An item's state: 待整改, 已提交待验收, 已验收, 已退回重改, 已撤销."""
 
     OPEN = "open"
@@ -42,7 +42,7 @@ class ItemState(StrEnum):
     CANCELLED = "cancelled"
 
 
-class ItemOut(Schema):
+class RectificationOut(Schema):
     """One 整改事项 as the list and the detail give it."""
 
     id: int
@@ -58,7 +58,7 @@ class ItemOut(Schema):
     source_text: str = Field(description="所针对的问题（提出时的原文）")
     task: str
     due: date
-    state: ItemState
+    state: RectificationState
     state_label: str
     overdue: bool
     answer: str
@@ -69,7 +69,7 @@ class ItemOut(Schema):
     url: str
 
 
-class StepOut(Schema):
+class RectificationStepOut(Schema):
     """One step of an item, with the evidence files it brought."""
 
     step: str
@@ -82,28 +82,28 @@ class StepOut(Schema):
     files: list[dict[str, Any]]
 
 
-class ItemDetail(ItemOut):
+class RectificationDetail(RectificationOut):
     """An item with its steps."""
 
-    steps: list[StepOut]
+    steps: list[RectificationStepOut]
 
 
-class ItemPage(Schema):
+class RectificationPage(Schema):
     """A page of items."""
 
     count: int
     limit: int
     offset: int
-    items: list[ItemOut]
+    items: list[RectificationOut]
 
 
-class AnswerIn(Schema):
+class RectificationAnswerIn(Schema):
     """The unit's answer: what was fixed."""
 
     answer: str = Field(min_length=1, max_length=4000, pattern=NO_NUL)
 
 
-class CommentIn(Schema):
+class RectificationCommentIn(Schema):
     """The reviewer's comment: optional to accept, required to reopen or cancel."""
 
     comment: str = Field(default="", max_length=4000, pattern=NO_NUL)
@@ -114,7 +114,7 @@ def _answers(ok: dict[int, Any], *codes: int) -> dict[Any, Any]:
     return {**ok, frozenset(codes + throttled): ErrorOut}
 
 
-WRITE = _answers({200: ItemOut}, 401, 403, 404, 422)
+WRITE = _answers({200: RectificationOut}, 401, 403, 404, 422)
 
 
 def _item(i: Rectification, today: date) -> dict[str, Any]:
@@ -149,10 +149,10 @@ def _scoped(request: HttpRequest) -> Any:
     return Rectification.objects.visible_to(request.user).select_related(*related)
 
 
-@router.get("", response=_answers({200: ItemPage}, 401, 422), summary="整改事项列表")
+@router.get("", response=_answers({200: RectificationPage}, 401, 422), summary="整改事项列表")
 def list_items(
     request: HttpRequest,
-    state: ItemState | None = None,
+    state: RectificationState | None = None,
     department: OptionalId = None,
     project: OptionalId = None,
     year: Annotated[int | None, Query(ge=2000, le=2100, description="年度")] = None,
@@ -181,7 +181,7 @@ def list_items(
     return {"count": qs.count(), "limit": limit, "offset": offset, "items": items}
 
 
-@router.get("/{id}", response=_answers({200: ItemDetail}, 401, 404, 422), summary="整改事项")
+@router.get("/{id}", response=_answers({200: RectificationDetail}, 401, 404, 422), summary="整改事项")
 def item_detail(request: HttpRequest, id: Id) -> dict[str, Any]:
     """An item with its steps and each step's evidence files (name, size, SHA-256, download address)."""
     item = get_for(request.user, _scoped(request), id)
@@ -212,7 +212,7 @@ def _after(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("/{id}/answer", response=WRITE, summary="提交整改情况")
-def answer(request: HttpRequest, id: Id, payload: AnswerIn) -> dict[str, Any]:
+def answer(request: HttpRequest, id: Id, payload: RectificationAnswerIn) -> dict[str, Any]:
     """The unit's staff answer an open or reopened item (the files: on the item's page)."""
     item = get_for(request.user, _scoped(request), id)
     services.submit_item(Context.of(request), item, payload.answer)
@@ -220,15 +220,15 @@ def answer(request: HttpRequest, id: Id, payload: AnswerIn) -> dict[str, Any]:
 
 
 @router.post("/{id}/accept", response=WRITE, summary="验收通过")
-def accept(request: HttpRequest, id: Id, payload: CommentIn | None = None) -> dict[str, Any]:
+def accept(request: HttpRequest, id: Id, payload: RectificationCommentIn | None = None) -> dict[str, Any]:
     """The reviewers of the opening organization, or the finance bureau, accept a submitted answer."""
     item = get_for(request.user, _scoped(request), id)
-    services.accept_item(Context.of(request), item, (payload or CommentIn()).comment)
+    services.accept_item(Context.of(request), item, (payload or RectificationCommentIn()).comment)
     return _after(request, id)
 
 
 @router.post("/{id}/reopen", response=WRITE, summary="退回重改")
-def reopen(request: HttpRequest, id: Id, payload: CommentIn) -> dict[str, Any]:
+def reopen(request: HttpRequest, id: Id, payload: RectificationCommentIn) -> dict[str, Any]:
     """Send a submitted answer back, with the reason (required)."""
     item = get_for(request.user, _scoped(request), id)
     services.reopen_item(Context.of(request), item, payload.comment)
@@ -236,7 +236,7 @@ def reopen(request: HttpRequest, id: Id, payload: CommentIn) -> dict[str, Any]:
 
 
 @router.post("/{id}/cancel", response=WRITE, summary="撤销")
-def cancel(request: HttpRequest, id: Id, payload: CommentIn) -> dict[str, Any]:
+def cancel(request: HttpRequest, id: Id, payload: RectificationCommentIn) -> dict[str, Any]:
     """Withdraw an item not yet closed, with the reason (required)."""
     item = get_for(request.user, _scoped(request), id)
     services.cancel_item(Context.of(request), item, payload.comment)
