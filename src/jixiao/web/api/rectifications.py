@@ -114,7 +114,7 @@ def _answers(ok: dict[int, Any], *codes: int) -> dict[Any, Any]:
     return {**ok, frozenset(codes + throttled): ErrorOut}
 
 
-WRITE = _answers({200: RectificationOut}, 401, 403, 404, 422)
+WRITE = _answers({200: RectificationOut}, 400, 401, 403, 404, 413, 422)  # 400, 413: a body not JSON, too large
 
 
 def _item(i: Rectification, today: date) -> dict[str, Any]:
