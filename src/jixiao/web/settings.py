@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "jixiao.web.assessments",
     "jixiao.web.library",
     "jixiao.web.results",
+    "jixiao.web.rectification",
 ]
 
 MIDDLEWARE = [

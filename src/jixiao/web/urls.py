@@ -12,6 +12,7 @@ urlpatterns = [
     path("work/assessments/", include("jixiao.web.assessments.urls")),
     path("work/library/", include("jixiao.web.library.urls")),
     path("work/results/", include("jixiao.web.results.urls")),
+    path("work/rectification/", include("jixiao.web.rectification.urls")),
     path("work/", include("jixiao.web.cycle.urls")),
     path("audit/", include("jixiao.web.audit.urls")),
     path("orgs/", include("jixiao.web.orgs.urls")),

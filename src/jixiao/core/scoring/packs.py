@@ -28,6 +28,7 @@ from jixiao.core.scoring.department import DepartmentRules, read_department
 from jixiao.core.scoring.exante import ExanteRules, read_exante
 from jixiao.core.scoring.library_rules import LibraryRules, read_library
 from jixiao.core.scoring.monitoring import MonitoringRules, read_monitoring
+from jixiao.core.scoring.rectification import RectificationRules, read_rectification
 from jixiao.core.targets import Tier
 
 __all__ = [
@@ -157,6 +158,8 @@ class RulePack:
     carry: CarryRules
     # department-wide forms (部门整体支出绩效): the pack's [department] table over the national default
     department: DepartmentRules
+    # 整改 proposals (财预〔2020〕10号): the pack's [rectification] table over the national default
+    rectification: RectificationRules
 
     @functools.cached_property
     def quantum(self) -> Decimal:
@@ -427,6 +430,8 @@ def parse_pack(text: str, name: str) -> RulePack:
     carry_bases = tuple(Basis(key, formula, basis) for key, formula, basis in carry.bases)
     department = read_department(data.get("department"), r.fail)
     department_bases = tuple(Basis(key, formula, basis) for key, formula, basis in department.bases)
+    rectification = read_rectification(data.get("rectification"), r.fail)
+    rectification_bases = tuple(Basis(key, formula, basis) for key, formula, basis in rectification.bases)
     places = r.number(rounding, "places", "rounding.")
     if places != places.to_integral() or not 0 <= places <= 6:
         raise r.fail("rounding.places", "0 到 6 的整数")
@@ -471,13 +476,21 @@ def parse_pack(text: str, name: str) -> RulePack:
         full_marks_low_execution_pct=r.number(thresholds, "full_marks_low_execution_pct", "thresholds."),
         rate_rounding=tuple(modes),
         rate_templates=tuple(sorted(templates.items())),
-        bases=bases + monitoring_bases + results_bases + exante_bases + library_bases + carry_bases + department_bases,
+        bases=bases
+        + monitoring_bases
+        + results_bases
+        + exante_bases
+        + library_bases
+        + carry_bases
+        + department_bases
+        + rectification_bases,
         monitoring=monitoring,
         results=results,
         exante=exante,
         library=library,
         carry=carry,
         department=department,
+        rectification=rectification,
     )
 
 

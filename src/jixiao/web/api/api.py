@@ -25,6 +25,7 @@ from jixiao.web.api.errors import ApiError
 from jixiao.web.api.library import router as library_router
 from jixiao.web.api.monitoring import router as monitoring_router
 from jixiao.web.api.parsing import ExactParser
+from jixiao.web.api.rectifications import router as rectifications_router
 from jixiao.web.api.rendering import ExactJSONRenderer, encode
 from jixiao.web.api.results import router as results_router
 from jixiao.web.api.schemas import (
@@ -85,6 +86,7 @@ api.add_router("/monitoring", monitoring_router)
 api.add_router("/assessments", assessments_router)
 api.add_router("/library", library_router)
 api.add_router("/results", results_router)
+api.add_router("/rectifications", rectifications_router)
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="记录编号")]
 Year = Annotated[int | None, Query(ge=YEARS[0], le=YEARS[1], description="年度")]

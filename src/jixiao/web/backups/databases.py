@@ -26,7 +26,11 @@ from jixiao.web.private import private_sqlite
 SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.dump"
 # Uploads whose content digest the database records: the backup checks each copied file against it.
-RECORDED_DIGESTS = {("cycle", "SourceFile"): ("stored", "sha256"), ("monitoring", "EvidenceFile"): ("stored", "sha256")}
+RECORDED_DIGESTS = {
+    ("cycle", "SourceFile"): ("stored", "sha256"),
+    ("monitoring", "EvidenceFile"): ("stored", "sha256"),
+    ("rectification", "RectificationFile"): ("stored", "sha256"),
+}
 
 
 @dataclass

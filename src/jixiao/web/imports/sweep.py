@@ -28,11 +28,13 @@ from jixiao.web.imports.models import ImportFile, ImportJob
 from jixiao.web.imports.running import INTERRUPTED, JobLock, end_interrupted, lock_folder
 from jixiao.web.imports.services import release_files
 from jixiao.web.monitoring.models import EvidenceFile
+from jixiao.web.rectification.models import RectificationFile
 from jixiao.web.uploads import incoming_folder
 
 GRACE = timedelta(hours=1)
 SOURCES = "sources"
 EVIDENCE = "evidence"  # monitoring actions' evidence files (monitoring.action_models.EvidenceFile)
+RECTIFICATION = "rectification"  # 整改事项' evidence files (rectification.models.RectificationFile)
 
 
 @dataclass
@@ -68,7 +70,8 @@ def sweep(grace: timedelta = GRACE, abandoned: timedelta | None = None) -> Swept
     kept = set(SourceFile.objects.values_list("stored", flat=True))
     # the evidence of monitoring actions is kept the same way (stored, then its row committed)
     kept |= set(EvidenceFile.objects.values_list("stored", flat=True))
-    for folder in (SOURCES, EVIDENCE):
+    kept |= set(RectificationFile.objects.values_list("stored", flat=True))
+    for folder in (SOURCES, EVIDENCE, RECTIFICATION):
         for path in sorted((media / folder).rglob("*")):
             name = path.relative_to(media).as_posix()
             if path.is_file() and name not in kept and _older(path, cutoff):

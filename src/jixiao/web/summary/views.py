@@ -114,7 +114,7 @@ def summary_table(request: HttpRequest) -> HttpResponse:
         return render_to_string("summary/_table.html", context, request)
 
     body = cached(request.user, "table", (filters, page_number), version, page_body)
-    return render(request, "summary/table.html", {"body": body})
+    return render(request, "summary/table.html", {"body": body} | _rectifications(request, filters))
 
 
 @login_required
@@ -166,7 +166,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return render_to_string("summary/_dashboard.html", context, request)
 
     body = cached(request.user, "dashboard", (filters,), version, page_body)
-    return render(request, "summary/dashboard.html", {"body": body})
+    return render(request, "summary/dashboard.html", {"body": body} | _rectifications(request, filters))
+
+
+def _rectifications(request: HttpRequest, filters: Filters) -> dict[str, Any]:
+    """The 整改事项 per department (open, overdue, closed), outside the cached body: items change on their own."""
+    from jixiao.web.rectification.lists import department_counts
+
+    year = int(filters.year) if filters.year.isdigit() else None
+    return {"rectification_counts": department_counts(request.user, year), "rectification_year": year}
 
 
 def _dashboard_figures(request: HttpRequest, filters: Filters, role: Role) -> dict[str, Any]:

@@ -67,8 +67,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "overdue": home_overdue(request.user),
     }
     from jixiao.web.monitoring.views.home import monitoring_todo  # the monitoring app's own part of the page
+    from jixiao.web.rectification.lists import todo  # and the 整改事项 waiting for this person
 
-    return render(request, "cycle/home.html", context | monitoring_todo(request.user))
+    return render(request, "cycle/home.html", context | monitoring_todo(request.user) | todo(request.user))
 
 
 def _filtered(request: HttpRequest, queryset: Any, stage: Stage) -> tuple[Any, dict[str, str]]:

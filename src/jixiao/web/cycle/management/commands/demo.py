@@ -139,7 +139,11 @@ class Command(BaseCommand):
         from jixiao.web.monitoring.demo import demo_round
 
         User = get_user_model()
-        demo_round({u.username: u for u in User.objects.filter(username__in=("finance", "dept", "unit"))})
+        people = {u.username: u for u in User.objects.filter(username__in=("finance", "dept", "unit"))}
+        demo_round(people)
+        from jixiao.web.rectification.demo import demo_items  # 整改事项 in every state, after the monitoring actions
+
+        demo_items(people)
 
     def _assessments(self) -> list[tuple[Role, str, str, str]]:
         """The expert pool (their logins) and new projects' ex-ante assessments in every state."""
