@@ -7,12 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from jixiao.core.review.findings import Severity
 from jixiao.core.workflow import State
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.cycle.models import SelfEvaluation, StoredFinding
+from jixiao.web.rectification import services as rectification
+from jixiao.web.rectification.models import Rectification
 from jixiao.web.results.models import ResultDecision
+from tests.web.conftest import ctx
 from tests.web.posting import form_data
 from tests.web.results.helpers import evaluated
 
@@ -117,3 +121,21 @@ def test_blockers_keep_a_project_out_of_the_batch_and_a_changed_budget_asks_agai
     assert "中等项目</a>" in page and "建议已变化，需重新决定" in page
     totals = re.search(r'<section class="panel" id="totals">(.*?)</section>', page, re.S)
     assert totals is not None and "1 个未决定" in totals.group(1)
+
+
+def test_an_open_rectification_item_blocks_until_it_is_accepted(tree: Any, people: dict[str, Any], login: Any) -> None:
+    """A 整改事项 still open on the project keeps it out of the batch; once accepted, the proposal may be taken."""
+    ev = evaluated(people, tree.unit_a1, "unit_a1", "待整改项目", "中")
+    item = rectification.open_item(
+        ctx(people["dept_a"]),
+        rectification.NewItem(ev.declaration.project_id, ev.year, "补齐培训签到记录", timezone.localdate()),
+    )
+    client = login(people["finance"])
+    page = client.get("/work/results/", {"year": "2025"}).content.decode()
+    assert "补齐培训签到记录" in page
+    assert not re.findall(r'name="pick" value="([0-9]+)" aria-label="选择待整改项目"', page)
+    rectification.submit_item(ctx(people["staff_a1"]), item, "已补齐。")
+    rectification.accept_item(ctx(people["dept_a"]), Rectification.objects.get(pk=item.pk), "同意。")
+    page = client.get("/work/results/", {"year": "2025"}).content.decode()
+    assert "补齐培训签到记录" not in page
+    assert re.findall(r'name="pick" value="([0-9]+)" aria-label="选择待整改项目"', page)

@@ -3,9 +3,10 @@
 A self-evaluation approved or published by the finance bureau gets a proposal
 (:func:`jixiao.core.scoring.application.propose`) from its printed score or grade and its
 全年预算数 in 元. What must be answered first is read here for many evaluations at once
-(three queries, whatever the page's size): the error-level monitoring alerts of the project's
+(five queries, whatever the page's size): the error-level monitoring alerts of the project's
 latest filed monitoring form that no closed 整改事项 answered, the error-level review findings of
-the self-evaluation, and the 整改事项 still pending on its monitoring forms.
+the self-evaluation, the 整改事项 still pending on its monitoring forms, and the project's 整改事项
+(:mod:`jixiao.web.rectification`) still open from that year or before.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from jixiao.web.cycle.packs import record_pack
 from jixiao.web.monitoring.action_models import MonitoringAction
 from jixiao.web.monitoring.models import MonitoringFinding, MonitoringRecord
 from jixiao.web.monitoring.services.execution import in_yuan
+from jixiao.web.rectification.models import Rectification
 from jixiao.web.results.models import ResultDecision, ResultsClosure
 
 # the states in which the finance bureau has accepted a self-evaluation's result
@@ -104,7 +106,7 @@ def prior_budget(ev: SelfEvaluation) -> Decimal | None:
 
 
 def blockers_of(evaluations: Sequence[SelfEvaluation]) -> dict[int, Blockers]:
-    """The blockers of each evaluation, by its id, read in three queries."""
+    """The blockers of each evaluation, by its id, read in five queries (the evaluations' declarations selected)."""
     by_declaration = {ev.declaration_id: ev.pk for ev in evaluations}
     findings: dict[int, list[str]] = defaultdict(list)
     for ev_id, indicator, message in StoredFinding.objects.filter(
@@ -122,13 +124,27 @@ def blockers_of(evaluations: Sequence[SelfEvaluation]) -> dict[int, Blockers]:
         latest[decl_id] = rec_id
     answered: set[tuple[int, str]] = set()
     rectifications: dict[int, list[str]] = defaultdict(list)
-    for rec_id, decl_id, code, state, task in MonitoringAction.objects.filter(
+    pending: set[int] = set()
+    for action_id, rec_id, decl_id, code, state, task in MonitoringAction.objects.filter(
         record__declaration_id__in=by_declaration
-    ).values_list("record_id", "record__declaration_id", "alert_code", "state", "task"):
+    ).values_list("pk", "record_id", "record__declaration_id", "alert_code", "state", "task"):
         if state == MonitoringAction.State.CLOSED:
             answered.add((rec_id, code))
         elif state in _PENDING_ACTIONS:
+            pending.add(action_id)
             rectifications[by_declaration[decl_id]].append(task[:80])
+    # the project's 整改事项 still open from this year or before (one opened from a pending action is listed once)
+    by_project: dict[int, list[SelfEvaluation]] = defaultdict(list)
+    for ev in evaluations:
+        by_project[ev.declaration.project_id].append(ev)
+    for project_id, year, task, action_id in Rectification.objects.filter(
+        project_id__in=by_project, state__in=Rectification.OPEN_STATES
+    ).values_list("project_id", "year", "task", "monitoring_action_id"):
+        if action_id in pending:
+            continue
+        for ev in by_project[project_id]:
+            if year <= ev.year:
+                rectifications[ev.pk].append(task[:80])
     alerts: dict[int, list[str]] = defaultdict(list)
     declaration_of = {rec_id: decl_id for decl_id, rec_id in latest.items()}
     for rec_id, code, message in MonitoringFinding.objects.filter(
