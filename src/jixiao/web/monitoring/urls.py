@@ -26,6 +26,7 @@ urlpatterns = [
     path("actions/<int:pk>/", actions.action_detail, name="action_detail"),
     path("actions/<int:pk>/submit/", actions.action_submit, name="action_submit"),
     path("actions/<int:pk>/adjust/", actions.action_adjust, name="action_adjust"),
+    path("actions/<int:pk>/cancel/", actions.action_cancel, name="action_cancel"),
     path("actions/<int:pk>/<str:verb>/", actions.action_conclude, name="action_conclude"),
     path("evidence/<int:pk>/", actions.evidence_file, name="evidence_file"),
 ]
