@@ -363,13 +363,18 @@ def test_the_raising_side_cancels_with_a_reason_and_it_is_no_longer_open(
         done = services.cancel_action(ctx(people["dept_a"]), action, "预警系数据错误，已核实支付进度正常。")
     assert done.state == "cancelled" and done.get_state_display() == "已撤销" and not done.pending
     steps = list(done.steps.all())
-    assert [(s.step, s.old_state, s.new_state) for s in steps] == [("raise", "", "open"), ("cancel", "open", "cancelled")]
+    assert [(s.step, s.old_state, s.new_state) for s in steps] == [
+        ("raise", "", "open"),
+        ("cancel", "open", "cancelled"),
+    ]
     assert steps[-1].comment == "预警系数据错误，已核实支付进度正常。" and steps[-1].by == people["dept_a"]
     event = AuditEvent.objects.filter(object_type=ACTION, object_id=str(action.pk)).order_by("pk").last()
     assert event is not None and event.event == "delete"
     assert event.detail["to"] == "已撤销" and event.detail["comment"] == "预警系数据错误，已核实支付进度正常。"
     told = Notice.objects.filter(recipient=people["staff_a1"]).order_by("pk").last()
-    assert told is not None and told.text == "「业务培训经费」纠偏已撤销，无需再办理：预警系数据错误，已核实支付进度正常。"
+    assert (
+        told is not None and told.text == "「业务培训经费」纠偏已撤销，无需再办理：预警系数据错误，已核实支付进度正常。"
+    )
     # no longer open anywhere: overdue, the owner's to-do, the round's overdue list, the reminders
     assert not MonitoringAction.objects.overdue(later).exists() and not done.overdue_on(later)
     assert action_todo(people["staff_a1"])["action_todo_count"] == 0

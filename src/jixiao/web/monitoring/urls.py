@@ -11,6 +11,7 @@ urlpatterns = [
     path("rounds/<int:pk>/schedule/", schedule.round_schedule, name="round_schedule"),
     path("alerts/", alerts.alert_list, name="alert_list"),
     path("rounds/<int:pk>/execution/", execution.execution_upload, name="execution_upload"),
+    path("rounds/<int:pk>/execution/imports/<int:job>/", execution.execution_import, name="execution_import"),
     path("rounds/<int:pk>/execution/<str:token>/", execution.execution_preview, name="execution_preview"),
     path("rounds/<int:pk>/execution/<str:token>/apply/", execution.execution_apply, name="execution_apply"),
     path("records/<int:pk>/", records.record_detail, name="record_detail"),

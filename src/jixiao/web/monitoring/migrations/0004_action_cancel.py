@@ -4,35 +4,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0003_execution_imports'),
+        ("monitoring", "0003_execution_imports"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='actionstep',
-            name='new_state',
-            field=models.CharField(choices=[('open', '待办理'), ('submitted', '已提交待确认'), ('closed', '已关闭'), ('reopened', '已重新打开'), ('cancelled', '已撤销')], max_length=10, verbose_name='新状态'),
+            model_name="actionstep",
+            name="new_state",
+            field=models.CharField(
+                choices=[
+                    ("open", "待办理"),
+                    ("submitted", "已提交待确认"),
+                    ("closed", "已关闭"),
+                    ("reopened", "已重新打开"),
+                    ("cancelled", "已撤销"),
+                ],
+                max_length=10,
+                verbose_name="新状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='actionstep',
-            name='old_state',
-            field=models.CharField(blank=True, choices=[('open', '待办理'), ('submitted', '已提交待确认'), ('closed', '已关闭'), ('reopened', '已重新打开'), ('cancelled', '已撤销')], max_length=10, verbose_name='原状态'),
+            model_name="actionstep",
+            name="old_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("open", "待办理"),
+                    ("submitted", "已提交待确认"),
+                    ("closed", "已关闭"),
+                    ("reopened", "已重新打开"),
+                    ("cancelled", "已撤销"),
+                ],
+                max_length=10,
+                verbose_name="原状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='actionstep',
-            name='step',
-            field=models.CharField(choices=[('raise', '提出'), ('adjust', '调整绩效目标'), ('submit', '提交办理情况'), ('close', '确认关闭'), ('reopen', '重新打开'), ('cancel', '撤销')], max_length=10, verbose_name='操作'),
+            model_name="actionstep",
+            name="step",
+            field=models.CharField(
+                choices=[
+                    ("raise", "提出"),
+                    ("adjust", "调整绩效目标"),
+                    ("submit", "提交办理情况"),
+                    ("close", "确认关闭"),
+                    ("reopen", "重新打开"),
+                    ("cancel", "撤销"),
+                ],
+                max_length=10,
+                verbose_name="操作",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalmonitoringaction',
-            name='state',
-            field=models.CharField(choices=[('open', '待办理'), ('submitted', '已提交待确认'), ('closed', '已关闭'), ('reopened', '已重新打开'), ('cancelled', '已撤销')], default='open', max_length=10, verbose_name='状态'),
+            model_name="historicalmonitoringaction",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("open", "待办理"),
+                    ("submitted", "已提交待确认"),
+                    ("closed", "已关闭"),
+                    ("reopened", "已重新打开"),
+                    ("cancelled", "已撤销"),
+                ],
+                default="open",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
         migrations.AlterField(
-            model_name='monitoringaction',
-            name='state',
-            field=models.CharField(choices=[('open', '待办理'), ('submitted', '已提交待确认'), ('closed', '已关闭'), ('reopened', '已重新打开'), ('cancelled', '已撤销')], default='open', max_length=10, verbose_name='状态'),
+            model_name="monitoringaction",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("open", "待办理"),
+                    ("submitted", "已提交待确认"),
+                    ("closed", "已关闭"),
+                    ("reopened", "已重新打开"),
+                    ("cancelled", "已撤销"),
+                ],
+                default="open",
+                max_length=10,
+                verbose_name="状态",
+            ),
         ),
     ]
