@@ -172,7 +172,7 @@ def test_sweep_imports_removes_expired_execution_uploads_and_ends_interrupted_im
     """Folders past their day go, unless an import still waits for them; fresh ones stay; dead runs end failed."""
     round_ = open_all(people)
     finance = login(people["finance"])
-    old_page, old_address = _upload(finance, round_)
+    _, old_address = _upload(finance, round_)
     _, fresh_address = _upload(finance, round_)
     waited_page, waited_address = _upload(finance, round_)
     # the third upload confirmed and waiting (no worker yet); the fourth's import died while applying
