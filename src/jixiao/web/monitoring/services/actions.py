@@ -1,4 +1,4 @@
-"""Acting on a monitoring form's alerts: raising an action, doing it (an adjustment, evidence), concluding or cancelling it.
+"""Acting on a monitoring form's alerts: raising an action, doing it (an adjustment, evidence), ending or cancelling it.
 
 Every step is one transaction with one permission decision (:mod:`jixiao.web.monitoring.action_access`),
 a step in the action's history and an audit event. 调整绩效目标 goes through the declaration's own
