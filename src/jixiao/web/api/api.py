@@ -22,6 +22,8 @@ from jixiao.web.api import errors, services, tables
 from jixiao.web.api.auth import BearerToken, SignedInSession
 from jixiao.web.api.errors import ApiError
 from jixiao.web.api.monitoring import router as monitoring_router
+from jixiao.web.api.monitoring_followups import router as followups_router
+from jixiao.web.api.notices import router as notices_router
 from jixiao.web.api.parsing import ExactParser
 from jixiao.web.api.rendering import ExactJSONRenderer, encode
 from jixiao.web.api.schemas import (
@@ -79,6 +81,8 @@ api = JixiaoAPI(
 )
 errors.install(api)
 api.add_router("/monitoring", monitoring_router)
+api.add_router("/monitoring", followups_router)  # the actions following alerts, beside the forms they follow
+api.add_router("/", notices_router)  # /deadlines and /notices
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="记录编号")]
 Year = Annotated[int | None, Query(ge=YEARS[0], le=YEARS[1], description="年度")]
