@@ -199,3 +199,23 @@ def test_sweep_imports_removes_expired_execution_uploads_and_ends_interrupted_im
     execution_jobs.run(waiting.pk)  # the waiting import still finds its files
     waiting.refresh_from_db()
     assert waiting.state == "done"
+
+
+def test_a_row_with_a_project_code_is_matched_by_it_first(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any
+) -> None:
+    """The export names the project only by its code (and a name the budget system spells otherwise): matched."""
+    from jixiao.web.cycle.services import set_project_code
+
+    set_project_code(ctx(people["staff_b1"]), approved["b1"].project, "330100-2025-0007")
+    round_ = open_all(people)
+    finance = login(people["finance"])
+    export = "项目编码,项目名称,已支付金额（元）\n330100-2025-0007,教师培训（二期）,1234.56\n"
+    upload = SimpleUploadedFile("支付.csv", export.encode("utf-8"), content_type="text/csv")
+    response = finance.post(f"/work/monitoring/rounds/{round_.pk}/execution/", {"files": [upload]})
+    address = response["Location"]
+    page = finance.get(address).content.decode()
+    assert "将写入的执行数（1）" in page and "项目编码" in page
+    _confirm(finance, page, address)
+    execution_jobs.run(ExecutionImport.objects.get().pk)
+    assert _figures(round_)["测试市教师发展中心"] == Decimal("1234.56")

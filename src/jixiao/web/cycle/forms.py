@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 
 from jixiao.core.scoring import RulePack, load_pack
-from jixiao.web.cycle.models import Declaration, SelfEvaluation
+from jixiao.web.cycle.models import PROJECT_CODE_LENGTH, Declaration, SelfEvaluation
 from jixiao.web.cycle.services import (
     DECLARATION_FIELDS,
     EVALUATION_FIELDS,
@@ -83,6 +83,12 @@ class NewDeclarationForm(forms.Form):
 
     name = forms.CharField(label="项目名称", max_length=200)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+
+
+class ProjectCodeForm(forms.Form):
+    """The project's code (项目编码) as the budget system prints it; empty clears it."""
+
+    code = forms.CharField(label="项目编码", required=False, max_length=PROJECT_CODE_LENGTH)
 
 
 class DeleteForm(forms.Form):

@@ -63,7 +63,7 @@ def records_in_scope(user: Person, round_: MonitoringRound) -> QuerySet[Monitori
     """The round's records the importer answers for, drafts included (their figure is what is imported)."""
     return (
         MonitoringRecord.objects.filter(project_scope(user), round=round_)
-        .select_related("unit", "department")
+        .select_related("unit", "department", "declaration__project")
         .order_by("pk")
     )
 
@@ -176,7 +176,7 @@ def _preview(
     projects = [
         PlanProject(
             id=rec.pk,
-            code=None,  # projects carry no budget code yet: found by department, unit and name
+            code=rec.declaration.project.code or None,  # by its code first, else department, unit and name
             department=rec.department.name,
             unit=rec.unit.name,
             name=rec.project_name,
