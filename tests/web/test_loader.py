@@ -51,10 +51,11 @@ def test_demo_loads_every_example_in_every_state(capsys: pytest.CaptureFixture[s
     assert round_.records.exclude(unit=centre).filter(state="draft").exists()
     alerts = set(MonitoringFinding.objects.filter(record__round=round_).values_list("code", flat=True))
     assert {"execution-behind-schedule", "remedy-missing"} <= alerts
-    # what the department ordered on them: an action open, another reported and closed
+    # what the department ordered on them: an action open, another reported and closed, a third cancelled
     assert set(MonitoringAction.objects.filter(record__round=round_).values_list("state", flat=True)) == {
         "open",
         "closed",
+        "cancelled",
     }
 
 
