@@ -43,7 +43,7 @@ def _answers(ok: dict[int, Any], *codes: int) -> dict[Any, Any]:
     return {**ok, frozenset(codes + throttled): ErrorOut}
 
 
-class StepOut(Schema):
+class ActionStepOut(Schema):
     """One step of an action's history."""
 
     step: str
@@ -91,7 +91,7 @@ class FollowUpOut(Schema):
 class FollowUpDetail(FollowUpOut):
     """An action with its history."""
 
-    steps: list[StepOut]
+    steps: list[ActionStepOut]
 
 
 class FollowUpPage(Schema):
