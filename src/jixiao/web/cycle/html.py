@@ -149,7 +149,7 @@ def evaluation_rows_html(table: Iterable[tuple[Any, dict[str, Any], Any, Sequenc
 # {pick}: a reviewer's batch checkbox cell (or nothing); {late}: the 逾期 marker (notices.overdue)
 DECLARATION_LIST_ROW = (
     '<tr>{pick}<td><a href="{url}{pk}/">{name}</a></td><td>{code}</td><td>{department}</td><td>{unit}</td>'
-    '<td>{year}</td>'
+    "<td>{year}</td>"
     '<td class="num">{requested}</td><td><span class="state state-{state}">{state_label}</span>{late}</td></tr>'
 )
 EVALUATION_LIST_ROW = (
