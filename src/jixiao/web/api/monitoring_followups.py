@@ -242,7 +242,7 @@ def get_action(request: HttpRequest, id: Id) -> dict[str, Any]:
     return _detail(request, id)
 
 
-WRITE = _answers({200: FollowUpDetail}, 400, 401, 403, 404, 422)
+WRITE = _answers({200: FollowUpDetail}, 400, 401, 403, 404, 413, 422)
 
 
 @router.post("/actions", response=WRITE, summary="提出整改事项")

@@ -151,7 +151,7 @@ def list_notices(
     return {"count": shown.count(), "unread": count_unread, "limit": limit, "offset": offset, "items": items}
 
 
-@router.post("/notices/read", response=_answers({200: ReadOut}, 401, 422), summary="标记通知已读")
+@router.post("/notices/read", response=_answers({200: ReadOut}, 400, 401, 413, 422), summary="标记通知已读")
 def read_notices(request: HttpRequest, payload: ReadIn) -> dict[str, Any]:
     """Mark the caller's notices read: those in ``ids`` (others' ids are ignored), or all with ``all``."""
     ctx = Context.of(request)
