@@ -59,10 +59,11 @@ def test_demo_loads_every_example_in_every_state(capsys: pytest.CaptureFixture[s
     last = Declaration.objects.get(pk=carried.detail["carried_from"]["declaration"])
     assert (last.project, last.year + 1, last.state in ("approved", "published")) == (new.project, new.year, True)
     assert [i.target for i in new.indicators.all()] == [i.target for i in last.indicators.all()] != []
-    # what the department ordered on them: an action open, another reported and closed
+    # what the department ordered on them: an action open, another reported and closed, a third cancelled
     assert set(MonitoringAction.objects.filter(record__round=round_).values_list("state", flat=True)) == {
         "open",
         "closed",
+        "cancelled",
     }
 
 

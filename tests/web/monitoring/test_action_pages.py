@@ -232,3 +232,30 @@ def test_the_pages_read_a_fixed_number_of_queries(
         new = services.NewAction("correct", f"补训{n}", timezone.localdate() + timedelta(days=3), row_id=rows[n % 4].pk)
         services.raise_action(ctx(people["dept_a"]), rec, new)
     assert counts() == one
+
+
+def test_cancelling_on_the_page(tree: Any, people: dict[str, Any], approved: dict[str, Any], login: Any) -> None:
+    """The department cancels from the action's page with a reason; an empty reason is refused; the unit sees why."""
+    rec = submitted(people, approved)
+    action = services.raise_action(
+        ctx(people["dept_a"]),
+        rec,
+        services.NewAction("correct", "补足培训场次。", timezone.localdate() + timedelta(days=10)),
+    )
+    unit = login(people["staff_a1"])
+    assert 'id="cancel-action"' not in text(unit.get(reverse("monitoring:action_detail", args=[action.pk])))
+    url = reverse("monitoring:action_cancel", args=[action.pk])
+    assert unit.post(url, {"reason": "不想做"}).status_code == 403
+    dept = login(people["dept_a"])
+    page = text(dept.get(reverse("monitoring:action_detail", args=[action.pk])))
+    refused = dept.post(url, form_data(page, "cancel-action"), follow=True)
+    assert "撤销理由：这个字段是必填项。" in text(refused)
+    assert MonitoringAction.objects.get(pk=action.pk).state == "open"
+    page = text(dept.get(reverse("monitoring:action_detail", args=[action.pk])))
+    done = dept.post(url, form_data(page, "cancel-action", reason="该项目已终止。"), follow=True)
+    assert "已撤销该整改事项" in text(done) and 'id="cancel-action"' not in text(done)
+    assert MonitoringAction.objects.get(pk=action.pk).state == "cancelled"
+    seen = text(unit.get(reverse("monitoring:action_detail", args=[action.pk])))
+    assert "已撤销" in seen and "该项目已终止。" in seen and 'id="submit-action"' not in seen
+    home = text(unit.get(reverse("cycle:home")))
+    assert "补足培训场次" not in home  # no longer on the unit's to-do

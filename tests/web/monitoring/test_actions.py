@@ -340,3 +340,64 @@ def test_a_reduction_is_bounded_by_the_budget_in_its_own_unit(
         services.raise_action(ctx(people["dept_a"]), rec, too_much)
     whole = services.NewAction("reduce", "收回", soon(), amount=Decimal("100000.00"), reason="项目终止")
     assert services.raise_action(ctx(people["dept_a"]), rec, whole).amount == Decimal("100000.00")
+
+
+def test_the_raising_side_cancels_with_a_reason_and_it_is_no_longer_open(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """撤销: only the raising department's reviewers, with a reason; audited, in the history; never overdue again."""
+    from jixiao.web.monitoring.views.action_lists import action_todo, round_overdue
+    from jixiao.web.notices.models import Notice
+
+    rec = submitted(people, approved)
+    action = correct(rec, people["dept_a"])
+    later = action.due + timedelta(days=1)
+    assert list(MonitoringAction.objects.overdue(later)) == [action]
+    with pytest.raises(ValidationError, match="撤销理由"):
+        services.cancel_action(ctx(people["dept_a"]), action, "  ")
+    for who in ("staff_a1", "dept_b", "finance"):  # the owner, another department, the bureau that did not raise it
+        with pytest.raises(PermissionDenied):
+            services.cancel_action(ctx(people[who]), action, "不需要了")
+    assert MonitoringAction.objects.get(pk=action.pk).state == "open"
+    with django_capture_on_commit_callbacks(execute=True):
+        done = services.cancel_action(ctx(people["dept_a"]), action, "预警系数据错误，已核实支付进度正常。")
+    assert done.state == "cancelled" and done.get_state_display() == "已撤销" and not done.pending
+    steps = list(done.steps.all())
+    assert [(s.step, s.old_state, s.new_state) for s in steps] == [
+        ("raise", "", "open"),
+        ("cancel", "open", "cancelled"),
+    ]
+    assert steps[-1].comment == "预警系数据错误，已核实支付进度正常。" and steps[-1].by == people["dept_a"]
+    event = AuditEvent.objects.filter(object_type=ACTION, object_id=str(action.pk)).order_by("pk").last()
+    assert event is not None and event.event == "delete"
+    assert event.detail["to"] == "已撤销" and event.detail["comment"] == "预警系数据错误，已核实支付进度正常。"
+    told = Notice.objects.filter(recipient=people["staff_a1"]).order_by("pk").last()
+    assert (
+        told is not None and told.text == "「业务培训经费」纠偏已撤销，无需再办理：预警系数据错误，已核实支付进度正常。"
+    )
+    # no longer open anywhere: overdue, the owner's to-do, the round's overdue list, the reminders
+    assert not MonitoringAction.objects.overdue(later).exists() and not done.overdue_on(later)
+    assert action_todo(people["staff_a1"])["action_todo_count"] == 0
+    assert round_overdue(people["dept_a"], rec.round)["overdue_count"] == 0
+    with pytest.raises(PermissionDenied, match="已撤销"):
+        services.cancel_action(ctx(people["dept_a"]), done, "再撤销一次")
+    with pytest.raises(PermissionDenied):
+        services.submit_action(ctx(people["staff_a1"]), done, "已办理")
+
+
+def test_a_submitted_action_may_be_cancelled_a_closed_one_not(
+    tree: Any, people: dict[str, Any], approved: dict[str, Any]
+) -> None:
+    """Awaiting confirmation it can still be withdrawn (and leaves the raiser's to-do); once closed it stays closed."""
+    from jixiao.web.monitoring.views.action_lists import action_todo
+
+    first = correct(submitted(people, approved), people["dept_a"])
+    services.submit_action(ctx(people["staff_a1"]), first, "已补训。")
+    assert action_todo(people["dept_a"])["action_todo_count"] == 1
+    services.cancel_action(ctx(people["dept_a"]), first, "项目已调整，不再需要。")
+    assert action_todo(people["dept_a"])["action_todo_count"] == 0
+    second = correct(MonitoringRecord.objects.get(pk=first.record_id), people["dept_a"])
+    services.submit_action(ctx(people["staff_a1"]), second, "已补训。")
+    services.conclude_action(ctx(people["dept_a"]), second, close=True)
+    with pytest.raises(PermissionDenied, match="已关闭"):
+        services.cancel_action(ctx(people["dept_a"]), second, "撤销")

@@ -100,7 +100,9 @@ def test_matched_rows_are_written_with_their_source_and_audit(
     }
     said = describe(event)
     assert "把“截至监控日执行数”从 （空） 改为 45000.00。" in said and "“执行数来源行”从 （空） 改为 2" in said
-    assert AuditEvent.objects.filter(event=AuditEvent.Type.IMPORT, object_id=str(imported.pk)).count() == 1
+    # audited when confirmed and when applied (in the background: execution_jobs)
+    steps = AuditEvent.objects.filter(event=AuditEvent.Type.IMPORT, object_id=str(imported.pk)).order_by("pk")
+    assert [e.detail.get("step") for e in steps] == ["confirm", None] and steps[1].detail["applied"] == 3
     # the kept files are gone once applied; the same address now says so
     assert not any(execution_files.root().iterdir())
     again = finance.get(address, follow=True).content.decode()
@@ -117,7 +119,7 @@ def test_unmatched_rows_are_listed_and_written_only_when_left_out_on_purpose(
     assert "未对应到本批次项目的行（1）" in page and "执行数.csv 第3行" in page
     refused = _confirm(finance, page, address)
     assert "执行数.csv 第3行：未找到对应项目" in refused
-    assert _figures(round_)[A1] is None and not ExecutionImport.objects.exists()
+    assert _figures(round_)[A1] is None and ExecutionImport.objects.get().state == "failed"
     done = _confirm(finance, page, address, accept_unmatched="1")
     assert "写入 1 张监控表" in done and _figures(round_)[A1] == Decimal("100.00")
 
@@ -137,7 +139,8 @@ def test_duplicated_rows_stop_the_whole_import(
     assert 'id="execution-confirm-form"' not in page
     digest = page.split('name="digest" value="')[1].split('"')[0] if 'name="digest"' in page else ""
     response = finance.post(f"{address}apply/", {"digest": digest}, follow=True)
-    assert "出现 2 次" in response.content.decode()
+    assert "没有写入任何执行数" in response.content.decode()
+    assert "出现 2 次" in finance.get(address).content.decode()  # the preview it links back to says why
     assert set(_figures(round_).values()) == {None}  # B1's good row was not written either
 
 
@@ -156,7 +159,7 @@ def test_malformed_rows_are_named_by_file_row_and_column_and_nothing_is_written(
     assert 'id="execution-confirm-form"' not in page
     response = finance.post(f"{address}apply/", {"digest": ""}, follow=True)
     assert "二.csv 第2行" in response.content.decode()
-    assert set(_figures(round_).values()) == {None} and not ExecutionImport.objects.exists()
+    assert set(_figures(round_).values()) == {None} and not ExecutionImport.objects.filter(state="done").exists()
 
 
 def test_a_preview_gone_stale_is_refused(

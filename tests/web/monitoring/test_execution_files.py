@@ -43,6 +43,7 @@ def test_another_person_round_or_a_made_up_token_finds_nothing(user: int, round_
         execution_files.load(token or staged.token, user, round_)
 
 
+@pytest.mark.django_db  # an old folder is kept while an import waits for it: the sweep asks the database
 def test_files_older_than_a_day_are_refused_and_removed() -> None:
     """A preview left for more than a day cannot be confirmed: the look itself deletes its files."""
     old = execution_files.stage([_upload()], user_id=7, round_id=3)

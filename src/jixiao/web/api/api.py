@@ -24,6 +24,8 @@ from jixiao.web.api.auth import BearerToken, SignedInSession
 from jixiao.web.api.errors import ApiError
 from jixiao.web.api.library import router as library_router
 from jixiao.web.api.monitoring import router as monitoring_router
+from jixiao.web.api.monitoring_followups import router as followups_router
+from jixiao.web.api.notices import router as notices_router
 from jixiao.web.api.parsing import ExactParser
 from jixiao.web.api.rectifications import router as rectifications_router
 from jixiao.web.api.rendering import ExactJSONRenderer, encode
@@ -87,6 +89,8 @@ api.add_router("/assessments", assessments_router)
 api.add_router("/library", library_router)
 api.add_router("/results", results_router)
 api.add_router("/rectifications", rectifications_router)
+api.add_router("/monitoring", followups_router)  # the actions following alerts, beside the forms they follow
+api.add_router("/", notices_router)  # /deadlines and /notices
 
 Id = Annotated[int, Path(ge=1, le=MAX_ID, description="记录编号")]
 Year = Annotated[int | None, Query(ge=YEARS[0], le=YEARS[1], description="年度")]

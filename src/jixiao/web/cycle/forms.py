@@ -9,7 +9,7 @@ from django import forms
 from django.core.validators import MinValueValidator
 
 from jixiao.core.scoring import RulePack, load_pack
-from jixiao.web.cycle.models import Declaration, SelfEvaluation
+from jixiao.web.cycle.models import PROJECT_CODE_LENGTH, Declaration, SelfEvaluation
 from jixiao.web.cycle.services import (
     DECLARATION_FIELDS,
     EVALUATION_FIELDS,
@@ -90,6 +90,12 @@ class NewDeclarationForm(forms.Form):
         initial=True,
         help_text="本单位已有该项目以前年度已批复的申报表时，带入项目信息、绩效目标和指标（不含资金和日期）。",
     )
+
+
+class ProjectCodeForm(forms.Form):
+    """The project's code (项目编码) as the budget system prints it; empty clears it."""
+
+    code = forms.CharField(label="项目编码", required=False, max_length=PROJECT_CODE_LENGTH)
 
 
 class DeleteForm(forms.Form):

@@ -148,7 +148,8 @@ def evaluation_rows_html(table: Iterable[tuple[Any, dict[str, Any], Any, Sequenc
 
 # {pick}: a reviewer's batch checkbox cell (or nothing); {late}: the 逾期 marker (notices.overdue)
 DECLARATION_LIST_ROW = (
-    '<tr>{pick}<td><a href="{url}{pk}/">{name}</a></td><td>{department}</td><td>{unit}</td><td>{year}</td>'
+    '<tr>{pick}<td><a href="{url}{pk}/">{name}</a></td><td>{code}</td><td>{department}</td><td>{unit}</td>'
+    "<td>{year}</td>"
     '<td class="num">{requested}</td><td><span class="state state-{state}">{state_label}</span>{late}</td></tr>'
 )
 EVALUATION_LIST_ROW = (
@@ -190,7 +191,10 @@ def declaration_list_html(rows: Iterable[dict[str, Any]], record_url: str) -> Sa
         DECLARATION_LIST_ROW,
         rows,
         record_url,
-        lambda r: {"requested": "" if r["requested"] is None else f"{money(r['requested'])} {r['money']}"},
+        lambda r: {
+            "requested": "" if r["requested"] is None else f"{money(r['requested'])} {r['money']}",
+            "code": r["code"],
+        },
     )
 
 

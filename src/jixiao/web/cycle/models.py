@@ -70,6 +70,9 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         return self.filter(project_scope(user))
 
 
+PROJECT_CODE_LENGTH = 40  # budget systems' codes run to about 30 characters (e.g. 33010024000000000001)
+
+
 class Project(models.Model):
     """A budget project of a unit: one identity across the years."""
 
@@ -79,6 +82,8 @@ class Project(models.Model):
         Organization, verbose_name="主管部门", on_delete=models.PROTECT, related_name="department_projects"
     )
     name = models.CharField("项目名称", max_length=200)
+    # the budget system's project code (项目编码), when known: what the payment system's exports name it by
+    code = models.CharField("项目编码", max_length=PROJECT_CODE_LENGTH, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -88,7 +93,13 @@ class Project(models.Model):
         verbose_name = "项目"
         verbose_name_plural = "项目"
         ordering = ["department__name", "unit__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="project_unique_name_in_unit")]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="project_unique_name_in_unit"),
+            # a code names one project of a department; many projects have none yet
+            models.UniqueConstraint(
+                fields=["department", "code"], condition=~Q(code=""), name="project_unique_code_in_department"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

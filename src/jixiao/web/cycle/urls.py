@@ -11,6 +11,7 @@ urlpatterns = [
     path("declarations/<int:pk>/edit/", views.declaration_edit, name="declaration_edit"),
     path("declarations/<int:pk>/act/<str:action>/", views.declaration_act, name="declaration_act"),
     path("declarations/<int:pk>/adjust/", views.declaration_adjust, name="declaration_adjust"),
+    path("declarations/<int:pk>/project-code/", views.project_code, name="project_code"),
     path("declarations/<int:pk>/delete/", views.declaration_delete, name="declaration_delete"),
     path("declarations/<int:pk>/carry/", views.declaration_carry, name="declaration_carry"),
     path("declarations/<int:pk>/shares/", views.declaration_shares, name="declaration_shares"),

@@ -54,10 +54,14 @@ def lock_folder() -> Path:
 
 
 class JobLock:
-    """The exclusive lock of one job, held while a process reads or loads it."""
+    """The exclusive lock of one job, held while a process reads or loads it.
 
-    def __init__(self, job_id: int) -> None:
-        self.path = lock_folder() / f"job-{job_id}.lock"
+    ``kind`` names what the number counts: ``job`` an import job, ``execution`` an execution import
+    applied in the background (monitoring.services.execution_jobs), so that their numbers never meet.
+    """
+
+    def __init__(self, job_id: int, kind: str = "job") -> None:
+        self.path = lock_folder() / f"{kind}-{job_id}.lock"
         self._fd: int | None = None
 
     def acquire(self, wait: bool = True) -> bool:
@@ -94,10 +98,10 @@ class JobLock:
         self.release()
 
 
-def step_of(job_id: int) -> str:
+def step_of(job_id: int, kind: str = "job") -> str:
     """What the process working on the job last said it was doing; empty when nothing (or no process)."""
     try:
-        with open(lock_folder() / f"job-{job_id}.lock", "rb") as handle:
+        with open(lock_folder() / f"{kind}-{job_id}.lock", "rb") as handle:
             return handle.read(STEP_BYTES).decode("utf-8", "ignore")
     except OSError:
         return ""

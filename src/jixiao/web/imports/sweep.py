@@ -4,7 +4,10 @@
 hour. A kept file is written before the rows that name it are committed (``create_job``), so a process
 killed in between leaves a file under ``sources/`` that no row names; an upload cut off leaves a part
 file in ``incoming/``. Both are removed once older than ``grace`` (a live upload may be writing them).
-Jobs left ``reading`` or ``loading`` by a dead process are ended as failed (``running.end_interrupted``).
+Jobs left ``reading`` or ``loading`` by a dead process are ended as failed (``running.end_interrupted``),
+as are execution imports left ``applying`` (``monitoring.services.execution_jobs``). The payment files
+kept between an execution import's preview and its confirmation (``uploads/execution/<token>/``) are
+removed once older than a day (``monitoring.execution_files.KEPT_FOR``), unless an import still needs them.
 With ``abandoned``, jobs read but never loaded for that long are ended and their files let go.
 """
 
@@ -27,7 +30,9 @@ from jixiao.web.cycle.models import Declaration, SelfEvaluation, SourceFile
 from jixiao.web.imports.models import ImportFile, ImportJob
 from jixiao.web.imports.running import INTERRUPTED, JobLock, end_interrupted, lock_folder
 from jixiao.web.imports.services import release_files
-from jixiao.web.monitoring.models import EvidenceFile
+from jixiao.web.monitoring import execution_files
+from jixiao.web.monitoring.models import EvidenceFile, ExecutionImport
+from jixiao.web.monitoring.services import execution_jobs
 from jixiao.web.rectification.models import RectificationFile
 from jixiao.web.uploads import incoming_folder
 
@@ -47,6 +52,8 @@ class Swept:
     unused_sources: int = 0  # rows (and their files) no import or record uses
     partial_uploads: int = 0
     locks: int = 0
+    execution_interrupted: list[int] = field(default_factory=list)  # execution imports ended as failed
+    execution_uploads: int = 0  # folders of payment files kept past their day (uploads/execution/)
 
 
 def _older(path: Path, cutoff: float) -> bool:
@@ -62,8 +69,11 @@ def sweep(grace: timedelta = GRACE, abandoned: timedelta | None = None) -> Swept
     for job in ImportJob.objects.filter(state__in=list(INTERRUPTED)).order_by("pk"):
         if end_interrupted(job):
             swept.interrupted.append(job.pk)
+    applying = ExecutionImport.objects.filter(state=ExecutionImport.State.APPLYING).order_by("pk")
+    swept.execution_interrupted = [job.pk for job in applying if execution_jobs.end_interrupted(job)]
     if abandoned is not None:
         swept.abandoned = _end_abandoned(timezone.now() - abandoned)
+    swept.execution_uploads = execution_files.sweep()
     cutoff = time.time() - grace.total_seconds()
     swept.unused_sources = _unused_sources(timezone.now() - grace)
     media = Path(settings.MEDIA_ROOT)
@@ -133,7 +143,7 @@ def _end_abandoned(before: object) -> list[int]:
 
 def _finished_locks() -> int:
     """Remove the lock files of jobs that can never run again (loaded, or refused with their files gone)."""
-    removed = 0
+    removed = _finished_execution_locks()
     for path in lock_folder().glob("job-*.lock"):
         try:
             job = ImportJob.objects.get(pk=int(path.stem.removeprefix("job-")))
@@ -147,6 +157,24 @@ def _finished_locks() -> int:
         lock = JobLock(job.pk if job is not None else 0)
         lock.path = path
         if final and lock.acquire(wait=False):
+            path.unlink(missing_ok=True)
+            lock.release()
+            removed += 1
+    return removed
+
+
+def _finished_execution_locks() -> int:
+    """Remove the lock files of execution imports that ended (done or failed: a new confirmation is a new import)."""
+    removed = 0
+    for path in lock_folder().glob(f"{execution_jobs.LOCK}-*.lock"):
+        try:
+            pk = int(path.stem.removeprefix(f"{execution_jobs.LOCK}-"))
+        except ValueError:
+            pk = 0
+        if ExecutionImport.objects.filter(pk=pk).exclude(state__in=execution_jobs.ENDED).exists():
+            continue  # waiting or being applied
+        lock = JobLock(pk, execution_jobs.LOCK)
+        if lock.acquire(wait=False):
             path.unlink(missing_ok=True)
             lock.release()
             removed += 1

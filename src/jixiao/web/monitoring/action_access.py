@@ -2,7 +2,8 @@
 
 - raise one: a reviewer of the form's department, or the finance bureau, on a form under review or approved;
 - do it and submit evidence: its owner (the form's unit for 纠偏, the finance bureau otherwise), while open;
-- close it or reopen it: the reviewers of the organization that raised it, once submitted.
+- close it or reopen it: the reviewers of the organization that raised it, once submitted;
+- cancel it (撤销, with a reason): the reviewers of the organization that raised it, until it is closed.
 """
 
 from __future__ import annotations
@@ -46,3 +47,22 @@ def may_conclude(user: Person, action: MonitoringAction) -> bool:
         and account.role_enum in (Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER)
         and account.organization_id == action.raised_in_id
     )
+
+
+def _raiser(user: Person, action: MonitoringAction) -> bool:
+    """True when ``user`` reviews for the organization that raised ``action``."""
+    account = account_of(user)
+    return (
+        account is not None
+        and account.role_enum in (Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER)
+        and account.organization_id == action.raised_in_id
+    )
+
+
+def may_cancel(user: Person, action: MonitoringAction) -> bool:
+    """True when ``user`` reviews for the organization that raised the action and it is not yet closed or cancelled.
+
+    The side that ordered it withdraws it, as it is the side that closes it: a reviewer of that
+    organization, not only the person who typed it (who may have moved on).
+    """
+    return action.state in MonitoringAction.CANCELLABLE and _raiser(user, action)

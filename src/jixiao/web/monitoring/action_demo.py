@@ -1,4 +1,4 @@
-"""The demo's actions on its monitoring round: one still open, one reported and closed, through the services."""
+"""The demo's actions on its monitoring round: open, reported and closed, cancelled; made through the services."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from jixiao.web.monitoring.models import MonitoringAction, MonitoringRecord, Mon
 
 
 def demo_actions(people: dict[str, User], round_: MonitoringRound) -> list[MonitoringAction]:
-    """On the demo unit's forms: a 纠偏 of the execution alert left open, and a row's 纠偏 done and closed."""
+    """On the demo unit's forms: a 纠偏 of the execution alert left open, a row's 纠偏 closed, another cancelled."""
     dept, unit = Context.system(people["dept"]), Context.system(people["unit"])
     organization = people["unit"].account.organization
     mine = MonitoringRecord.objects.filter(round=round_, unit=organization).order_by("project_name", "pk")
@@ -33,4 +33,8 @@ def demo_actions(people: dict[str, User], round_: MonitoringRound) -> list[Monit
         action = services.raise_action(dept, approved, new)
         action = services.submit_action(unit, action, "已调整实施计划，8月完成阶段验收，附验收意见。")
         made.append(services.conclude_action(dept, action, close=True, comment="已核实，同意关闭。"))
+        first = approved.rows.order_by("position").first()
+        new = services.NewAction("correct", "补报上半年培训签到表。", due, row_id=first.pk if first else None)
+        raised = services.raise_action(dept, approved, new)
+        made.append(services.cancel_action(dept, raised, "签到表已随监控表附件报送，无需另行整改。"))
     return made

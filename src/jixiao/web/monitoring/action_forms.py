@@ -78,6 +78,12 @@ class ConcludeForm(forms.Form):
     comment = forms.CharField(label="意见", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CancelForm(forms.Form):
+    """The raising side's reason for cancelling an action (撤销), required."""
+
+    reason = forms.CharField(label="撤销理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ActionAdjustForm(forms.Form):
     """One approved target or weight changed through a 调整绩效目标 action (its reason is the action's)."""
 

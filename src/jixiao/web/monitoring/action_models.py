@@ -4,7 +4,8 @@ A department reviewer or the finance bureau marks, on a form under review or app
 follow an alert or an indicator row (财预〔2019〕136号 第十五条至第十七条, in the project's words in
 docs/domain.md): 纠偏 by the unit, 调整绩效目标 through the declaration's recorded adjustment (调整),
 or 调减或收回预算 proposed to the finance bureau. Each action has an owner who does it and submits
-evidence, and is closed (or reopened with a comment) by the side that raised it. Only
+evidence, and is closed (or reopened with a comment) by the side that raised it, which may also
+cancel it (撤销) with a reason while it is not closed. Only
 :mod:`jixiao.web.monitoring.services.actions` writes these.
 """
 
@@ -57,6 +58,7 @@ class MonitoringAction(models.Model):
         SUBMITTED = "submitted", "已提交待确认"
         CLOSED = "closed", "已关闭"
         REOPENED = "reopened", "已重新打开"
+        CANCELLED = "cancelled", "已撤销"
 
     class Decision(models.TextChoices):
         NONE = "", "—"
@@ -64,6 +66,8 @@ class MonitoringAction(models.Model):
         REJECTED = "rejected", "不同意"
 
     PENDING = (State.OPEN, State.REOPENED)  # what the owner still has to do
+    # withdrawn with a reason by the side that raised it (a wrong alert, a project stopped): done with, as closed
+    CANCELLABLE = (State.OPEN, State.SUBMITTED, State.REOPENED)
 
     record = models.ForeignKey(
         MonitoringRecord, verbose_name="监控表", on_delete=models.PROTECT, related_name="follow_ups"
@@ -122,7 +126,7 @@ class MonitoringAction(models.Model):
 
 
 class ActionStep(models.Model):
-    """One step of an action (提出, 提交办理情况, 关闭, 重新打开, 调整目标, 财政意见), with its comment."""
+    """One step of an action (提出, 提交办理情况, 关闭, 重新打开, 撤销, 调整目标, 财政意见), with its comment."""
 
     class Step(models.TextChoices):
         RAISE = "raise", "提出"
@@ -130,6 +134,7 @@ class ActionStep(models.Model):
         SUBMIT = "submit", "提交办理情况"
         CLOSE = "close", "确认关闭"
         REOPEN = "reopen", "重新打开"
+        CANCEL = "cancel", "撤销"
 
     action = models.ForeignKey(MonitoringAction, on_delete=models.CASCADE, related_name="steps")
     step = models.CharField("操作", max_length=10, choices=Step.choices)

@@ -1,7 +1,7 @@
 """Who hears of an action's steps (the notices app's notices and e-mail), and the daily reminder of overdue ones.
 
 Raised: its owner (the unit's staff, or the finance bureau). Reported: the reviewers of the side that
-raised it. Closed or reopened: its owner, with the comment. Overdue: its owner, once a day, through the
+raised it. Closed, reopened or cancelled: its owner, with the comment. Overdue: its owner, once a day, through the
 ``remind`` command (:func:`action_reminders`, registered by the app). A notice that fails is logged and
 never undoes the step.
 """
@@ -62,6 +62,8 @@ def after_step(action: MonitoringAction, step: str, comment: str = "") -> None:
             notify(owners(action), Notice.Kind.APPROVED, f"{_what(action)}已确认关闭。", link)
         elif step == "reopen":
             notify(owners(action), Notice.Kind.RETURNED, f"{_what(action)}被重新打开：{comment}", link)
+        elif step == "cancel":  # nothing left to do: the owner is told why, as a task taken back
+            notify(owners(action), Notice.Kind.RETURNED, f"{_what(action)}已撤销，无需再办理：{comment}", link)
     except Exception:
         log.exception("整改事项的操作已完成，但通知未能发出（#%s，%s）。", action.pk, step)
 

@@ -5,7 +5,8 @@ that what is applied is what the file says, matched against the records as they 
 two they are kept under ``MEDIA_ROOT/execution/<token>/`` (0700, as every upload: ``private.py``), named
 by their position, with a manifest holding the names as uploaded, who uploaded them and for which round.
 The token is random; a token of someone else or of another round is not found. The folder is deleted once
-the import is applied, and any folder older than :data:`KEPT_FOR` at the next upload, preview or confirmation.
+the import is applied, and any folder older than :data:`KEPT_FOR` at the next upload, preview or confirmation
+and by ``manage.py sweep_imports`` (but not while an import confirmed from it waits or is applied).
 """
 
 from __future__ import annotations
@@ -83,8 +84,11 @@ def stage(files: Sequence[UploadedFile], user_id: int, round_id: int) -> Staged:
     return Staged(token, tuple(names), tuple(paths))
 
 
-def load(token: str, user_id: int, round_id: int) -> Staged:
-    """The files kept under ``token`` for this person and round, or :class:`StagedMissing`."""
+def load(token: str, user_id: int, round_id: int, *, confirmed: bool = False) -> Staged:
+    """The files kept under ``token`` for this person and round, or :class:`StagedMissing`.
+
+    ``confirmed``: read for an import confirmed in time and waiting for its task, however long the wait.
+    """
     sweep()  # every look at the kept files clears the expired ones, whoever left them
     if not _TOKEN.fullmatch(token):
         raise StagedMissing(token)
@@ -94,7 +98,7 @@ def load(token: str, user_id: int, round_id: int) -> Staged:
         expired = time.time() - (folder / MANIFEST).stat().st_mtime > KEPT_FOR.total_seconds()
     except (OSError, ValueError):
         raise StagedMissing(token) from None
-    if manifest.get("user") != user_id or manifest.get("round") != round_id or expired:
+    if manifest.get("user") != user_id or manifest.get("round") != round_id or (expired and not confirmed):
         raise StagedMissing(token)
     paths = tuple(folder / f for f in manifest["files"])
     if not all(p.is_file() for p in paths):
@@ -109,17 +113,22 @@ def discard(token: str) -> None:
 
 
 def sweep(older_than: timedelta = KEPT_FOR) -> int:
-    """Delete every kept folder older than ``older_than``; how many."""
+    """Delete every kept folder older than ``older_than``, but those an import waits for or applies; how many."""
     if not root().is_dir():
         return 0
+    from jixiao.web.monitoring.services.execution_jobs import busy_tokens  # the services import this module
+
     cutoff = time.time() - older_than.total_seconds()
+    busy: set[str] | None = None  # asked of the database only when a folder is old enough to go
     removed = 0
     for folder in root().iterdir():
         try:
             old = folder.stat().st_mtime < cutoff
         except OSError:
             continue
-        if folder.is_dir() and old:
+        if old and busy is None:
+            busy = busy_tokens()
+        if folder.is_dir() and old and folder.name not in (busy or set()):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed

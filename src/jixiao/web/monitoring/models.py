@@ -212,7 +212,21 @@ UNFILED = Q(state=State.DRAFT.value)
 
 
 class ExecutionImport(models.Model):
-    """One import of budget execution from the payment system into a round (执行数导入), applied whole."""
+    """One import of budget execution from the payment system into a round (执行数导入), applied whole.
+
+    Confirmed, it waits (``queued``) for the task that applies it in the background (``applying``),
+    which ends it ``done`` or ``failed`` with its reasons. While one upload waits, is applied or has been,
+    the same upload cannot be confirmed again (the constraint), nor the same files (``content_sha256``).
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "等待导入"
+        APPLYING = "applying", "导入中"
+        DONE = "done", "已导入"
+        FAILED = "failed", "未导入"
+
+    # what holds an upload: a second confirmation of it, or of the same files, is refused meanwhile
+    HOLDING = (State.QUEUED, State.APPLYING, State.DONE)
 
     round = models.ForeignKey(
         MonitoringRound, verbose_name="监控批次", on_delete=models.PROTECT, related_name="execution_imports"
@@ -225,11 +239,29 @@ class ExecutionImport(models.Model):
     rows_read = models.PositiveIntegerField("读取行数", default=0)
     figures_applied = models.PositiveIntegerField("写入监控表数", default=0)
     digest = models.CharField("预览摘要", max_length=64)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.DONE)
+    token = models.CharField("上传批号", max_length=64, blank=True)  # the kept upload (execution_files)
+    content_sha256 = models.CharField("文件内容摘要", max_length=64, blank=True)
+    accept_unmatched = models.BooleanField("不导入未对应的行", default=False)
+    problems = models.JSONField("未导入原因", default=list, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "执行数导入"
         verbose_name_plural = "执行数导入"
         ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "token"],
+                condition=models.Q(state__in=["queued", "applying", "done"]) & ~models.Q(token=""),
+                name="execution_import_once_per_upload",
+            )
+        ]
+
+    @property
+    def busy(self) -> bool:
+        """True while it waits for its task or is being applied."""
+        return self.state in (self.State.QUEUED, self.State.APPLYING)
 
     def __str__(self) -> str:
         return f"执行数导入（{'、'.join(self.files)}）"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rounds/<int:pk>/schedule/", schedule.round_schedule, name="round_schedule"),
     path("alerts/", alerts.alert_list, name="alert_list"),
     path("rounds/<int:pk>/execution/", execution.execution_upload, name="execution_upload"),
+    path("rounds/<int:pk>/execution/imports/<int:job>/", execution.execution_import, name="execution_import"),
     path("rounds/<int:pk>/execution/<str:token>/", execution.execution_preview, name="execution_preview"),
     path("rounds/<int:pk>/execution/<str:token>/apply/", execution.execution_apply, name="execution_apply"),
     path("records/<int:pk>/", records.record_detail, name="record_detail"),
@@ -26,6 +27,7 @@ urlpatterns = [
     path("actions/<int:pk>/", actions.action_detail, name="action_detail"),
     path("actions/<int:pk>/submit/", actions.action_submit, name="action_submit"),
     path("actions/<int:pk>/adjust/", actions.action_adjust, name="action_adjust"),
+    path("actions/<int:pk>/cancel/", actions.action_cancel, name="action_cancel"),
     path("actions/<int:pk>/<str:verb>/", actions.action_conclude, name="action_conclude"),
     path("evidence/<int:pk>/", actions.evidence_file, name="evidence_file"),
 ]

@@ -20,10 +20,11 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from jixiao.core.workflow import State
+from jixiao.core.workflow import Role, State
+from jixiao.web.access import Person, account_of
 from jixiao.web.notices.models import Deadline, Stage
 
 # not yet submitted: never submitted, or returned to the unit for changes
@@ -149,3 +150,19 @@ def overdue_q(stage: Stage | str, f: Fields, today: datetime.date | None = None)
     "project__unit_id", "project__department_id")))``.
     """
     return DeadlineBook(stage).overdue_q(f, today)
+
+
+def deadlines_visible_to(user: Person) -> QuerySet[Deadline]:
+    """The dates that bind what ``user`` sees: all of them for the bureau, else its department's (a unit: its own)."""
+    account = account_of(user)
+    rows = Deadline.objects.select_related("department", "unit", "set_by__account")
+    if account is None or account.role_enum is Role.FINANCE_REVIEWER:
+        return rows  # the bureau's, and (as the page always has) an account without an organization's role
+    org = account.organization
+    department_id = org.department_or_self.pk if org is not None and org.department_or_self is not None else None
+    unit_q = Q(unit_id=org.pk) if org is not None and account.role_enum is Role.UNIT_STAFF else Q(unit__isnull=False)
+    return rows.filter(
+        Q(department__isnull=True)
+        | Q(department_id=department_id, unit__isnull=True)
+        | (Q(department_id=department_id) & unit_q)
+    )

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jixiao.core.workflow import Role
 from jixiao.web.access import account_of, role_of
 from jixiao.web.audit.services import Context
+from jixiao.web.notices.deadlines import deadlines_visible_to
 from jixiao.web.notices.models import Deadline, Notice, Stage
 from jixiao.web.notices.services import batch, deadlines, notices
 from jixiao.web.numbers import small_int
@@ -65,21 +65,8 @@ def read(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_deadlines(request: HttpRequest) -> list[Deadline]:
-    """The dates that bind what this person sees: all of them for the bureau, else the department's."""
-    account = account_of(request.user)
-    rows = Deadline.objects.select_related("department", "unit", "set_by__account")
-    if account is None or account.role_enum is Role.FINANCE_REVIEWER:
-        return list(rows)
-    org = account.organization
-    department_id = org.department_or_self.pk if org is not None and org.department_or_self is not None else None
-    unit_q = Q(unit_id=org.pk) if org is not None and account.role_enum is Role.UNIT_STAFF else Q(unit__isnull=False)
-    return list(
-        rows.filter(
-            Q(department__isnull=True)
-            | Q(department_id=department_id, unit__isnull=True)
-            | (Q(department_id=department_id) & unit_q)
-        )
-    )
+    """The dates that bind what this person sees (the API lists the same: ``deadlines_visible_to``)."""
+    return list(deadlines_visible_to(request.user))
 
 
 def _posted_deadline(request: HttpRequest) -> Deadline:

@@ -40,6 +40,8 @@ from jixiao.web.cycle.services.declarations import (
     check_weight,
     create_declaration,
     ensure_project,
+    may_set_code,
+    set_project_code,
     update_declaration,
 )
 from jixiao.web.cycle.services.evaluations import create_evaluation, update_evaluation
@@ -78,10 +80,12 @@ __all__ = [
     "ensure_project",
     "evaluation_problems",
     "figure_problems",
+    "may_set_code",
     "project_problems",
     "publish",
     "refresh_findings",
     "repack",
+    "set_project_code",
     "snapshot",
     "update_declaration",
     "update_evaluation",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,12 +16,12 @@ from jixiao.core.scoring import RulePack
 from jixiao.core.scoring.assess import show_number
 from jixiao.core.targets import FreeText, parse_target
 from jixiao.core.workflow import Action, Role
-from jixiao.web.access import account_of, permit
+from jixiao.web.access import Person, account_of, permit
 from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.carry import prior_declaration
 from jixiao.web.cycle.documents import declaration_document
-from jixiao.web.cycle.models import Adjustment, Declaration, DeclarationIndicator, Project
+from jixiao.web.cycle.models import PROJECT_CODE_LENGTH, Adjustment, Declaration, DeclarationIndicator, Project
 from jixiao.web.cycle.packs import pack_for_unit, record_pack
 from jixiao.web.cycle.services.across import lock_unit
 from jixiao.web.cycle.services.common import (
@@ -52,6 +53,58 @@ def ensure_project(ctx: Context, unit: Organization, name: str) -> Project:
         project = Project.objects.create(unit=unit, department=department, name=name)
         record(ctx, AuditEvent.Type.CREATE, obj=project, organization=unit, detail={"name": name})
         return project
+
+
+CODE_CHARACTERS = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def may_set_code(user: Person, project: Project) -> bool:
+    """True when ``user`` may set the project's code: its unit's staff, its department's reviewers, the bureau."""
+    account = account_of(user)
+    if account is None:
+        return False
+    role = account.role_enum
+    return (
+        role is Role.FINANCE_REVIEWER
+        or (role is Role.DEPT_REVIEWER and account.organization_id == project.department_id)
+        or (role is Role.UNIT_STAFF and account.organization_id == project.unit_id)
+    )
+
+
+def set_project_code(ctx: Context, project: Project, code: str) -> Project:
+    """Set (or clear, with "") the project's code (项目编码), unique within its department; audited before/after.
+
+    The code is how the payment system's exports name a project (the execution import matches it first);
+    it is letters, digits, ``.``, ``_`` and ``-`` as the budget systems print them, at most 40.
+    """
+    typed = code.strip()
+    if typed and (len(typed) > PROJECT_CODE_LENGTH or not CODE_CHARACTERS.fullmatch(typed)):
+        raise ValidationError(
+            f"项目编码「{typed[:50]}」不符合要求：只能包含字母、数字和 . _ -，以字母或数字开头，"
+            f"最多 {PROJECT_CODE_LENGTH} 个字符。"
+        )
+    with transaction.atomic():
+        locked = Project.objects.select_for_update().select_related("department").get(pk=project.pk)
+        if not Project.objects.visible_to(ctx.user).filter(pk=locked.pk).exists() or not may_set_code(ctx.user, locked):
+            raise PermissionDenied("只有该项目的实施单位、主管部门审核人员或财政审核人员可以设置项目编码。")
+        if locked.code == typed:
+            return locked
+        other = Project.objects.filter(department=locked.department, code=typed).exclude(pk=locked.pk).first()
+        if typed and other is not None:
+            raise ValidationError(
+                f"项目编码「{typed}」已用于{locked.department.name}的项目「{other.name}」，同一主管部门内项目编码不能重复。"
+            )
+        before = locked.code
+        locked.code = typed
+        locked.save(update_fields=["code"])
+        record(
+            ctx,
+            AuditEvent.Type.UPDATE,
+            obj=locked,
+            organization=locked.unit,
+            detail={"before": {"code": before}, "after": {"code": typed}},
+        )
+        return locked
 
 
 def create_declaration(

@@ -18,6 +18,7 @@ from jixiao.web.cycle.views.declarations import (
     declaration_edit,
     declaration_new,
     declaration_shares,
+    project_code,
 )
 from jixiao.web.cycle.views.drafts import declaration_delete, evaluation_delete
 from jixiao.web.cycle.views.evaluations import (
@@ -51,6 +52,7 @@ __all__ = [
     "evaluation_start",
     "home",
     "posted_project",
+    "project_code",
     "source_file",
     "target_check",
     "url_prefix",

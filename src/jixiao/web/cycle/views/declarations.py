@@ -28,6 +28,7 @@ from jixiao.web.cycle.forms import (
     DeclarationForm,
     IndicatorFormSet,
     NewDeclarationForm,
+    ProjectCodeForm,
 )
 from jixiao.web.cycle.html import (
     declaration_notes,
@@ -160,6 +161,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "returned": latest_return(decl),
             "can_edit": role_may(request.user, decl, Action.EDIT),
             "can_adjust": role_may(request.user, decl, Action.ADJUST),
+            "code_form": _code_form(request, decl),
             "can_evaluate": role_of(request.user) is Role.UNIT_STAFF and is_frozen(decl.state),
             "comment_form": CommentForm(),
             "adjust_form": AdjustForm(),
@@ -227,6 +229,7 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "formset": formset,
             "row_shape": DECLARATION.script_fields(),  # the row fields the editor's script acts on
+            "code_form": _code_form(request, decl),
             "rows": [(f, by_row.get(n, []), beside[n]) for n, f in enumerate(formset.forms)],
             "prior": panel,
             # the share findings are shown in their own panel, beside the sum
@@ -312,3 +315,31 @@ def declaration_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 def _plain_weight(weight: Decimal | None) -> str:
     """A stored weight as the weights form shows it (``30`` for ``30.00``), so an untouched input is no change."""
     return "" if weight is None else format(weight.normalize(), "f")
+
+
+def _code_form(request: HttpRequest, decl: Declaration) -> ProjectCodeForm | None:
+    """The project code's form, for whoever may set it (the unit on its edit page, reviewers on the record's)."""
+    if not services.may_set_code(request.user, decl.project):
+        return None
+    return ProjectCodeForm(initial={"code": decl.project.code})
+
+
+@login_required
+@require_POST
+def project_code(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set or clear the project code (项目编码) of a declaration's project; back to where it was set."""
+    decl = get_for(request.user, Declaration.objects.select_related("project"), pk)
+    back = "cycle:declaration_edit" if request.POST.get("back") == "edit" else "cycle:declaration_detail"
+    form = ProjectCodeForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("code", []):
+            messages.error(request, f"项目编码：{error}")
+        return redirect(back, pk=decl.pk)
+    try:
+        saved = services.set_project_code(Context.of(request), decl.project, form.cleaned_data["code"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, f"项目编码未保存：{message}")
+    else:
+        messages.success(request, f"已保存项目编码：{saved.code}。" if saved.code else "已清除项目编码。")
+    return redirect(back, pk=decl.pk)

@@ -123,6 +123,7 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
     qs, filters = _filtered(request, Declaration.objects.visible_to(request.user), Stage.DECLARATION)
     columns = {
         "name": F("project_name"),
+        "code": F("project__code"),
         "department": F("project__department__name"),
         "unit": F("project__unit__name"),
         "the_year": F("year"),

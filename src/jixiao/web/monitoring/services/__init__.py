@@ -2,7 +2,7 @@
 
 - :mod:`.rounds`: opening a round (its records and rows made from the approved declarations), closing it;
 - :mod:`.records`: saving the monitoring form, its review steps;
-- :mod:`.actions`: the actions that follow a form's alerts (raised, done, closed or reopened);
+- :mod:`.actions`: the actions that follow a form's alerts (raised, done, closed, reopened or cancelled);
 - :mod:`.common`: the row input, locks, stale saves and the stored review.
 """
 
@@ -10,6 +10,7 @@ from jixiao.web.monitoring.services.actions import (
     NewAction,
     adjust_targets,
     alert_key,
+    cancel_action,
     conclude_action,
     raise_action,
     submit_action,
@@ -35,6 +36,7 @@ __all__ = [
     "act",
     "adjust_targets",
     "alert_key",
+    "cancel_action",
     "close_round",
     "conclude_action",
     "money_problems",

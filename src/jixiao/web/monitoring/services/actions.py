@@ -1,4 +1,4 @@
-"""Acting on a monitoring form's alerts: raising an action, doing it (an adjustment, evidence), closing or reopening it.
+"""Acting on a monitoring form's alerts: raising an action, doing it (an adjustment, evidence), ending or cancelling it.
 
 Every step is one transaction with one permission decision (:mod:`jixiao.web.monitoring.action_access`),
 a step in the action's history and an audit event. 调整绩效目标 goes through the declaration's own
@@ -25,7 +25,7 @@ from jixiao.web.audit.models import AuditEvent
 from jixiao.web.audit.services import Context, record
 from jixiao.web.cycle.models import Adjustment
 from jixiao.web.cycle.services import Change, adjust_indicators
-from jixiao.web.monitoring.action_access import REVIEWED_STATES, may_conclude, may_do, may_raise
+from jixiao.web.monitoring.action_access import REVIEWED_STATES, may_cancel, may_conclude, may_do, may_raise
 from jixiao.web.monitoring.action_models import ActionStep, EvidenceFile, MonitoringAction
 from jixiao.web.monitoring.action_notices import after_step
 from jixiao.web.monitoring.cache import bump
@@ -307,4 +307,27 @@ def conclude_action(ctx: Context, action: MonitoringAction, close: bool, comment
             _step(ctx, locked, Step.CLOSE, old, comment.strip(), AuditEvent.Type.APPROVE)
         else:
             _step(ctx, locked, Step.REOPEN, old, comment.strip(), AuditEvent.Type.RETURN)
+        return locked
+
+
+def cancel_action(ctx: Context, action: MonitoringAction, reason: str) -> MonitoringAction:
+    """The raising side withdraws an action not yet closed (撤销), with the reason it must give.
+
+    A cancelled action is done with: no longer the owner's to do, never overdue, no reminder. What was
+    already done under it (a target adjusted, evidence submitted) stays, as the declaration's history and
+    the action's steps say; the owner hears of the cancellation with its reason.
+    """
+    if not reason.strip():
+        raise ValidationError("撤销整改事项须填写撤销理由。")
+    with transaction.atomic():
+        locked = _locked(ctx, action)
+        if not may_cancel(ctx.user, locked):
+            if locked.state not in MonitoringAction.CANCELLABLE:
+                raise PermissionDenied(f"该整改事项{locked.get_state_display()}，不能撤销。")
+            raise PermissionDenied("只有提出该整改事项的单位的审核人员可以撤销它。")
+        old = locked.state
+        locked.state = State.CANCELLED
+        locked.closed_at = timezone.now()  # when it ended, closed or cancelled
+        locked.save()
+        _step(ctx, locked, Step.CANCEL, old, reason.strip(), AuditEvent.Type.DELETE)
         return locked

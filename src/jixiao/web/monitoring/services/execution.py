@@ -15,7 +15,7 @@ its source (file, sheet, row), a new version, its review again, and an audit eve
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from jixiao.core.execution import ExecutionPlan, Match, PlanError, budgets_differ, plan, totals
 from jixiao.core.execution import Project as PlanProject
@@ -63,7 +64,7 @@ def records_in_scope(user: Person, round_: MonitoringRound) -> QuerySet[Monitori
     """The round's records the importer answers for, drafts included (their figure is what is imported)."""
     return (
         MonitoringRecord.objects.filter(project_scope(user), round=round_)
-        .select_related("unit", "department")
+        .select_related("unit", "department", "declaration__project")
         .order_by("pk")
     )
 
@@ -176,7 +177,7 @@ def _preview(
     projects = [
         PlanProject(
             id=rec.pk,
-            code=None,  # projects carry no budget code yet: found by department, unit and name
+            code=rec.declaration.project.code or None,  # by its code first, else department, unit and name
             department=rec.department.name,
             unit=rec.unit.name,
             name=rec.project_name,
@@ -205,17 +206,24 @@ def apply(
     digest: str,
     *,
     accept_unmatched: bool = False,
+    into: ExecutionImport | None = None,
+    tell: Callable[[str], None] | None = None,
 ) -> ExecutionImport:
     """Write every matched figure into the editable forms, or nothing: :class:`ValidationError` says why.
 
     The files are read and matched again against the records as they are now, locked; a plan whose
     digest differs from the preview's (``digest``) is refused, as are ambiguous or duplicated rows,
     unmatched rows not accepted, and amounts a 万元 form cannot hold. Audited per form and once for the import.
+    ``into``: the import confirmed beforehand (the background task's), ended ``done`` here, else one is made;
+    ``tell``: told how far it has come (the task writes it where the import's page reads it).
     """
     check_may_import(ctx.user, round_)
+    say = tell or (lambda step: None)
     with transaction.atomic():
         scope = records_in_scope(ctx.user, round_)
+        say("锁定本批次的监控表")
         list(scope.select_for_update().values_list("pk", flat=True))  # one import at a time on these forms
+        say("读取文件并对应项目")
         now = _preview(scope, round_, files)
         if now.digest != digest:
             raise ValidationError(STALE)
@@ -226,16 +234,18 @@ def apply(
             now.plan.figures(accept_unmatched=accept_unmatched, expected_digest=now.plan.digest)
         except PlanError as exc:
             raise ValidationError(["执行数未导入：", *exc.reasons]) from None
-        done = ExecutionImport.objects.create(
-            round=round_,
-            files=[name for name, _ in files],
-            uploaded_by=ctx.user,
-            rows_read=now.rows_read,
-            figures_applied=len(now.written),
-            digest=digest,
-        )
+        done = into or ExecutionImport(round=round_, uploaded_by=ctx.user, digest=digest)
+        done.files = [name for name, _ in files]
+        done.rows_read, done.figures_applied = now.rows_read, len(now.written)
+        done.state, done.problems, done.finished_at = ExecutionImport.State.DONE, [], timezone.now()
+        done.save()
         full = _with_rows([line.record.pk for line in now.written])
-        found = [f for line in now.written for f in _write(ctx, done, line, full[line.record.pk])]
+        found: list[MonitoringFinding] = []
+        for n, line in enumerate(now.written, start=1):
+            if n % 500 == 1:  # a province writes 20,000 forms: a step every 500 is news without cost
+                say(f"写入监控表 {n}/{len(now.written)}")
+            found += _write(ctx, done, line, full[line.record.pk])
+        say("保存审核结果")
         # each form's review again, kept in two statements rather than two per form (a province has 20,000)
         MonitoringFinding.objects.filter(record_id__in=list(full)).delete()
         MonitoringFinding.objects.bulk_create(found, batch_size=2000)

@@ -21,12 +21,13 @@ from jixiao.web.access import Person, get_for
 from jixiao.web.audit.services import Context, record_export
 from jixiao.web.cycle.services import Change
 from jixiao.web.monitoring import services
-from jixiao.web.monitoring.action_access import may_conclude, may_do, may_raise
+from jixiao.web.monitoring.action_access import may_cancel, may_conclude, may_do, may_raise
 from jixiao.web.monitoring.action_forms import (
     ALERT,
     ROW,
     ActionAdjustForm,
     ActionFilterForm,
+    CancelForm,
     ConcludeForm,
     RaiseActionForm,
     SubmitActionForm,
@@ -171,6 +172,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "indicators": action.record.declaration.indicators.all() if adjust else [],
             "conclude_form": ConcludeForm() if may_conclude(request.user, action) else None,
+            "cancel_form": CancelForm() if may_cancel(request.user, action) else None,
         },
     )
 
@@ -217,6 +219,25 @@ def action_conclude(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, "已关闭该整改事项。" if verb == "close" else "已重新打开，责任方将看到您的意见。")
+    return redirect("monitoring:action_detail", pk=action.pk)
+
+
+@login_required
+@require_POST
+def action_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The raising side cancels the action (撤销), with its reason."""
+    action = get_for(request.user, MonitoringAction.objects.all(), pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        _errors(request, form)
+        return redirect("monitoring:action_detail", pk=action.pk)
+    try:
+        services.cancel_action(Context.of(request), action, form.cleaned_data["reason"])
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, f"未撤销：{message}")
+    else:
+        messages.success(request, "已撤销该整改事项，责任方将看到撤销理由。")
     return redirect("monitoring:action_detail", pk=action.pk)
 
 

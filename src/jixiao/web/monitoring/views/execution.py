@@ -1,8 +1,9 @@
 """Importing budget execution from the payment system into a round: upload, preview in Chinese, confirm.
 
 The upload keeps the files under a random token (``monitoring.execution_files``); the preview reads and
-matches them (nothing written); the confirmation reads them again and applies the plan whole through
-``services.execution.apply``, refusing a plan changed since the preview.
+matches them (nothing written); the confirmation records the import and a background task
+(``monitoring.tasks``) reads them again and applies the plan whole through ``services.execution.apply``,
+refusing a plan changed since the preview; the import's page shows how far it has come and how it ended.
 """
 
 from __future__ import annotations
@@ -10,16 +11,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from jixiao.documents.payments import READABLE
 from jixiao.web.access import get_for
 from jixiao.web.audit.services import Context
-from jixiao.web.monitoring import execution_files
+from jixiao.web.imports.running import step_of
+from jixiao.web.monitoring import execution_files, tasks
 from jixiao.web.monitoring.models import ExecutionImport, MonitoringRound
-from jixiao.web.monitoring.services import execution
+from jixiao.web.monitoring.services import execution, execution_jobs
 
 MAX_FILES = 20  # one department's or one province's exports, not a folder of everything
 
@@ -37,7 +39,9 @@ def _me(request: HttpRequest) -> int:
 
 
 def _upload_page(request: HttpRequest, round_: MonitoringRound, status: int = 200) -> HttpResponse:
-    imports = ExecutionImport.objects.filter(round=round_, uploaded_by=request.user.pk)[:10]
+    imports = list(ExecutionImport.objects.filter(round=round_, uploaded_by=request.user.pk)[:10])
+    for found in imports:
+        execution_jobs.end_interrupted(found)
     return render(
         request,
         "monitoring/execution_upload.html",
@@ -98,16 +102,20 @@ def execution_preview(request: HttpRequest, pk: int, token: str) -> HttpResponse
 @login_required
 @require_POST
 def execution_apply(request: HttpRequest, pk: int, token: str) -> HttpResponse:
-    """Apply the previewed import whole, or nothing with every reason (a changed plan among them)."""
+    """Confirm the previewed import: it is applied in the background, whole or not at all; its page follows it.
+
+    A second confirmation of the same upload (a double click, a second tab), or of the same files uploaded
+    again once applied, is refused with when and by which import.
+    """
     round_ = _round(request, pk)
     staged = _staged(request, round_, token)
     if staged is None:
         return redirect("monitoring:execution_upload", pk=round_.pk)
     try:
-        done = execution.apply(
+        job = execution_jobs.start(
             Context.of(request),
             round_,
-            staged.contents(),
+            staged,
             request.POST.get("digest", ""),
             accept_unmatched=request.POST.get("accept_unmatched") == "1",
         )
@@ -115,8 +123,19 @@ def execution_apply(request: HttpRequest, pk: int, token: str) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
         return redirect("monitoring:execution_preview", pk=round_.pk, token=token)
-    execution_files.discard(token)
-    messages.success(
-        request, f"已导入执行数：读取 {done.rows_read} 行，写入 {done.figures_applied} 张监控表的截至监控日执行数。"
-    )
-    return redirect("monitoring:round_detail", pk=round_.pk)
+    tasks.apply_execution.enqueue(job.pk)  # committed: a worker (or, inline, this request) applies it
+    return redirect("monitoring:execution_import", pk=round_.pk, job=job.pk)
+
+
+@login_required
+@require_GET
+def execution_import(request: HttpRequest, pk: int, job: int) -> HttpResponse:
+    """One import: waiting, being applied (how far), done (what was written) or not (every reason)."""
+    round_ = _round(request, pk)
+    try:
+        found = ExecutionImport.objects.get(pk=job, round=round_, uploaded_by=request.user.pk)
+    except ExecutionImport.DoesNotExist:
+        raise Http404("没有找到该导入记录，或它不是您的导入。") from None
+    execution_jobs.end_interrupted(found)  # a run whose process died is seen as failed at the next look
+    step = step_of(found.pk, execution_jobs.LOCK) if found.state == ExecutionImport.State.APPLYING else ""
+    return render(request, "monitoring/execution_import.html", {"round": round_, "job": found, "step": step})

@@ -38,5 +38,7 @@ class Command(BaseCommand):
             + (f"（{'、'.join(map(str, swept.interrupted))}）" if swept.interrupted else "")
             + f"；长期未确认的任务 {len(swept.abandoned)} 个已结束；"
             f"清除无记录引用的文件 {len(swept.orphan_files) + swept.unused_sources} 个、"
-            f"未完成的上传 {swept.partial_uploads} 个、已结束任务的锁文件 {swept.locks} 个。"
+            f"未完成的上传 {swept.partial_uploads} 个、已结束任务的锁文件 {swept.locks} 个；"
+            f"中断的执行数导入 {len(swept.execution_interrupted)} 个已标记为未导入，"
+            f"清除超过保留期限的执行数上传 {swept.execution_uploads} 批。"
         )
