@@ -138,6 +138,9 @@ def test_a_poor_result_cut_after_its_rectification_and_next_year_started_from_it
     expect(suggestions).to_be_visible()
     expect(suggestions).to_contain_text("培训场次")
     expect(suggestions).to_contain_text("4–10次")
+    # the row's live check compares the half-typed row with last year's 培训场次: its empty target reads 空白
+    expect(rows.nth(4).locator("td.check")).to_contain_text("空白（未填写）", timeout=10000)
+    expect(rows.nth(4).locator("td.check")).not_to_contain_text("None")
     shot(page, shots / "63-journey-library-suggestions.png")
     suggestions.locator("button.use-suggestion", has_text="培训场次").click()
     expect(page.locator("[name=ind-4-name]")).to_have_value("培训场次")
