@@ -154,5 +154,7 @@ def test_a_blocked_decision_is_refused_on_its_page_in_one_plain_sentence(
     url = f"/work/results/{ev.pk}/"
     refused = client.post(url, form_data(client.get(url).content.decode(), "decide-form")).content.decode()
     said = errors(refused)
-    assert said == ["决定未保存：项目“待整改项目”的结果应用决定不能保存：请先处理未完成的整改事项：补齐培训签到记录。"], said
+    assert said == [
+        "决定未保存：项目“待整改项目”的结果应用决定不能保存：请先处理未完成的整改事项：补齐培训签到记录。"
+    ], said
     assert not ResultDecision.objects.exists()
