@@ -130,3 +130,14 @@ def test_evaluation_total_is_not_compared_across_years() -> None:
     """Only targets and indicators are compared across documents, never one year's scores with another's."""
     findings = review_documents([("2023", eval_doc(year=2023)), ("2024", eval_doc(evaluation(), year=2024))])
     assert {f.code for f in findings} == {"yoy-targets-unchanged"}
+
+
+def test_an_empty_target_reads_as_blank_never_none() -> None:
+    """A row still being typed (no target yet), paired with last year's or new: its message says 空白, not None."""
+    paired = decl_doc(replace(P, indicators=(*P.indicators[:4], replace(P.indicators[4], target=None))), year=2024)
+    added = decl_doc(replace(P, indicators=(*P.indicators, ind("档案整理数量", None))), year=2024)
+    for later in (paired, added):
+        findings = review_documents([("2023.json", decl_doc(year=2023)), ("2024.json", later)])
+        said = [f.message for f in findings if f.code.startswith("yoy-")]
+        assert said and any("空白（未填写）" in m for m in said), said
+        assert not any("None" in m for m in said), said

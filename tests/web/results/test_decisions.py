@@ -139,3 +139,22 @@ def test_an_open_rectification_item_blocks_until_it_is_accepted(tree: Any, peopl
     page = client.get("/work/results/", {"year": "2025"}).content.decode()
     assert "补齐培训签到记录" not in page
     assert re.findall(r'name="pick" value="([0-9]+)" aria-label="选择待整改项目"', page)
+
+
+def test_a_blocked_decision_is_refused_on_its_page_in_one_plain_sentence(
+    tree: Any, people: dict[str, Any], login: Any
+) -> None:
+    """Posted while a 整改事项 is open: refused, naming the item, with no "(未知位置)" and one full stop."""
+    ev = evaluated(people, tree.unit_a1, "unit_a1", "待整改项目", "差")
+    rectification.open_item(
+        ctx(people["dept_a"]),
+        rectification.NewItem(ev.declaration.project_id, ev.year, "补齐培训签到记录。", timezone.localdate()),
+    )
+    client = login(people["finance"])
+    url = f"/work/results/{ev.pk}/"
+    refused = client.post(url, form_data(client.get(url).content.decode(), "decide-form")).content.decode()
+    said = errors(refused)
+    assert said == [
+        "决定未保存：项目“待整改项目”的结果应用决定不能保存：请先处理未完成的整改事项：补齐培训签到记录。"
+    ], said
+    assert not ResultDecision.objects.exists()

@@ -57,6 +57,7 @@ def test_scope_matrix_pages_and_api(tree: Any, people: dict[str, Any], login: An
     finance = token_for(people["finance"])
     no_reason = call("post", path, finance, {"action": "change", "amount": 1000, "version": 0})
     assert no_reason.status_code == 422 and "调整理由" in no_reason.json()["message"]
+    assert no_reason.json()["message"].startswith("项目“"), no_reason.json()  # the sentence alone, no place
     done = call("post", path, finance, {"action": "accept", "version": 0})
     assert done.status_code == 200, done.content
     body = done.json()

@@ -361,6 +361,11 @@ def _compare_quantities(a: Quantity, b: Quantity) -> tuple[str, str]:
     return "same", ""
 
 
+def _quoted(value: str | None) -> str:
+    """A target as a message quotes it; an empty one (a row being typed) is 空白, never Python's ``None``."""
+    return f"“{value}”" if value is not None else "空白（未填写）"
+
+
 def compare_targets(earlier: str | None, later: str | None) -> tuple[str, str]:
     """How a target changed: (``same`` | ``raised`` | ``lowered`` | ``changed``, a few words why)."""
     # Folded text first: ">=1次" and "≥1次" differ only in how the sign was typed.
@@ -445,7 +450,7 @@ def compare_projects(
             r.add(
                 "indicator-added",
                 c,
-                f"指标“{ind.name}”（指标值“{ind.target}”）不在 {where}的指标中，且未见调整记录。",
+                f"指标“{ind.name}”（指标值{_quoted(ind.target)}）不在 {where}的指标中，且未见调整记录。",
                 indicator=ind,
                 index=ib,
                 field="name",
@@ -455,7 +460,7 @@ def compare_projects(
             r.add(
                 "yoy-indicator-added",
                 c,
-                f"较 {where}，新增指标“{ind.name}”（指标值“{ind.target}”）。",
+                f"较 {where}，新增指标“{ind.name}”（指标值{_quoted(ind.target)}）。",
                 indicator=ind,
                 index=ib,
                 field="name",
@@ -468,7 +473,7 @@ def compare_projects(
             r.add(
                 "indicator-dropped",
                 c,
-                f"{where}的指标“{ind.name}”（指标值“{ind.target}”）在自评表中没有出现。",
+                f"{where}的指标“{ind.name}”（指标值{_quoted(ind.target)}）在自评表中没有出现。",
                 indicator=ind,
                 field="name",
                 expected=ind.name,
@@ -477,7 +482,7 @@ def compare_projects(
             r.add(
                 "yoy-indicator-dropped",
                 c,
-                f"{where}的指标“{ind.name}”（指标值“{ind.target}”{done}）本年度不再设置。",
+                f"{where}的指标“{ind.name}”（指标值{_quoted(ind.target)}{done}）本年度不再设置。",
                 indicator=ind,
                 field="name",
                 expected=ind.name,
@@ -487,7 +492,7 @@ def compare_projects(
         old, new = p.indicators[ia], c.indicators[ib]
         kind, why = compare_targets(old.target, new.target)
         unchanged += kind == "same"
-        shown = f"由 {cited}的“{old.target}”改为“{new.target}”"
+        shown = f"由 {cited}的{_quoted(old.target)}改为{_quoted(new.target)}"
         # In the same year any change is a deviation from the approval; across years it is information.
         if approved:
             if kind != "same":

@@ -365,5 +365,7 @@ def check_decision(proposal: Proposal, decision: Decision) -> Decimal:
     elif decision.action != "accept":
         problems.append(f"决定：应为 accept（同意建议）或 change（调整），现为“{decision.action}”")
     if problems:
-        raise DecisionError(f"项目“{proposal.project}”的结果应用决定不能保存：" + "；".join(problems) + "。")
+        # a blocker quoted from a 整改事项's task may end its own sentence: one full stop at the end, none inside
+        listed = "；".join(p.rstrip("。") for p in problems)
+        raise DecisionError(f"项目“{proposal.project}”的结果应用决定不能保存：{listed}。")
     return decision.final_amount(proposal)

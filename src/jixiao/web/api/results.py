@@ -189,7 +189,7 @@ def decide(request: HttpRequest, id: Id, payload: DecisionIn) -> dict[str, Any]:
     try:
         services.decide(Context.of(request), ev, payload.action, payload.amount, payload.reason, payload.version)
     except services.StaleDecision as exc:
-        raise ApiError(409, "conflict", str(exc)) from None
+        raise ApiError(409, "conflict", exc.message) from None
     except services.DecisionError as exc:
-        raise ApiError(422, "decision-refused", str(exc)) from None
+        raise ApiError(422, "decision-refused", exc.message) from None
     return _detail(ev)

@@ -13,7 +13,10 @@ from jixiao.web.audit.services import Context
 from jixiao.web.cycle.models import Declaration, SelfEvaluation
 from jixiao.web.monitoring.models import MonitoringAction
 from jixiao.web.rectification import services
-from jixiao.web.rectification.models import Rectification
+from jixiao.web.rectification.models import Rectification, RectificationStep
+
+# how far the demo's open item is moved back in time: opened 45 days ago, due 30 days after, so 15 days overdue
+OVERDUE_SHIFT = timedelta(days=45)
 
 # a one-page PDF as small as a reader accepts: the demo's evidence file
 PDF = (
@@ -72,4 +75,20 @@ def demo_items(people: dict[str, User]) -> list[Rectification]:
     answered = services.submit_item(unit, made[3], "已报送下半年实施计划。")
     made[3] = services.reopen_item(dept, answered, "实施计划缺少月度进度安排，请补充后重新提交。")
     made[4] = services.cancel_item(dept, made[4], "与另一项整改事项重复，撤销。")
+    made[0] = _moved_back(made[0])
     return made
+
+
+def _moved_back(item: Rectification) -> Rectification:
+    """The open item as if opened ``OVERDUE_SHIFT`` ago: now past its due date, so the demo shows an overdue item.
+
+    The service refuses a due date in the past (an item is always opened with time to answer), so the
+    item is opened as a reviewer would and its dates, the due date and its opening step's time moved
+    back together here, in the demo only, by queryset updates (no save, no audit of a change nobody made).
+    """
+    Rectification.objects.filter(pk=item.pk).update(
+        due=item.due - OVERDUE_SHIFT, created_at=item.created_at - OVERDUE_SHIFT
+    )
+    for step in RectificationStep.objects.filter(item_id=item.pk):
+        RectificationStep.objects.filter(pk=step.pk).update(at=step.at - OVERDUE_SHIFT)
+    return Rectification.objects.get(pk=item.pk)

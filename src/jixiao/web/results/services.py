@@ -127,7 +127,8 @@ def accept_batch(ctx: Context, evaluation_ids: Sequence[int]) -> list[BatchOutco
         try:
             decide(ctx, ev, ResultDecision.Action.ACCEPT, expected_version=0)
         except (DecisionError, PermissionDenied) as exc:
-            out.append(BatchOutcome(pk, ev.project_name, False, str(exc)))
+            why = exc.message if isinstance(exc, DecisionError) else str(exc)
+            out.append(BatchOutcome(pk, ev.project_name, False, why))
         else:
             out.append(BatchOutcome(pk, ev.project_name, True, f"项目“{ev.project_name}”：已同意建议。"))
     return out

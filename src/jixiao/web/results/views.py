@@ -131,7 +131,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.decide(Context.of(request), ev, form["action"], amount_of(form["amount"]), form["reason"], version)
         except DecisionError as exc:
-            messages.error(request, f"决定未保存：{exc}")
+            # the message alone: a decision is not in a file, its error has no place to name
+            messages.error(request, f"决定未保存：{exc.message}")
         else:
             messages.success(request, f"已保存项目“{ev.project_name}”的结果应用决定。")
             return redirect("results:detail", pk=ev.pk)
