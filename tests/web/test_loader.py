@@ -74,9 +74,11 @@ def test_demo_from_the_seeds_loads_them_completely(capsys: pytest.CaptureFixture
     assert "5 个文件已载入" in capsys.readouterr().out
     assert SelfEvaluation.objects.filter(declaration__kind="transfer").count() == 1
     projects = sum(len(import_path(p).document.projects) for p in expand([SEEDS]))
-    # and one more: the demo unit's declaration carried into the next year
+    # and more: the demo unit's declaration carried into the next year, the new projects assessed ex ante
     carried = AuditEvent.objects.filter(object_type="cycle.declaration", detail__has_key="carried_from").count()
-    assert Declaration.objects.count() == projects + carried
+    assessed = Declaration.objects.filter(assessments__isnull=False).distinct().count()
+    assert (carried, assessed) == (1, 4)
+    assert Declaration.objects.count() == projects + carried + assessed
 
 
 def test_a_load_is_all_or_nothing(tree: Any) -> None:

@@ -42,7 +42,7 @@ def test_scope_matrix_pages_and_api(tree: Any, people: dict[str, Any], login: An
                 assert 'id="decide-form"' not in detail.content.decode()
                 assert client.post(f"/work/results/{ev.pk}/", {"action": "accept"}).status_code == 403
                 assert client.post("/work/results/batch/", {"pick": str(ev.pk)}).status_code in (302, 403)
-        answer = call("get", "/api/v1/results/", token_for(people[name]), year=2025)
+        answer = call("get", "/api/v1/results", token_for(people[name]), year=2025)
         assert {i["project"] for i in answer.json()["items"]} == projects, name
     assert not ResultDecision.objects.exists()  # nobody but finance could decide
     for admin in ("sysadmin", "secadmin", "auditor"):

@@ -140,7 +140,7 @@ def _line(line: Line) -> dict[str, Any]:
     }
 
 
-@router.get("/", response=_answers({200: LinePage}, 401, 422), summary="结果应用列表")
+@router.get("", response=_answers({200: LinePage}, 401, 422), summary="结果应用列表")
 def list_lines(
     request: HttpRequest,
     year: Annotated[int, Query(ge=2000, le=2100, description="年度")],
