@@ -29,7 +29,7 @@ from tests.web.monitoring.conftest import fill
 from tests.web.test_api import token_for
 
 pytestmark = pytest.mark.django_db
-EXAMPLES = 40  # per operation and mode: 15 operations x 2 modes stay within about a minute and a half
+EXAMPLES = 25  # per operation and mode: 45 operations x 2 modes stay within about three minutes
 
 CHECKS = [
     schemathesis.checks.not_a_server_error,
