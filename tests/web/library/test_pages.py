@@ -193,3 +193,16 @@ def test_api(library: LibraryEntry, people: dict[str, Any], login: Any) -> None:
     missing = client.get("/api/v1/library/entries/ZB-NOTHERE")
     assert missing.status_code == 404 and missing.json()["code"] == "not_found"
     assert client.get("/api/v1/library/search", {"q": "长" * 101}).status_code == 422
+
+
+def test_far_target_is_said_while_typing(library: LibraryEntry, people: dict[str, Any], login: Any) -> None:
+    """The editor's live check holds a typed target against the library too: 100 次 is far, 95 次 is not."""
+    client = login(people["staff_a1"])
+
+    def said(target: str) -> list[str]:
+        answer = client.get("/work/targets/check/", {"name": "培训场次", "target": target, "level1": "产出指标"})
+        assert answer.status_code == 200
+        return [f["message"] for f in answer.json()["findings"] if "4.5–9.5次" in f["message"]]
+
+    assert said("≥95次") == []
+    assert len(said("≥100次")) == 1

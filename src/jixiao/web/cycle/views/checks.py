@@ -21,6 +21,7 @@ from jixiao.web.cycle.packs import record_pack
 from jixiao.web.cycle.views.common import (
     logger,
 )
+from jixiao.web.library.queries import ranges_for
 
 
 @login_required
@@ -86,9 +87,9 @@ def target_check(request: HttpRequest) -> JsonResponse:
         ),
     )
     pack = record_pack(decl) if decl is not None else None
-    findings = [
-        f for f in review_document(doc, pack, prior={project: last} if last else None) if f.indicator_index == 0
-    ]
+    # and against what similar projects set (the stored 指标库), as the saved declaration's review does
+    prior = {project: last} if last else None
+    findings = [f for f in review_document(doc, pack, library=ranges_for(doc), prior=prior) if f.indicator_index == 0]
     return JsonResponse(
         {
             "kind": value.kind,
