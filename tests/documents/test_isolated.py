@@ -54,7 +54,7 @@ def test_reading_past_the_time_limit_is_stopped(tmp_path: Path) -> None:
     """The alarm stops pdfminer in the middle of a page; the refusal says how long was allowed."""
     start = time.monotonic()
     reading = isolated.read_file(_slow_pdf(tmp_path), "lines.pdf", isolated.Limits(seconds=2))
-    assert time.monotonic() - start < 2 + isolated.GRACE
+    assert time.monotonic() - start < 2 + isolated.GRACE + 1  # a second to start and reap the child on a busy machine
     assert reading.error is not None and "读取超时（超过 2 秒）" in reading.error.message
     assert reading.error.location.file == "lines.pdf"
 

@@ -133,9 +133,10 @@ def populated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installation
     try:
         demo = site.manage("demo", "--no-serve")
         assert demo.returncode == 0, demo.stderr
+        kept = len(site.files())  # the demo's own evidence files (monitoring actions, 整改事项)
         uploaded = site.manage("shell", "-c", UPLOAD.format(paths=[str(p) for p in EXAMPLES]))
         assert uploaded.returncode == 0, uploaded.stderr
-        assert len(site.files()) == 2
+        assert len(site.files()) == kept + 2
         yield site
     finally:
         site.drop()

@@ -381,7 +381,14 @@ def record_adjustments(ctx: Context, assessment: Assessment, adjustments: str) -
         locked.adjustments, locked.adjustments_at = adjustments.strip(), timezone.now()
         locked.version += 1
         locked.save()
-        _audit(ctx, AuditEvent.Type.ADJUST, locked, "adjustments", before=before, after=locked.adjustments)
+        _audit(
+            ctx,
+            AuditEvent.Type.ADJUST,
+            locked,
+            "adjustments",
+            before={"adjustments": before},
+            after={"adjustments": locked.adjustments},
+        )
         return locked
 
 

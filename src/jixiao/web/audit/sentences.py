@@ -31,7 +31,11 @@ KEY_LABELS: dict[str, str] = {
     "after": "修改后",
     "by": "操作方式",
     "carried_from": "结转自",  # a declaration started from an earlier year's (cycle.services.carry_forward)
+    "chosen": "抽中的专家",
     "comment": "审核意见",
+    "conclusion": "评估结论",
+    "conflicts": "申明回避的单位",
+    "costs": "成本测算",
     "created": "新增监控表数",  # a monitoring round's opening (monitoring.services.rounds)
     "create_units": "新建单位",
     "current_version": "当前版本",
@@ -39,6 +43,7 @@ KEY_LABELS: dict[str, str] = {
     "declaration": "申报表编号",
     "department": "主管部门",
     "display_name": "姓名",
+    "excluded": "排除的专家",
     "expected_version": "提交时的版本",
     "expires_at": "有效期至",
     "failures": "失败次数",
@@ -57,6 +62,7 @@ KEY_LABELS: dict[str, str] = {
     "is_active": "启用",
     "kind": "类型",
     "locked": "已锁定",
+    "merged_from": "并入的条目",
     "method": "请求方法",
     "minutes": "分钟",
     "missing": "缺少的文件数",
@@ -66,6 +72,7 @@ KEY_LABELS: dict[str, str] = {
     "os_user": "系统用户",
     "owner": "令牌所有人",
     "pack": "评分规则包",
+    "panel_size": "专家人数",
     "previous_due": "原截止日期",
     "path": "地址",
     "problems": "问题",
@@ -82,6 +89,8 @@ KEY_LABELS: dict[str, str] = {
     "rows": "指标行",
     "monitoring_rows": "指标监控行",
     "scope": "范围",
+    "seat": "专家席位",
+    "seed": "随机种子",
     "setting": "设置项",
     "sha256": "文件摘要",
     "state": "状态",
@@ -108,6 +117,21 @@ KEY_LABELS: dict[str, str] = {
 }
 # Words for the values that services write as English tokens.
 VALUE_WORDS: dict[str, str] = {
+    # the indicator library's curation steps (library.models.LibraryChange.Action)
+    "edit": "修改",
+    "rename": "改名",
+    "merge": "合并",
+    "retire": "停用",
+    "promote": "设为共性指标",
+    "demote": "改为个性指标",
+    # the ex-ante assessments' steps (assessments.services: detail "step")
+    "adjustments": "记录调整完善内容",
+    "conclude": "出具评估结论",
+    "content": "填写评估内容",
+    "create": "新建",
+    "draw": "抽取专家",
+    "score": "专家评分",
+    "scored": "评分完成",
     "abandoned": "放弃",
     "account": "账户",
     "address": "来源地址",

@@ -53,7 +53,15 @@ def _write(ctx: Context, entry: LibraryEntry, action: str, changes: dict[str, An
         ctx,
         AuditEvent.Type.UPDATE,
         obj=entry,
-        detail={"what": "指标库", "action": action, "code": entry.code, "changes": changes, "reason": reason},
+        # the fields before and after, as every other update's audit says them (named by the entry's model)
+        detail={
+            "what": "指标库",
+            "action": action,
+            "code": entry.code,
+            "before": {name: pair[0] for name, pair in changes.items()},
+            "after": {name: pair[1] for name, pair in changes.items()},
+            "reason": reason,
+        },
     )
     return change
 

@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 
 from jixiao.core.review.findings import Severity
 from jixiao.core.scoring.application import DecisionError, Outcome, Proposal, propose
-from jixiao.core.workflow import State
+from jixiao.core.workflow import FROZEN_VALUES, State
 from jixiao.web.access import Person
 from jixiao.web.cycle.models import SelfEvaluation, StoredFinding
 from jixiao.web.cycle.packs import record_pack
@@ -31,7 +31,7 @@ from jixiao.web.rectification.models import Rectification
 from jixiao.web.results.models import ResultDecision, ResultsClosure
 
 # the states in which the finance bureau has accepted a self-evaluation's result
-DECIDABLE = (State.APPROVED.value, State.PUBLISHED.value)
+DECIDABLE = FROZEN_VALUES
 _PENDING_ACTIONS = (*MonitoringAction.PENDING, MonitoringAction.State.SUBMITTED)
 
 

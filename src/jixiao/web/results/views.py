@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from jixiao.core.model import GRADES
 from jixiao.core.scoring.application import DecisionError
 from jixiao.core.workflow import Role
 from jixiao.web.access import get_for, role_of
@@ -30,7 +31,6 @@ from jixiao.web.results import downloads, proposals, services
 from jixiao.web.results.proposals import STATUS_LABELS, Line
 
 BUSINESS = (Role.UNIT_STAFF, Role.DEPT_REVIEWER, Role.FINANCE_REVIEWER)
-GRADES = ("优", "良", "中", "差")
 
 
 def _business(request: HttpRequest) -> Role:
